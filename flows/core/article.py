@@ -1,0 +1,147 @@
+"""A raw file's bytes -> an :class:`Article`, or a :class:`Reject` saying why not.
+
+This is the whole per-file decision, pure: size and content checks, decoding, parsing, language.
+"""
+
+from __future__ import annotations
+
+import py3langid
+
+from flows.core.decode import decode_text, describe_binary
+from flows.core.ids import article_id_for
+from flows.core.models import Article, RawDocument, Reject, RejectReason, SourceFile, Stage
+from flows.core.parse import count_words, parse_page
+
+LANGUAGE_SAMPLE_CHARS = 5000
+
+
+def to_article(raw: RawDocument) -> Article | Reject:
+    """Turn one raw file into an article, or a reject with a reason a person can act on."""
+    problem = _content_problem(raw)
+    if problem is not None:
+        return problem
+    decoded = decode_text(raw.data)
+    if not decoded.text.strip():
+        return make_reject(
+            raw.source,
+            raw.sha256,
+            Stage.DECODE,
+            RejectReason.NO_TEXT,
+            "the file holds only white space; re-export the page's text or remove the file",
+        )
+    page = parse_page(decoded.text)
+    body = page.body
+    if body is None:
+        return make_reject(
+            raw.source,
+            raw.sha256,
+            Stage.PARSE,
+            RejectReason.NO_ARTICLE_TEXT,
+            "no paragraph of running text was found (lines of at least 8 words ending like a sentence); "
+            "check that the file is an article page and not a menu, index or error page",
+        )
+    return Article(
+        article_id=article_id_for(raw.sha256),
+        source_path=raw.source.path,
+        source_sha256=raw.sha256,
+        source_size_bytes=raw.source.size_bytes,
+        source_mtime_ns=raw.source.mtime_ns,
+        source_encoding=decoded.encoding,
+        page=page,
+        word_count=count_words(body),
+        language=detect_language(body),
+    )
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language (offline, py3langid), or None for text with no letters."""
+    sample = text[:LANGUAGE_SAMPLE_CHARS]
+    if not any(character.isalpha() for character in sample):
+        return None
+    language, _score = py3langid.classify(sample)
+    return str(language)
+
+
+def make_reject(
+    source: SourceFile,
+    sha256: str | None,
+    stage: Stage,
+    reason: RejectReason,
+    detail: str,
+    article_id: str | None = None,
+) -> Reject:
+    """A reject for one raw file."""
+    return Reject(
+        source_path=source.path,
+        source_sha256=sha256,
+        source_size_bytes=source.size_bytes,
+        source_mtime_ns=source.mtime_ns,
+        stage=stage,
+        reason=reason,
+        detail=detail,
+        article_id=article_id,
+    )
+
+
+def reject_too_large(source: SourceFile, sha256: str, max_bytes: int) -> Reject:
+    """The reject for a file over the size limit (it is hashed but not read into memory)."""
+    return make_reject(
+        source,
+        sha256,
+        Stage.READ,
+        RejectReason.TOO_LARGE,
+        f"the file is {_megabytes(source.size_bytes)}, over the {_megabytes(max_bytes)} limit for one page; "
+        "split it into one file per article, or raise the limit with --max-file-mb",
+    )
+
+
+def reject_duplicate(raw: RawDocument, original_path: str) -> Reject:
+    """The reject for a file whose bytes are those of an article already taken from another file."""
+    return make_reject(
+        raw.source,
+        raw.sha256,
+        Stage.READ,
+        RejectReason.DUPLICATE_CONTENT,
+        f"same bytes as {original_path!r}, already ingested as article {article_id_for(raw.sha256)}; "
+        "nothing to do unless the copy is not meant to be there",
+        article_id=article_id_for(raw.sha256),
+    )
+
+
+def reject_unreadable(source: SourceFile, error: OSError) -> Reject:
+    """The reject for a file the operating system would not let us read."""
+    return make_reject(
+        source,
+        None,
+        Stage.READ,
+        RejectReason.UNREADABLE,
+        f"the file could not be read ({error.strerror or error}); "
+        "check its permissions and that it still exists",
+    )
+
+
+def _content_problem(raw: RawDocument) -> Reject | None:
+    if not raw.data:
+        return make_reject(
+            raw.source,
+            raw.sha256,
+            Stage.READ,
+            RejectReason.EMPTY_FILE,
+            "the file is empty (0 bytes); the scrape probably failed: "
+            "fetch the page again or remove the file",
+        )
+    kind = describe_binary(raw.data)
+    if kind is not None:
+        return make_reject(
+            raw.source,
+            raw.sha256,
+            Stage.DECODE,
+            RejectReason.BINARY_CONTENT,
+            f"the file is not text: it looks like {kind}; newsmill reads a page's text, so save the page as "
+            "text (or remove the file)",
+        )
+    return None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MiB"

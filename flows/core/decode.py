@@ -1,0 +1,70 @@
+"""Raw bytes -> text, or the reason they are not text a person wrote.
+
+Tries the encodings news text is found in, strictest first: a byte-order mark, UTF-8, Windows-1252, then
+Latin-1 (which decodes any bytes, so it is last). Binary files are recognised before any of that.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+from flows.core.models import DecodedText
+
+_MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/Excel file)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    (b"\x7fELF", "a program (ELF executable)"),
+)
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_TEXT_CONTROL_BYTES = frozenset(b"\t\n\r\f\v\x1b")
+SNIFF_BYTES = 8192
+MAX_CONTROL_SHARE = 0.05
+
+
+def describe_binary(data: bytes) -> str | None:
+    """Say what kind of binary file ``data`` is, or None when it looks like text."""
+    if _bom_encoding(data) is not None:
+        return None
+    for magic, kind in _MAGIC_NUMBERS:
+        if data.startswith(magic):
+            return kind
+    head = data[:SNIFF_BYTES]
+    if b"\x00" in head:
+        return "binary data (it contains NUL bytes)"
+    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROL_BYTES)
+    if head and controls / len(head) > MAX_CONTROL_SHARE:
+        return f"binary data ({controls} control bytes in the first {len(head)})"
+    return None
+
+
+def decode_text(data: bytes) -> DecodedText:
+    """Decode bytes with the first encoding that fits, and normalise the text to Unicode NFC."""
+    bom = _bom_encoding(data)
+    candidates = (bom,) if bom else ("utf-8", "cp1252", "latin-1")
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return DecodedText(text=unicodedata.normalize("NFC", text), encoding=encoding)
+    # Only a file with a byte-order mark but broken content gets here: keep what can be read.
+    return DecodedText(text=data.decode(bom or "utf-8", errors="replace"), encoding=f"{bom}+replace")
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None

@@ -1,0 +1,157 @@
+"""Records -> polars DataFrames shaped by the table schemas in :mod:`schemas.tables`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandera.polars as pa
+import polars as pl
+
+from flows.core.ids import short_hash
+from flows.core.models import Article, EntityMention, Reject
+from schemas.tables import Articles, Entities, Provenance, Rejects
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """Provenance of one run, stamped on every row it writes."""
+
+    run_id: str
+    ingested_at: datetime  # UTC-aware
+    pipeline_version: str
+    model_name: str
+    model_version: str
+    schema_version: str
+
+
+def run_metadata(run: RunInfo) -> dict[str, str]:
+    """What every commit of a run is stamped with (shown by ``newsmill history``)."""
+    return {
+        "run_id": run.run_id,
+        "pipeline_version": run.pipeline_version,
+        "model_name": run.model_name,
+        "model_version": run.model_version,
+        "schema_version": run.schema_version,
+    }
+
+
+def column_order(model: type[pa.DataFrameModel]) -> list[str]:
+    """A table's columns: its own first, the shared provenance columns last."""
+    provenance = list(Provenance.to_schema().columns)
+    own = [name for name in model.to_schema().columns if name not in provenance]
+    return own + provenance
+
+
+def empty_frame(model: type[pa.DataFrameModel]) -> pl.DataFrame:
+    """An empty frame with the table's columns and types."""
+    return model.empty().select(column_order(model))
+
+
+def articles_frame(articles: Sequence[Article], run: RunInfo, skipped: dict[str, str]) -> pl.DataFrame:
+    """The articles table's rows for a batch."""
+    rows = [_article_row(article, skipped.get(article.article_id)) for article in articles]
+    return _with_provenance(rows, Articles, run)
+
+
+def entities_frame(mentions: Iterable[EntityMention], run: RunInfo) -> pl.DataFrame:
+    """The entities table's rows for a batch."""
+    rows = [
+        {
+            "mention_id": mention_id(mention),
+            "article_id": mention.article_id,
+            "section": mention.section.value,
+            "start_char": mention.start_char,
+            "end_char": mention.end_char,
+            "text": mention.text,
+            "label": mention.label,
+            "sentence_index": mention.sentence_index,
+        }
+        for mention in mentions
+    ]
+    return _with_provenance(rows, Entities, run)
+
+
+def rejects_frame(rejects: Iterable[Reject], run: RunInfo) -> pl.DataFrame:
+    """The rejects table's rows for a batch."""
+    rows = [
+        {
+            "reject_id": reject_id(reject),
+            "source_path": reject.source_path,
+            "source_sha256": reject.source_sha256,
+            "source_size_bytes": reject.source_size_bytes,
+            "source_mtime_ns": reject.source_mtime_ns,
+            "stage": reject.stage.value,
+            "reason": reject.reason.value,
+            "detail": reject.detail,
+            "article_id": reject.article_id,
+        }
+        for reject in rejects
+    ]
+    return _with_provenance(rows, Rejects, run)
+
+
+def mention_id(mention: EntityMention) -> str:
+    """Stable id of a mention: the same article, section, offsets and label give the same id."""
+    return short_hash(
+        mention.article_id, mention.section, mention.start_char, mention.end_char, mention.label
+    )
+
+
+def reject_id(reject: Reject) -> str:
+    """Stable id of a reject: one per file path and content (or size and time when unread)."""
+    content = reject.source_sha256 or f"{reject.source_size_bytes}:{reject.source_mtime_ns}"
+    return short_hash(reject.source_path, content)
+
+
+def _article_row(article: Article, skipped_reason: str | None) -> dict[str, object]:
+    page, published, updated = article.page, article.page.published, article.page.updated
+    return {
+        "article_id": article.article_id,
+        "source_path": article.source_path,
+        "source_sha256": article.source_sha256,
+        "source_size_bytes": article.source_size_bytes,
+        "source_mtime_ns": article.source_mtime_ns,
+        "source_encoding": article.source_encoding,
+        "site_tagline": page.site_tagline,
+        "headline": page.headline,
+        "subheadline": page.subheadline,
+        "byline": page.byline,
+        "authors": list(page.authors),
+        "agencies": list(page.agencies),
+        "dateline_place": page.dateline_place,
+        "published_at": published.local if published else None,
+        "published_has_time": published.has_time if published else None,
+        "published_tz_known": bool(published and published.utc is not None),
+        "published_timezone": published.timezone if published else None,
+        "published_at_utc": published.utc if published else None,
+        "published_text": published.text if published else None,
+        "published_precision": published.precision if published else None,
+        "updated_at": updated.local if updated else None,
+        "updated_at_utc": updated.utc if updated else None,
+        "image_caption": page.image_caption,
+        "image_credit": page.image_credit,
+        "body": page.body,
+        "paragraph_count": len(page.paragraphs),
+        "related_headlines": list(page.related_headlines),
+        "word_count": article.word_count,
+        "language": article.language,
+        "entities_skipped_reason": skipped_reason,
+    }
+
+
+def _with_provenance(
+    rows: Sequence[Mapping[str, object]], model: type[pa.DataFrameModel], run: RunInfo
+) -> pl.DataFrame:
+    template = empty_frame(model)
+    provenance = {
+        "run_id": run.run_id,
+        "ingested_at": run.ingested_at,
+        "pipeline_version": run.pipeline_version,
+        "model_name": run.model_name,
+        "model_version": run.model_version,
+        "schema_version": run.schema_version,
+    }
+    frame = pl.DataFrame([{**row, **provenance} for row in rows], schema=template.schema, orient="row")
+    return frame.select(template.columns)

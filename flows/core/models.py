@@ -1,0 +1,154 @@
+"""Typed records that flow between the pipeline's steps.
+
+Every step takes and returns these frozen, slotted dataclasses; no dicts travel between steps and no spaCy
+``Doc`` leaves :mod:`flows.core.nlp`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from schemas.vocabulary import RejectReason, Section, Stage
+
+__all__ = [
+    "Article",
+    "DecodedText",
+    "EntityMention",
+    "NlpResult",
+    "ParsedPage",
+    "PublishedDate",
+    "RawDocument",
+    "Reject",
+    "RejectReason",
+    "Section",
+    "SourceFile",
+    "Stage",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A raw file found on disk, before it is read."""
+
+    path: str  # relative to the raw folder, with forward slashes
+    size_bytes: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """A raw file's bytes with the facts about its origin."""
+
+    source: SourceFile
+    data: bytes
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    """Text decoded from raw bytes, with the encoding that worked."""
+
+    text: str
+    encoding: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedDate:
+    """A publication time as the page states it.
+
+    ``local`` is the wall-clock time the page shows; ``utc`` is filled only when the page states a zone, and
+    ``timezone`` is that zone as written (``"EST"``, ``"+02:00"``).
+    """
+
+    text: str
+    local: datetime
+    has_time: bool
+    timezone: str | None = None
+    utc: datetime | None = None
+    precision: str = "day"  # how much the page states: "day", "minute" or "second"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    """The fields the parser finds in a page's text; a field it cannot find is None, never invented."""
+
+    site_tagline: str | None
+    headline: str | None
+    published: PublishedDate | None
+    image_caption: str | None
+    image_credit: str | None
+    paragraphs: tuple[str, ...]
+    related_headlines: tuple[str, ...]
+    subheadline: str | None = None  # the standfirst under the headline
+    byline: str | None = None  # the credit line as printed ("By A and B, Staff Writer")
+    authors: tuple[str, ...] = ()  # people named in the byline; no roles, agencies or site names
+    agencies: tuple[
+        str, ...
+    ] = ()  # news agencies and organisations credited in the byline ("Associated Press")
+    dateline_place: str | None = None  # "HOUSTON, Texas" from "HOUSTON, Texas (KTRK) -- ..."
+    updated: PublishedDate | None = None  # the "Updated ..." time, never taken for the publication time
+
+    @property
+    def body(self) -> str | None:
+        """The article's paragraphs joined by blank lines, or None when there are none."""
+        return "\n\n".join(self.paragraphs) if self.paragraphs else None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article: a parsed page with the identity of the file it came from."""
+
+    article_id: str
+    source_path: str
+    source_sha256: str
+    source_size_bytes: int
+    source_mtime_ns: int
+    source_encoding: str
+    page: ParsedPage
+    word_count: int
+    language: str | None
+
+    def section_texts(self) -> dict[Section, str]:
+        """The texts that entities are extracted from, by section; absent sections are left out."""
+        texts = {
+            Section.HEADLINE: self.page.headline,
+            Section.CAPTION: self.page.image_caption,
+            Section.BODY: self.page.body,
+        }
+        return {section: text for section, text in texts.items() if text}
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    """One named-entity mention; ``start_char``/``end_char`` index the section's text exactly."""
+
+    article_id: str
+    section: Section
+    start_char: int
+    end_char: int
+    text: str
+    label: str
+    sentence_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A raw file that did not become an article, with a reason a person can act on."""
+
+    source_path: str
+    source_sha256: str | None
+    source_size_bytes: int
+    source_mtime_ns: int
+    stage: Stage
+    reason: RejectReason
+    detail: str
+    article_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NlpResult:
+    """What the NLP step found for a batch of articles."""
+
+    mentions: tuple[EntityMention, ...]
+    skipped: dict[str, str] = field(default_factory=dict)  # article_id -> why its entities were not extracted

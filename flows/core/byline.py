@@ -1,0 +1,333 @@
+"""Read bylines: who wrote a story, as people and credited organisations.
+
+"By A and B", "By A, B and C", "Written by A on <date>", "A, Senior Reporter", a bare "By" block followed by
+name blocks, or a line of names alone next to the date line. Roles ("Senior Reporter"), staff credits ("Staff
+Writer") and site names are not people; news agencies ("Associated Press") are kept apart from people.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_BY = re.compile(
+    r"^\W*(?:(?:written|words|reported|story|text|photos?)\s+(?:and\s+\w+\s+)?)?by\b[:\s]*", re.I
+)
+_CUT = re.compile(
+    r"\s+(?:[-|–—•·]|on|at)\s+(?=.*\d)|\s*[|•·]\s*|\s+[-–—]\s+|\s+(?:last\s+)?(?:updated|published|posted)\b|"
+    r"\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b,?|\s+\d",
+    re.IGNORECASE,
+)
+# Case-sensitive: "ET Online" is a desk credit, not "E" and "Online"; capitalised bylines write "AND".
+_SPLIT_PEOPLE = re.compile(r"\s*(?:&|\b(?:and|And|AND|und|y|et)\b|;)\s*")
+_NAME_TOKEN = re.compile(
+    r"^(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|[A-ZÀ-ÖØ-Þ]\.|(?:de|da|del|der|van|von|la|le|bin|al|el|di|du|dos|ter)$)"
+)
+AGENCIES = frozenset(
+    name.casefold()
+    for name in (
+        "Associated Press", "AP", "The Associated Press", "Reuters", "Thomson Reuters", "AFP",
+        "Agence France-Presse", "Bloomberg", "Bloomberg News", "PA", "PA Media", "Press Association", "UPI",
+        "United Press International", "dpa", "Xinhua", "Kyodo", "Kyodo News", "Jiji", "Jiji Press", "ANI",
+        "PTI",
+        "IANS", "AAP", "EFE", "ANSA", "TASS", "CNN Wire", "Tribune News Service", "The Canadian Press",
+        "Canadian Press", "CP", "SWNS",
+    )
+)  # fmt: skip
+ROLE_WORDS = frozenset(
+    [
+        "reporter",
+        "correspondent",
+        "editor",
+        "writer",
+        "columnist",
+        "contributor",
+        "contributing",
+        "producer",
+        "staff",
+        "senior",
+        "chief",
+        "political",
+        "deputy",
+        "executive",
+        "managing",
+        "associate",
+        "assistant",
+        "freelance",
+        "journalist",
+        "photographer",
+        "director",
+        "attorney",
+        "analyst",
+        "host",
+        "anchor",
+        "intern",
+        "fellow",
+        "professor",
+        "officer",
+        "manager",
+        "president",
+        "founder",
+        "author",
+        "guest",
+        "special",
+        "bureau",
+        "desk",
+        "team",
+        "report",
+        "reports",
+        "editorial",
+    ]
+)
+ORG_WORDS = frozenset(
+    [
+        "news",
+        "times",
+        "post",
+        "press",
+        "online",
+        "media",
+        "network",
+        "agency",
+        "journal",
+        "herald",
+        "tribune",
+        "gazette",
+        "daily",
+        "weekly",
+        "magazine",
+        "foundation",
+        "institute",
+        "program",
+        "programme",
+        "university",
+        "council",
+        "association",
+        "society",
+        "group",
+        "company",
+        "inc",
+        "ltd",
+        "llc",
+        "service",
+        "services",
+        "today",
+        "world",
+        "global",
+        "international",
+        "radio",
+        "tv",
+        "television",
+        "channel",
+        "wire",
+    ]
+)
+NOT_NAME_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "for",
+        "to",
+        "with",
+        "home",
+        "news",
+        "video",
+        "videos",
+        "live",
+        "latest",
+        "more",
+        "menu",
+        "search",
+        "share",
+        "email",
+        "print",
+        "follow",
+        "subscribe",
+        "sign",
+        "login",
+        "comments",
+        "comment",
+        "view",
+        "author",
+        "archive",
+        "about",
+        "contact",
+        "read",
+        "watch",
+        "listen",
+        "photo",
+        "photos",
+        "image",
+        "images",
+        "getty",
+        "advertisement",
+        "sponsored",
+        "opinion",
+        "politics",
+        "business",
+        "sport",
+        "sports",
+        "world",
+        "weather",
+        "business",
+        "tech",
+        "technology",
+        "health",
+        "science",
+        "culture",
+        "entertainment",
+        "travel",
+        "life",
+        "style",
+        "updated",
+        "published",
+        "posted",
+        "minute",
+        "minutes",
+        "hour",
+        "hours",
+        "ago",
+        "min",
+        "read",
+    ]
+)
+MAX_NAME_TOKENS = 5
+
+
+def strip_by(text: str) -> str | None:
+    """The text after a leading "By"/"Written by"; None when the text does not start with one."""
+    match = _BY.match(text)
+    return text[match.end() :].strip() if match else None
+
+
+def is_byline(block: str) -> bool:
+    """True for a block that opens with "By" (or is just "By") and is short enough to be a credit line."""
+    rest = strip_by(block)
+    return rest is not None and len(block) <= 200 and (not rest or rest[0].isupper())
+
+
+def join_split_byline(blocks: Sequence[str], index: int) -> tuple[str, int]:
+    """A byline spread over blocks ("By" / "A" / "and" / "B") joined into one line, with its end index."""
+    parts = [blocks[index]]
+    end = index + 1
+    while end < len(blocks) and len(parts) < 9:
+        tail = parts[-1].strip().lower()
+        nxt = blocks[end]
+        if (
+            tail in {"by", "and", "&", ","}
+            or tail.endswith((" and", ",", "&"))
+            or nxt.lower() in {"and", "&"}
+        ):
+            if len(nxt.split()) > MAX_NAME_TOKENS + 1:
+                break
+            parts.append(nxt)
+            end += 1
+            continue
+        break
+    return " ".join(parts), end
+
+
+def is_person_name(text: str) -> bool:
+    """True for 2 to 5 capitalised name tokens ("Leah C. Stokes", "Gavin O'Neill"), no role or site words."""
+    tokens = text.split()
+    if not 2 <= len(tokens) <= MAX_NAME_TOKENS or any(ch.isdigit() for ch in text) or "@" in text:
+        return False
+    lowered = {token.lower().strip(".,") for token in tokens}
+    if lowered & (ROLE_WORDS | ORG_WORDS | NOT_NAME_WORDS):
+        return False
+    if text.isupper():  # "JOHN SMITH": some sites print bylines in capitals
+        return all(_NAME_TOKEN.fullmatch(token) for token in tokens)
+    if any(len(token) > 2 and token.isupper() for token in tokens):  # acronyms name organisations
+        return False
+    return all(_NAME_TOKEN.fullmatch(token) for token in tokens) and tokens[0][0].isupper()
+
+
+def parse_byline(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """People and credited agencies named in a byline ("By A, Senior Reporter and B | Reuters")."""
+    rest = strip_by(text)
+    body = " ".join((rest if rest is not None else text).split())
+    authors: list[str] = []
+    agencies: list[str] = []
+    for segment in re.split(r"\s+[-|–—•·/]\s+|\s*\|\s*|\s+(?:for|of)\s+(?=[A-Z])", body):
+        names_part = _CUT.split(segment, maxsplit=1)[0] if segment else ""
+        for chunk in _SPLIT_PEOPLE.split(names_part):
+            for part in (p.strip(" .,:;()[]") for p in chunk.split(",")):
+                _sort_credit(part, authors, agencies)
+    return tuple(dict.fromkeys(authors)), tuple(dict.fromkeys(agencies))
+
+
+def _sort_credit(part: str, authors: list[str], agencies: list[str]) -> None:
+    if not part:
+        return
+    folded = part.casefold()
+    person = strip_roles(part)
+    if folded in AGENCIES:
+        agencies.append(part)
+    elif is_person_name(part):
+        authors.append(part)
+    elif person != part and is_person_name(person):  # "Evan Halper Staff Writer"
+        authors.append(person)
+    elif _is_organisation(part) or _is_staff_credit(part):
+        agencies.append(part)
+
+
+def strip_roles(part: str) -> str:
+    """The name without the job title glued after it ("Ana Ruiz Senior Reporter" -> "Ana Ruiz")."""
+    tokens = part.split()
+    while tokens and tokens[-1].lower().strip(".,") in ROLE_WORDS:
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def _is_staff_credit(part: str) -> bool:
+    """A desk credit naming its outlet ("Metro Staff Report"): an organisation, not a person."""
+    tokens = part.split()
+    lowered = [token.lower() for token in tokens]
+    return (
+        1 <= len(tokens) <= 5
+        and bool({"staff", "desk", "team", "report", "bureau"} & set(lowered))
+        and all(token[0].isupper() for token in tokens)
+        and not set(lowered) & NOT_NAME_WORDS
+        and not set(lowered) <= ROLE_WORDS  # "Staff Writer" names nobody
+    )
+
+
+def is_role_line(block: str) -> bool:
+    """True for a block that is only a job title ("Political Editor", "Senior Reporter")."""
+    tokens = [token.lower().strip(".,") for token in block.split()]
+    return 1 <= len(tokens) <= 5 and tokens[-1] in ROLE_WORDS and all(t.isalpha() for t in tokens)
+
+
+def is_credit_line(block: str) -> bool:
+    """True for a short block that names only credited organisations ("Metro Online|", "Reuters")."""
+    text = block.strip(" |•·-–—")
+    if not text or len(text) > 40 or strip_by(text) is not None or any(ch.isdigit() for ch in text):
+        return False
+    authors, agencies = parse_byline(text)
+    return not authors and len(agencies) == 1
+
+
+def _is_organisation(part: str) -> bool:
+    tokens = part.split()
+    lowered = {token.lower() for token in tokens}
+    if (
+        not 1 <= len(tokens) <= 5
+        or lowered & (ROLE_WORDS | NOT_NAME_WORDS)
+        or "." in part
+        or part.startswith("@")
+    ):
+        return False
+    return bool(lowered & ORG_WORDS) and all(token[0].isupper() for token in tokens)
+
+
+def is_name_line(block: str) -> bool:
+    """True for a block that is only people's names ("A, B", "A and B"), the byline form without "By"."""
+    if len(block) > 100 or strip_by(block) is not None:
+        return False
+    parts = [p.strip() for chunk in _SPLIT_PEOPLE.split(block) for p in chunk.split(",")]
+    parts = [p for p in parts if p]
+    return 1 <= len(parts) <= 4 and all(is_person_name(part) for part in parts)

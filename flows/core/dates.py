@@ -1,0 +1,391 @@
+"""Find and read a page's date lines ("July 24, 2021 at 1:04 pm", "PUBLISHED: 10:48, Tue, Nov 19, 2019").
+
+Pure functions: text in, :class:`~flows.core.models.PublishedDate` out. A zone is recorded only when the text
+states one; otherwise the wall-clock time is kept as written and ``utc`` stays None. All-numeric dates
+("08/11/2023") are read day-first unless the page shows US conventions (see :func:`infer_day_first`), and a
+relative date ("2 hours ago") resolves only against a reference time the caller gives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flows.core.models import PublishedDate
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+# Offsets in hours of the zone abbreviations news pages print; ambiguous ones (IST, CST in Asia) take the
+# reading most common on English-language news sites.
+ZONE_OFFSETS_HOURS: dict[str, float] = {
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "BST": 1,
+    "IST": 1,
+    "CET": 1,
+    "CEST": 2,
+    "EET": 2,
+    "EEST": 3,
+    "EST": -5,
+    "EDT": -4,
+    "CST": -6,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
+    "HKT": 8,
+    "JST": 9,
+    "KST": 9,
+    "AEST": 10,
+    "AEDT": 11,
+}
+# Zones that name a region rather than an offset: the offset depends on the date (daylight saving).
+ZONE_REGIONS = {
+    "ET": "America/New_York",
+    "CT": "America/Chicago",
+    "MT": "America/Denver",
+    "PT": "America/Los_Angeles",
+}
+US_ZONES = frozenset({"EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "ET", "CT", "MT", "PT"})
+
+
+class DatePrecision(StrEnum):
+    """How much of a date a page states (the values of :attr:`PublishedDate.precision`)."""
+
+    DAY = "day"
+    MINUTE = "minute"
+    SECOND = "second"
+
+
+class DateKind(StrEnum):
+    """What a date line says its date is."""
+
+    PUBLISHED = "published"  # labelled "Published", "Posted", "Written", "First published"
+    UPDATED = "updated"  # labelled "Updated", "Last modified" ...: never the publication date
+    PLAIN = "plain"  # a date with no label
+
+
+@dataclass(frozen=True, slots=True)
+class DateCandidate:
+    """A date line found in block ``index``; ``in_byline`` when the block is a byline carrying the date."""
+
+    index: int
+    date: PublishedDate
+    kind: DateKind
+    in_byline: bool = False
+
+
+_ZONE_NAMES = "|".join(
+    sorted((*(z for z in ZONE_OFFSETS_HOURS if z != "Z"), *ZONE_REGIONS), key=len, reverse=True)
+)
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_CLOCK = (
+    r"(?P<hour>[0-2]?\d)(?:[:.h](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)?"
+    r"|\s?(?P<ampm2>[ap]\.?\s?m\b\.?))"
+    r"(?:\s*\(?(?P<zone>" + _ZONE_NAMES + r"|[+-]\d\d:?\d\d)\b\)?)?"
+)
+_CLOCK_RE = re.compile(r"(?<![\d/.-])" + _CLOCK + r"(?![\d/])", re.IGNORECASE)
+# "2010 GMT": a four-digit clock only counts when a zone follows it.
+_COMPACT_CLOCK_RE = re.compile(r"\b(?P<hour>[0-2]\d)(?P<minute>[0-5]\d)\s+(?P<zone>" + _ZONE_NAMES + r")\b")
+
+_WRITTEN_DATES = (
+    # July 24, 2021  /  Nov. 8, 2023  /  November 9th 2023
+    re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"(?:,\s*|\s+)" + _YEAR + r"\b", re.IGNORECASE),
+    # 24 July 2021  /  6 OCT 2020  /  5 January, 2020
+    re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"\b", re.IGNORECASE),
+    # "2023-11-07 15:03:30" / "2021-07-24T13:04:00+02:00"
+    re.compile(
+        r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)"
+        r"(?:[T\s](?P<hour>[0-2]\d):(?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?(?:\.\d+)?"
+        r"\s*(?P<zone>Z|[+-]\d\d:?\d\d|UTC|GMT)?)?"
+    ),
+)
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.])(?P<a>[0-3]?\d)([/.])(?P<b>[0-3]?\d)\2(?P<year>(?:19|20)?\d\d)(?![\d/])"
+)
+_RELATIVE = re.compile(
+    r"\b(?P<count>\d+|an?|one)\s+(?P<unit>sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?)\s+ago\b"
+    r"|\b(?P<word>yesterday|today)\b",
+    re.IGNORECASE,
+)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+_UPDATED_LABEL = re.compile(r"\b(?:last\s+)?(?:updated|modified|edited|revised)\b", re.IGNORECASE)
+_PUBLISHED_LABEL = re.compile(r"\b(?:(?:first\s+)?published|posted|written)(?:\s+on)?\b", re.IGNORECASE)
+_LABEL = re.compile(_UPDATED_LABEL.pattern + "|" + _PUBLISHED_LABEL.pattern, re.IGNORECASE)
+_BYLINE_START = re.compile(r"^\W*(?:(?:written|words|reported|story)\s+)?by\b", re.IGNORECASE)
+_DATE_LINE_NOISE = re.compile(
+    r"\b(?:on|at|by|min read|\d+\s*min(?:ute)?s?\s*read|\d+\s*mins?)\b"
+    r"|[|:,•·\-–—/()\[\]@]"
+    r"|\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?",
+    re.IGNORECASE,
+)
+US_DATE_SHAPE = re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR, re.IGNORECASE)
+UK_DATE_SHAPE = re.compile(r"\b" + _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR, re.IGNORECASE)
+MAX_DATE_LINE_CHARS = 160
+_HANDLE = re.compile(r"\(@\w+\)|^\W*[-—–]\s*\S.*@\w+")
+
+
+def parse_date_text(
+    text: str, *, day_first: bool = True, reference: datetime | None = None
+) -> PublishedDate | None:
+    """Read the first date in ``text`` (with the clock and zone written near it); None if there is none.
+
+    Written dates ("Nov 8, 2023") come first, then all-numeric ones read by ``day_first``, then relative ones
+    ("3 hours ago"), which resolve only when ``reference`` is given.
+    """
+    for pattern in _WRITTEN_DATES:
+        for match in pattern.finditer(text):
+            found = _from_parts(
+                text, match, int(match["year"]), _month_number(match["month"]), int(match["day"])
+            )
+            if found is not None:
+                return found
+    for match in _NUMERIC_DATE.finditer(text):
+        first, second = int(match["a"]), int(match["b"])
+        day, month = (first, second) if day_first else (second, first)
+        if month > 12 and day <= 12:
+            day, month = month, day
+        year = int(match["year"])
+        found = _from_parts(text, match, year + 2000 if year < 100 else year, month, day)
+        if found is not None:
+            return found
+    return _relative(text, reference) if reference is not None else None
+
+
+def _month_number(text: str) -> int:
+    return int(text) if text.isdigit() else MONTHS[text.lower().rstrip(".")]
+
+
+def _from_parts(text: str, match: re.Match[str], year: int, month: int, day: int) -> PublishedDate | None:
+    try:
+        day_start = datetime(year, month, day)
+    except ValueError:
+        return None
+    parts = match.groupdict()
+    span = match.start(), match.end()
+    clock = _clock_from_parts(parts) if parts.get("hour") else None
+    if not parts.get("hour"):
+        near = _clock_near(text, match)
+        if near is not None:
+            clock, span = near[0], (near[1], near[2])
+    hour, minute, second, zone = clock if clock else (0, 0, 0, None)
+    local = day_start.replace(hour=hour, minute=minute, second=second)
+    utc = _to_utc(local, zone) if zone and clock else None
+    precision = (
+        DatePrecision.DAY if clock is None else DatePrecision.SECOND if second else DatePrecision.MINUTE
+    )
+    return PublishedDate(
+        text=text[span[0] : span[1]].strip(),
+        local=local,
+        has_time=clock is not None,
+        timezone=zone.upper() if zone and utc else None,
+        utc=utc,
+        precision=precision,
+    )
+
+
+_Clock = tuple[int, int, int, str | None]
+
+
+def _clock_near(text: str, match: re.Match[str]) -> tuple[_Clock, int, int] | None:
+    """The clock written right after the date, else right before it (``10:48, Tue, Nov 19``).
+
+    Returns the clock and the span of date and clock together in ``text``.
+    """
+    after = text[match.end() : match.end() + 40]
+    lead = re.match(r"^(?:\s*(?:,|at|@|-|–|—|\||•|·|/))*\s*", after, re.IGNORECASE)
+    offset = lead.end() if lead else 0
+    found = _parse_clock(after[offset:])
+    if found is not None:
+        clock, length = found
+        return clock, match.start(), match.end() + offset + length
+    window_start = max(0, match.start() - 40)
+    before = text[window_start : match.start()]
+    before = re.sub(
+        r"[\s,|•·/-]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)?[\s,|•·/-]*$", "", before, flags=re.I
+    )
+    candidates = [m for m in _CLOCK_RE.finditer(before) if m.end() == len(before) and m["minute"]]
+    compact = list(_COMPACT_CLOCK_RE.finditer(before))
+    chosen = candidates[-1] if candidates else compact[0] if compact else None
+    if chosen is None:
+        return None
+    earlier = _clock_from_parts(chosen.groupdict())
+    return (earlier, window_start + chosen.start(), match.end()) if earlier else None
+
+
+def _parse_clock(text: str) -> tuple[_Clock, int] | None:
+    match = _CLOCK_RE.match(text)
+    if match is None or not (match["minute"] or match["ampm2"]):
+        match = _COMPACT_CLOCK_RE.match(text)
+    if match is None:
+        return None
+    clock = _clock_from_parts(match.groupdict())
+    return (clock, len(match.group(0).rstrip())) if clock else None
+
+
+def _clock_from_parts(parts: dict[str, str | None]) -> _Clock | None:
+    hour = int(parts.get("hour") or 0)
+    ampm = (parts.get("ampm") or parts.get("ampm2") or "").lower().replace(".", "").replace(" ", "")
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    if hour > 23:
+        return None
+    return hour, int(parts.get("minute") or 0), int(parts.get("second") or 0), parts.get("zone")
+
+
+def _to_utc(local: datetime, zone: str) -> datetime | None:
+    offset = _zone_info(zone)
+    if offset is None:
+        return None
+    return local.replace(tzinfo=offset).astimezone(UTC)
+
+
+def _zone_info(zone: str) -> tzinfo | None:
+    upper = zone.upper()
+    if upper in ZONE_OFFSETS_HOURS:
+        return timezone(timedelta(hours=ZONE_OFFSETS_HOURS[upper]))
+    if upper in ZONE_REGIONS:
+        try:
+            return ZoneInfo(ZONE_REGIONS[upper])
+        except ZoneInfoNotFoundError:
+            return None
+    numeric = re.fullmatch(r"([+-])(\d\d):?(\d\d)", zone)
+    if numeric is None:
+        return None
+    sign = -1 if numeric.group(1) == "-" else 1
+    return timezone(sign * timedelta(hours=int(numeric.group(2)), minutes=int(numeric.group(3))))
+
+
+def _relative(text: str, reference: datetime) -> PublishedDate | None:
+    match = _RELATIVE.search(text)
+    if match is None:
+        return None
+    if match["word"]:
+        local = reference - timedelta(days=1 if match["word"].lower() == "yesterday" else 0)
+        day = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+        return PublishedDate(text=match.group(0), local=day, has_time=False)
+    count = 1 if match["count"].lower() in {"a", "an", "one"} else int(match["count"])
+    unit = match["unit"].lower()
+    seconds = _UNIT_SECONDS["m" if unit.startswith("min") else unit[0]]
+    local = reference - timedelta(seconds=count * seconds)
+    precision = DatePrecision.DAY if unit[0] in "dw" else DatePrecision.MINUTE
+    if precision is DatePrecision.DAY:
+        local = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return PublishedDate(
+        text=match.group(0),
+        local=local.replace(tzinfo=None),
+        has_time=precision is not DatePrecision.DAY,
+        timezone=None,
+        utc=local.astimezone(UTC) if local.tzinfo else None,
+        precision=precision,
+    )
+
+
+def infer_day_first(text: str) -> bool:
+    """Whether all-numeric dates on this page are day-first.
+
+    Evidence, strongest first: a numeric date whose first part exceeds 12 (day-first) or whose second part
+    does (month-first); then written dates ("November 8, 2023" is US style, "8 November 2023" is not) and US
+    zone names. With no evidence the page is read day-first, the convention of most of the world.
+    """
+    votes = 0
+    for match in _NUMERIC_DATE.finditer(text):
+        first, second = int(match["a"]), int(match["b"])
+        if first > 12 >= second:
+            votes += 3
+        elif second > 12 >= first:
+            votes -= 3
+        elif match.group(2) == ".":  # "01.11.2023": dotted dates are a day-first (European) convention
+            votes += 2
+    if votes:
+        return votes > 0
+    # Written dates and zones are weaker evidence (non-US sites write "November 8, 2023" too): one vote each.
+    # Embedded posts ("— Name (@handle) November 2, 2023") show the social network's style, not the site's.
+    own = "\n".join(line for line in text.splitlines() if not _HANDLE.search(line))
+    written = len(UK_DATE_SHAPE.findall(own)) - len(US_DATE_SHAPE.findall(own))
+    us_zone = re.search(r"\b(?:" + "|".join(sorted(US_ZONES)) + r")\b", own) is not None
+    return (written > 0) - (written < 0) - us_zone >= 0
+
+
+def find_date_candidates(
+    blocks: Sequence[str], *, day_first: bool = True, reference: datetime | None = None
+) -> list[DateCandidate]:
+    """Every date line on the page, labelled published, updated or plain, in page order.
+
+    A date line is a short block that is mostly a date (labels, weekday names, clocks and separators aside),
+    or a byline or labelled line that carries one; dates inside sentences are not date lines. A block holding
+    both a published and an updated date ("Published ... | Updated ...") gives one candidate for each.
+    """
+    found: list[DateCandidate] = []
+    for index, block in enumerate(blocks):
+        if len(block) > MAX_DATE_LINE_CHARS:
+            continue
+        in_byline = _BYLINE_START.match(block) is not None
+        for segment, kind in _labelled_segments(block):
+            date = parse_date_text(segment, day_first=day_first, reference=reference)
+            if date is None:
+                continue
+            if kind is DateKind.PLAIN and not in_byline and not _is_mostly_date(segment, date.text):
+                continue
+            found.append(DateCandidate(index=index, date=date, kind=kind, in_byline=in_byline))
+    return found
+
+
+def _labelled_segments(block: str) -> list[tuple[str, DateKind]]:
+    """Cut a block at its labels ("Published", "Updated") into segments with the kind each label gives."""
+    # A label opens the line or is capitalised ("Crime Published On ..."); "was published on" is not a label.
+    labels = [label for label in _LABEL.finditer(block) if label.start() == 0 or label.group(0)[0].isupper()]
+    if not labels:
+        return [(block, DateKind.PLAIN)]
+    segments = [(block[: labels[0].start()], DateKind.PLAIN)] if labels[0].start() > 0 else []
+    for position, label in enumerate(labels):
+        end = labels[position + 1].start() if position + 1 < len(labels) else len(block)
+        kind = DateKind.UPDATED if _UPDATED_LABEL.fullmatch(label.group(0)) else DateKind.PUBLISHED
+        segments.append((block[label.end() : end], kind))
+    return segments
+
+
+def _is_mostly_date(block: str, date_text: str) -> bool:
+    rest = block.replace(date_text, " ", 1)
+    rest = _CLOCK_RE.sub(" ", rest)
+    rest = _DATE_LINE_NOISE.sub(" ", rest)
+    return len(rest.split()) <= 3
+
+
+def find_date_line(blocks: list[str]) -> tuple[int, PublishedDate] | None:
+    """The first date line that is not marked "updated" (kept for callers that want the simple rule)."""
+    for candidate in find_date_candidates(blocks, day_first=infer_day_first("\n".join(blocks))):
+        if candidate.kind is not DateKind.UPDATED:
+            return candidate.index, candidate.date
+    return None

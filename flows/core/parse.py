@@ -1,0 +1,423 @@
+"""Raw page text -> :class:`~flows.core.models.ParsedPage`.
+
+A page as a scraper copies it is a sequence of blocks (one per line, blank lines between). The parser
+classifies blocks by their shape, not by site: the body is the densest run of text-like blocks
+(:mod:`flows.core.blocks`), the headline is the title-shaped block that leads into it (nearest to the byline
+and date line), the date line is the date block nearest that header (:mod:`flows.core.dates`), bylines give
+people and agencies (:mod:`flows.core.byline`), captions carry a photo credit, and related-link lines
+("READ: ...") are recorded, not kept in the body. A field not found is None, never invented.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flows.core.blocks import COMMENT_MARK, STOP_WORDS, BlockClass, classify_blocks, densest_span, words_of
+from flows.core.byline import (
+    is_byline,
+    is_credit_line,
+    is_name_line,
+    is_role_line,
+    join_split_byline,
+    parse_byline,
+)
+from flows.core.dates import DateCandidate, DateKind, find_date_candidates, infer_day_first
+from flows.core.models import ParsedPage, PublishedDate
+
+_RELATED = re.compile(
+    r"^\s*(?:READ|READ MORE|Read more|Read More|ALSO READ|Also read|Also Read|RELATED|Related|"
+    r"SEE ALSO|See also|SEE MORE|See more|MORE|WATCH|Watch|LISTEN|Listen|DON'T MISS)\s*[:：|–—-]\s*"
+    r"(?P<headline>\S.*?)\s*$"
+)
+_BRACKET_CREDIT = re.compile(r"^(?P<caption>.*?\S)\s*\[(?P<credit>[^\[\]]{2,100})\]\s*$")
+_PAREN_CREDIT = re.compile(
+    r"^(?P<caption>.*?\S)\s*\((?P<credit>(?:(?:photo|image|picture|credit|pictured)s?\b[^()]{0,90})"
+    r"|[^()]{0,60}(?:/|\b)(?:getty|reuters|ap|afp|epa|pa|shutterstock|alamy|images?|photos?)\b[^()]{0,40})\)\s*$",
+    re.IGNORECASE,
+)
+_LABELLED_CREDIT = re.compile(
+    r"^(?P<caption>.*?\S)\s+(?:photo(?:graph)?|image|picture|credit)s?\s*(?:by\b|:|\.\.\.|…)\s*"
+    r"(?P<credit>[^.]{2,80}?)\.?\s*$",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}(?:,\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+){0,2})?)"
+    r"\s*(?:\([^)]{1,40}\))?\s*(?:--|—|–|-|:)\s+\S"
+)
+_LIST_ITEM = re.compile(
+    r"^(?:[•·▪*‣◦-]\s|\d{1,4}[.)]?\s|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)", re.I
+)
+_TITLE_SITE = re.compile(r"^(?P<title>.{15,}?)\s+(?:\||-|–|—|::|•)\s+(?P<site>[^|–—•]{2,40})$")
+_BOILERPLATE_TITLE = re.compile(
+    r"\b(?:cookies?|subscribe|newsletter|sign in|sign up|log ?in|advertisement|rights reserved|copyright|"
+    r"privacy|terms of|share|follow us|click|min read|author|rss|feed|menu|skip to|email)\b",
+    re.IGNORECASE,
+)
+
+MAX_HEADLINE_WORDS = 30
+MAX_TAGLINE_WORDS = 12
+HEADER_WINDOW = 30
+DATE_REACH = 12
+MAX_LIST_ITEMS = 80
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where the article's parts sit in the block list."""
+
+    body: tuple[int, int]
+    headline: int | None
+    byline: tuple[int, int] | None
+    list_items: frozenset[int] = frozenset()  # a list the body introduces ("Tour dates:"), kept whole
+
+
+def parse_page(text: str) -> ParsedPage:
+    """Find the article's fields in a page's plain text."""
+    blocks = split_blocks(text)
+    classes = classify_blocks(blocks)
+    candidates = find_date_candidates(blocks, day_first=infer_day_first(text))
+    layout = find_layout(blocks, classes, candidates)
+    start, end = layout.body
+    header_start = layout.headline if layout.headline is not None else start
+    published, updated = choose_dates(candidates, header_start, start, end)
+    skip = {c.index for c in candidates}
+    if layout.byline is not None:
+        skip.update(range(*layout.byline))
+    paragraphs = body_paragraphs(blocks, classes, layout, skip)
+    caption, credit = find_caption(blocks, header_start, end)
+    byline_text = " ".join(blocks[layout.byline[0] : layout.byline[1]]) if layout.byline else None
+    authors, agencies = parse_byline(byline_text) if byline_text else ((), ())
+    return ParsedPage(
+        site_tagline=find_tagline(blocks[: min(5, header_start)]) if layout.headline is not None else None,
+        headline=clean_headline(blocks[layout.headline], blocks) if layout.headline is not None else None,
+        published=published,
+        image_caption=caption,
+        image_credit=credit,
+        paragraphs=paragraphs,
+        related_headlines=tuple(related_headlines(blocks)),
+        subheadline=find_subheadline(blocks, layout, skip),
+        byline=byline_text,
+        authors=authors,
+        agencies=agencies,
+        dateline_place=find_dateline_place(paragraphs[0]) if paragraphs else None,
+        updated=updated,
+    )
+
+
+def split_blocks(text: str) -> list[str]:
+    """Normalise Unicode and line ends, and cut the text into non-empty blocks, one per line."""
+    normalised = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    blocks = (" ".join(line.split()) for line in normalised.split("\n"))
+    return [block for block in blocks if block]
+
+
+def count_words(text: str) -> int:
+    """Count words as runs of letters and digits (keeping "don't" and "U.S." whole)."""
+    return len(words_of(text))
+
+
+def find_layout(
+    blocks: Sequence[str], classes: Sequence[BlockClass], dates: Sequence[DateCandidate]
+) -> _Layout:
+    """Locate body, headline and byline: the body first, then the header that leads into it."""
+    marked = [
+        BlockClass.BAD if _RELATED.match(block) else cls for block, cls in zip(blocks, classes, strict=True)
+    ]
+    date_indices = {c.index for c in dates}
+    breaks = {i for i in date_indices if "@" not in blocks[i]}
+    breaks.update(i for i, block in enumerate(blocks) if COMMENT_MARK.match(block))
+    start, end = densest_span(blocks, marked, breaks)
+    headline = find_headline(blocks, start, date_indices)
+    if headline is not None and headline + 1 >= end:  # a title after the whole body heads something else
+        headline = find_headline(blocks, start, date_indices, before=start)
+    if headline is not None and headline >= start:
+        start = headline + 1
+    byline = find_byline(blocks, headline if headline is not None else max(0, start - 8), start, date_indices)
+    items = trailing_list(blocks, end)
+    end = max(end, max(items, default=end - 1) + 1)
+    return _Layout(body=(start, end), headline=headline, byline=byline, list_items=frozenset(items))
+
+
+def trailing_list(blocks: Sequence[str], end: int) -> list[int]:
+    """Indices of a list the article introduces right after its last paragraph, with its intro line.
+
+    The intro ends with a colon ("The tour dates:") and three or more items follow, each short and opening
+    the same way (a number, a month or a bullet); related-link lists do not open like that, so they stay out.
+    """
+    if end >= len(blocks) or not blocks[end].rstrip().endswith(":") or count_words(blocks[end]) > 25:
+        return []
+    items = []
+    for index in range(end + 1, min(len(blocks), end + 1 + MAX_LIST_ITEMS)):
+        if len(blocks[index]) > 160 or _LIST_ITEM.match(blocks[index]) is None:
+            break
+        items.append(index)
+    return [end, *items] if len(items) >= 3 else []
+
+
+def find_headline(
+    blocks: Sequence[str], body_start: int, date_indices: set[int], before: int | None = None
+) -> int | None:
+    """Index of the headline: the best-scoring title-shaped block in the header before the body.
+
+    Closeness to the body, a byline or date line just below, and the title repeated elsewhere on the page
+    count for a block; belonging to a list of similar short blocks (a menu, related links) counts against it.
+    """
+    counts = Counter(blocks)
+    lead = _content_words(" ".join(blocks[body_start : body_start + 4]))
+    best: tuple[float, int] | None = None
+    stop = min(len(blocks), body_start + 3) if before is None else before
+    for index in range(max(0, body_start - HEADER_WINDOW), stop):
+        block = blocks[index]
+        if index in date_indices or not is_title(block) or _is_credit_line(block):
+            continue
+        score = _headline_score(blocks, index, body_start, date_indices, counts)
+        score += 8 * _overlap(block, lead)
+        if index >= body_start and not _header_below(blocks, index, date_indices):
+            continue
+        if _ends_with_stop(block) and (
+            index >= body_start or not _next_to_header(blocks, index, date_indices)
+        ):
+            continue  # a sentence-like title counts only where a date line or byline marks the header
+        if best is None or score > best[0]:
+            best = (score, index)
+    return best[1] if best is not None and best[0] > -3 else None
+
+
+def _headline_score(
+    blocks: Sequence[str], index: int, body_start: int, date_indices: set[int], counts: Counter[str]
+) -> float:
+    block = blocks[index]
+    words = count_words(block)
+    score = -0.15 * abs(body_start - index)
+    if _header_below(blocks, index, date_indices):
+        score += 8
+    elif _next_to_header(blocks, index, date_indices):
+        score += 5  # some sites print the date line above the headline
+    if _ends_with_stop(block):
+        score -= 2
+    if 5 <= words <= 22:
+        score += 2
+    elif words < 4:
+        score -= 3
+    if counts[block] > 1 or any(other != block and other.startswith(block + " ") for other in blocks):
+        score += 2
+    if _in_title_list(blocks, index):
+        score -= 4
+    return score
+
+
+def _header_below(blocks: Sequence[str], index: int, date_indices: set[int]) -> bool:
+    """True when a date line or byline follows within a few blocks, as it follows a headline."""
+    below = range(index + 1, min(len(blocks), index + 5))
+    return any(i in date_indices or is_byline(blocks[i]) or is_name_line(blocks[i]) for i in below)
+
+
+def _next_to_header(blocks: Sequence[str], index: int, date_indices: set[int]) -> bool:
+    """True when a date line or byline sits within two blocks above or four below."""
+    near = range(max(0, index - 2), min(len(blocks), index + 5))
+    return any(i != index and (i in date_indices or is_byline(blocks[i])) for i in near)
+
+
+def _ends_with_stop(block: str) -> bool:
+    return block.rstrip("\"'”’» ").endswith(".")
+
+
+def _content_words(text: str) -> set[str]:
+    return {word.casefold() for word in words_of(text) if len(word) > 2 and word.casefold() not in STOP_WORDS}
+
+
+def _overlap(block: str, lead: set[str]) -> float:
+    """Share of a candidate's content words that the article's first paragraphs use too."""
+    words = _content_words(block)
+    return len(words & lead) / len(words) if words else 0.0
+
+
+def _in_title_list(blocks: Sequence[str], index: int) -> bool:
+    """True when the block sits in a run of three or more title-shaped blocks (a menu or related links)."""
+    run = 1
+    for step in (-1, 1):
+        other = index + step
+        while 0 <= other < len(blocks) and is_title(blocks[other]) and not is_byline(blocks[other]):
+            run += 1
+            other += step
+    return run >= 3
+
+
+def is_title(block: str) -> bool:
+    """True for a block shaped like a headline: a handful of words, not a full stop, not boilerplate."""
+    words = count_words(block)
+    return (
+        3 <= words <= MAX_HEADLINE_WORDS
+        and (not block.rstrip("\"'”’» ").endswith((".", ":", ",", ";")) or _is_title_with_stop(block))
+        and _RELATED.match(block) is None
+        and _BOILERPLATE_TITLE.search(block) is None
+        and any(character.islower() for character in block)
+        and not is_byline(block)
+        and not _is_caption(block)
+    )
+
+
+def _is_title_with_stop(block: str) -> bool:
+    """A headline that ends in a full stop: one sentence, no other full stop but abbreviations ("Wed.")."""
+    stripped = block.rstrip("\"'”’» ")
+    if not stripped.endswith(".") or stripped.endswith("..") or block.startswith(('"', "“", "‘", "'", "«")):
+        return False
+    inner = stripped[:-1]
+    return count_words(block) <= 20 and re.search(r"\b[a-z]{2,}\.\s|[!?;]\s", inner) is None
+
+
+def _is_credit_line(block: str) -> bool:
+    return block.startswith(("(", "[")) or bool(re.search(r"\b\w+/\w+", block) and count_words(block) < 8)
+
+
+def clean_headline(block: str, blocks: Sequence[str]) -> str:
+    """Drop a site name glued to the headline ("Title | Site"), when that site name appears on its own too."""
+    match = _TITLE_SITE.match(block)
+    if match is None:
+        return block
+    site = match.group("site").strip()
+    title = match.group("title").strip()
+    repeated = any(site.casefold() in other.casefold() for other in blocks if other != block)
+    return title if repeated or block.rsplit(" ", 1)[-1] in {"News", "Online"} else block
+
+
+def find_byline(
+    blocks: Sequence[str], after: int, body_start: int, date_indices: set[int]
+) -> tuple[int, int] | None:
+    """The byline's block range in the header (or the first body blocks); None when there is none."""
+    for index in range(after, min(len(blocks), body_start + 3)):
+        block = blocks[index]
+        if is_byline(block):
+            _, end = join_split_byline(blocks, index)
+            return index, end
+        near_date = any(abs(index - d) <= 2 for d in date_indices)
+        if near_date and is_name_line(block):
+            return index, index + 1
+        if is_name_line(block) and index + 1 < len(blocks) and is_role_line(blocks[index + 1]):
+            return index, index + 2  # "Ana Ruiz" / "Political Editor" on two lines
+        if any(abs(index - d) <= 1 for d in date_indices) and is_credit_line(block):
+            return index, index + 1
+    return None
+
+
+def body_paragraphs(
+    blocks: Sequence[str], classes: Sequence[BlockClass], layout: _Layout, skip: set[int]
+) -> tuple[str, ...]:
+    """The good blocks of the body span, without captions, related links, date lines and repeats."""
+    start, end = layout.body
+    seen: set[str] = set()
+    kept: list[str] = []
+    for index in range(start, end):
+        block = blocks[index]
+        listed = index in layout.list_items
+        if (classes[index] is not BlockClass.GOOD and not listed) or index in skip or block in seen:
+            continue
+        if _RELATED.match(block) or _is_caption(block) or is_byline(block):
+            continue
+        seen.add(block)
+        kept.append(block)
+    return tuple(kept)
+
+
+def find_subheadline(blocks: Sequence[str], layout: _Layout, skip: set[int]) -> str | None:
+    """The standfirst: a sentence-length block right under the headline, before the body."""
+    if layout.headline is None:
+        return None
+    headline = blocks[layout.headline]
+    for index in range(layout.headline + 1, min(layout.headline + 3, layout.body[0])):
+        block = blocks[index]
+        if index in skip or block == headline or _is_caption(block) or is_name_line(block):
+            continue
+        if count_words(block) >= 6 and not _BOILERPLATE_TITLE.search(block):
+            return block
+    return None
+
+
+def choose_dates(
+    candidates: Sequence[DateCandidate], header_start: int, body_start: int, body_end: int
+) -> tuple[PublishedDate | None, PublishedDate | None]:
+    """The publication and update dates nearest the article's header (or just after its body).
+
+    Dates far from the article (the page's "today" line, dates in related-story lists) are not taken; an
+    "Updated" date is never returned as the publication date.
+    """
+
+    def distance(candidate: DateCandidate) -> int:
+        index = candidate.index
+        if header_start - 1 <= index <= body_start + 1:
+            return 0
+        if body_end <= index <= body_end + 3:
+            return 1
+        return header_start - index if index < header_start else index - body_start
+
+    def rank(candidate: DateCandidate) -> tuple[bool, bool, int, int]:
+        labelled = candidate.kind is DateKind.PUBLISHED or candidate.in_byline
+        return distance(candidate) > 3, not labelled, distance(candidate), candidate.index
+
+    near = [c for c in candidates if distance(c) <= DATE_REACH]
+    published = [c for c in near if c.kind is not DateKind.UPDATED]
+    updated = [c for c in near if c.kind is DateKind.UPDATED]
+    return (
+        min(published, key=rank).date if published else None,
+        min(updated, key=rank).date if updated else None,
+    )
+
+
+def find_tagline(header: Sequence[str]) -> str | None:
+    """The site's tagline: the first phrase-shaped block of the page header, if it has one."""
+    for block in header:
+        words = block.split()
+        if (
+            2 <= len(words) <= MAX_TAGLINE_WORDS
+            and any(word.islower() for word in words)
+            and not block.endswith((".", ":"))
+            and _BOILERPLATE_TITLE.search(block) is None
+            and not is_byline(block)
+        ):
+            return block
+    return None
+
+
+def find_caption(blocks: Sequence[str], start: int, end: int) -> tuple[str | None, str | None]:
+    """The first image caption between the headline and the end of the body, split from its credit."""
+    for block in blocks[start:end]:
+        split = split_caption(block)
+        if split is not None:
+            return split
+    return None, None
+
+
+def split_caption(block: str) -> tuple[str, str] | None:
+    """Split "caption [credit]" (or "(Photo: credit)", "Photo by credit") into caption and credit."""
+    if _RELATED.match(block):
+        return None
+    for pattern in (_BRACKET_CREDIT, _PAREN_CREDIT, _LABELLED_CREDIT):
+        match = pattern.match(block)
+        if match is not None:
+            credit = re.sub(
+                r"^(?:photo|image|picture|credit)s?\s*(?::|by\b)\s*",
+                "",
+                match.group("credit").strip(),
+                flags=re.I,
+            )
+            return match.group("caption").strip(), credit
+    return None
+
+
+def _is_caption(block: str) -> bool:
+    return split_caption(block) is not None
+
+
+def find_dateline_place(paragraph: str) -> str | None:
+    """The place of a wire-style dateline opening the first paragraph ("HOUSTON, Texas (KTRK) -- ...")."""
+    match = _DATELINE.match(paragraph)
+    return match.group("place") if match else None
+
+
+def related_headlines(blocks: Sequence[str]) -> list[str]:
+    """Headlines of "READ: ..." style related-link lines, in page order."""
+    return [match.group("headline") for match in map(_RELATED.match, blocks) if match is not None]

@@ -1,0 +1,501 @@
+"""Measure field extraction against the evaluation corpus (headline, date, authors, body).
+
+Run from the repository root::
+
+    .venv/bin/python scripts/eval.py [--corpus ../shared/corpus/pages] [--worst 10] [--failures] [--pipeline]
+
+The corpus is read where it lies and never copied. Extraction is one swappable step that returns an
+:class:`Extracted` record per page: by default :func:`extract_pages` calls the parser directly (fast); with
+``--pipeline``, :func:`extract_with_pipeline` runs the real ``newsmill run`` into a temporary folder and reads
+the ``articles`` and ``rejects`` Delta tables back, so the scores cover decoding, validation and rejects too.
+Everything after extraction is pure scoring on records and gold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "pages"
+SOURCES = ("sh", "tf", "hd")
+SHINGLE_SIZE = 4
+SIMILAR_HEADLINE = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What an extractor found on one page, reduced to the fields that are scored."""
+
+    page_id: str
+    headline: str | None
+    published: date | None
+    authors: tuple[str, ...]
+    body: str | None
+    agencies: tuple[str, ...] = ()  # organisations credited in the byline ("ET Online", "Reuters")
+
+
+@dataclass(frozen=True, slots=True)
+class Gold:
+    """The gold for one page; a field that is not gold for its source is None."""
+
+    page_id: str
+    domain: str
+    title: str | None = None
+    published: date | None = None
+    date_visible: bool = False
+    authors: tuple[str, ...] | None = None
+    body: str | None = None
+    snippets_present: tuple[str, ...] = ()
+    snippets_absent: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> str:
+        """The source prefix of the page id (``sh``, ``tf``, ``hd``)."""
+        return self.page_id.split("-", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class PageScore:
+    """The scores of one page; a score that has no gold for this page is None."""
+
+    page_id: str
+    source: str
+    domain: str
+    has_headline: bool
+    has_body: bool
+    headline_exact: bool | None = None
+    headline_similar: bool | None = None
+    date_correct: bool | None = None
+    date_visible: bool = False
+    author_prf: tuple[float, float, float] | None = None
+    credit_prf: tuple[float, float, float] | None = None  # authors and agencies together vs gold authors
+    body_tp_fp_fn: tuple[float, float, float] | None = None
+    snippets_found: tuple[int, int] | None = None  # (found, total)
+    boilerplate_out: tuple[int, int] | None = None  # (kept out, total)
+
+
+@dataclass(slots=True)
+class Summary:
+    """Aggregated scores of a group of pages (one source prefix or all)."""
+
+    name: str
+    pages: int
+    values: dict[str, str] = field(default_factory=dict)
+
+
+# --- pure scoring ----------------------------------------------------------------------------------------
+
+_QUOTES = str.maketrans(
+    {"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'}
+)
+_TOKEN = re.compile(r"\w+")
+
+
+def normalise_headline(text: str) -> str:
+    """Fold case, curly quotes, dashes and whitespace so equal headlines compare equal."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = re.sub(r"[‐-―]", "-", text)
+    return " ".join(text.casefold().split())
+
+
+def headline_scores(predicted: str | None, gold: str) -> tuple[bool, bool]:
+    """Exact match after normalising, and difflib similarity of at least 0.9."""
+    if not predicted:
+        return False, False
+    left, right = normalise_headline(predicted), normalise_headline(gold)
+    return left == right, difflib.SequenceMatcher(None, left, right).ratio() >= SIMILAR_HEADLINE
+
+
+def normalise_name(name: str) -> str:
+    """A person's name folded for comparison: no accents, case, punctuation or extra spaces."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^\w\s'-]", " ", plain).replace("'", "").split())
+
+
+def split_names(names: Iterable[str]) -> set[str]:
+    """Normalised names, splitting entries such as "A and B" or "A, B" into their people."""
+    result: set[str] = set()
+    for entry in names:
+        for part in re.split(r"\s*(?:,|;|&|\band\b)\s*", entry):
+            normalised = normalise_name(part)
+            if normalised:
+                result.add(normalised)
+    return result
+
+
+def precision_score(tp: float, fp: float, fn: float) -> float:
+    """Precision as the benchmark scores it: 1 when nothing was expected or given, 0 when nothing matched."""
+    if fp == fn == 0:
+        return 1.0
+    if tp == fp == 0:
+        return 0.0
+    return tp / (tp + fp)
+
+
+def recall_score(tp: float, fp: float, fn: float) -> float:
+    """Recall with the benchmark's conventions (see :func:`precision_score`)."""
+    if fp == fn == 0:
+        return 1.0
+    if tp == fn == 0:
+        return 0.0
+    return tp / (tp + fn)
+
+
+def f1_score(precision: float, recall: float) -> float:
+    """Harmonic mean of precision and recall (0 when both are 0)."""
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def author_scores(predicted: Iterable[str], gold: Iterable[str]) -> tuple[float, float, float]:
+    """Set precision, recall and F1 of normalised author names."""
+    pred, true = split_names(predicted), split_names(gold)
+    tp, fp, fn = len(pred & true), len(pred - true), len(true - pred)
+    precision, recall = precision_score(tp, fp, fn), recall_score(tp, fp, fn)
+    return precision, recall, f1_score(precision, recall)
+
+
+def shingles(text: str, size: int = SHINGLE_SIZE) -> Counter[tuple[str, ...]]:
+    """Counts of word n-grams (``\\w+`` tokens), as the article-extraction benchmark tokenises."""
+    tokens = _TOKEN.findall(text)
+    return Counter(tuple(tokens[i : i + size]) for i in range(max(1, len(tokens) - size + 1)) if tokens)
+
+
+def shingle_tp_fp_fn(true: str, pred: str, size: int = SHINGLE_SIZE) -> tuple[float, float, float]:
+    """True/false positive and false negative shingle counts, normalised to sum to 1 (benchmark style)."""
+    true_counts, pred_counts = shingles(true, size), shingles(pred, size)
+    tp = fp = fn = 0.0
+    for key in true_counts.keys() | pred_counts.keys():
+        t, p = true_counts.get(key, 0), pred_counts.get(key, 0)
+        tp, fp, fn = tp + min(t, p), fp + max(0, p - t), fn + max(0, t - p)
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def body_page_f1(counts: tuple[float, float, float]) -> float:
+    """One page's body F1 from its shingle counts."""
+    return f1_score(precision_score(*counts), recall_score(*counts))
+
+
+def body_metrics(counts: Sequence[tuple[float, float, float]]) -> tuple[float, float, float, float]:
+    """Mean precision, mean recall, F1 of those means (the benchmark's F1) and mean per-page F1."""
+    if not counts:
+        return 0.0, 0.0, 0.0, 0.0
+    precision = statistics.mean(precision_score(*c) for c in counts)
+    recall = statistics.mean(recall_score(*c) for c in counts)
+    return precision, recall, f1_score(precision, recall), statistics.mean(body_page_f1(c) for c in counts)
+
+
+def snippet_scores(body: str | None, present: Sequence[str], absent: Sequence[str]) -> tuple[int, int]:
+    """How many must-have snippets are in the body, and how many boilerplate snippets are kept out."""
+    text = " ".join((body or "").split())
+    found = sum(1 for snippet in present if " ".join(snippet.split()) in text)
+    kept_out = sum(1 for snippet in absent if " ".join(snippet.split()) not in text)
+    return found, kept_out
+
+
+def score_page(extracted: Extracted, gold: Gold) -> PageScore:
+    """Score one page's extraction against its gold."""
+    exact = similar = date_ok = None
+    if gold.title is not None:
+        exact, similar = headline_scores(extracted.headline, gold.title)
+    if gold.published is not None:
+        date_ok = extracted.published == gold.published
+    return PageScore(
+        page_id=gold.page_id,
+        source=gold.source,
+        domain=gold.domain,
+        has_headline=bool(extracted.headline),
+        has_body=bool(extracted.body),
+        headline_exact=exact,
+        headline_similar=similar,
+        date_correct=date_ok,
+        date_visible=gold.date_visible,
+        author_prf=author_scores(extracted.authors, gold.authors) if gold.authors is not None else None,
+        credit_prf=(
+            author_scores((*extracted.authors, *extracted.agencies), gold.authors)
+            if gold.authors is not None
+            else None
+        ),
+        body_tp_fp_fn=shingle_tp_fp_fn(gold.body, extracted.body or "") if gold.body is not None else None,
+        snippets_found=(
+            (snippet_scores(extracted.body, gold.snippets_present, ())[0], len(gold.snippets_present))
+            if gold.snippets_present
+            else None
+        ),
+        boilerplate_out=(
+            (snippet_scores(extracted.body, (), gold.snippets_absent)[1], len(gold.snippets_absent))
+            if gold.snippets_absent
+            else None
+        ),
+    )
+
+
+def score_pages(extracted: Mapping[str, Extracted], gold: Mapping[str, Gold]) -> list[PageScore]:
+    """Score every gold page; a page the extractor did not return counts as extracting nothing."""
+    return [
+        score_page(extracted.get(page_id) or _nothing(page_id), gold[page_id]) for page_id in sorted(gold)
+    ]
+
+
+def _nothing(page_id: str) -> Extracted:
+    return Extracted(page_id=page_id, headline=None, published=None, authors=(), body=None)
+
+
+def _share(flags: Iterable[bool | None]) -> str:
+    values = [flag for flag in flags if flag is not None]
+    return f"{sum(values) / len(values):.3f} ({sum(values)}/{len(values)})" if values else "-"
+
+
+def _ratio(pairs: Iterable[tuple[int, int] | None]) -> str:
+    present = [pair for pair in pairs if pair is not None]
+    hits, total = sum(p[0] for p in present), sum(p[1] for p in present)
+    return f"{hits / total:.3f} ({hits}/{total})" if total else "-"
+
+
+def _prf(rows: Sequence[tuple[float, float, float]]) -> str:
+    """Mean precision, recall and F1 over pages, as printed."""
+    if not rows:
+        return "-"
+    precision, recall, f1 = (statistics.mean(row[i] for row in rows) for i in range(3))
+    return f"{precision:.3f}/{recall:.3f}/{f1:.3f} (n={len(rows)})"
+
+
+def summarise(name: str, scores: Sequence[PageScore]) -> Summary:
+    """Aggregate page scores into the printed metrics of one group."""
+    summary = Summary(name=name, pages=len(scores))
+    values = summary.values
+    values["headline exact"] = _share(s.headline_exact for s in scores)
+    values["headline sim>=0.9"] = _share(s.headline_similar for s in scores)
+    values["date (visible)"] = _share(s.date_correct for s in scores if s.date_visible)
+    values["date (all)"] = _share(s.date_correct for s in scores)
+    values["authors P/R/F1"] = _prf([s.author_prf for s in scores if s.author_prf is not None])
+    values["credits P/R/F1"] = _prf([s.credit_prf for s in scores if s.credit_prf is not None])
+    counts = [s.body_tp_fp_fn for s in scores if s.body_tp_fp_fn is not None]
+    if counts:
+        precision, recall, f1, page_f1 = body_metrics(counts)
+        values["body P/R/F1"] = f"{precision:.3f}/{recall:.3f}/{f1:.3f} (n={len(counts)})"
+        values["body mean page F1"] = f"{page_f1:.3f}"
+    else:
+        values["body P/R/F1"] = values["body mean page F1"] = "-"
+    values["snippets found"] = _ratio(s.snippets_found for s in scores)
+    values["boilerplate out"] = _ratio(s.boilerplate_out for s in scores)
+    values["no headline"] = str(sum(not s.has_headline for s in scores))
+    values["no body"] = str(sum(not s.has_body for s in scores))
+    return summary
+
+
+def summarise_by_source(scores: Sequence[PageScore]) -> list[Summary]:
+    """One summary per source prefix, then one over all pages."""
+    groups = [summarise(source, [s for s in scores if s.source == source]) for source in SOURCES]
+    return [*groups, summarise("all", scores)]
+
+
+def worst_body_pages(scores: Sequence[PageScore], limit: int = 10) -> list[tuple[str, str, float]]:
+    """The pages with the lowest body F1, as ``(page_id, domain, f1)``."""
+    rated = [(s.page_id, s.domain, body_page_f1(s.body_tp_fp_fn)) for s in scores if s.body_tp_fp_fn]
+    return sorted(rated, key=lambda row: (row[2], row[0]))[:limit]
+
+
+def field_failures(extracted: Extracted, gold: Gold) -> list[str]:
+    """Human-readable lines for each scored field this page got wrong (headline, date, authors)."""
+    lines = []
+    if gold.title is not None and not headline_scores(extracted.headline, gold.title)[0]:
+        lines.append(f"headline: {extracted.headline!r} != {gold.title!r}")
+    if gold.published is not None and extracted.published != gold.published:
+        lines.append(f"date: {extracted.published} != {gold.published} (visible={gold.date_visible})")
+    if gold.authors is not None and author_scores(extracted.authors, gold.authors)[2] < 1:
+        lines.append(
+            f"authors: {list(extracted.authors)} (agencies {list(extracted.agencies)})"
+            f" != {list(gold.authors)}"
+        )
+    return lines
+
+
+def format_table(summaries: Sequence[Summary]) -> str:
+    """A plain-text table: one row per metric, one column per group."""
+    metrics = list(summaries[0].values)
+    width = max(len(m) for m in metrics) + 2
+    columns = [max(len(s.name), *(len(v) for v in s.values.values())) + 2 for s in summaries]
+    header = "metric".ljust(width) + "".join(
+        f"{s.name} ({s.pages})".ljust(w) for s, w in zip(summaries, columns, strict=True)
+    )
+    rows = [
+        metric.ljust(width)
+        + "".join(s.values[metric].ljust(w) for s, w in zip(summaries, columns, strict=True))
+        for metric in metrics
+    ]
+    return "\n".join([header, *rows])
+
+
+# --- I/O: gold, extraction, report -----------------------------------------------------------------------
+
+
+def _day(value: object) -> date | None:
+    return date.fromisoformat(str(value)[:10]) if value else None
+
+
+def gold_from_json(data: Mapping[str, Any]) -> Gold:
+    """Build a :class:`Gold` from one ``<id>.json`` of the corpus, keeping only the fields marked gold."""
+    fields = set(data.get("gold_fields", ()))
+    checks = data.get("checks") or {}
+    authors = data.get("authors")
+    return Gold(
+        page_id=data["id"],
+        domain=data.get("domain") or "",
+        title=data.get("title") if "title" in fields else None,
+        published=_day(data.get("published")) if "published" in fields else None,
+        date_visible=bool(checks.get("date_visible_in_txt")),
+        authors=tuple(authors or ()) if "authors" in fields else None,
+        body=data.get("body") if "body" in fields else None,
+        snippets_present=tuple(data.get("body_snippets_present") or ()),
+        snippets_absent=tuple(data.get("boilerplate_snippets_absent") or ()),
+    )
+
+
+def load_gold(corpus: Path) -> dict[str, Gold]:
+    """Read the gold of every page in the corpus folder."""
+    golds = (gold_from_json(json.loads(path.read_text(encoding="utf-8"))) for path in corpus.glob("*.json"))
+    return {gold.page_id: gold for gold in golds}
+
+
+def extract_pages(corpus: Path) -> dict[str, Extracted]:
+    """Run the parser on every ``<id>.txt`` (decoded as UTF-8) and keep the scored fields."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from flows.core.parse import parse_page
+
+    records: dict[str, Extracted] = {}
+    for path in sorted(corpus.glob("*.txt")):
+        page = parse_page(path.read_bytes().decode("utf-8", errors="replace"))
+        records[path.stem] = Extracted(
+            page_id=path.stem,
+            headline=page.headline,
+            published=page.published.local.date() if page.published else None,
+            authors=page.authors,
+            body=page.body,
+            agencies=page.agencies,
+        )
+    return records
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineRun:
+    """What the real pipeline made of the corpus: pages, and rejects as ``(page_id, reason, detail)``."""
+
+    extracted: dict[str, Extracted]
+    rejects: list[tuple[str, str, str]]
+
+
+def extract_with_pipeline(corpus: Path) -> PipelineRun:
+    """Run ``newsmill run`` on the corpus into a temporary folder and read its Delta tables back."""
+    import polars as pl
+
+    with tempfile.TemporaryDirectory(prefix="newsmill-eval-") as tmp:
+        output = Path(tmp) / "output"
+        env = {**os.environ, "PREFECT_HOME": str(Path(tmp) / "prefect")}
+        command = [str(REPO_ROOT / ".venv" / "bin" / "newsmill"), "run", "--raw", str(corpus)]
+        command += ["--output", str(output), "--include", "*.txt"]
+        done = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"newsmill run failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
+        articles = pl.read_delta(str(output / "articles")).to_dicts()
+        rejects_path = output / "rejects"
+        rejects = pl.read_delta(str(rejects_path)).to_dicts() if rejects_path.exists() else []
+    return PipelineRun(
+        extracted=records_from_rows(articles),
+        rejects=sorted((_page_id(r["source_path"]), str(r["reason"]), str(r["detail"])) for r in rejects),
+    )
+
+
+def _page_id(source_path: str) -> str:
+    return Path(source_path).stem
+
+
+def records_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, Extracted]:
+    """:class:`Extracted` records from rows of the ``articles`` table (one per page; the last row wins)."""
+    records: dict[str, Extracted] = {}
+    for row in rows:
+        page_id = _page_id(str(row["source_path"]))
+        published = row.get("published_at")
+        records[page_id] = Extracted(
+            page_id=page_id,
+            headline=row.get("headline"),
+            published=published.date() if published is not None else None,
+            authors=tuple(row.get("authors") or ()),
+            body=row.get("body"),
+            agencies=tuple(row.get("agencies") or ()),
+        )
+    return records
+
+
+def format_rejects(rejects: Sequence[tuple[str, str, str]]) -> str:
+    """How many pages the pipeline rejected, by reason, then one line per page."""
+    counts = Counter(reason for _, reason, _ in rejects)
+    summary = ", ".join(f"{reason} {count}" for reason, count in counts.most_common()) or "none"
+    lines = [f"rejected pages: {len(rejects)} ({summary})"]
+    lines += [f"  {page_id}: {reason}: {detail}" for page_id, reason, detail in rejects]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Score the parser on the corpus and print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of <id>.txt and <id>.json"
+    )
+    parser.add_argument("--worst", type=int, default=10, help="how many worst body pages to list")
+    parser.add_argument("--failures", action="store_true", help="list headline, date and author misses")
+    parser.add_argument(
+        "--pipeline",
+        action="store_true",
+        help="score the real pipeline's Delta tables (newsmill run into a temp folder, ~1 min) instead of "
+        "calling the parser, and report the rejects",
+    )
+    args = parser.parse_args(argv)
+    corpus = args.corpus if args.corpus.is_absolute() else (Path.cwd() / args.corpus)
+    if not corpus.is_dir():
+        print(f"error: corpus folder not found: {corpus}", file=sys.stderr)
+        return 2
+    gold = load_gold(corpus)
+    if args.pipeline:
+        try:
+            run = extract_with_pipeline(corpus)
+        except RuntimeError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        extracted = run.extracted
+    else:
+        extracted = extract_pages(corpus)
+    scores = score_pages(extracted, gold)
+    print(format_table(summarise_by_source(scores)))
+    if args.pipeline:
+        print()
+        print(format_rejects(run.rejects))
+    if args.failures:
+        print("\nfield failures:")
+        for page_id in sorted(gold):
+            for line in field_failures(extracted.get(page_id) or _nothing(page_id), gold[page_id]):
+                print(f"  {page_id}: {line}")
+    print(f"\nworst {args.worst} pages by body F1 (sh-):")
+    for page_id, domain, f1 in worst_body_pages(scores, args.worst):
+        print(f"  {f1:.3f}  {domain:<28} {page_id}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

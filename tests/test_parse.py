@@ -1,0 +1,441 @@
+"""Specification of page parsing: the sample article, layout rules, bylines, and the never-raise invariant."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flows.core.blocks import (
+    STOP_WORDS,
+    BlockClass,
+    block_features,
+    classify,
+    classify_blocks,
+    is_legal,
+    page_stop_words,
+)
+from flows.core.byline import is_name_line, is_person_name, parse_byline
+from flows.core.parse import clean_headline, count_words, parse_page, split_blocks, split_caption
+
+DATA = Path(__file__).parent / "data" / "parse"
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_a3bff82c688751b7.txt"
+
+
+def _page(name: str) -> str:
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the shared sample article is not checked out next to the repo")
+def test_parse_sample_article_exact() -> None:
+    page = parse_page(SEED.read_text(encoding="utf-8"))
+    assert page.site_tagline == "Creating new perspectives since 2009"
+    assert page.headline == "Iraq resistance: ‘We will not accept foreign soldiers in Iraq’"
+    assert page.published is not None
+    assert page.published.local == datetime(2021, 7, 24, 13, 4)
+    assert page.published.has_time
+    assert page.published.timezone is None
+    assert page.published.utc is None
+    assert page.image_caption is not None
+    assert page.image_caption.startswith("Coalition soldiers fly")
+    assert page.image_caption.endswith("in Baghdad, Iraq")
+    assert page.image_credit == "John Moore/Getty Images"
+    assert len(page.paragraphs) == 10
+    assert page.paragraphs[0].startswith("The Iraqi Resistance Coordination Committee")
+    assert page.paragraphs[-1].endswith("evicting US troops from the country.")
+    assert not any(p.startswith("READ") for p in page.paragraphs)
+    assert len(page.related_headlines) == 2
+    assert page.authors == ()
+    assert page.updated is None
+
+
+def test_parse_wire_story_fields() -> None:
+    page = parse_page(_page("wire_story.txt"))
+    assert page.headline == "Harbor ferry service returns after winter repairs"  # site name cut off
+    assert page.authors == ("Maria Lopez", "Tom Reed")
+    assert page.byline == "By Maria Lopez and Tom Reed, Senior Reporter"
+    assert page.published is not None
+    assert page.updated is not None
+    assert page.published.utc == datetime(2022, 3, 3, 14, 15, tzinfo=UTC)
+    assert page.updated.local == datetime(2022, 3, 3, 11, 40)
+    assert page.dateline_place == "PORTVILLE, Maine"
+    assert page.image_credit == "Jane Doe/Bayside Gazette"
+    assert page.related_headlines == ("Council debates new parking rules near the waterfront",)
+    assert len(page.paragraphs) == 4
+    assert page.paragraphs[-1].startswith("The harbor office said")
+    assert not any("Subscribe" in p or "Bridge closure" in p for p in page.paragraphs)
+
+
+def test_parse_updated_time_is_not_published() -> None:
+    page = parse_page(_page("updated_only.txt"))
+    assert page.published is None
+    assert page.headline == "Garden club wins regional prize for its rose show"
+    assert len(page.paragraphs) == 3
+
+
+def test_parse_numeric_date_read_day_first_without_us_evidence() -> None:
+    page = parse_page(_page("numeric_dates.txt"))
+    assert page.published is not None
+    assert page.published.local == datetime(2021, 5, 14, 10, 30)
+    assert page.authors == ()  # "Staff Writer" is not a person
+
+
+def test_parse_page_date_far_from_article_is_not_taken() -> None:
+    menu = ["Monday, January 1, 2024", *[f"Section {n}" for n in range(20)]]
+    article = [
+        "Lighthouse keeper retires after forty years on the rock",
+        "March 5, 2019",
+        "The keeper climbed the stairs for the last time on Sunday and handed the keys to the coast guard.",
+        "He said he would miss the storms more than anything else, and that he planned to live near the sea.",
+    ]
+    page = parse_page("\n\n".join([*menu, *article]))
+    assert page.published is not None
+    assert page.published.local == datetime(2019, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        (
+            "The ferry left the pier at noon, and riders cheered as it pulled away from the dock.",
+            BlockClass.GOOD,
+        ),
+        ("Home", BlockClass.SHORT),
+        (
+            "Subscribe to our newsletter for the latest news and offers from our partners today",
+            BlockClass.BAD,
+        ),
+        (
+            "Weather Traffic Sports Business Entertainment Lifestyle Opinion Obituaries Classifieds",
+            BlockClass.BAD,
+        ),
+    ],
+)
+def test_blocks_classify_by_shape(block: str, expected: BlockClass) -> None:
+    assert classify(block_features(block)) is expected
+
+
+def test_blocks_repeated_short_block_is_boilerplate() -> None:
+    line = "Share this story with friends and family on the social sites"
+    assert classify(block_features(line, repeats=2)) is BlockClass.BAD
+
+
+def test_blocks_near_good_joins_good_neighbour() -> None:
+    good = (
+        "The council voted on Monday to keep the library open on Sundays, after a long debate on the budget."
+    )
+    near = "It was the third vote on the issue this year."  # short sentence
+    classes = classify_blocks([good * 2, near, good])
+    assert classes[1] is BlockClass.GOOD
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors", "agencies"),
+    [
+        ("By Ann Lee", ("Ann Lee",), ()),
+        ("By Ann Lee and Bo Chan", ("Ann Lee", "Bo Chan"), ()),
+        ("By Ann Lee, Bo Chan and Cy Dee", ("Ann Lee", "Bo Chan", "Cy Dee"), ()),
+        ("By Ann Lee, Senior Reporter", ("Ann Lee",), ()),
+        ("By Staff Writer", (), ()),
+        ("By Ann Lee | Associated Press", ("Ann Lee",), ("Associated Press",)),
+        ("By The Associated Press", (), ("The Associated Press",)),
+        ("by Bo Chan , Example.org", ("Bo Chan",), ()),
+        ("Written by Ann Lee on July 27, 2017", ("Ann Lee",), ()),
+        (
+            "By Ann Lee - The Daily Herald - Wednesday, November 8, 2023",
+            ("Ann Lee",),
+            (),
+        ),  # site name dropped
+        ("By Ann Lee Last updated Nov 8, 2023", ("Ann Lee",), ()),
+        ("By Leah C. Stokes", ("Leah C. Stokes",), ()),
+        ("By Email The Author", (), ()),
+    ],
+)
+def test_byline_people_and_agencies(byline: str, authors: tuple[str, ...], agencies: tuple[str, ...]) -> None:
+    assert parse_byline(byline) == (authors, agencies)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Gavin O'Neill", True), ("Ana Torres-Vidal", True), ("Breaking News", False),
+     ("Album/Single Reviews", False), ("ACLU Program Office", False), ("Ann", False)],
+)  # fmt: skip
+def test_byline_is_person_name(text: str, expected: bool) -> None:
+    assert is_person_name(text) is expected
+
+
+def test_byline_name_line_without_by() -> None:
+    assert is_name_line("Ann Lee, Bo Chan")
+    assert not is_name_line("Latest News, Top Stories")
+
+
+def test_parse_split_byline_blocks_are_joined() -> None:
+    text = "\n\n".join(
+        [
+            "Rezoning plan divides a quiet neighbourhood in the east",
+            "By",
+            "Ann Lee",
+            "and",
+            "Bo Chan",
+            "Published Nov 8, 2023",
+            "The council approved the plan after months of debate, and neighbours said nobody listened.",
+            "The plan allows taller buildings along the main road, with some apartments kept at lower rents.",
+        ]
+    )
+    page = parse_page(text)
+    assert page.authors == ("Ann Lee", "Bo Chan")
+    assert page.published is not None
+    assert page.published.local == datetime(2023, 11, 8)
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("Crowds at the fair [Jane Doe/Example Images]", ("Crowds at the fair", "Jane Doe/Example Images")),
+        ("Crowds at the fair (Photo: Jane Doe)", ("Crowds at the fair", "Jane Doe")),
+        ("Crowds at the fair. Credit: Jane Doe/Example", ("Crowds at the fair.", "Jane Doe/Example")),
+        ("Crowds at the fair (Image: EXAMPLE )", ("Crowds at the fair", "EXAMPLE")),
+        ("READ: Crowds at the fair [video]", None),
+    ],
+)
+def test_parse_split_caption_layouts(block: str, expected: tuple[str, str] | None) -> None:
+    assert split_caption(block) == expected
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("Ferry returns after repairs | Bayside Gazette", "Ferry returns after repairs"),
+        ("Ferry returns after repairs - Bayside Gazette", "Ferry returns after repairs"),
+        ("Ferry returns after repairs - and riders cheer", "Ferry returns after repairs - and riders cheer"),
+    ],
+)
+def test_parse_clean_headline_drops_glued_site_name(block: str, expected: str) -> None:
+    assert clean_headline(block, [block, "Bayside Gazette", "Home"]) == expected
+
+
+def test_parse_split_blocks_and_count_words() -> None:
+    assert split_blocks("a  b\r\n\r\n\n c\n") == ["a b", "c"]
+    assert count_words("Don't stop the U.S. team") == 5
+
+
+def test_parse_empty_and_boilerplate_only_pages_find_nothing() -> None:
+    for text in ("", "\n\n", "Home\n\nNews\n\nSubscribe"):
+        page = parse_page(text)
+        assert page.headline is None
+        assert page.paragraphs == ()
+        assert page.published is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text())
+def test_parse_never_raises_on_any_text(text: str) -> None:
+    parse_page(text)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "By",
+                "and",
+                "Updated",
+                "READ: x",
+                "12/31/2020",
+                "(Photo: x)",
+                "Home",
+                "\n",
+                "May 2, 2022 at 1:04 pm",
+                "The council met on Monday to discuss the plan.",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_parse_never_raises_on_page_like_text(parts: list[str]) -> None:
+    parse_page("\n\n".join(parts))
+
+
+# --- regression tests for the layout and field fixes (hand-written fixtures, no corpus text) -------------
+
+
+def test_parse_legal_footer_does_not_outweigh_short_story() -> None:
+    page = parse_page(_page("legal_footer.txt"))
+    assert page.headline == "How to clean a chain in ten minutes"
+    assert len(page.paragraphs) == 3
+    assert page.paragraphs[0].startswith("A dirty chain")
+    assert not any("cookies" in p or "©" in p for p in page.paragraphs)
+
+
+def test_parse_comment_section_is_not_body() -> None:
+    page = parse_page(_page("comments_after_story.txt"))
+    assert page.headline == "Coach says the season is not over yet"
+    assert len(page.paragraphs) == 2
+    assert not any("says:" in p or "draft" in p for p in page.paragraphs)
+
+
+def test_parse_teaser_list_after_story_is_not_body() -> None:
+    story = [
+        "Town hall reopens after a year of repairs",
+        "By Ana Ruiz",
+        "May 2, 2022",
+        "The town hall opened its doors again on Monday after a year of repairs to the roof and the old clock.",
+        "The mayor said the building would host the summer market and the school concerts again this year.",
+    ]
+    teaser = "A much longer summary of another story on the site, written to tempt the reader to click on it."
+    teasers = []
+    for n in range(8):
+        teasers += [f"Another headline number {n} about the region", "Jo Bloggs", "May 1, 2022", teaser * 2]
+    page = parse_page("\n\n".join(["Menu", *story, "More stories", *teasers]))
+    assert page.headline == story[0]
+    assert page.paragraphs == tuple(story[3:])
+
+
+def test_parse_headline_after_body_does_not_empty_body() -> None:
+    blocks = [
+        "Menu",
+        "Storm closes the coastal road for a day",
+        "By Ana Ruiz",
+        "March 3, 2022",
+        "The coastal road was closed on Thursday after the storm brought down trees and power lines near the bay.",
+        "Crews worked through the night and the road is expected to reopen to traffic on Friday morning.",
+        "Council approves budget for the new library",
+        "By Tom Reed",
+        "03/03/2022 01:14 PM",
+        "Another short teaser headline for the site",
+    ]
+    page = parse_page("\n\n".join(blocks))
+    assert page.headline == "Storm closes the coastal road for a day"
+    assert len(page.paragraphs) == 2
+
+
+def test_parse_list_introduced_by_body_is_kept() -> None:
+    blocks = [
+        "Band announces reunion tour for next summer",
+        "By Ana Ruiz",
+        "May 2, 2022",
+        "The band will play thirty shows next summer, the first time the four founders tour together in years.",
+        "Tickets go on sale on Friday morning through the venues and the band's own website, the singer said.",
+        "The tour dates:",
+        "June 9 -- City Arena, Springfield",
+        "June 12 -- Harbour Hall, Portville",
+        "June 15 -- Riverside Park, Lakeside",
+        "Related",
+        "Another story about something else",
+    ]
+    page = parse_page("\n\n".join(blocks))
+    assert page.paragraphs[-4:] == tuple(blocks[5:9])
+    assert "Related" not in page.paragraphs
+
+
+def test_parse_headline_may_end_with_abbreviation_full_stop() -> None:
+    blocks = [
+        "Menu",
+        "Go Top Dark Mode",
+        "Weather",
+        "Cold wave expected on Wed. after frost alert on Tues.",
+        "Written: 2023-11-07 15:03:30",
+        "Share",
+        "Temperatures will fall sharply on Wednesday after a frost alert was issued for the northern provinces.",
+        "Forecasters said the cold would last until the weekend, with snow possible on higher ground.",
+    ]
+    page = parse_page("\n\n".join(blocks))
+    assert page.headline == "Cold wave expected on Wed. after frost alert on Tues."
+
+
+def test_parse_sentence_opening_body_is_not_headline() -> None:
+    blocks = [
+        "Newsletter",
+        "By Ana Ruiz",
+        "04:30, 3 NOV 2023",
+        "Sign up for our newsletter",
+        "Get the news sent to your inbox every morning with our daily newsletter for the region.",
+        "The father of a man missing for ten years has said he now accepts his son is dead.",
+        "The young man left a nightclub in the town centre in the early hours and was never seen again by anyone.",
+        "His father said the family would hold a service for him at the parish church next month.",
+    ]
+    page = parse_page("\n\n".join(blocks))
+    assert page.headline is None or not page.headline.startswith("The father")
+    assert page.published is not None
+    assert page.published.local == datetime(2023, 11, 3, 4, 30)
+
+
+def test_parse_dotted_numeric_date_is_day_first_despite_us_zone_and_embedded_post() -> None:
+    page = parse_page(_page("dotted_dates.txt"))
+    assert page.published is not None
+    assert page.published.local == datetime(2023, 11, 1, 18, 6)
+    assert page.authors == ("Ana Ruiz",)
+
+
+def test_parse_byline_with_role_on_next_line() -> None:
+    blocks = [
+        "Menu",
+        "Minister defends the new tax plan",
+        "Ana Ruiz",
+        "Political Editor",
+        "The minister defended the new tax plan on Tuesday, saying it would raise money for schools and roads.",
+        "Opposition members said the plan would hit families on middle incomes hardest over the next year.",
+    ]
+    page = parse_page("\n\n".join(blocks))
+    assert page.authors == ("Ana Ruiz",)
+
+
+def test_parse_organisation_credit_next_to_date_goes_to_agencies() -> None:
+    blocks = [
+        "Menu",
+        "Phone maker cuts prices before the holidays",
+        "Metro Online|",
+        "09 Jun 2020, 02:32 PM IST",
+        "The phone maker cut the price of its smallest model on Tuesday, weeks before the holiday season starts.",
+        "Shops said they expected the cheaper model to sell out quickly in the first weeks of the offer.",
+    ]
+    page = parse_page("\n\n".join(blocks))
+    assert page.authors == ()
+    assert page.agencies == ("Metro Online",)
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors", "agencies"),
+    [
+        ("By Ana Ruiz Staff Writer", ("Ana Ruiz",), ()),
+        ("by Metro Staff Report", (), ("Metro Staff Report",)),
+        ("ET Online", (), ("ET Online",)),
+        ("By ANA RUIZ AND TOM REED", ("ANA RUIZ", "TOM REED"), ()),
+    ],
+)
+def test_byline_roles_and_desk_credits(
+    byline: str, authors: tuple[str, ...], agencies: tuple[str, ...]
+) -> None:
+    assert parse_byline(byline) == (authors, agencies)
+
+
+def test_byline_dateline_in_capitals_is_not_a_name() -> None:
+    assert not is_person_name("WASHINGTON —")
+    assert not is_name_line("WASHINGTON —")
+
+
+def test_blocks_page_stop_words_learn_function_words_of_uncovered_language() -> None:
+    sentences = [
+        f"Kota {name} ialah tempat yang ramai sekali pada hari minggu bagi semua warga kota kami."
+        for name in ("Alfa", "Beta", "Gama", "Delta", "Epsi", "Zeta", "Eta", "Teta")
+    ]
+    extra = page_stop_words(sentences) - STOP_WORDS
+    assert {"ialah", "bagi", "semua"} <= extra
+    english = ["The ferry left the pier at noon and the crew said it was on time for the first trip."] * 8
+    assert page_stop_words(english) == STOP_WORDS
+
+
+@pytest.mark.parametrize(
+    ("block", "legal"),
+    [
+        ("This website uses cookies to improve your experience. You can opt-out in your browser.", True),
+        ("© 2022 Example Media. All rights reserved.", True),
+        ("The regulator fined the company over its use of cookies, the agency said on Tuesday.", False),
+    ],
+)
+def test_blocks_legal_text_is_recognised(block: str, legal: bool) -> None:
+    assert is_legal(block) is legal

@@ -1,0 +1,155 @@
+"""Thin Prefect tasks: each calls one core or storage function on a whole batch.
+
+Retries are on I/O only (reading raw files, staging and committing tables); a deterministic failure is a
+reject with a reason, never a retry. Tasks take and return in-memory records, so no result is persisted
+and no input is hashed (``NO_CACHE``).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from flows import storage
+from flows.config import Settings
+from flows.core.frames import RunInfo, articles_frame, entities_frame, rejects_frame, run_metadata
+from flows.core.models import Article, RawDocument, Reject, SourceFile
+from flows.core.nlp import extract_entities, load_pipeline, model_info
+from flows.core.sources import KnownSources, sort_outcomes
+from flows.core.validate import BatchTables, validate_batch
+from schemas.tables import TABLE_KEYS
+from schemas.vocabulary import SCHEMA_VERSION
+
+IO_RETRY_DELAYS = [1.0, 2.0, 4.0]  # seconds; retries are for I/O only
+
+
+@task(name="prepare run", cache_policy=NO_CACHE)
+def prepare_run(settings: Settings) -> RunInfo:
+    """Check the folders, load the spaCy pipeline once for this process, and stamp the run."""
+    storage.check_raw_dir(settings.raw_dir)
+    storage.prepare_output_dir(settings.output_dir)
+    info = model_info(load_pipeline(settings.model_name))
+    return RunInfo(
+        run_id=str(flow_run.get_id() or _local_run_id()),
+        ingested_at=datetime.now(UTC),
+        pipeline_version=pipeline_version(),
+        model_name=info.name,
+        model_version=info.version,
+        schema_version=SCHEMA_VERSION,
+    )
+
+
+@task(
+    name="load what earlier runs recorded",
+    cache_policy=NO_CACHE,
+    retries=3,
+    retry_delay_seconds=IO_RETRY_DELAYS,
+)
+def load_known(settings: Settings) -> KnownSources:
+    """The raw files the tables already hold, by path and content."""
+    return storage.load_known_sources(settings.output_dir)
+
+
+@task(name="find new raw files", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
+def find_new_files(settings: Settings, known: KnownSources) -> tuple[list[SourceFile], int]:
+    """Raw files not yet recorded with the same size and time, and how many were seen in all."""
+    seen, new = 0, []
+    for source in storage.iter_raw_files(settings.raw_dir, settings.include):
+        seen += 1
+        if not known.unchanged(source):
+            new.append(source)
+    return new, seen
+
+
+@task(
+    name="read raw files",
+    task_run_name="read batch {number}",
+    cache_policy=NO_CACHE,
+    retries=3,
+    retry_delay_seconds=IO_RETRY_DELAYS,
+)
+def read_batch(settings: Settings, sources: Sequence[SourceFile], number: int) -> list[RawDocument | Reject]:
+    """Read one batch of raw files (bounded memory: one batch at a time)."""
+    return [storage.read_raw(settings.raw_dir, source, settings.max_file_bytes) for source in sources]
+
+
+@task(name="extract fields", task_run_name="extract fields {number}", cache_policy=NO_CACHE)
+def extract_fields(
+    read: Sequence[RawDocument | Reject], known: KnownSources, number: int
+) -> tuple[list[Article], list[Reject]]:
+    """Decode and parse each new file into an article, or reject it with a reason."""
+    return sort_outcomes(read, known)
+
+
+@task(name="find entities", task_run_name="find entities {number}", cache_policy=NO_CACHE)
+def find_entities(settings: Settings, articles: Sequence[Article], run: RunInfo, number: int) -> BatchTables:
+    """Run spaCy over the batch's articles and shape the rows of the three tables."""
+    result = extract_entities(load_pipeline(settings.model_name), articles, settings.nlp_batch_size)
+    return BatchTables(
+        articles=articles_frame(articles, run, result.skipped),
+        entities=entities_frame(result.mentions, run),
+        rejects=rejects_frame([], run),
+    )
+
+
+@task(name="validate", task_run_name="validate {number}", cache_policy=NO_CACHE)
+def validate(tables: BatchTables, rejects: Sequence[Reject], run: RunInfo, number: int) -> BatchTables:
+    """Validate the batch against the schemas; failing articles move to rejects with the reasons."""
+    with_rejects = BatchTables(tables.articles, tables.entities, rejects_frame(rejects, run))
+    return validate_batch(with_rejects, run)
+
+
+@task(
+    name="stage batch",
+    task_run_name="stage batch {number}",
+    cache_policy=NO_CACHE,
+    retries=3,
+    retry_delay_seconds=IO_RETRY_DELAYS,
+)
+def stage(settings: Settings, run: RunInfo, tables: BatchTables, number: int) -> None:
+    """Write the batch's validated rows to the run's staging folder."""
+    frames = {"articles": tables.articles, "entities": tables.entities, "rejects": tables.rejects}
+    storage.stage_batch(storage.staging_dir(settings.output_dir, run.run_id), number, frames)
+
+
+@task(name="commit tables", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
+def commit(settings: Settings, run: RunInfo) -> dict[str, storage.CommitResult]:
+    """One commit per table with this run's rows, stamped with the run's provenance; then clean staging."""
+    staging = storage.staging_dir(settings.output_dir, run.run_id)
+    metadata_ = run_metadata(run)
+    results = {
+        table: storage.commit_staged(settings.output_dir, staging, table, TABLE_KEYS[table], metadata_)
+        for table in storage.COMMIT_ORDER
+    }
+    storage.remove_staging(staging)
+    return results
+
+
+def pipeline_version() -> str:
+    """newsmill's version, with the git commit of the checkout when there is one."""
+    version = metadata.version("newsmill")
+    try:
+        commit_ = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return version
+    return f"{version}+g{commit_}" if commit_ else version
+
+
+def _local_run_id() -> str:
+    import uuid
+
+    return str(uuid.uuid4())

@@ -1,0 +1,101 @@
+"""Specification of the command line: help for every command, one clear line for each known problem."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from flows.cli import main
+from tests.conftest import REPO
+
+
+def _commands(group: click.Group = main) -> list[str]:
+    return sorted(group.commands)
+
+
+@pytest.mark.parametrize("command", [[], *([name] for name in _commands())])
+def test_cli_every_command_has_help(command: list[str]) -> None:
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+    assert len(result.output.splitlines()) > 3
+
+
+def test_cli_readme_documents_every_command_and_option() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in _commands():
+        assert f"newsmill {name}" in readme, name
+        for param in main.commands[name].params:
+            for option in getattr(param, "opts", []):
+                if option.startswith("--"):
+                    assert option in readme, f"{name} {option}"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["run", "--raw", "{tmp}/missing"],
+            r"raw folder '.*missing' does not exist; create it or pass --raw DIR",
+        ),
+        (
+            ["run", "--raw", "{tmp}", "--output", "{tmp}/foreign"],
+            r"holds files newsmill did not write \(x\.txt\)",
+        ),
+        (
+            ["run", "--raw", "{tmp}", "--model", "xx_no_such_model"],
+            r"spaCy pipeline 'xx_no_such_model' is not installed",
+        ),
+        (
+            ["history", "--output", "{tmp}/missing"],
+            r"output folder '.*missing' does not exist; run 'newsmill run' first",
+        ),
+    ],
+)
+def test_cli_known_problem_is_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "foreign").mkdir()
+    (tmp_path / "foreign" / "x.txt").write_text("not ours")
+    result = CliRunner().invoke(main, [arg.replace("{tmp}", str(tmp_path)) for arg in args])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("newsmill: error: ")
+    assert re.search(message, lines[0])
+    assert "Traceback" not in result.output
+
+
+def test_cli_history_of_a_table_never_written(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["history", "rejects", "--output", str(tmp_path)])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == ["rejects:", "  (no versions yet)"]
+
+
+def test_cli_history_shows_run_and_provenance(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from flows import storage
+    from flows.core.frames import RunInfo, rejects_frame, run_metadata
+    from flows.core.models import Reject, RejectReason, Stage
+
+    run = RunInfo("run-42", datetime(2026, 1, 1, tzinfo=UTC), "0.1.0+gabc", "en_core", "3.8.0", "1.0.0")
+    reject = Reject("a.txt", None, 0, 0, Stage.READ, RejectReason.UNREADABLE, "could not be read at all")
+    staging = storage.staging_dir(tmp_path, run.run_id)
+    storage.stage_batch(staging, 1, {"rejects": rejects_frame([reject], run)})
+    storage.commit_staged(tmp_path, staging, "rejects", "reject_id", run_metadata(run))
+    result = CliRunner().invoke(main, ["history", "rejects", "--output", str(tmp_path)])
+    assert result.exit_code == 0
+    line = result.output.splitlines()[1]
+    for part in (
+        "v0",
+        "WRITE",
+        "+1 rows",
+        "run run-42",
+        "code 0.1.0+gabc",
+        "model en_core 3.8.0",
+        "schema 1.0.0",
+    ):
+        assert part in line

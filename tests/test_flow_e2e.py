@@ -1,0 +1,151 @@
+"""End to end: a real Prefect run, the real spaCy model and real Delta tables on a small raw folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from flows import storage
+from tests.conftest import SAMPLE_NAME, cp1252_page
+
+pytestmark = pytest.mark.e2e
+
+EXPECTED_ARTICLES = {SAMPLE_NAME, "nested/cp1252.txt", "latin1.txt"}
+EXPECTED_REJECTS = {
+    "empty.txt": "empty_file",
+    "blank.txt": "no_text",
+    "image.txt": "binary_content",
+    "menu-only.txt": "no_article_text",
+    "copy-of-sample.txt": "duplicate_content",
+    "huge.txt": "too_large",
+}
+
+
+def _ingest(raw: Path, output: Path) -> object:
+    from flows.ingest import ingest
+
+    return ingest(raw_dir=str(raw), output_dir=str(output), max_file_mb=1.0)
+
+
+def _where_each_file_went(output: Path) -> tuple[list[str], dict[str, str]]:
+    articles = storage.read_table(output, "articles")["source_path"].to_list()
+    rejects = storage.read_table(output, "rejects").select("source_path", "reason").rows()
+    return sorted(articles), dict(rejects)
+
+
+def test_flow_every_raw_file_ends_in_exactly_one_table(
+    prefect_api: str, raw_folder: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    summary = _ingest(raw_folder, output)
+
+    articles, rejects = _where_each_file_went(output)
+    assert set(articles) == EXPECTED_ARTICLES
+    assert len(articles) == len(EXPECTED_ARTICLES)
+    assert rejects == EXPECTED_REJECTS
+    assert summary.files_seen == len(EXPECTED_ARTICLES) + len(EXPECTED_REJECTS)  # type: ignore[attr-defined]
+    assert summary.versions == {"articles": 0, "entities": 0, "rejects": 0}  # type: ignore[attr-defined]
+    assert all(len(detail) > 30 for detail in storage.read_table(output, "rejects")["detail"])
+
+
+def test_flow_entities_point_into_the_stored_text(prefect_api: str, raw_folder: Path, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    _ingest(raw_folder, output)
+    articles = storage.read_table(output, "articles")
+    entities = storage.read_table(output, "entities")
+    sample = articles.filter(pl.col("source_path") == SAMPLE_NAME).row(0, named=True)
+    texts = {"headline": sample["headline"], "caption": sample["image_caption"], "body": sample["body"]}
+    mine = entities.filter(pl.col("article_id") == sample["article_id"])
+    for row in mine.iter_rows(named=True):
+        assert texts[row["section"]][row["start_char"] : row["end_char"]] == row["text"]
+    found = set(mine.select("label", "text").rows())
+    assert {
+        ("ORG", "The Iraqi Resistance Coordination Committee"),
+        ("PERSON", "Fuad Hussein"),
+        ("GPE", "Baghdad"),
+    } <= found
+    assert not any("Getty" in text for _, text in found)
+    assert set(entities["article_id"]) <= set(articles["article_id"])
+    assert entities["run_id"].unique().to_list() == [sample["run_id"]]
+
+
+def test_flow_rerun_adds_nothing_and_changed_file_is_a_new_traceable_article(
+    prefect_api: str, raw_folder: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    first = _ingest(raw_folder, output)
+    counts = {table: storage.read_table(output, table).height for table in storage.TABLE_NAMES}
+
+    again = _ingest(raw_folder, output)
+    assert again.versions == {"articles": None, "entities": None, "rejects": None}  # type: ignore[attr-defined]
+    assert again.files_unchanged == again.files_seen  # type: ignore[attr-defined]
+    assert {table: storage.read_table(output, table).height for table in storage.TABLE_NAMES} == counts
+
+    changed = raw_folder / "nested" / "cp1252.txt"
+    changed.write_bytes(cp1252_page() + "Prices rose again in June, the owners added.\n".encode("cp1252"))
+    third = _ingest(raw_folder, output)
+    assert third.articles_written == 1  # type: ignore[attr-defined]
+    versions = storage.read_table(output, "articles").filter(pl.col("source_path") == "nested/cp1252.txt")
+    assert versions.height == 2
+    assert versions["article_id"].n_unique() == 2
+    assert versions["run_id"].n_unique() == 2
+    assert first.run_id in versions["run_id"].to_list()  # type: ignore[attr-defined]
+    history = storage.table_history(output, "articles")
+    assert [commit["version"] for commit in history] == [1, 0]
+    assert history[0]["run_id"] == third.run_id  # type: ignore[attr-defined]
+
+
+def _cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "flows.cli", *args]
+    return subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def test_flow_two_runs_at_once_never_duplicate(
+    cli_env: dict[str, str], raw_folder: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    args = ("run", "--raw", str(raw_folder), "--output", str(output), "--max-file-mb", "1")
+    repo = Path(__file__).resolve().parent.parent
+    runs = [_cli(*args, env=cli_env, cwd=repo) for _ in range(2)]
+    results = [run.communicate(timeout=600) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], results
+    articles, rejects = _where_each_file_went(output)
+    assert sorted(articles) == sorted(EXPECTED_ARTICLES)
+    assert rejects == EXPECTED_REJECTS
+    entities = storage.read_table(output, "entities")
+    assert entities["mention_id"].n_unique() == entities.height
+    assert not (output / storage.STAGING_DIR).exists()
+
+
+def test_flow_cli_runs_with_no_server_and_no_noise(raw_folder: Path, tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "NEWSMILL_"))}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    repo = Path(__file__).resolve().parent.parent
+    run = _cli(
+        "run",
+        "--raw",
+        str(raw_folder),
+        "--output",
+        str(tmp_path / "out"),
+        "--max-file-mb",
+        "1",
+        env=env,
+        cwd=repo,
+    )
+    stdout, stderr = run.communicate(timeout=600)
+    assert run.returncode == 0, stderr
+    assert "articles written  3" in stdout
+    assert (
+        "rejects written   6 (binary_content 1, duplicate_content 1, empty_file 1, no_article_text 1, no_text 1, too_large 1)"
+        in stdout
+    )
+    assert "table versions    articles v0, entities v0, rejects v0" in stdout
+    for noise in ("Traceback", "telemetry", "ERROR", "Starting temporary server"):
+        assert noise not in stdout + stderr

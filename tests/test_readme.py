@@ -1,0 +1,75 @@
+"""The README is current: its reader snippets run against real tables, and the data dictionary is generated."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from flows import storage
+from flows.core.article import to_article
+from flows.core.frames import RunInfo, articles_frame, entities_frame, run_metadata
+from flows.core.models import Article, EntityMention, Section
+from schemas.dictionary import render
+from tests.conftest import REPO, cp1252_page, raw_document
+
+README = REPO / "README.md"
+
+
+def _snippets() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An output folder whose articles and entities tables have versions 0 and 1."""
+    root = tmp_path_factory.mktemp("reader")
+    output = root / "output"
+    for number, data in enumerate([(REPO / "raw" / "000_a3bff82c688751b7.txt").read_bytes(), cp1252_page()]):
+        article = to_article(raw_document(data, f"page-{number}.txt"))
+        assert isinstance(article, Article)
+        run = RunInfo(f"run-{number}", datetime(2026, 1, 1 + number, tzinfo=UTC), "0.1.0", "m", "1", "1.0.0")
+        mention = EntityMention(
+            article.article_id, Section.BODY, 0, 3, (article.page.body or "")[:3], "PERSON", 0
+        )
+        staging = storage.staging_dir(output, run.run_id)
+        frames = {"articles": articles_frame([article], run, {}), "entities": entities_frame([mention], run)}
+        storage.stage_batch(staging, 1, frames)
+        for table, key in (("entities", "mention_id"), ("articles", "article_id")):
+            storage.commit_staged(output, staging, table, key, run_metadata(run))
+    return root
+
+
+def test_readme_has_reader_snippets_for_pandas_polars_duckdb() -> None:
+    firsts = [snippet.splitlines()[0] for snippet in _snippets()]
+    assert firsts[:3] == ["# pandas", "# Polars", firsts[2]]
+    assert firsts[2].startswith("# DuckDB")
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_readme_reader_snippet_runs(two_versions: Path, index: int) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _snippets()[index]],
+        cwd=two_versions,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["2", "1"]
+
+
+def test_readme_data_dictionary_is_generated_from_schemas() -> None:
+    assert (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8") == render() + "\n"
+
+
+def test_readme_names_the_two_commands_and_ci_runs_the_test_one() -> None:
+    readme = README.read_text(encoding="utf-8")
+    assert "make run" in readme
+    assert "make test" in readme
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert [line for line in ci.splitlines() if line and not line.startswith("#")][-1] == "make test"

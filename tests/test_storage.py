@@ -1,0 +1,187 @@
+"""Specification of storage: raw files in; staged batches merged into Delta tables once, stamped, never twice."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+from deltalake import DeltaTable
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flows import storage
+from flows.core.article import to_article
+from flows.core.frames import RunInfo, articles_frame, entities_frame, run_metadata
+from flows.core.models import Article, EntityMention, Reject, RejectReason, Section
+from schemas.tables import Entities
+from tests.conftest import raw_document
+
+METADATA = {
+    "run_id": "run-1",
+    "pipeline_version": "0.1.0",
+    "model_name": "m",
+    "model_version": "1",
+    "schema_version": "1.0.0",
+}
+
+
+def _mentions(n: int, article_id: str = "a" * 32) -> list[EntityMention]:
+    return [EntityMention(article_id, Section.BODY, i, i + 3, "abc", "ORG", 0) for i in range(n)]
+
+
+def _stage(output: Path, run_id: str, frames: dict[str, pl.DataFrame], batch: int = 1) -> Path:
+    staging = storage.staging_dir(output, run_id)
+    storage.stage_batch(staging, batch, frames)
+    return staging
+
+
+def test_storage_lists_raw_files_stably_skipping_hidden(tmp_path: Path) -> None:
+    for name in ["b.txt", "a.txt", "sub/c.txt", ".hidden.txt", ".git/x.txt", "d.json"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert [f.path for f in storage.iter_raw_files(tmp_path, ())] == ["a.txt", "b.txt", "d.json", "sub/c.txt"]
+    assert [f.path for f in storage.iter_raw_files(tmp_path, ("*.txt",))] == ["a.txt", "b.txt", "sub/c.txt"]
+
+
+def test_storage_large_file_is_hashed_not_read(tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_bytes(b"x" * 5000)
+    source = next(storage.iter_raw_files(tmp_path, ()))
+    outcome = storage.read_raw(tmp_path, source, max_bytes=1000)
+    assert isinstance(outcome, Reject)
+    assert outcome.reason is RejectReason.TOO_LARGE
+    assert outcome.source_sha256 is not None
+    assert len(outcome.source_sha256) == 64
+    assert "--max-file-mb" in outcome.detail
+
+
+def test_storage_unreadable_file_is_a_reject(tmp_path: Path) -> None:
+    (tmp_path / "gone.txt").write_text("x")
+    source = next(storage.iter_raw_files(tmp_path, ()))
+    (tmp_path / "gone.txt").unlink()
+    outcome = storage.read_raw(tmp_path, source, max_bytes=1000)
+    assert isinstance(outcome, Reject)
+    assert outcome.reason is RejectReason.UNREADABLE
+
+
+def test_storage_output_folder_must_be_ours(tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("someone else's")
+    with pytest.raises(storage.OutputNotOursError, match="did not write"):
+        storage.prepare_output_dir(tmp_path / "mine")
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / ".gitignore").write_text("*\n")
+    storage.prepare_output_dir(fresh)
+    storage.prepare_output_dir(fresh)  # ours now: accepted again
+    assert (fresh / storage.OUTPUT_MARKER).exists()
+
+
+def test_storage_commit_round_trip_with_metadata(
+    tmp_path: Path, run_info: RunInfo, sample_bytes: bytes
+) -> None:
+    article = to_article(raw_document(sample_bytes, "sample.txt"))
+    assert isinstance(article, Article)
+    frame = articles_frame([article], run_info, {})
+    staging = _stage(tmp_path, run_info.run_id, {"articles": frame})
+    result = storage.commit_staged(tmp_path, staging, "articles", "article_id", run_metadata(run_info))
+    assert (result.rows_staged, result.rows_inserted, result.version) == (1, 1, 0)
+    back = storage.read_table(tmp_path, "articles")
+    assert back.select(frame.columns).equals(frame)
+    latest = storage.table_history(tmp_path, "articles")[0]
+    assert latest["run_id"] == run_info.run_id
+    assert (latest["model_name"], latest["schema_version"], latest["rows_in_run"]) == (
+        "en_test",
+        "1.0.0",
+        "1",
+    )
+
+
+def test_storage_recommit_of_same_rows_adds_no_version(tmp_path: Path, run_info: RunInfo) -> None:
+    frames = {"entities": entities_frame(_mentions(5), run_info)}
+    first = storage.commit_staged(
+        tmp_path, _stage(tmp_path, "r1", frames), "entities", "mention_id", METADATA
+    )
+    again = storage.commit_staged(
+        tmp_path, _stage(tmp_path, "r2", frames), "entities", "mention_id", METADATA
+    )
+    more = {"entities": entities_frame(_mentions(8), run_info)}
+    grown = storage.commit_staged(tmp_path, _stage(tmp_path, "r3", more), "entities", "mention_id", METADATA)
+    assert (first.version, again.version, grown.version) == (0, None, 1)
+    assert (again.rows_inserted, grown.rows_inserted) == (0, 3)
+    assert storage.read_table(tmp_path, "entities").height == 8
+
+
+def _commit_in_child(output: str, staging: str) -> int | None:
+    return storage.commit_staged(Path(output), Path(staging), "entities", "mention_id", METADATA).version
+
+
+def test_storage_concurrent_commits_never_duplicate(tmp_path: Path, run_info: RunInfo) -> None:
+    stagings = []
+    for run in range(3):  # overlapping key ranges: each run shares rows with the others
+        frame = entities_frame(_mentions(20 + 10 * run), run_info)
+        stagings.append(str(_stage(tmp_path, f"run-{run}", {"entities": frame})))
+    with multiprocessing.get_context("spawn").Pool(3) as pool:
+        pool.starmap(_commit_in_child, [(str(tmp_path), staging) for staging in stagings])
+    table = storage.read_table(tmp_path, "entities")
+    assert table.height == 40
+    assert table["mention_id"].n_unique() == 40
+
+
+def test_storage_run_killed_between_commits_is_completed_without_duplicates(
+    tmp_path: Path, run_info: RunInfo
+) -> None:
+    frames = {"entities": entities_frame(_mentions(6), run_info), "articles": pl.DataFrame()}
+    staging = _stage(tmp_path, "killed", {"entities": frames["entities"]})
+    storage.commit_staged(tmp_path, staging, "entities", "mention_id", METADATA)  # then the process died
+    rerun = _stage(tmp_path, "rerun", {"entities": frames["entities"]})
+    result = storage.commit_staged(tmp_path, rerun, "entities", "mention_id", METADATA)
+    assert (result.rows_inserted, result.version) == (0, None)
+    assert storage.read_table(tmp_path, "entities").height == 6
+
+
+def test_storage_known_sources_come_from_articles_and_rejects(
+    tmp_path: Path, run_info: RunInfo, sample_bytes: bytes
+) -> None:
+    article = to_article(raw_document(sample_bytes, "sample.txt"))
+    assert isinstance(article, Article)
+    staging = _stage(tmp_path, "r", {"articles": articles_frame([article], run_info, {})})
+    storage.commit_staged(tmp_path, staging, "articles", "article_id", METADATA)
+    known = storage.load_known_sources(tmp_path)
+    assert known.has_version("sample.txt", article.source_sha256)
+    assert known.path_by_sha[article.source_sha256] == "sample.txt"
+    assert len(known) == 1
+
+
+mention_rows = st.lists(
+    st.tuples(
+        st.text(min_size=1, max_size=40).filter(str.strip),
+        st.integers(0, 10_000),
+        st.sampled_from(["ORG", "GPE", "PERSON"]),
+    ),
+    min_size=1,
+    max_size=30,
+    unique_by=lambda row: (row[1], row[2]),
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=mention_rows)
+def test_storage_any_schema_valid_frame_survives_write_and_read(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, int, str]]
+) -> None:
+    output = tmp_path_factory.mktemp("delta")
+    run = RunInfo("run-h", datetime(2026, 1, 1, tzinfo=UTC), "0.1.0", "m", "1", "1.0.0")
+    mentions = [
+        EntityMention("b" * 32, Section.BODY, start, start + len(text), text, label, 0)
+        for text, start, label in rows
+    ]
+    frame = Entities.validate(entities_frame(mentions, run))
+    storage.commit_staged(
+        output, _stage(output, "h", {"entities": frame}), "entities", "mention_id", METADATA
+    )
+    back = storage.read_table(output, "entities").sort("mention_id")
+    assert back.select(frame.columns).equals(frame.sort("mention_id"))
+    assert DeltaTable(str(output / "entities")).version() == 0

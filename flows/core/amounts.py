@@ -1,0 +1,554 @@
+"""Numbers with what they count ("about 3,000 troops", "$1.25 billion", "15 per cent", "ten years").
+
+Like GDELT's ``V2.1AMOUNTS`` (amount, object, offset), but with exact offsets, a kind, a unit or currency,
+an approximation flag and percentages. Pure regular expressions and word lists: no model.
+
+Rules, in the order they are applied:
+
+* A number is digits (``3,000``, ``1.25``), number words (``twenty-five``, ``three hundred and fifty``,
+  ``a dozen``, ``half a million``) or digits with a scale (``2m``, ``1.5 billion``, ``€5bn``).
+  ``hundreds/thousands/millions of`` give the smallest value the plural allows (200, 2,000 ...), approximate.
+* Not amounts: years (a bare 1800-2199 number after a preposition or with no counted noun), days of a month
+  next to a month name, times (``1:04 pm``, ``10am``), ordinals (``4th``, ``fourth``), ISO dates, phone-like
+  digit groups, numbers glued to letters (``G7``, ``COVID-19``, ``5G``), ranges and scores (``3-0``),
+  identifiers after words like ``Article``/``Resolution``/``No.``, and the word ``one`` without a noun.
+* The object is the counted noun phrase after the number: words up to and including the first plural-looking
+  word (``Shia groups``), stopping at function words and punctuation; for a value of one, up to three words.
+* ``N days/years ... ago`` is a date, not an amount (see :mod:`flows.core.textdates`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+
+class AmountKind(StrEnum):
+    """What an amount measures."""
+
+    COUNT = "count"
+    MONEY = "money"
+    PERCENT = "percent"
+    DURATION = "duration"
+    AGE = "age"
+    MEASURE = "measure"
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """One number in the text, with what it counts; ``text == source[start:end]`` always holds."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    kind: AmountKind
+    unit: str | None  # ISO currency code, "percent", "percentage point", a time or measure unit, else None
+    object: str | None  # the counted noun phrase, as written
+    object_start: int | None
+    object_end: int | None
+    approximate: bool
+    qualifier: str | None  # the word(s) that made it approximate: "about", "more than", "hundreds of"
+
+
+_UNITS: Final = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS: Final = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_SCALES: Final = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SHORT_SCALES: Final = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12}
+_VAGUE: Final = {"dozens": 12, "hundreds": 100, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
+
+_NUM_WORD = "|".join(sorted([*_UNITS, *_TENS, *_SCALES, "dozen"], key=len, reverse=True))
+_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
+
+_NUMBER_RE: Final = re.compile(
+    r"(?P<digits>(?<![\w.,/:@#–-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]|[.,:/]\d|-\d))"
+    r"|(?P<words>(?<![\w-])(?:(?:half\s+)?an?\s+(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
+    rf"(?:{_NUM_WORD})(?:(?:[ \t-]+|\s+and\s+)(?:{_NUM_WORD}))*(?![\w-]))"
+    r"|(?P<vague>(?<![\w-])(?:(?:tens|hundreds)\s+of\s+)?(?:dozens|hundreds|thousands|millions|billions)"
+    r"(?=\s+of\b))",
+    re.IGNORECASE,
+)
+
+_CURRENCY_PREFIX: Final = re.compile(
+    r"(?P<cur>(?<![A-Za-z])US\s?\$|A\$|AU\$|C\$|CA\$|NZ\$|HK\$|S\$|\$|£|€|¥|₹|₽|₩|₺|(?<![A-Za-z])(?:USD|EUR|GBP|JPY|CNY|INR|Rs\.?)\s?)$"
+)
+_CURRENCY_SYMBOLS: Final = {
+    "US$": "USD",
+    "$": "USD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "S$": "SGD",
+    "£": "GBP",
+    "€": "EUR",
+    "¥": "JPY",
+    "₹": "INR",
+    "₽": "RUB",
+    "₩": "KRW",
+    "₺": "TRY",
+    "RS": "INR",
+    "RS.": "INR",
+}
+_CURRENCY_WORDS: Final = {
+    "dollar": "USD",
+    "euro": "EUR",
+    "pound": "GBP",
+    "sterling": "GBP",
+    "yen": "JPY",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "rupee": "INR",
+    "rouble": "RUB",
+    "ruble": "RUB",
+    "lira": "TRY",
+    "shekel": "ILS",
+    "riyal": "SAR",
+    "dirham": "AED",
+}
+_ISO_CODES: Final = (
+    "USD",
+    "EUR",
+    "GBP",
+    "JPY",
+    "CNY",
+    "INR",
+    "RUB",
+    "CHF",
+    "AUD",
+    "CAD",
+    "IQD",
+    "TRY",
+    "ILS",
+)
+
+_QUALIFIERS: Final = (
+    "approximately",
+    "an estimated",
+    "as many as",
+    "as much as",
+    "more than",
+    "fewer than",
+    "less than",
+    "upwards of",
+    "in excess of",
+    "at least",
+    "at most",
+    "close to",
+    "just over",
+    "just under",
+    "well over",
+    "nearly",
+    "roughly",
+    "around",
+    "almost",
+    "about",
+    "some",
+    "over",
+    "under",
+    "up to",
+    "estimated",
+)
+_QUALIFIER_RE: Final = re.compile(
+    r"\b(?P<q>" + "|".join(re.escape(q).replace(r"\ ", r"\s+") for q in _QUALIFIERS) + r")\s+$",
+    re.IGNORECASE,
+)
+
+_TIME_UNITS: Final = {
+    "second": "second",
+    "minute": "minute",
+    "hour": "hour",
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "year": "year",
+    "decade": "decade",
+    "century": "century",
+    "centurie": "century",
+}
+_MEASURE_UNITS: Final = {
+    "km": "km",
+    "kilometre": "km",
+    "kilometer": "km",
+    "mile": "mile",
+    "metre": "m",
+    "meter": "m",
+    "kg": "kg",
+    "kilogram": "kg",
+    "tonne": "tonne",
+    "ton": "ton",
+    "barrel": "barrel",
+    "litre": "litre",
+    "liter": "litre",
+    "gallon": "gallon",
+    "acre": "acre",
+    "hectare": "hectare",
+    "feet": "foot",
+    "foot": "foot",
+    "ft": "foot",
+    "cm": "cm",
+    "mm": "mm",
+    "mw": "MW",
+    "gw": "GW",
+    "kwh": "kWh",
+}
+
+_SCALE_SUFFIX: Final = re.compile(
+    r"(?:[ \t-]?(?P<long>hundred|thousand|million|billion|trillion)\b|(?P<short>mln|mn|bn|tn|k|m|b)(?![\w]))",
+    re.IGNORECASE,
+)
+_PERCENT_SUFFIX: Final = re.compile(
+    r"\s?(?:%|per\s?cent\b|percent\b)|\s(?P<points>percentage\s+points?\b)", re.IGNORECASE
+)
+_CURRENCY_SUFFIX: Final = re.compile(
+    r"\s+(?:US\s+)?(?P<word>(?:dollar|euro|pound|yen|yuan|renminbi|rupee|rouble|ruble|lira|shekel|riyal|dirham)"
+    r"s?(?:\s+sterling)?|sterling)\b|\s?(?P<code>" + "|".join(_ISO_CODES) + r")\b"
+)
+_UNIT_SUFFIX: Final = re.compile(
+    r"(?P<sep>[ \t]+|-)(?P<unit>"
+    + "|".join(sorted(_TIME_UNITS, key=len, reverse=True))
+    + r")s?(?![\w])(?P<old>-old|\s+old\b)?",
+    re.IGNORECASE,
+)
+_MEASURE_SUFFIX: Final = re.compile(
+    r"[ \t]?(?P<unit>" + "|".join(sorted(_MEASURE_UNITS, key=len, reverse=True)) + r")s?(?![\w])",
+    re.IGNORECASE,
+)
+_AGO: Final = re.compile(r"\s+(?:ago|earlier|before|later)\b", re.IGNORECASE)
+_TIME_OF_DAY: Final = re.compile(
+    r"\s?(?:[ap]\.m\.|[ap]m\b|o'clock\b|o’clock\b|hrs\b|GMT\b|UTC\b)", re.IGNORECASE
+)
+_DATE_AFTER: Final = re.compile(r"(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS + r"(?!\w)")
+_DATE_BEFORE: Final = re.compile(_MONTHS + r"\s+(?:the\s+)?$")
+_YEAR_CONTEXT: Final = re.compile(
+    r"(?:\b(?:in|since|by|until|till|from|during|of|before|after|early|late|mid|year|between|and|to|"
+    r"summer|winter|spring|autumn|fall|the)\s+|mid-|\d(?:st|nd|rd|th)?,\s*|" + _MONTHS + r",?\s+|\d\s*-\s*)$",
+    re.IGNORECASE,
+)
+_IDENTIFIER_BEFORE: Final = re.compile(
+    r"\b(?:article|section|chapter|resolution|no\.?|number|page|flight|route|room|version|level|phase|round|"
+    r"category|grade|class|stage|step|item|paragraph|clause|rule|vol\.?|volume|episode|season|part|table|"
+    r"figure|fig\.?|highway|channel|platform|gate|model|type|code|district|ward|unit|squad|division)\s+$",
+    re.IGNORECASE,
+)
+_PRONOUN_ONE_BEFORE: Final = re.compile(
+    r"\b(?:no|any|every|some|each|the|this|that|which|someone|anyone)\s+$", re.IGNORECASE
+)
+_PHONE_RE: Final = re.compile(r"(?<![\w])\+?\(?\d[\d \t().-]{6,}\d(?![\w])")
+_WORD_RE: Final = re.compile(r"[ \t]+(?P<w>[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z])")
+_OF_DET_RE: Final = re.compile(
+    r"[ \t]+of(?:[ \t]+(?:the|its|their|his|her|our|all))?(?=[ \t])", re.IGNORECASE
+)
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """A word list written as whitespace-separated text, for lists too long to read one item a line."""
+    return frozenset(words.split())
+
+
+_STOP_WORDS: Final = _word_set(
+    """
+    a an the this that these those of in on at by for from to with without into onto over under about
+    around after before during since until against among between through across along and or but nor so yet
+    as than then if when while where who whom whose which what is are was were be been being am has have
+    had do does did will would shall should can could may might must not no its his her their our my your
+    it he she they we you i me him them us there here also only just still more most less least very said
+    says told added including each every all both some any such other another own same per ago old earlier
+    later last next past previous recent recently first second third whereas however out up down off again
+    further once following according fewer dead killed wounded injured
+    """
+)
+_IRREGULAR_PLURALS: Final = _word_set(
+    """
+    people police personnel staff children men women feet teeth mice sheep fish deer cattle aircraft data
+    media militia clergy crew youth
+    """
+)
+_MAX_OBJECT_WORDS: Final = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Number:
+    start: int
+    end: int
+    value: float
+    is_words: bool
+    is_vague: bool
+    plain_digits: str | None  # the digits as written when no scale was attached
+
+
+def extract_amounts(text: str) -> tuple[Amount, ...]:
+    """Every amount in ``text`` with value, kind, unit, counted object and approximation, in text order."""
+    phone_spans = [m.span() for m in _PHONE_RE.finditer(text) if _is_phone_like(m.group())]
+    amounts: list[Amount] = []
+    last_end = 0
+    for match in _NUMBER_RE.finditer(text):
+        if any(s <= match.start() < e for s, e in phone_spans):
+            continue
+        number = _read_number(text, match)
+        amount = _build_amount(text, number) if number is not None else None
+        if amount is not None and amount.start >= last_end:
+            amounts.append(amount)
+            last_end = amount.end
+    return tuple(amounts)
+
+
+def _is_phone_like(candidate: str) -> bool:
+    digits = sum(ch.isdigit() for ch in candidate)
+    groups = re.split(r"[ \t().-]+", candidate.strip("+()"))
+    return digits >= 7 and len([g for g in groups if g]) >= 2
+
+
+def _read_number(text: str, match: re.Match[str]) -> _Number | None:
+    """The number at ``match`` with any scale after it (``2m``, ``1.5 billion``); None if it is none."""
+    if match.group("vague"):
+        return _Number(match.start(), match.end(), _vague_value(match.group()), False, True, None)
+    if match.group("words"):
+        span_end, value = _parse_words(text, match.start(), match.end())
+        return None if value is None else _Number(match.start(), span_end, value, True, False, None)
+    raw = match.group()
+    value = float(raw.replace(",", ""))
+    scale = _SCALE_SUFFIX.match(text, match.end())
+    if scale is None:
+        return _Number(match.start(), match.end(), value, False, False, raw)
+    factor = (
+        _SCALES[scale.group("long").lower()] if scale.group("long") else _SHORT_SCALES[scale.group().lower()]
+    )
+    return _Number(match.start(), scale.end(), value * factor, False, False, None)
+
+
+def _vague_value(phrase: str) -> float:
+    words = phrase.lower().split()
+    value = 2 * _VAGUE[words[-1]]  # "hundreds" means at least two hundred
+    if len(words) == 3:  # "tens of thousands", "hundreds of thousands"
+        value *= 10 if words[0] == "tens" else 100
+    return value
+
+
+def _parse_words(text: str, start: int, end: int) -> tuple[int, float | None]:
+    """Parse number words from ``start``; stops at the first word that cannot continue the number."""
+    tokens = list(re.finditer(r"[A-Za-z]+", text[start:end]))
+    total, current, last_end, seen = 0.0, 0.0, start, False
+    previous = ""
+    for token in tokens:
+        word = token.group().lower()
+        if word in {"a", "an", "half", "and"}:
+            continue
+        step = _word_step(previous, word)
+        if step is None:
+            break
+        if word in _SCALES or word == "dozen":
+            factor = 12 if word == "dozen" else _SCALES[word]
+            base = current or (0.5 if text[start:end].lower().startswith("half") else 1)
+            if factor >= 1000:
+                total, current = total + base * factor, 0.0
+            else:
+                current = base * factor
+        else:
+            current += _UNITS.get(word, 0) + _TENS.get(word, 0)
+        previous, last_end, seen = word, start + token.end(), True
+    return (last_end, total + current) if seen else (start, None)
+
+
+def _word_step(previous: str, word: str) -> bool | None:
+    """True when ``word`` can follow ``previous`` inside one number; None when it starts something else."""
+    if not previous:
+        return True
+    if previous in _TENS:
+        return True if (word in _UNITS and _UNITS[word] < 10) or word in _SCALES else None
+    if previous in _UNITS:
+        return True if word in _SCALES or word == "dozen" else None
+    if previous in _SCALES or previous == "dozen":
+        return True if word in _UNITS or word in _TENS or word in _SCALES else None
+    return None
+
+
+def _build_amount(text: str, number: _Number) -> Amount | None:
+    if _is_excluded(text, number):
+        return None
+    start, currency = _currency_before(text, number.start)
+    if currency is not None:
+        end, word_currency = _currency_after(text, number.end)
+        suffix: tuple[int, AmountKind, str | None] | None = (end, AmountKind.MONEY, word_currency or currency)
+    else:
+        suffix = _suffix(text, number)
+    if suffix is None or (suffix[0] < len(text) and text[suffix[0]].isalnum()):
+        return None
+    end, kind, unit = suffix
+    amount = _finish(text, number, start, end, kind, unit)
+    if kind is AmountKind.COUNT and _needs_object(text, number):
+        return amount if amount.object is not None else None
+    return amount
+
+
+def _finish(text: str, number: _Number, start: int, end: int, kind: AmountKind, unit: str | None) -> Amount:
+    obj = _object_for(text, number, end, kind)
+    qualifier, start = _qualifier_before(text, start, number)
+    span_end = obj[2] if obj is not None and kind is AmountKind.COUNT else end
+    return Amount(
+        start=start,
+        end=span_end,
+        text=text[start:span_end],
+        value=number.value,
+        kind=kind,
+        unit=unit,
+        object=obj[0] if obj else None,
+        object_start=obj[1] if obj else None,
+        object_end=obj[2] if obj else None,
+        approximate=qualifier is not None,
+        qualifier=qualifier,
+    )
+
+
+def _object_for(text: str, number: _Number, end: int, kind: AmountKind) -> tuple[str, int, int] | None:
+    """Counts take the noun after them; percentages and vague plurals take the noun after "of"."""
+    if kind is AmountKind.COUNT and not number.is_vague:
+        return _object_after(text, end, number.value == 1)
+    if kind is AmountKind.PERCENT or number.is_vague:
+        of = _OF_DET_RE.match(text, end)
+        return _object_after(text, of.end(), False) if of else None
+    return None
+
+
+def _is_excluded(text: str, number: _Number) -> bool:
+    """Days of a month, times of day, identifiers ("Article 5") and the pronoun "one" are not amounts."""
+    before = text[max(0, number.start - 25) : number.start]
+    after = text[number.end : number.end + 25]
+    near_month = _DATE_AFTER.match(after) or _DATE_BEFORE.search(before)
+    if number.plain_digits is not None and near_month and float(number.plain_digits.replace(",", "")) <= 31:
+        return True
+    if number.is_words and number.value == 1 and _PRONOUN_ONE_BEFORE.search(before):
+        return True
+    if _looks_like_year(number) and _YEAR_CONTEXT.search(before):
+        return True
+    return bool(_TIME_OF_DAY.match(after) and not number.is_vague) or bool(_IDENTIFIER_BEFORE.search(before))
+
+
+def _needs_object(text: str, number: _Number) -> bool:
+    """Years (a bare 1800-2199 number) and the word "one" are amounts only when a counted noun follows."""
+    return number.value == 1 if number.is_words else _looks_like_year(number)
+
+
+def _looks_like_year(number: _Number) -> bool:
+    digits = number.plain_digits
+    return digits is not None and digits.isdigit() and len(digits) == 4 and 1800 <= int(digits) <= 2199
+
+
+def _currency_before(text: str, start: int) -> tuple[int, str | None]:
+    match = _CURRENCY_PREFIX.search(text[max(0, start - 6) : start])
+    if match is None:
+        return start, None
+    symbol = re.sub(r"\s", "", match.group("cur")).upper()
+    code = _CURRENCY_SYMBOLS.get(symbol, symbol if symbol in _ISO_CODES else None)
+    return (start - len(match.group()), code) if code else (start, None)
+
+
+def _currency_after(text: str, end: int) -> tuple[int, str | None]:
+    match = _CURRENCY_SUFFIX.match(text, end)
+    if match is None:
+        return end, None
+    if match.group("code"):
+        return match.end(), match.group("code")
+    word = match.group("word").lower().split()[0].rstrip("s")
+    return match.end(), _CURRENCY_WORDS.get(word, _CURRENCY_WORDS.get(word + "s"))
+
+
+def _suffix(text: str, number: _Number) -> tuple[int, AmountKind, str | None] | None:
+    """Kind and unit from the words right after the number; None for "N days ago" (a date, not an amount)."""
+    end = number.end
+    percent = _PERCENT_SUFFIX.match(text, end)
+    if percent:
+        return percent.end(), AmountKind.PERCENT, "percentage point" if percent.group("points") else "percent"
+    money_end, currency = _currency_after(text, end)
+    if currency:
+        return money_end, AmountKind.MONEY, currency
+    unit = _UNIT_SUFFIX.match(text, end)
+    if unit:
+        if _AGO.match(text, unit.end()):
+            return None
+        kind = AmountKind.AGE if unit.group("old") else AmountKind.DURATION
+        return unit.end(), kind, _TIME_UNITS[unit.group("unit").lower()]
+    measure = _MEASURE_SUFFIX.match(text, end)
+    if measure and (measure.group()[0] in " \t" or not number.is_words):
+        return measure.end(), AmountKind.MEASURE, _MEASURE_UNITS[measure.group("unit").lower()]
+    return end, AmountKind.COUNT, None
+
+
+def _qualifier_before(text: str, start: int, number: _Number) -> tuple[str | None, int]:
+    """The approximating words before the amount ("about", "more than") and the start they extend it to."""
+    if number.is_vague:
+        return re.sub(r"\s+", " ", text[number.start : number.end].lower()), start
+    match = _QUALIFIER_RE.search(text[max(0, start - 20) : start])
+    if match is None:
+        return None, start
+    return re.sub(r"\s+", " ", match.group("q").lower()), start - len(match.group())
+
+
+def _object_after(text: str, pos: int, singular: bool) -> tuple[str, int, int] | None:
+    """The counted noun phrase starting after ``pos``: modifiers up to the first plural-looking head word."""
+    words: list[re.Match[str]] = []
+    for _ in range(_MAX_OBJECT_WORDS if not singular else 3):
+        match = _WORD_RE.match(text, words[-1].end() if words else pos)
+        if match is None or _is_stop(match.group("w")):
+            break
+        words.append(match)
+        if not singular and _looks_plural(match.group("w")):
+            return text[words[0].start("w") : match.end()], words[0].start("w"), match.end()
+        if singular and match.end() < len(text) and text[match.end()] not in " \t":
+            break
+    if singular and words:
+        return text[words[0].start("w") : words[-1].end()], words[0].start("w"), words[-1].end()
+    return None
+
+
+def _is_stop(word: str) -> bool:
+    lower = word.lower()
+    if len(word) > 1 and word.isupper():
+        return False  # an acronym ("US soldiers"), not the pronoun "us"
+    return lower in _STOP_WORDS or lower in _UNITS or lower in _TENS or lower.endswith("ly")
+
+
+def _looks_plural(word: str) -> bool:
+    lower = word.lower()
+    if lower in _IRREGULAR_PLURALS or lower.endswith("men") or lower.endswith("people"):
+        return True
+    if not word.endswith("s") or len(word) < 3 or word[-2] in "'’":
+        return False
+    return not (lower.endswith("ss") or lower.endswith("us") or lower.endswith("is"))

@@ -1,0 +1,356 @@
+"""One canonical entity per real-world name within an article, with a key that is stable across articles.
+
+Rules, in order:
+
+1. A mention's name is normalised: whitespace collapsed, surrounding quotes/brackets/punctuation removed,
+   a leading "the" and a trailing possessive ("'s", "’s") stripped; for PERSON, a leading courtesy or office
+   title ("Mr", "Dr", "President") too.
+2. A small built-in alias table maps well-known variants to one name ("U.S.", "USA", "America" -> "United
+   States"; "Daesh", "ISIL" -> "Islamic State"), only for the labels listed with each alias.
+3. Within the article, a PERSON or ORG name joins a longer name of the same label when its words are a
+   contiguous run of that name's words ("Hussein" -> "Fuad Hussein", "the Committee" -> "Iraqi Resistance
+   Coordination Committee") or its initials, and exactly one such longest name exists. Ambiguous short forms
+   ("Hussein" with both "Fuad Hussein" and "Saddam Hussein") stay on their own. Places are never joined this
+   way ("Baghdad" is not "Baghdad International Airport").
+4. The canonical name is the alias name, else the longest form, else the most frequent; the label is the
+   mentions' label (the alias label for aliases).
+
+``entity_key`` is ``LABEL:name`` with the name NFKC-normalised and case-folded, so the same entity gets the
+same key in every article.
+
+Salience (0..1) is relative prominence inside the article: each mention scores by where it is (headline 3,
+caption 1.5, the body's first sentence 2, any other body sentence 1); an entity's salience is its total
+divided by the highest total in the article, so the most prominent entity has 1.0.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Final
+
+from flows.core.models import EntityMention, Section
+
+
+class LinkMethod(StrEnum):
+    """How a mention was tied to its canonical entity."""
+
+    EXACT = "exact"  # its normalised name is the canonical name
+    VARIANT = "variant"  # the same name with a different case, article or possessive
+    ALIAS = "alias"  # the built-in alias table
+    SHORT_FORM = "short_form"  # part of a longer name in the same article
+    ACRONYM = "acronym"  # the initials of a longer name in the same article
+
+
+@dataclass(frozen=True, slots=True)
+class MentionInput:
+    """One entity mention as the caller found it, in the article's combined order."""
+
+    section: Section
+    start: int
+    end: int
+    text: str
+    label: str
+    sentence_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class CanonicalEntity:
+    """One entity of an article with all its mentions counted."""
+
+    entity_key: str
+    name: str
+    label: str
+    mention_count: int
+    first_section: Section
+    first_start: int  # offset of the first mention in its section's text
+    first_order: int  # index of the first mention in the caller's sequence
+    salience: float
+    surface_forms: tuple[str, ...]  # distinct texts as written, in order of appearance
+
+
+@dataclass(frozen=True, slots=True)
+class MentionLink:
+    """Which canonical entity one input mention belongs to; ``order`` is its index in the input."""
+
+    order: int
+    entity_key: str
+    name: str
+    label: str
+    method: LinkMethod
+
+
+@dataclass(frozen=True, slots=True)
+class Canonicalization:
+    """The article's entities and, aligned with the input, each mention's link to one of them."""
+
+    entities: tuple[CanonicalEntity, ...]
+    links: tuple[MentionLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Alias:
+    name: str
+    label: str
+    labels: frozenset[str]  # mention labels the variants may carry
+    variants: tuple[str, ...]  # matched without dots and case
+    exact_variants: tuple[str, ...] = ()  # matched as written (all-caps forms that are also English words)
+
+
+_ALIASES: Final = (
+    _Alias(
+        "United States",
+        "GPE",
+        frozenset({"GPE", "ORG", "LOC"}),
+        ("us", "usa", "united states", "united states of america", "america", "the states"),
+    ),
+    _Alias(
+        "United Kingdom",
+        "GPE",
+        frozenset({"GPE", "ORG", "LOC"}),
+        (
+            "uk",
+            "britain",
+            "great britain",
+            "united kingdom",
+            "united kingdom of great britain and northern ireland",
+        ),
+    ),
+    _Alias(
+        "Islamic State",
+        "ORG",
+        frozenset({"ORG", "GPE", "NORP", "PERSON"}),
+        (
+            "daesh",
+            "isis",
+            "isil",
+            "islamic state",
+            "islamic state group",
+            "islamic state of iraq and the levant",
+            "islamic state of iraq and syria",
+        ),
+        ("IS",),
+    ),
+    _Alias("United Nations", "ORG", frozenset({"ORG", "GPE"}), ("un", "united nations")),
+    _Alias("European Union", "ORG", frozenset({"ORG", "GPE"}), ("eu", "european union")),
+    _Alias(
+        "NATO",
+        "ORG",
+        frozenset({"ORG"}),
+        ("nato", "north atlantic treaty organization", "north atlantic treaty organisation"),
+    ),
+    _Alias("United Arab Emirates", "GPE", frozenset({"GPE", "ORG"}), ("uae", "united arab emirates")),
+    _Alias("Soviet Union", "GPE", frozenset({"GPE", "ORG"}), ("ussr", "soviet union")),
+    _Alias("Russia", "GPE", frozenset({"GPE"}), ("russia", "russian federation")),
+    _Alias(
+        "North Korea",
+        "GPE",
+        frozenset({"GPE"}),
+        ("dprk", "north korea", "democratic people's republic of korea"),
+    ),
+    _Alias("South Korea", "GPE", frozenset({"GPE"}), ("south korea", "republic of korea")),
+    _Alias("World Health Organization", "ORG", frozenset({"ORG"}), ("world health organization",), ("WHO",)),
+    _Alias("International Monetary Fund", "ORG", frozenset({"ORG"}), ("imf", "international monetary fund")),
+)
+_ALIAS_INDEX: Final = {variant: alias for alias in _ALIASES for variant in alias.variants}
+_EXACT_ALIAS_INDEX: Final = {variant: alias for alias in _ALIASES for variant in alias.exact_variants}
+
+_JOINABLE_LABELS: Final = frozenset({"PERSON", "ORG"})
+_ACRONYM_SKIP: Final = frozenset({"of", "and", "the", "for", "de", "al", "in", "on", "&"})
+_SECTION_WEIGHTS: Final = {Section.HEADLINE: 3.0, Section.CAPTION: 1.5, Section.BODY: 1.0}
+_LEAD_WEIGHT: Final = 2.0
+_PERSON_TITLES_RE: Final = re.compile(
+    r"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Gen|Col|Lt|Sgt|Capt|Sen|Rep)\.?|President|Prime\s+Minister|"
+    r"(?:Foreign|Defence|Defense|Interior|Finance)\s+Minister|Minister|Sheikh|Senator|General|Colonel)\s+",
+)
+_EDGE_PUNCTUATION: Final = "\"'“”‘’«»()[]{},;:!?-–— \t\n"
+
+
+def from_entity_mention(mention: EntityMention) -> MentionInput:
+    """The canonicaliser's input record for one pipeline mention."""
+    return MentionInput(
+        mention.section,
+        mention.start_char,
+        mention.end_char,
+        mention.text,
+        mention.label,
+        mention.sentence_index,
+    )
+
+
+def normalize_name(text: str, label: str) -> str:
+    """The name without edge punctuation, a leading "the", a trailing possessive or a person's title."""
+    name = re.sub(r"\s+", " ", text).strip(_EDGE_PUNCTUATION)
+    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    name = re.sub(r"(?:['’]s|(?<=s)['’])$", "", name)
+    if name.endswith(".") and not re.search(r"(?:^|[\s.])[A-Za-z]\.$", name):
+        name = name[:-1]  # a sentence full stop, not the end of an abbreviation like "U.S."
+    if label == "PERSON":
+        name = _PERSON_TITLES_RE.sub("", name)
+    return name.strip(_EDGE_PUNCTUATION) or re.sub(r"\s+", " ", text).strip()
+
+
+def entity_key(name: str, label: str) -> str:
+    """The same key for the same entity in every article: ``LABEL:case-folded name``."""
+    folded = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip().casefold()
+    return f"{label}:{folded}"
+
+
+def resolve_entities(mentions: Sequence[MentionInput]) -> Canonicalization:
+    """Group an article's mentions into canonical entities and link every mention to one."""
+    forms = [_form_of(m) for m in mentions]
+    targets = _short_form_targets(forms)
+    links = tuple(_link(i, form, targets.get(form.key)) for i, form in enumerate(forms))
+    entities = _entities(mentions, links)
+    names = {entity.entity_key: entity.name for entity in entities}
+    return Canonicalization(entities, tuple(replace(link, name=names[link.entity_key]) for link in links))
+
+
+def canonicalize(mentions: Sequence[MentionInput]) -> tuple[CanonicalEntity, ...]:
+    """The article's canonical entities, in order of first appearance."""
+    return resolve_entities(mentions).entities
+
+
+def link_mentions(mentions: Sequence[MentionInput]) -> tuple[MentionLink, ...]:
+    """For each input mention, in input order, the canonical entity it belongs to."""
+    return resolve_entities(mentions).links
+
+
+def expand_short_form(name: str, label: str, names: Iterable[tuple[str, str]]) -> str:
+    """The one longer name of the same label that ``name`` is a short form of, else ``name`` itself."""
+    return full_names([(name, label), *names])[(name, label)]
+
+
+def full_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """For each (text, label), its canonical name among these names: rules 1-3 of the module docstring."""
+    pairs = list(dict.fromkeys(names))
+    forms = [_form_of_name(text, label) for text, label in pairs]
+    targets = _short_form_targets(forms)
+    return {pair: targets.get(form.key, form).name for pair, form in zip(pairs, forms, strict=True)}
+
+
+# --- forms -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    key: tuple[str, str]  # (label, case-folded name)
+    name: str
+    label: str
+    words: tuple[str, ...]  # case-folded
+    alias: bool
+    variant: bool  # written differently from the canonical name
+
+
+def _form_of(mention: MentionInput) -> _Form:
+    return _form_of_name(mention.text, mention.label)
+
+
+def _form_of_name(text: str, label: str) -> _Form:
+    name = normalize_name(text, label)
+    alias = _alias_for(name, label)
+    if alias is not None:
+        return _Form(
+            (alias.label, alias.name.casefold()), alias.name, alias.label, _words(alias.name), True, True
+        )
+    variant = name != re.sub(r"\s+", " ", text).strip()
+    return _Form((label, name.casefold()), name, label, _words(name), False, variant)
+
+
+def _alias_for(name: str, label: str) -> _Alias | None:
+    alias = _EXACT_ALIAS_INDEX.get(name) or _ALIAS_INDEX.get(
+        re.sub(r"\s+", " ", name.replace(".", "")).casefold()
+    )
+    return alias if alias is not None and label in alias.labels else None
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[\w'’&-]+", name.casefold()))
+
+
+def _short_form_targets(forms: Sequence[_Form]) -> dict[tuple[str, str], _Form]:
+    """For each joinable form, the single longest form of the same label that contains it."""
+    distinct = {f.key: f for f in forms}
+    by_word: dict[str, list[_Form]] = {}
+    for form in distinct.values():
+        for word in set(form.words):
+            by_word.setdefault(word, []).append(form)
+    acronym_hosts = [f for f in distinct.values() if len(f.words) > 1]
+    targets: dict[tuple[str, str], _Form] = {}
+    for form in distinct.values():
+        if form.alias or form.label not in _JOINABLE_LABELS or not form.words:
+            continue
+        pool = by_word.get(form.words[0], []) + (acronym_hosts if len(form.words) == 1 else [])
+        containing = list({g.key: g for g in pool if g.key != form.key and _is_part_of(form, g)}.values())
+        longest = [g for g in containing if not any(_is_part_of(g, h) for h in containing if h.key != g.key)]
+        if len(longest) == 1:
+            targets[form.key] = longest[0]
+    return targets
+
+
+def _is_part_of(short: _Form, long: _Form) -> bool:
+    if short.label != long.label:
+        return False
+    n = len(short.words)
+    if n < len(long.words) and any(
+        long.words[i : i + n] == short.words for i in range(len(long.words) - n + 1)
+    ):
+        return True
+    return _is_acronym_of(short, long)
+
+
+def _is_acronym_of(short: _Form, long: _Form) -> bool:
+    letters = short.name.replace(".", "")
+    if short.label != long.label or not (2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()):
+        return False
+    initials = "".join(w[0] for w in long.words if w not in _ACRONYM_SKIP)
+    return len(long.words) > 1 and initials == letters.casefold()
+
+
+def _link(order: int, form: _Form, target: _Form | None) -> MentionLink:
+    if target is not None:
+        method = LinkMethod.ACRONYM if _is_acronym_of(form, target) else LinkMethod.SHORT_FORM
+        return MentionLink(order, entity_key(target.name, target.label), target.name, target.label, method)
+    method = LinkMethod.ALIAS if form.alias else LinkMethod.VARIANT if form.variant else LinkMethod.EXACT
+    return MentionLink(order, entity_key(form.name, form.label), form.name, form.label, method)
+
+
+# --- entities ---------------------------------------------------------------------------------------------
+
+
+def _entities(mentions: Sequence[MentionInput], links: Sequence[MentionLink]) -> tuple[CanonicalEntity, ...]:
+    groups: dict[str, list[int]] = {}
+    for link in links:
+        groups.setdefault(link.entity_key, []).append(link.order)
+    scores = {key: sum(_mention_weight(mentions[i]) for i in orders) for key, orders in groups.items()}
+    top = max(scores.values(), default=1.0)
+    return tuple(_entity(mentions, links, orders, scores[key] / top) for key, orders in groups.items())
+
+
+def _entity(
+    mentions: Sequence[MentionInput], links: Sequence[MentionLink], orders: list[int], salience: float
+) -> CanonicalEntity:
+    first = orders[0]
+    names = Counter(links[i].name for i in orders)
+    name = max(names, key=lambda n: (len(_words(n)), names[n]))
+    return CanonicalEntity(
+        entity_key=links[first].entity_key,
+        name=name,
+        label=links[first].label,
+        mention_count=len(orders),
+        first_section=mentions[first].section,
+        first_start=mentions[first].start,
+        first_order=first,
+        salience=round(salience, 4),
+        surface_forms=tuple(dict.fromkeys(mentions[i].text for i in orders)),
+    )
+
+
+def _mention_weight(mention: MentionInput) -> float:
+    if mention.section is Section.BODY and mention.sentence_index == 0:
+        return _LEAD_WEIGHT
+    return _SECTION_WEIGHTS.get(mention.section, 1.0)

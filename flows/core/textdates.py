@@ -1,0 +1,440 @@
+"""Date expressions in article text, resolved against the article's publication date.
+
+GDELT's ``V2.1ENHANCEDDATES`` records a resolution (year, month, day) but never resolves relative dates; here
+"on Friday", "last month", "two days ago" and "7 April this year" all get a calendar date.
+
+Resolution rules (``published`` is the article's date):
+
+* A value is the first day of its period: a month is its 1st, a year its 1 January, a week its Monday.
+* Plain weekday ("on Friday"): news reports what has happened, so it is the latest such day on or before the
+  published date (same day included). When the nearest tense marker in the sentence is a future one ("will",
+  "is due to", "scheduled"...), it is the first such day on or after it. "last Friday" is strictly before,
+  "next/coming Friday" strictly after, "this Friday" is that day of the published date's Monday-Sunday week.
+* Day and month without a year ("on 5 January"), and a month after a preposition ("in March"): the latest
+  such date on or before the published date, or with a future tense the first on or after it.
+  "last March" is the latest March before the current month, "next March" the first after it.
+* "yesterday", "today", "tomorrow", "N days/weeks/months/years ago", "last/this/next week/month/year" are
+  counted from the published date. "the last year" / "the past ten years" are durations, not dates, and are
+  not emitted (see :mod:`flows.core.amounts` for durations).
+* Without a published date, relative expressions are kept with ``value=None`` and a note.
+* ``is_future`` is True when the resolved period starts after the published date; only a future cue in the
+  text ("next week", "tomorrow", "will") or an explicit date can make that happen.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import sys
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Final
+
+
+class Granularity(StrEnum):
+    """How precise a date mention is; the value is the first day of the period."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+    DECADE = "decade"
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date expression; ``text == source[start:end]`` always holds."""
+
+    start: int
+    end: int
+    text: str
+    value: date | None
+    granularity: Granularity
+    is_relative: bool  # needed the published date to resolve
+    is_future: bool  # the period starts after the published date
+    preposition: str | None  # "on", "since", "in", "until" ... just before the expression
+    note: str | None  # why ``value`` is None, or what was assumed
+
+
+NO_ANCHOR: Final = "relative date without a publication date"
+NOT_A_DATE: Final = "not a calendar date"
+VAGUE_COUNT: Final = "vague count"
+
+_MONTH_NAMES: Final = {name: i for i, name in enumerate(calendar.month_name) if name}
+_MONTH_ABBREVIATIONS: Final = {name: i for i, name in enumerate(calendar.month_abbr) if name} | {"Sept": 9}
+_MONTH_NUMBERS: Final = _MONTH_NAMES | _MONTH_ABBREVIATIONS
+_WEEKDAYS: Final = {name: i for i, name in enumerate(calendar.day_name)}
+_NUMBER_WORDS: Final = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty"
+)
+_SMALL_NUMBERS: Final = {word: i for i, word in enumerate(_NUMBER_WORDS.split(), start=1)} | {"a": 1, "an": 1}
+
+_MONTH = (
+    r"(?:(?P<month>"
+    + "|".join(_MONTH_NAMES)
+    + r")|(?P<month_abbr>"
+    + "|".join(sorted(_MONTH_ABBREVIATIONS, key=len, reverse=True))
+    + r")\.?)(?![A-Za-z])"
+)
+_FULL_MONTH = r"(?P<month>" + "|".join(_MONTH_NAMES) + r")(?![A-Za-z])"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>1[5-9]\d\d|20\d\d|21\d\d)(?![\d])"
+_REL_YEAR = r"(?P<rel>this|last|next)\s+year\b"
+_UNIT = r"(?P<unit>day|week|month|year|decade)s?"
+_COUNT = r"(?P<n>\d{1,3}|" + "|".join(_SMALL_NUMBERS) + r"|a\s+few|few|several|a\s+couple\s+of)"
+
+_PREPOSITION_RE: Final = re.compile(
+    r"\b(?P<p>on|in|since|by|until|till|from|during|before|after|of|through|throughout|between|at|as\s+of|"
+    r"for|early|late|mid|earlier|later)[\s-]+$",
+    re.IGNORECASE,
+)
+_MONTH_PREPOSITIONS: Final = frozenset(
+    {"in", "since", "by", "until", "till", "from", "during", "before", "after", "through", "throughout"}
+    | {"early", "late", "mid", "of"}
+)
+_YEAR_PREPOSITIONS: Final = _MONTH_PREPOSITIONS | {"between", "as of"}
+_FUTURE_RE: Final = re.compile(
+    r"\b(?:will|shall|won't|(?:is|are|was|were)\s+(?:due|set|scheduled|expected|planned|going)\s+to|"
+    r"plans?\s+to|planning\s+to|upcoming)\b|[’']ll\b",
+    re.IGNORECASE,
+)
+_PAST_RE: Final = re.compile(
+    r"\b(?:was|were|had|did|said|says|ago|(?<!be\s)(?<!been\s)(?!hundred|indeed|need|speed|proceed|exceed|succeed)"
+    r"(?-i:[a-z]{3,}ed))\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END_RE: Final = re.compile(r"[.!?]\s|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class _Resolved:
+    value: date | None
+    granularity: Granularity
+    is_relative: bool
+    note: str | None = None
+
+
+_Resolver = Callable[[re.Match[str], date | None, bool], _Resolved]
+
+
+def resolve_dates(text: str, published: date | None) -> tuple[DateMention, ...]:
+    """Every date expression in ``text``, resolved against ``published`` when relative; in text order."""
+    candidates: list[tuple[int, int, _Resolved]] = []
+    tense = _tense_index(text)
+    for rule in _RULES:
+        for match in rule.pattern.finditer(text):
+            if not rule.accept(text, match):
+                continue
+            start, end = match.span("m") if "m" in rule.pattern.groupindex else match.span()
+            candidates.append(
+                (start, end, rule.resolve(match, published, _future_context(tense, start, end)))
+            )
+    return tuple(_mention(text, s, e, r, published) for s, e, r in _without_overlaps(candidates))
+
+
+def _without_overlaps(candidates: list[tuple[int, int, _Resolved]]) -> list[tuple[int, int, _Resolved]]:
+    """Longest match first at each position; later candidates that overlap a kept one are dropped."""
+    kept: list[tuple[int, int, _Resolved]] = []
+    for candidate in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]))):
+        if not kept or candidate[0] >= kept[-1][1]:
+            kept.append(candidate)
+    return kept
+
+
+def _mention(text: str, start: int, end: int, resolved: _Resolved, published: date | None) -> DateMention:
+    preposition = _PREPOSITION_RE.search(text[max(0, start - 12) : start])
+    value = resolved.value
+    return DateMention(
+        start=start,
+        end=end,
+        text=text[start:end],
+        value=value,
+        granularity=resolved.granularity,
+        is_relative=resolved.is_relative,
+        is_future=value is not None and published is not None and value > published,
+        preposition=re.sub(r"\s+", " ", preposition.group("p").lower()) if preposition else None,
+        note=resolved.note,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Tense:
+    """Sentence breaks and tense markers of a text, found once so each expression looks them up quickly."""
+
+    break_starts: list[int]
+    break_ends: list[int]
+    marker_starts: list[int]
+    markers: list[tuple[int, int, bool]]  # (start, end, is_future), sorted by start
+
+
+def _tense_index(text: str) -> _Tense:
+    breaks = list(_SENTENCE_END_RE.finditer(text))
+    markers = sorted(
+        [(m.start(), m.end(), True) for m in _FUTURE_RE.finditer(text)]
+        + [(m.start(), m.end(), False) for m in _PAST_RE.finditer(text)]
+    )
+    return _Tense([b.start() for b in breaks], [b.end() for b in breaks], [m[0] for m in markers], markers)
+
+
+def _future_context(tense: _Tense, start: int, end: int) -> bool:
+    """True when the tense marker nearest the expression in its sentence is a future one ("will")."""
+    before_breaks = bisect_right(tense.break_ends, start)
+    sentence_start = tense.break_ends[before_breaks - 1] if before_breaks else 0
+    after_break = bisect_left(tense.break_starts, end)
+    sentence_end = tense.break_starts[after_break] if after_break < len(tense.break_starts) else sys.maxsize
+    at = bisect_left(tense.marker_starts, start)
+    before = [m for m in tense.markers[max(0, at - 3) : at] if sentence_start <= m[0] and m[1] <= start]
+    after_at = bisect_left(tense.marker_starts, end)
+    after = [m for m in tense.markers[after_at : after_at + 1] if m[1] <= sentence_end]
+    nearest_before = max(before, key=lambda m: m[1], default=None)
+    nearest_after = after[0] if after else None
+    if nearest_before is None or nearest_after is None:
+        found = nearest_before or nearest_after
+        return found is not None and found[2]
+    return nearest_before[2] if start - nearest_before[1] <= nearest_after[0] - end else nearest_after[2]
+
+
+# --- resolvers: (match, published, future tense) -> value and granularity ---------------------------
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _absolute_day(match: re.Match[str], _published: date | None, _future: bool) -> _Resolved:
+    month = _month_of(match)
+    value = _safe_date(int(match.group("year")), month, int(match.group("day")))
+    return _Resolved(value, Granularity.DAY, False, None if value else NOT_A_DATE)
+
+
+def _month_of(match: re.Match[str]) -> int:
+    raw = match.group("month") or match.group("month_abbr")
+    return _MONTH_NUMBERS[raw] if raw in _MONTH_NUMBERS else int(raw)
+
+
+def _iso_day(match: re.Match[str], _published: date | None, _future: bool) -> _Resolved:
+    value = _safe_date(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+    return _Resolved(value, Granularity.DAY, False, None if value else NOT_A_DATE)
+
+
+def _absolute_month(match: re.Match[str], _published: date | None, _future: bool) -> _Resolved:
+    return _Resolved(date(int(match.group("year")), _month_of(match), 1), Granularity.MONTH, False)
+
+
+def _absolute_year(match: re.Match[str], _published: date | None, _future: bool) -> _Resolved:
+    return _Resolved(date(int(match.group("year")), 1, 1), Granularity.YEAR, False)
+
+
+def _decade(match: re.Match[str], _published: date | None, _future: bool) -> _Resolved:
+    return _Resolved(date(int(match.group("year")), 1, 1), Granularity.DECADE, False)
+
+
+def _relative(
+    granularity: Granularity, published: date | None, compute: Callable[[date], date | None]
+) -> _Resolved:
+    if published is None:
+        return _Resolved(None, granularity, True, NO_ANCHOR)
+    value = compute(published)
+    return _Resolved(value, granularity, True, None if value else NOT_A_DATE)
+
+
+def _year_shift(published: date, rel: str) -> int:
+    return published.year + {"this": 0, "last": -1, "next": 1}[rel.lower()]
+
+
+def _day_month_relative_year(match: re.Match[str], published: date | None, _future: bool) -> _Resolved:
+    month, day = _month_of(match), int(match.group("day"))
+    return _relative(
+        Granularity.DAY, published, lambda p: _safe_date(_year_shift(p, match["rel"]), month, day)
+    )
+
+
+def _month_relative_year(match: re.Match[str], published: date | None, _future: bool) -> _Resolved:
+    month = _month_of(match)
+    return _relative(Granularity.MONTH, published, lambda p: date(_year_shift(p, match["rel"]), month, 1))
+
+
+def _day_month(match: re.Match[str], published: date | None, future: bool) -> _Resolved:
+    month, day = _month_of(match), int(match.group("day"))
+
+    def compute(p: date) -> date | None:
+        step = 1 if future else -1  # 29 February looks up to eight years for a leap year
+        years = (p.year + step * i for i in range(9))
+        dates = (d for d in (_safe_date(y, month, day) for y in years) if d is not None)
+        return next((d for d in dates if (d >= p if future else d <= p)), None)
+
+    return _relative(Granularity.DAY, published, compute)
+
+
+def _month_alone(match: re.Match[str], published: date | None, future: bool) -> _Resolved:
+    month, modifier = _month_of(match), (match.group("mod") or "").lower()
+
+    def compute(p: date) -> date:
+        if modifier == "last" or (not modifier and not future):
+            year = p.year if month < p.month or (not modifier and month == p.month) else p.year - 1
+        elif modifier in {"next", "coming"} or future:
+            year = p.year if month > p.month or (not modifier and month == p.month) else p.year + 1
+        else:
+            year = p.year
+        return date(year, month, 1)
+
+    return _relative(Granularity.MONTH, published, compute)
+
+
+def _weekday(match: re.Match[str], published: date | None, future: bool) -> _Resolved:
+    weekday, modifier = _WEEKDAYS[match.group("weekday")], (match.group("mod") or "").lower()
+
+    def compute(p: date) -> date:
+        if modifier in {"last", "past"}:
+            return p - timedelta(days=(p.weekday() - weekday - 1) % 7 + 1)
+        if modifier in {"next", "coming"}:
+            return p + timedelta(days=(weekday - p.weekday() - 1) % 7 + 1)
+        if modifier == "this":
+            return p + timedelta(days=weekday - p.weekday())
+        if future:
+            return p + timedelta(days=(weekday - p.weekday()) % 7)
+        return p - timedelta(days=(p.weekday() - weekday) % 7)
+
+    return _relative(Granularity.DAY, published, compute)
+
+
+def _deictic_day(match: re.Match[str], published: date | None, _future: bool) -> _Resolved:
+    word = re.sub(r"\s+", " ", match.group("m").lower())
+    offset = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
+    return _relative(Granularity.DAY, published, lambda p: p + timedelta(days=offset))
+
+
+def _period_start(p: date, granularity: Granularity, shift: int) -> date:
+    """The first day of the week/month/year ``shift`` periods from the one holding ``p``."""
+    if granularity is Granularity.DAY:
+        return p + timedelta(days=shift)
+    if granularity is Granularity.WEEK:
+        return p - timedelta(days=p.weekday()) + timedelta(weeks=shift)
+    if granularity is Granularity.MONTH:
+        months = p.year * 12 + p.month - 1 + shift
+        return date(months // 12, months % 12 + 1, 1)
+    if granularity is Granularity.DECADE:
+        return date(p.year - p.year % 10 + 10 * shift, 1, 1)
+    return date(p.year + shift, 1, 1)
+
+
+def _ago(match: re.Match[str], published: date | None, _future: bool) -> _Resolved:
+    granularity = Granularity(match.group("unit").lower())
+    raw = re.sub(r"\s+", " ", match.group("n").lower())
+    count = int(raw) if raw.isdigit() else _SMALL_NUMBERS.get(raw)
+    if count is None:
+        return _Resolved(None, granularity, True, VAGUE_COUNT)
+    return _relative(granularity, published, lambda p: _period_start(p, granularity, -count))
+
+
+def _this_last_next(match: re.Match[str], published: date | None, _future: bool) -> _Resolved:
+    granularity = Granularity(match.group("unit").lower())
+    shift = {"last": -1, "this": 0, "next": 1, "coming": 1}[match.group("mod").lower()]
+    return _relative(granularity, published, lambda p: _period_start(p, granularity, shift))
+
+
+def _has_preposition(allowed: frozenset[str]) -> Callable[[str, re.Match[str]], bool]:
+    """Accept a bare month or year only after a word that makes it a date ("in March", "since 2014")."""
+
+    def accept(text: str, match: re.Match[str]) -> bool:
+        start = match.start("m") if "m" in match.re.groupindex else match.start()
+        found = _PREPOSITION_RE.search(text[max(0, start - 12) : start])
+        if found is not None and re.sub(r"\s+", " ", found.group("p").lower()) in allowed:
+            return True
+        return bool(match.groupdict().get("mod")) or _in_year_range(text, match)
+
+    return accept
+
+
+def _in_year_range(text: str, match: re.Match[str]) -> bool:
+    """ "2014-2016", "2014 to 2016", "between 2014 and 2016": both ends are years."""
+    before = text[max(0, match.start() - 12) : match.start()]
+    after = text[match.end() : match.end() + 12]
+    return (
+        bool(_RANGE_BEFORE_RE.search(before) or _RANGE_AFTER_RE.match(after)) and "year" in match.groupdict()
+    )
+
+
+def _valid_day(text: str, match: re.Match[str]) -> bool:
+    del text
+    return 1 <= int(match.group("day")) <= 31
+
+
+def _not_duration(text: str, match: re.Match[str]) -> bool:
+    """ "the last year", "over the last week": a stretch of time ending now, not a calendar period."""
+    return re.search(r"\bthe\s+$", text[max(0, match.start() - 5) : match.start()], re.IGNORECASE) is None
+
+
+def _always(text: str, match: re.Match[str]) -> bool:
+    del text, match
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    pattern: re.Pattern[str]
+    resolve: _Resolver
+    accept: Callable[[str, re.Match[str]], bool] = _always
+
+
+_RANGE_BEFORE_RE: Final = re.compile(r"\b(?:1[5-9]|20|21)\d\d\s*(?:-|–|to|and|until|through)\s*$")
+_RANGE_AFTER_RE: Final = re.compile(r"\s*(?:-|–)\s*(?:1[5-9]|20|21)\d\d\b")
+
+_RULES: Final[tuple[_Rule, ...]] = (
+    _Rule(
+        re.compile(r"(?<![\d-])(?P<year>1[5-9]\d\d|20\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),
+        _iso_day,
+    ),
+    _Rule(re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}"), _absolute_day, _valid_day),
+    _Rule(re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}"), _absolute_day, _valid_day),
+    _Rule(
+        re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_REL_YEAR}"), _day_month_relative_year, _valid_day
+    ),
+    _Rule(re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_REL_YEAR}"), _day_month_relative_year, _valid_day),
+    _Rule(re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}"), _day_month, _valid_day),
+    _Rule(re.compile(rf"\b{_MONTH}\s+{_DAY}(?![\d:])(?!,?\s*\d)"), _day_month, _valid_day),
+    _Rule(re.compile(rf"\b{_MONTH},?\s+{_YEAR}"), _absolute_month),
+    _Rule(re.compile(rf"\b{_MONTH},?\s+{_REL_YEAR}"), _month_relative_year),
+    _Rule(
+        re.compile(r"\b(?P<m>(?:(?P<mod>[Ll]ast|[Tt]his|[Nn]ext|[Cc]oming)\s+)?" + _FULL_MONTH + ")"),
+        _month_alone,
+        _has_preposition(_MONTH_PREPOSITIONS),
+    ),
+    _Rule(
+        re.compile(
+            r"\b(?P<m>(?:(?P<mod>[Ll]ast|[Tt]his|[Nn]ext|[Cc]oming|[Pp]ast)\s+)?"
+            r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))(?!\w)"
+        ),
+        _weekday,
+    ),
+    _Rule(
+        re.compile(
+            r"\b(?P<m>yesterday|today|tomorrow|tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b",
+            re.IGNORECASE,
+        ),
+        _deictic_day,
+    ),
+    _Rule(re.compile(rf"\b(?P<m>{_COUNT}\s+{_UNIT}\s+ago)\b", re.IGNORECASE), _ago),
+    _Rule(
+        re.compile(
+            r"\b(?P<m>(?P<mod>last|this|next|coming)\s+(?P<unit>week|month|year|decade))\b", re.IGNORECASE
+        ),
+        _this_last_next,
+        _not_duration,
+    ),
+    _Rule(re.compile(r"(?<![\w'’])(?P<m>(?P<year>1[5-9]\d0|20\d0)s)\b"), _decade),
+    _Rule(
+        re.compile(
+            rf"(?<![\w.,$£€])(?:(?<=mid-)|(?<=\d\d\d\d-)|(?<=\d\d\d\d–)|(?<![-–])){_YEAR}(?![.,]\d|\s*(?:%|per\s?cent|percent))"
+        ),
+        _absolute_year,
+        _has_preposition(_YEAR_PREPOSITIONS),
+    ),
+)

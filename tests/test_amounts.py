@@ -1,0 +1,175 @@
+"""Amounts: numbers with what they count, their kind, unit and approximation."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flows.core.amounts import Amount, AmountKind, extract_amounts
+
+SAMPLE = (
+    "The Iraqi Resistance Coordination Committee, which consists of four Shia groups affiliate with Iran, "
+    "pledged on Friday to fight any foreign soldiers in the country, Anadolu Agency reported.\n\n"
+    "The statement added: “US trainers and the international alliance have proven their failure during the "
+    "past ten years and their failure led to the collapse of the security and military institutions.”\n\n"
+    "The US has been leading an international alliance against Daesh since 2014, as about 3,000 troops are "
+    "deployed in Iraq, including 2,500 Americans.\n\n"
+    "On 7 April this year, Baghdad announced an agreement with the US.\n\n"
+    "On 5 January, 2020, Iraqi Parliament voted for evicting US troops from the country."
+)
+
+
+def _summary(amount: Amount) -> tuple[str, float, AmountKind, str | None, str | None, bool]:
+    return amount.text, amount.value, amount.kind, amount.unit, amount.object, amount.approximate
+
+
+def test_amounts_sample_article_pins_every_amount() -> None:
+    assert [_summary(a) for a in extract_amounts(SAMPLE)] == [
+        ("four Shia groups", 4, AmountKind.COUNT, None, "Shia groups", False),
+        ("ten years", 10, AmountKind.DURATION, "year", None, False),
+        ("about 3,000 troops", 3000, AmountKind.COUNT, None, "troops", True),
+        ("2,500 Americans", 2500, AmountKind.COUNT, None, "Americans", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("twenty-five trucks arrived", ("twenty-five trucks", 25, AmountKind.COUNT, None, "trucks", False)),
+        (
+            "three hundred and fifty men",
+            ("three hundred and fifty men", 350, AmountKind.COUNT, None, "men", False),
+        ),
+        ("a dozen eggs", ("a dozen eggs", 12, AmountKind.COUNT, None, "eggs", False)),
+        (
+            "half a million people fled",
+            ("half a million people", 500_000, AmountKind.COUNT, None, "people", False),
+        ),
+        ("2m people", ("2m people", 2_000_000, AmountKind.COUNT, None, "people", False)),
+        ("it cost $1.25 billion.", ("$1.25 billion", 1.25e9, AmountKind.MONEY, "USD", None, False)),
+        ("a £30m deal", ("£30m", 30e6, AmountKind.MONEY, "GBP", None, False)),
+        ("a €5bn fund", ("€5bn", 5e9, AmountKind.MONEY, "EUR", None, False)),
+        ("five million dollars", ("five million dollars", 5e6, AmountKind.MONEY, "USD", None, False)),
+        ("15% of voters", ("15%", 15, AmountKind.PERCENT, "percent", "voters", False)),
+        ("rose 15 per cent", ("15 per cent", 15, AmountKind.PERCENT, "percent", None, False)),
+        ("nearly 15 percent", ("nearly 15 percent", 15, AmountKind.PERCENT, "percent", None, True)),
+        (
+            "up 2 percentage points",
+            ("2 percentage points", 2, AmountKind.PERCENT, "percentage point", None, False),
+        ),
+        ("for ten years", ("ten years", 10, AmountKind.DURATION, "year", None, False)),
+        ("a 10-year-old boy", ("10-year-old", 10, AmountKind.AGE, "year", None, False)),
+        ("a 10km march", ("10km", 10, AmountKind.MEASURE, "km", None, False)),
+        ("more than 40 people died", ("more than 40 people", 40, AmountKind.COUNT, None, "people", True)),
+        (
+            "up to 5,000 US soldiers",
+            ("up to 5,000 US soldiers", 5000, AmountKind.COUNT, None, "US soldiers", True),
+        ),
+        (
+            "some 200 armed groups",
+            ("some 200 armed groups", 200, AmountKind.COUNT, None, "armed groups", True),
+        ),
+        (
+            "hundreds of thousands of Syrian refugees",
+            (
+                "hundreds of thousands of Syrian refugees",
+                200_000,
+                AmountKind.COUNT,
+                None,
+                "Syrian refugees",
+                True,
+            ),
+        ),
+        ("one soldier was killed", ("one soldier", 1, AmountKind.COUNT, None, "soldier", False)),
+        ("2000 troops were sent", ("2000 troops", 2000, AmountKind.COUNT, None, "troops", False)),
+        ("a crowd of 12,000.", ("12,000", 12000, AmountKind.COUNT, None, None, False)),
+    ],
+)
+def test_amounts_reads_value_kind_unit_and_object(
+    text: str, expected: tuple[str, float, AmountKind, str | None, str | None, bool]
+) -> None:
+    assert [_summary(a) for a in extract_amounts(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The war began in 2014.",
+        "since 2014",
+        "On 5 January, 2020, they voted.",
+        "on May 31, 2021 in Baghdad",
+        "July 24, 2021 at 1:04 pm",
+        "the meeting starts at 10am",
+        "the fourth round of talks",
+        "the 4th round of talks",
+        "call +44 20 7946 0958 now",
+        "COVID-19 cases rose",
+        "the G7 summit",
+        "an F-16 jet",
+        "a 3-0 win",
+        "released on 2019-03-04",
+        "under Article 5 of the treaty",
+        "UN Resolution 2254",
+        "no one knows",
+        "one of them",
+        "two days ago",
+        "version 1.2.3",
+    ],
+)
+def test_amounts_ignores_years_dates_times_ordinals_and_identifiers(text: str) -> None:
+    assert extract_amounts(text) == ()
+
+
+def test_amounts_object_offsets_point_at_the_object() -> None:
+    (amount,) = extract_amounts("There were about 3,000 US troops there.")
+    assert amount.object_start is not None
+    assert amount.object_end is not None
+    assert "There were about 3,000 US troops there."[amount.object_start : amount.object_end] == "US troops"
+    assert amount.qualifier == "about"
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        " ",
+        "3,000",
+        "1.5",
+        "2m",
+        "$",
+        "£",
+        "€",
+        "%",
+        " per cent",
+        " about ",
+        " troops",
+        " years",
+        " ago",
+        "-",
+        ",",
+        ".",
+        "one",
+        "twenty",
+        "-five",
+        " hundred",
+        " and ",
+        " of ",
+        "hundreds",
+        " May ",
+        "2014",
+        ":",
+        "\n",
+        "a dozen",
+    ]
+)
+
+
+@given(st.one_of(st.text(), st.lists(_FRAGMENTS | st.text(max_size=3)).map("".join)))
+def test_amounts_never_raises_and_offsets_match_text(text: str) -> None:
+    for amount in extract_amounts(text):
+        assert 0 <= amount.start < amount.end <= len(text)
+        assert text[amount.start : amount.end] == amount.text
+        if amount.object is not None:
+            assert amount.object_start is not None
+            assert amount.object_end is not None
+            assert amount.start <= amount.object_start < amount.object_end <= len(text)
+            assert text[amount.object_start : amount.object_end] == amount.object

@@ -1,0 +1,199 @@
+"""Canonical entities: short forms, aliases, keys and salience within one article."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flows.core.canonical import (
+    LinkMethod,
+    MentionInput,
+    canonicalize,
+    entity_key,
+    expand_short_form,
+    from_entity_mention,
+    link_mentions,
+    normalize_name,
+)
+from flows.core.models import EntityMention, Section
+
+H, C, B = Section.HEADLINE, Section.CAPTION, Section.BODY
+
+
+def _m(text: str, label: str, section: Section = B, sentence: int = 3, start: int = 0) -> MentionInput:
+    return MentionInput(section, start, start + len(text), text, label, sentence)
+
+
+# The sample article's mentions in the caller's order (headline, caption, body), as spaCy might label them.
+SAMPLE = [
+    _m("Iraq", "GPE", H, 0, 0),
+    _m("Baghdad International Airport", "FAC", C, 0, 26),
+    _m("US", "GPE", C, 0, 97),
+    _m("The Iraqi Resistance Coordination Committee", "ORG", B, 0, 0),
+    _m("Shia", "NORP", B, 0, 76),
+    _m("Iran", "GPE", B, 0, 107),
+    _m("Anadolu Agency", "ORG", B, 0, 172),
+    _m("Fuad Hussein", "PERSON", B, 1, 340),
+    _m("US", "GPE", B, 1, 390),
+    _m("Hussein", "PERSON", B, 2, 420),
+    _m("The Resistance Coordination Committee", "ORG", B, 3, 600),
+    _m("US", "GPE", B, 3, 700),
+    _m("Daesh", "ORG", B, 6, 1100),
+]
+
+
+def test_canonical_sample_article_entities() -> None:
+    entities = {e.name: e for e in canonicalize(SAMPLE)}
+    assert sorted(entities) == [
+        "Anadolu Agency",
+        "Baghdad International Airport",
+        "Fuad Hussein",
+        "Iran",
+        "Iraq",
+        "Iraqi Resistance Coordination Committee",
+        "Islamic State",
+        "Shia",
+        "United States",
+    ]
+    committee = entities["Iraqi Resistance Coordination Committee"]
+    assert (committee.label, committee.mention_count, committee.first_order) == ("ORG", 2, 3)
+    assert committee.entity_key == "ORG:iraqi resistance coordination committee"
+    assert entities["Fuad Hussein"].mention_count == 2
+    assert entities["United States"].mention_count == 3
+    assert (entities["United States"].first_section, entities["United States"].first_start) == (C, 97)
+
+
+@pytest.mark.parametrize(
+    ("mentions", "expected"),
+    [
+        ([_m("Fuad Hussein", "PERSON"), _m("Hussein", "PERSON")], ["Fuad Hussein", "Fuad Hussein"]),
+        ([_m("Hussein", "PERSON"), _m("Fuad Hussein", "PERSON")], ["Fuad Hussein", "Fuad Hussein"]),
+        (
+            [_m("Fuad Hussein", "PERSON"), _m("Saddam Hussein", "PERSON"), _m("Hussein", "PERSON")],
+            ["Fuad Hussein", "Saddam Hussein", "Hussein"],
+        ),
+        (
+            [_m("Iraqi Resistance Coordination Committee", "ORG"), _m("the Committee", "ORG")],
+            ["Iraqi Resistance Coordination Committee", "Iraqi Resistance Coordination Committee"],
+        ),
+        (
+            [_m("Iraqi Resistance Coordination Committee", "ORG"), _m("IRCC", "ORG")],
+            ["Iraqi Resistance Coordination Committee", "Iraqi Resistance Coordination Committee"],
+        ),
+        (
+            [_m("Baghdad International Airport", "FAC"), _m("Baghdad", "GPE")],
+            ["Baghdad International Airport", "Baghdad"],
+        ),
+        ([_m("Hussein", "PERSON"), _m("Hussein Foundation", "ORG")], ["Hussein", "Hussein Foundation"]),
+        ([_m("NATO", "ORG"), _m("Nato", "ORG")], ["NATO", "NATO"]),
+    ],
+)
+def test_canonical_joins_short_forms_only_when_unambiguous(
+    mentions: list[MentionInput], expected: list[str]
+) -> None:
+    assert [link.name for link in link_mentions(mentions)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "expected"),
+    [
+        ("US", "GPE", ("United States", "GPE")),
+        ("U.S.", "GPE", ("United States", "GPE")),
+        ("USA", "GPE", ("United States", "GPE")),
+        ("the United States", "GPE", ("United States", "GPE")),
+        ("America", "GPE", ("United States", "GPE")),
+        ("UK", "GPE", ("United Kingdom", "GPE")),
+        ("Great Britain", "GPE", ("United Kingdom", "GPE")),
+        ("Daesh", "ORG", ("Islamic State", "ORG")),
+        ("ISIL", "ORG", ("Islamic State", "ORG")),
+        ("IS", "ORG", ("Islamic State", "ORG")),
+        ("U.N.", "ORG", ("United Nations", "ORG")),
+        ("EU", "ORG", ("European Union", "ORG")),
+        ("American", "NORP", ("American", "NORP")),
+        ("Is", "ORG", ("Is", "ORG")),
+    ],
+)
+def test_canonical_alias_table(text: str, label: str, expected: tuple[str, str]) -> None:
+    (link,) = link_mentions([_m(text, label)])
+    assert (link.name, link.label) == expected
+    assert (link.method is LinkMethod.ALIAS) == (expected[0] != text)
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "expected"),
+    [
+        ("The Iraqi Resistance Coordination Committee", "ORG", "Iraqi Resistance Coordination Committee"),
+        ("the Committee's", "ORG", "Committee"),
+        ("Hussein’s", "PERSON", "Hussein"),
+        ("Mr Hussein", "PERSON", "Hussein"),
+        ("Foreign Minister Fuad Hussein", "PERSON", "Fuad Hussein"),
+        ("  Anadolu\nAgency, ", "ORG", "Anadolu Agency"),
+        ("U.S.", "GPE", "U.S."),
+        ("the", "ORG", "the"),
+    ],
+)
+def test_canonical_normalize_name(text: str, label: str, expected: str) -> None:
+    assert normalize_name(text, label) == expected
+
+
+def test_canonical_entity_key_is_stable_across_articles() -> None:
+    first = canonicalize([_m("The Iraqi Resistance Coordination Committee", "ORG")])
+    second = canonicalize([_m("Iraqi Resistance Coordination Committee", "ORG"), _m("Daesh", "ORG")])
+    assert (
+        first[0].entity_key
+        == second[0].entity_key
+        == entity_key("Iraqi Resistance Coordination Committee", "ORG")
+    )
+    assert entity_key("Iraq", "GPE") != entity_key("Iraq", "ORG")
+
+
+def test_canonical_salience_weights_headline_lead_and_frequency() -> None:
+    entities = canonicalize(
+        [
+            _m("Iraq", "GPE", H, 0),  # 3
+            _m("Baghdad", "GPE", B, 0),  # 2 (lead sentence)
+            _m("Tehran", "GPE", B, 5),  # 1
+            _m("Tehran", "GPE", B, 6),  # 1
+            _m("Ankara", "GPE", C, 0),  # 1.5
+        ]
+    )
+    assert {e.name: e.salience for e in entities} == {
+        "Iraq": 1.0,
+        "Baghdad": 0.6667,
+        "Tehran": 0.6667,
+        "Ankara": 0.5,
+    }
+
+
+def test_canonical_accepts_pipeline_mentions_and_expands_names() -> None:
+    mention = EntityMention("a1", Section.BODY, 4, 16, "Fuad Hussein", "PERSON", 1)
+    assert from_entity_mention(mention) == MentionInput(Section.BODY, 4, 16, "Fuad Hussein", "PERSON", 1)
+    names = [("Iraqi Resistance Coordination Committee", "ORG"), ("Anadolu Agency", "ORG")]
+    assert expand_short_form("The Resistance Coordination Committee", "ORG", names) == names[0][0]
+    assert expand_short_form("Agency", "GPE", names) == "Agency"
+
+
+_NAMES = st.sampled_from(
+    ["US", "U.S.", "Hussein", "Fuad Hussein", "the Committee", "IS", "Is", "", " ", "'s", "."]
+)
+_MENTIONS = st.builds(
+    MentionInput,
+    st.sampled_from(list(Section)),
+    st.integers(0, 500),
+    st.integers(0, 500),
+    _NAMES | st.text(max_size=12),
+    st.sampled_from(["PERSON", "ORG", "GPE", "NORP", "FAC"]),
+    st.integers(0, 20),
+)
+
+
+@given(st.lists(_MENTIONS, max_size=25))
+def test_canonical_never_raises_and_links_every_mention(mentions: list[MentionInput]) -> None:
+    entities = canonicalize(mentions)
+    links = link_mentions(mentions)
+    assert [link.order for link in links] == list(range(len(mentions)))
+    keys = {e.entity_key for e in entities}
+    assert {link.entity_key for link in links} == keys
+    assert sum(e.mention_count for e in entities) == len(mentions)
+    assert all(0.0 <= e.salience <= 1.0 for e in entities)

@@ -1,0 +1,268 @@
+"""Direct quotes: pairing marks, partial quotes, speakers, cue verbs and entity attribution."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flows.core.quotes import (
+    AttributionMethod,
+    EntitySource,
+    EntitySpan,
+    Quote,
+    SpeakerKind,
+    extract_quotes,
+)
+
+# The sample article's body paragraphs (our own seed article), up to the second quote.
+SAMPLE_PARAGRAPHS = [
+    "The Iraqi Resistance Coordination Committee, which consists of four Shia groups affiliate with "
+    "Iran, pledged on Friday to fight any foreign soldiers in the country, Anadolu Agency reported.",
+    "This came just hours after the launch of the fourth round of strategic dialogue in Washington, "
+    "during which Foreign Minister Fuad Hussein stated that his country requires the US arming and "
+    "training programme.",
+    "Hussein also confirmed that his country is ready to defend the diplomatic missions and their "
+    "headquarters in the country, as well as the US military bases hosting US troops.",
+    "The Resistance Coordination Committee has previously claimed responsibility for attacks against "
+    "US targets in Iraq.",
+    "“We will never accept the existence of any foreign soldier on our beloved land under any "
+    "pretext, such as claiming they are here as consultants,” a statement asserted.",
+    "The statement added: “US trainers and the international alliance have proven their failure "
+    "during the past ten years and their failure led to the collapse of the security and military "
+    "institutions.”",
+    "The US has been leading an international alliance against Daesh since 2014, as about 3,000 "
+    "troops are deployed in Iraq, including 2,500 Americans.",
+]
+READ_LINE = (
+    "READ: Teen social media influencer threatens to jump off roof amid deteriorating situation in Iraq"
+)
+
+
+def _mentions(text: str, names: list[tuple[str, str]]) -> list[EntitySpan]:
+    """Every occurrence of each name, longest names first, as a spaCy pipeline would report them."""
+    found: list[EntitySpan] = []
+    for name, label in sorted(names, key=lambda n: -len(n[0])):
+        for match in re.finditer(re.escape(name), text):
+            if not any(m.start < match.end() and match.start() < m.end for m in found):
+                found.append(EntitySpan(match.start(), match.end(), label, name))
+    return sorted(found, key=lambda m: m.start)
+
+
+_SAMPLE_NAMES = [
+    ("Shia", "NORP"),
+    ("Iran", "GPE"),
+    ("Anadolu Agency", "ORG"),
+    ("Washington", "GPE"),
+    ("Fuad Hussein", "PERSON"),
+    ("Hussein", "PERSON"),
+    ("US", "GPE"),
+    ("Iraq", "GPE"),
+    ("Daesh", "ORG"),
+]
+
+
+@pytest.mark.parametrize(
+    ("committee", "short_committee", "with_read_line"),
+    [
+        ("Iraqi Resistance Coordination Committee", "Resistance Coordination Committee", False),
+        ("The Iraqi Resistance Coordination Committee", "The Resistance Coordination Committee", False),
+        ("Iraqi Resistance Coordination Committee", "Resistance Coordination Committee", True),
+    ],
+)
+def test_quotes_sample_article_two_quotes_attributed_to_the_committee(
+    committee: str, short_committee: str, with_read_line: bool
+) -> None:
+    paragraphs = list(SAMPLE_PARAGRAPHS)
+    if with_read_line:
+        paragraphs.insert(5, READ_LINE)
+    body = "\n\n".join(paragraphs)
+    names = [(committee, "ORG"), (short_committee, "ORG"), *_SAMPLE_NAMES]
+    quotes = extract_quotes(body, _mentions(body, names))
+    assert [(q.text[:22], q.speaker, q.cue, q.is_partial) for q in quotes] == [
+        ("We will never accept t", "a statement", "asserted", False),
+        ("US trainers and the in", "The statement", "added", False),
+    ]
+    assert quotes[0].text.endswith("here as consultants,")
+    assert quotes[1].text.endswith("military institutions.")
+    assert {q.speaker_entity for q in quotes} == {"Iraqi Resistance Coordination Committee"}
+    assert {q.speaker_entity_label for q in quotes} == {"ORG"}
+    assert [q.method for q in quotes] == [
+        AttributionMethod.QUOTE_SPEAKER_CUE,
+        AttributionMethod.SPEAKER_CUE_QUOTE,
+    ]
+    assert [q.entity_source for q in quotes] == [EntitySource.PRECEDING_SUBJECT, EntitySource.PRECEDING_QUOTE]
+    assert all(q.speaker_kind is SpeakerKind.DESCRIPTOR for q in quotes)
+
+
+def _speaker_summary(quote: Quote) -> tuple[str, str | None, str | None, str | None, AttributionMethod]:
+    return quote.text, quote.speaker, quote.speaker_entity, quote.cue, quote.method
+
+
+_PEOPLE = [("John Smith", "PERSON"), ("Jane Doe", "PERSON"), ("Pentagon", "ORG"), ("Baghdad", "GPE")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '"This is wrong," John Smith said.',
+            ("This is wrong,", "John Smith", "John Smith", "said", AttributionMethod.QUOTE_SPEAKER_CUE),
+        ),
+        (
+            '"This is wrong," said John Smith, the minister.',
+            ("This is wrong,", "John Smith", "John Smith", "said", AttributionMethod.QUOTE_CUE_SPEAKER),
+        ),
+        (
+            "John Smith said: “We will win.”",
+            ("We will win.", "John Smith", "John Smith", "said", AttributionMethod.SPEAKER_CUE_QUOTE),
+        ),
+        (
+            "John Smith, the minister, told reporters: “We will win.”",
+            ("We will win.", "John Smith", "John Smith", "told", AttributionMethod.SPEAKER_CUE_QUOTE),
+        ),
+        (
+            "“It works,” according to Jane Doe.",
+            ("It works,", "Jane Doe", "Jane Doe", "according to", AttributionMethod.ACCORDING_TO),
+        ),
+        (
+            "According to Jane Doe, “it works.”",
+            ("it works.", "Jane Doe", "Jane Doe", "According to", AttributionMethod.ACCORDING_TO),
+        ),
+        (
+            "“We are ready,” a Pentagon spokesman told reporters.",
+            (
+                "We are ready,",
+                "a Pentagon spokesman",
+                "Pentagon",
+                "told",
+                AttributionMethod.QUOTE_SPEAKER_CUE,
+            ),
+        ),
+        (
+            "“We are ready,” Baghdad said.",
+            ("We are ready,", "Baghdad", "Baghdad", "said", AttributionMethod.QUOTE_SPEAKER_CUE),
+        ),
+        (
+            "Jane Doe arrived. “We are ready,” she said.",
+            ("We are ready,", "she", "Jane Doe", "said", AttributionMethod.QUOTE_SPEAKER_CUE),
+        ),
+        (
+            "“Stop,” officials warned.",
+            ("Stop,", "officials", None, "warned", AttributionMethod.QUOTE_SPEAKER_CUE),
+        ),
+        (
+            "Jane Doe said the plan was “a disgrace” for the city.",
+            ("a disgrace", "Jane Doe", "Jane Doe", "said", AttributionMethod.SPEAKER_CUE_QUOTE),
+        ),
+        (
+            "Iraq resistance: ‘We will not accept foreign soldiers in Iraq’",
+            (
+                "We will not accept foreign soldiers in Iraq",
+                "Iraq resistance",
+                None,
+                None,
+                AttributionMethod.COLON,
+            ),
+        ),
+        ("“Nobody knows.” The meeting ended.", ("Nobody knows.", None, None, None, AttributionMethod.NONE)),
+    ],
+)
+def test_quotes_attribution_patterns(
+    text: str, expected: tuple[str, str | None, str | None, str | None, AttributionMethod]
+) -> None:
+    (quote,) = extract_quotes(text, _mentions(text, _PEOPLE))
+    assert _speaker_summary(quote) == expected
+    if quote.cue_start is not None:
+        assert text[quote.cue_start : quote.cue_end] == quote.cue
+
+
+@pytest.mark.parametrize(
+    ("text", "partial"),
+    [
+        ("Smith called the plan “a disgrace” on Friday.", [True]),
+        ("He called it “Disgraceful”.", [True]),
+        ("“This is wrong,” he said.", [False]),
+        ("He said: “This is wrong.”", [False]),
+        ("He said, “This is wrong.”", [False]),
+        ("The so-called “experts” and “advisers” disagree.", [True, True]),
+    ],
+)
+def test_quotes_marks_partial_quotes(text: str, partial: list[bool]) -> None:
+    assert [q.is_partial for q in extract_quotes(text, [])] == partial
+
+
+def test_quotes_spanning_paragraphs_open_each_paragraph_and_close_once() -> None:
+    text = "“First paragraph of the quote.\n\n“Second paragraph ends here,” Jane Doe said."
+    (quote,) = extract_quotes(text, _mentions(text, _PEOPLE))
+    assert [text[s:e] for s, e in quote.paragraphs] == [
+        "First paragraph of the quote.",
+        "Second paragraph ends here,",
+    ]
+    assert quote.text == text[quote.start : quote.end]
+    assert (quote.speaker_entity, quote.is_partial) == ("Jane Doe", False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('He said "unbalanced and nothing more.', []),
+        ("Iraq’s army and the soldiers’ families", []),
+        ("“One.” Stray ” mark. “Two.”", ["One.", "Two."]),
+        ('Straight "one" and "two" quotes', ["one", "two"]),
+        ("an ‘open quote\n\nnever closed’ here", []),
+        ("“Nested ‘inner words’ stay inside,” he said.", ["Nested ‘inner words’ stay inside,"]),
+        ("She said 'it is over' today.", ["it is over"]),
+        ("They 'won' easily.", []),
+    ],
+)
+def test_quotes_pairs_marks_without_raising(text: str, expected: list[str]) -> None:
+    assert [q.text for q in extract_quotes(text, [])] == expected
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        "“",
+        "”",
+        '"',
+        "'",
+        "‘",
+        "’",
+        " said ",
+        " a statement ",
+        "Smith",
+        ",",
+        ".",
+        ":",
+        "\n\n",
+        " according to ",
+        " ",
+    ]
+)
+
+
+@given(st.one_of(st.text(), st.lists(_FRAGMENTS | st.text(max_size=4)).map("".join)), st.data())
+def test_quotes_never_raises_and_offsets_match_text(text: str, data: st.DataObject) -> None:
+    spans = data.draw(
+        st.lists(
+            st.builds(
+                EntitySpan,
+                st.integers(-2, len(text) + 2),
+                st.integers(-2, len(text) + 2),
+                st.sampled_from(["PERSON", "ORG", "GPE", "NORP"]),
+                st.text(max_size=6),
+            ),
+            max_size=6,
+        )
+    )
+    for quote in extract_quotes(text, spans):
+        assert 0 <= quote.mark_start < quote.start <= quote.end < quote.mark_end <= len(text)
+        assert text[quote.start : quote.end] == quote.text
+        assert all(quote.start <= s <= e <= quote.end for s, e in quote.paragraphs)
+        for start, end in ((quote.speaker_start, quote.speaker_end), (quote.cue_start, quote.cue_end)):
+            assert (start is None) == (end is None)
+            if start is not None and end is not None:
+                assert 0 <= start < end <= len(text)
+        assert 0.0 <= quote.confidence <= 1.0

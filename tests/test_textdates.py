@@ -1,0 +1,208 @@
+"""Date expressions resolved against the publication date."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flows.core.textdates import NO_ANCHOR, DateMention, Granularity, resolve_dates
+
+PUBLISHED = date(2021, 7, 24)  # a Saturday, the sample article's date line
+
+SAMPLE_BODY = (
+    "The Iraqi Resistance Coordination Committee, which consists of four Shia groups affiliate with Iran, "
+    "pledged on Friday to fight any foreign soldiers in the country, Anadolu Agency reported.\n\n"
+    "The statement added: “US trainers and the international alliance have proven their failure during the "
+    "past ten years and their failure led to the collapse of the security and military institutions.”\n\n"
+    "The US has been leading an international alliance against Daesh since 2014, as about 3,000 troops are "
+    "deployed in Iraq, including 2,500 Americans.\n\n"
+    "On 7 April this year, Baghdad announced an agreement with the US to turn the troops of the "
+    "international alliance from combatants to consultants.\n\n"
+    "On 5 January, 2020, Iraqi Parliament voted for evicting US troops from the country."
+)
+SAMPLE_CAPTION = (
+    "Coalition soldiers fly to Baghdad International Airport from the International Zone in a US Blackhawk "
+    "helicopter on May 31, 2021 in Baghdad, Iraq [John Moore/Getty Images]"
+)
+
+
+def _summary(mention: DateMention) -> tuple[str, date | None, Granularity, bool]:
+    return mention.text, mention.value, mention.granularity, mention.is_future
+
+
+def test_textdates_sample_body_pins_every_date() -> None:
+    mentions = resolve_dates(SAMPLE_BODY, PUBLISHED)
+    assert [_summary(m) for m in mentions] == [
+        ("Friday", date(2021, 7, 23), Granularity.DAY, False),
+        ("2014", date(2014, 1, 1), Granularity.YEAR, False),
+        ("7 April this year", date(2021, 4, 7), Granularity.DAY, False),
+        ("5 January, 2020", date(2020, 1, 5), Granularity.DAY, False),
+    ]
+    assert [m.preposition for m in mentions] == ["on", "since", "on", "on"]
+    assert [m.is_relative for m in mentions] == [True, False, True, False]
+
+
+def test_textdates_sample_caption_date() -> None:
+    (mention,) = resolve_dates(SAMPLE_CAPTION, PUBLISHED)
+    assert _summary(mention) == ("May 31, 2021", date(2021, 5, 31), Granularity.DAY, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It happened yesterday.", ("yesterday", date(2021, 7, 23), Granularity.DAY, False)),
+        ("It happens today.", ("today", date(2021, 7, 24), Granularity.DAY, False)),
+        ("It happens tomorrow.", ("tomorrow", date(2021, 7, 25), Granularity.DAY, True)),
+        ("It happened two days ago.", ("two days ago", date(2021, 7, 22), Granularity.DAY, False)),
+        ("It happened 3 weeks ago.", ("3 weeks ago", date(2021, 6, 28), Granularity.WEEK, False)),
+        ("They met last week.", ("last week", date(2021, 7, 12), Granularity.WEEK, False)),
+        ("They meet next week.", ("next week", date(2021, 7, 26), Granularity.WEEK, True)),
+        ("They met last month.", ("last month", date(2021, 6, 1), Granularity.MONTH, False)),
+        ("They met last year.", ("last year", date(2020, 1, 1), Granularity.YEAR, False)),
+        ("They met in March.", ("March", date(2021, 3, 1), Granularity.MONTH, False)),
+        ("They met in September.", ("September", date(2020, 9, 1), Granularity.MONTH, False)),
+        ("They will meet in September.", ("September", date(2021, 9, 1), Granularity.MONTH, True)),
+        ("They met in March 2020.", ("March 2020", date(2020, 3, 1), Granularity.MONTH, False)),
+        ("Released 2019-03-04.", ("2019-03-04", date(2019, 3, 4), Granularity.DAY, False)),
+        ("Signed January 5, 2020.", ("January 5, 2020", date(2020, 1, 5), Granularity.DAY, False)),
+        ("Signed 5 Jan. 2020.", ("5 Jan. 2020", date(2020, 1, 5), Granularity.DAY, False)),
+        ("They invaded on 20 March.", ("20 March", date(2021, 3, 20), Granularity.DAY, False)),
+        ("They voted on 30 December.", ("30 December", date(2020, 12, 30), Granularity.DAY, False)),
+        ("Growth in the 1990s.", ("1990s", date(1990, 1, 1), Granularity.DECADE, False)),
+        ("They met last Friday.", ("last Friday", date(2021, 7, 23), Granularity.DAY, False)),
+        ("They meet next Friday.", ("next Friday", date(2021, 7, 30), Granularity.DAY, True)),
+        ("They meet this Monday.", ("this Monday", date(2021, 7, 19), Granularity.DAY, False)),
+        ("They met on Saturday.", ("Saturday", date(2021, 7, 24), Granularity.DAY, False)),
+        ("They met on Monday.", ("Monday", date(2021, 7, 19), Granularity.DAY, False)),
+        ("Talks will resume on Monday.", ("Monday", date(2021, 7, 26), Granularity.DAY, True)),
+        ("Talks are due to resume on Tuesday.", ("Tuesday", date(2021, 7, 27), Granularity.DAY, True)),
+        ("The vote was held in mid-2020.", ("2020", date(2020, 1, 1), Granularity.YEAR, False)),
+    ],
+)
+def test_textdates_resolves_against_published_date(
+    text: str, expected: tuple[str, date | None, Granularity, bool]
+) -> None:
+    assert [_summary(m) for m in resolve_dates(text, PUBLISHED)] == [expected]
+
+
+def test_textdates_reported_speech_keeps_each_tense() -> None:
+    text = "Hussein said on Friday the talks will be held on Tuesday."
+    assert [(m.text, m.value) for m in resolve_dates(text, PUBLISHED)] == [
+        ("Friday", date(2021, 7, 23)),
+        ("Tuesday", date(2021, 7, 27)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "their failure during the past ten years",
+        "over the last year",
+        "over the past week",
+        "they may 31 times",
+        "The 2014 budget",
+        "it cost $2020",
+        "COVID-19 spread",
+        "Fridays are quiet",
+    ],
+)
+def test_textdates_ignores_durations_and_non_dates(text: str) -> None:
+    assert resolve_dates(text, PUBLISHED) == ()
+
+
+def test_textdates_between_years_gives_both_ends() -> None:
+    mentions = resolve_dates("between 2014 and 2016", PUBLISHED)
+    assert [(m.text, m.value) for m in mentions] == [("2014", date(2014, 1, 1)), ("2016", date(2016, 1, 1))]
+
+
+def test_textdates_without_published_date_keeps_relative_unresolved() -> None:
+    mentions = resolve_dates("on Friday, since 2014, on 7 April this year", None)
+    assert [(m.text, m.value, m.note) for m in mentions] == [
+        ("Friday", None, NO_ANCHOR),
+        ("2014", date(2014, 1, 1), None),
+        ("7 April this year", None, NO_ANCHOR),
+    ]
+    assert not any(m.is_future for m in mentions)
+
+
+def test_textdates_impossible_day_is_kept_with_a_note() -> None:
+    (mention,) = resolve_dates("on 31 February 2021", PUBLISHED)
+    assert mention.value is None
+    assert mention.note is not None
+
+
+_PAST_EXPRESSIONS = st.sampled_from(
+    [
+        "on Friday",
+        "on Monday",
+        "last Sunday",
+        "in March",
+        "in December",
+        "on 5 January",
+        "on 29 February",
+        "yesterday",
+        "two days ago",
+        "last week",
+        "last month",
+        "last year",
+        "a year ago",
+        "today",
+    ]
+)
+
+
+@given(_PAST_EXPRESSIONS, st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)))
+def test_textdates_past_expressions_never_resolve_after_published(phrase: str, published: date) -> None:
+    for mention in resolve_dates(f"The committee met {phrase}.", published):
+        if mention.value is not None:
+            assert mention.value <= published
+            assert not mention.is_future
+            assert published - mention.value < timedelta(days=366 * 9)
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        " ",
+        "on ",
+        "Friday",
+        "last ",
+        "next ",
+        "this ",
+        "year",
+        " week",
+        "May",
+        "March ",
+        "31",
+        "5 ",
+        ", ",
+        "2020",
+        "-",
+        "04",
+        " ago",
+        "two days",
+        "will ",
+        "said ",
+        ".",
+        "\n",
+        "the ",
+        "1990s",
+        "since ",
+        "mid-",
+    ]
+)
+
+
+@given(
+    st.one_of(st.text(), st.lists(_FRAGMENTS | st.text(max_size=3)).map("".join)),
+    st.one_of(st.none(), st.dates()),
+)
+def test_textdates_never_raises_and_offsets_match_text(text: str, published: date | None) -> None:
+    mentions = resolve_dates(text, published)
+    for mention in mentions:
+        assert 0 <= mention.start < mention.end <= len(text)
+        assert text[mention.start : mention.end] == mention.text
+    assert all(a.end <= b.start for a, b in itertools.pairwise(mentions))

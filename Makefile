@@ -16,7 +16,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export UV_PYTHON ?= $(shell command -v python3.11 || command -v $(PYTHON))
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: setup run test lint typecheck pytest bench eval clean
+.PHONY: setup run test lint typecheck pytest bench eval eval-ner clean
 
 setup: $(STAMP)
 
@@ -49,6 +49,9 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python scripts/eval.py
+
+eval-ner: $(STAMP)
+	$(BIN)/python scripts/eval_ner.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .prefect .mypy_cache .ruff_cache .pytest_cache

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from prefect import flow, get_run_logger
 
-from flows import tasks
+from flows import storage, tasks
 from flows.config import PROGRESS_MARK, Settings
 from flows.core.summary import RunSummary, Tally
 
@@ -45,9 +45,9 @@ def ingest(
     for number, sources in enumerate(chunked(new_files, settings.files_per_batch), start=1):
         read = tasks.read_batch(settings, sources, number)
         articles, rejects = tasks.extract_fields(read, known, number)
-        tables = tasks.validate(tasks.find_entities(settings, articles, run, number), rejects, run, number)
+        tables = tasks.validate(tasks.find_entities(settings, articles, rejects, run, number), run, number)
         tasks.stage(settings, run, tables, number)
-        tally.add_batch(tables.articles, tables.entities, tables.rejects)
+        tally.add_batch(tables.frames())
         done = tables.articles.height, tables.rejects.height
         progress(f"batch {number}: {len(sources)} files, {done[0]} articles, {done[1]} rejects")
     commits = tasks.commit(settings, run)
@@ -58,12 +58,10 @@ def ingest(
         model=f"{run.model_name} {run.model_version}",
         files_seen=tally.files_seen,
         files_unchanged=tally.files_unchanged,
-        articles_written=commits["articles"].rows_inserted,
-        rejects_written=commits["rejects"].rows_inserted,
-        entities_written=commits["entities"].rows_inserted,
+        rows_written={table: result.rows_inserted for table, result in commits.items()},
         rejects_by_reason=dict(tally.rejects_by_reason),
         entities_by_label=dict(tally.entities_by_label),
-        versions={table: commits[table].version for table in ("articles", "entities", "rejects")},
+        versions={table: commits[table].version for table in storage.TABLE_NAMES},
     )
 
 

@@ -3,7 +3,7 @@
 Write protocol (nothing lost, nothing twice): each batch's validated rows are staged as Parquet files under
 ``output/_staging/<run id>/``; at the end of the run each table gets one MERGE on its key that inserts only
 rows it does not hold yet, so reruns and concurrent runs add nothing twice. Tables are committed in the
-order entities, rejects, articles: a raw file counts as done only once its articles or rejects row is
+order details (entities, ...), rejects, articles: a raw file counts as done only once its articles or rejects row is
 committed, so a run killed between commits is finished by the next run without duplicates.
 """
 
@@ -29,11 +29,13 @@ from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundErr
 from flows.core.article import reject_too_large, reject_unreadable
 from flows.core.models import RawDocument, Reject, SourceFile
 from flows.core.sources import KnownSources
+from schemas.tables import ARTICLE_DETAIL_TABLES, TABLE_MODELS
 
 OUTPUT_MARKER = ".newsmill-output"
 STAGING_DIR = "_staging"
-TABLE_NAMES = ("articles", "entities", "rejects")
-COMMIT_ORDER = ("entities", "rejects", "articles")
+TABLE_NAMES = tuple(TABLE_MODELS)
+# Detail tables first, articles last: a raw file counts as done once its articles or rejects row is in.
+COMMIT_ORDER = (*ARTICLE_DETAIL_TABLES, "rejects", "articles")
 MAX_COMMIT_ATTEMPTS = 12
 _HASH_CHUNK = 1 << 20
 _IGNORABLE_IN_NEW_OUTPUT = {".gitignore", ".gitkeep", ".DS_Store"}

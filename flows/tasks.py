@@ -19,9 +19,10 @@ from prefect.runtime import flow_run
 
 from flows import storage
 from flows.config import Settings
-from flows.core.frames import RunInfo, articles_frame, entities_frame, rejects_frame, run_metadata
+from flows.core.enrich import batch_tables
+from flows.core.frames import RunInfo, run_metadata
 from flows.core.models import Article, RawDocument, Reject, SourceFile
-from flows.core.nlp import extract_entities, load_pipeline, model_info
+from flows.core.nlp import load_pipeline, model_info
 from flows.core.sources import KnownSources, sort_outcomes
 from flows.core.validate import BatchTables, validate_batch
 from schemas.tables import TABLE_KEYS
@@ -89,21 +90,17 @@ def extract_fields(
 
 
 @task(name="find entities", task_run_name="find entities {number}", cache_policy=NO_CACHE)
-def find_entities(settings: Settings, articles: Sequence[Article], run: RunInfo, number: int) -> BatchTables:
-    """Run spaCy over the batch's articles and shape the rows of the three tables."""
-    result = extract_entities(load_pipeline(settings.model_name), articles, settings.nlp_batch_size)
-    return BatchTables(
-        articles=articles_frame(articles, run, result.skipped),
-        entities=entities_frame(result.mentions, run),
-        rejects=rejects_frame([], run),
-    )
+def find_entities(
+    settings: Settings, articles: Sequence[Article], rejects: Sequence[Reject], run: RunInfo, number: int
+) -> BatchTables:
+    """Run spaCy over the batch's articles and shape the rows of every table."""
+    return batch_tables(load_pipeline(settings.model_name), articles, rejects, run, settings.nlp_batch_size)
 
 
 @task(name="validate", task_run_name="validate {number}", cache_policy=NO_CACHE)
-def validate(tables: BatchTables, rejects: Sequence[Reject], run: RunInfo, number: int) -> BatchTables:
+def validate(tables: BatchTables, run: RunInfo, number: int) -> BatchTables:
     """Validate the batch against the schemas; failing articles move to rejects with the reasons."""
-    with_rejects = BatchTables(tables.articles, tables.entities, rejects_frame(rejects, run))
-    return validate_batch(with_rejects, run)
+    return validate_batch(tables, run)
 
 
 @task(
@@ -115,8 +112,7 @@ def validate(tables: BatchTables, rejects: Sequence[Reject], run: RunInfo, numbe
 )
 def stage(settings: Settings, run: RunInfo, tables: BatchTables, number: int) -> None:
     """Write the batch's validated rows to the run's staging folder."""
-    frames = {"articles": tables.articles, "entities": tables.entities, "rejects": tables.rejects}
-    storage.stage_batch(storage.staging_dir(settings.output_dir, run.run_id), number, frames)
+    storage.stage_batch(storage.staging_dir(settings.output_dir, run.run_id), number, tables.frames())
 
 
 @task(name="commit tables", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)

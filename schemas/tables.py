@@ -242,3 +242,9 @@ TABLE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "rejects": Rejects,
 }
 TABLE_KEYS: dict[str, str] = {"articles": "article_id", "entities": "mention_id", "rejects": "reject_id"}
+# Tables whose rows belong to one article (keyed by article_id); they are kept or rejected with it.
+ARTICLE_DETAIL_TABLES: tuple[str, ...] = tuple(
+    name for name in TABLE_MODELS if name not in ("articles", "rejects")
+)
+# Models that validate a detail table beside its section's text (a ``section_text`` column is joined in).
+IN_CONTEXT_MODELS: dict[str, type[pa.DataFrameModel]] = {"entities": EntitiesInContext}

@@ -9,7 +9,7 @@ import pytest
 from flows.core.article import to_article
 from flows.core.frames import RunInfo, articles_frame, column_order, entities_frame, rejects_frame
 from flows.core.models import Article, EntityMention, Reject, RejectReason, Section, Stage
-from flows.core.validate import BatchTables, SchemaContractError, entities_in_context, validate_batch
+from flows.core.validate import BatchTables, SchemaContractError, in_section_context, validate_batch
 from schemas.tables import Articles, Entities, EntitiesInContext, Rejects
 from tests.conftest import raw_document
 
@@ -31,14 +31,16 @@ def _mention(
 
 def _tables(article: Article, run: RunInfo, mentions: list[EntityMention]) -> BatchTables:
     return BatchTables(
-        articles_frame([article], run, {}), entities_frame(mentions, run), rejects_frame([], run)
+        articles_frame([article], run, {}),
+        rejects_frame([], run),
+        {"entities": entities_frame(mentions, run)},
     )
 
 
 def test_schemas_valid_batch_passes_unchanged(article: Article, run_info: RunInfo) -> None:
     tables = _tables(article, run_info, [_mention(article, "Baghdad")])
     valid = validate_batch(tables, run_info)
-    assert (valid.articles.height, valid.entities.height, valid.rejects.height) == (1, 1, 0)
+    assert (valid.articles.height, valid.details["entities"].height, valid.rejects.height) == (1, 1, 0)
 
 
 @pytest.mark.parametrize(
@@ -56,10 +58,10 @@ def test_schemas_article_violation_moves_article_and_entities_to_rejects(
 ) -> None:
     tables = _tables(article, run_info, [_mention(article, "Baghdad")])
     broken = tables.articles.with_columns(pl.lit(value).cast(tables.articles[column].dtype).alias(column))
-    entities = tables.entities.with_columns(pl.lit(broken["article_id"][0]).alias("article_id"))
-    valid = validate_batch(BatchTables(broken, entities, tables.rejects), run_info)
+    entities = tables.details["entities"].with_columns(pl.lit(broken["article_id"][0]).alias("article_id"))
+    valid = validate_batch(BatchTables(broken, tables.rejects, {"entities": entities}), run_info)
     assert valid.articles.height == 0
-    assert valid.entities.height == 0
+    assert valid.details["entities"].height == 0
     reject = valid.rejects.row(0, named=True)
     assert (reject["stage"], reject["reason"], reject["source_path"]) == (
         "validate",
@@ -85,11 +87,17 @@ def test_schemas_entity_violation_rejects_its_article(
     article: Article, run_info: RunInfo, change: dict[str, object], check: str
 ) -> None:
     tables = _tables(article, run_info, [_mention(article, "Baghdad")])
-    columns = [pl.lit(value).cast(tables.entities[name].dtype).alias(name) for name, value in change.items()]
+    columns = [
+        pl.lit(value).cast(tables.details["entities"][name].dtype).alias(name)
+        for name, value in change.items()
+    ]
     valid = validate_batch(
-        BatchTables(tables.articles, tables.entities.with_columns(columns), tables.rejects), run_info
+        BatchTables(
+            tables.articles, tables.rejects, {"entities": tables.details["entities"].with_columns(columns)}
+        ),
+        run_info,
     )
-    assert (valid.articles.height, valid.entities.height, valid.rejects.height) == (0, 0, 1)
+    assert (valid.articles.height, valid.details["entities"].height, valid.rejects.height) == (0, 0, 1)
     assert check in valid.rejects["detail"][0]
 
 
@@ -98,7 +106,7 @@ def test_schemas_entities_in_context_sees_each_section_text(article: Article, ru
         _mention(article, "Iraq", section=Section.HEADLINE),
         _mention(article, "Baghdad", section=Section.CAPTION),
     ]
-    context = entities_in_context(entities_frame(mentions, run_info), articles_frame([article], run_info, {}))
+    context = in_section_context(entities_frame(mentions, run_info), articles_frame([article], run_info, {}))
     EntitiesInContext.validate(context)
     assert context["section_text"].to_list() == [article.page.headline, article.page.image_caption]
 
@@ -114,7 +122,8 @@ def test_schemas_invalid_reject_rows_are_a_bug_not_data(run_info: RunInfo) -> No
     reject = Reject("a.txt", None, 0, 0, Stage.READ, RejectReason.UNREADABLE, "too short")
     with pytest.raises(SchemaContractError, match="Rejects"):
         validate_batch(
-            BatchTables(Articles.empty(), Entities.empty(), rejects_frame([reject], run_info)), run_info
+            BatchTables(Articles.empty(), rejects_frame([reject], run_info), {"entities": Entities.empty()}),
+            run_info,
         )
 
 

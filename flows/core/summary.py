@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -20,12 +21,13 @@ class Tally:
     entities_by_label: Counter[str] = field(default_factory=Counter)
     batches: int = 0
 
-    def add_batch(self, articles: pl.DataFrame, entities: pl.DataFrame, rejects: pl.DataFrame) -> None:
-        """Count one batch's validated rows."""
+    def add_batch(self, frames: Mapping[str, pl.DataFrame]) -> None:
+        """Count one batch's validated rows, by table name."""
         self.batches += 1
-        self.articles += articles.height
-        self.rejects_by_reason.update(rejects["reason"].to_list())
-        self.entities_by_label.update(entities["label"].to_list())
+        self.articles += frames["articles"].height
+        self.rejects_by_reason.update(frames["rejects"]["reason"].to_list())
+        if "entities" in frames:
+            self.entities_by_label.update(frames["entities"]["label"].to_list())
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +40,7 @@ class RunSummary:
     model: str
     files_seen: int
     files_unchanged: int
-    articles_written: int
-    rejects_written: int
-    entities_written: int
+    rows_written: dict[str, int]  # table -> rows this run added
     rejects_by_reason: dict[str, int]
     entities_by_label: dict[str, int]
     versions: dict[str, int | None]  # table -> new version, None when the run added nothing to it
@@ -59,10 +59,20 @@ class RunSummary:
             f"run {self.run_id}: {self.raw_dir} -> {self.output_dir} (model {self.model})",
             f"files seen        {self.files_seen} ({self.files_unchanged} already ingested, skipped)",
             f"articles written  {self.articles_written}",
-            f"rejects written   {self.rejects_written}" + (f" ({rejects})" if rejects else ""),
-            f"entities written  {self.entities_written}" + (f" ({labels})" if labels else ""),
+            f"rejects written   {self.rows_written.get('rejects', 0)}" + (f" ({rejects})" if rejects else ""),
+            f"entities written  {self.rows_written.get('entities', 0)}" + (f" ({labels})" if labels else ""),
+            *(
+                f"{table + ' written':<17} {count}"
+                for table, count in self.rows_written.items()
+                if table not in ("articles", "rejects", "entities")
+            ),
             f"table versions    {versions}",
         ]
+
+    @property
+    def articles_written(self) -> int:
+        """Articles this run added."""
+        return self.rows_written.get("articles", 0)
 
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:

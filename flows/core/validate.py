@@ -1,13 +1,14 @@
 """Validate a batch's tables against the schemas, lazily; an article that fails goes to rejects whole.
 
-An article and its entities are kept or turned away together, so every raw file ends in exactly one of
+An article and its detail rows (entities, ...) are kept or turned away together, so every raw file ends in exactly one of
 ``articles`` or ``rejects``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pandera.errors
 import pandera.polars as pa
@@ -15,7 +16,7 @@ import polars as pl
 
 from flows.core.frames import RunInfo, column_order, rejects_frame
 from flows.core.models import Reject, RejectReason, Stage
-from schemas.tables import Articles, Entities, EntitiesInContext, Rejects
+from schemas.tables import IN_CONTEXT_MODELS, TABLE_MODELS, Articles
 
 MAX_FAILURES_IN_DETAIL = 3
 
@@ -26,39 +27,47 @@ class SchemaContractError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class BatchTables:
-    """A batch's rows for each table, validated."""
+    """A batch's rows for each table: articles, rejects, and the per-article detail tables by name."""
 
     articles: pl.DataFrame
-    entities: pl.DataFrame
     rejects: pl.DataFrame
+    details: Mapping[str, pl.DataFrame] = field(default_factory=dict)
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """Every table's rows, by table name."""
+        return {"articles": self.articles, "rejects": self.rejects, **self.details}
 
 
 def validate_batch(tables: BatchTables, run: RunInfo) -> BatchTables:
-    """Validate every table; move each article that fails (with its entities) to rejects, with the reasons."""
+    """Validate every table; move each article that fails (with its details) to rejects, with the reasons."""
     problems: dict[str, list[str]] = defaultdict(list)
     for article_id, message in failures(Articles, tables.articles, "article_id"):
         problems[article_id].append(f"articles.{message}")
-    in_context = entities_in_context(tables.entities, tables.articles)
-    for article_id, message in failures(EntitiesInContext, in_context, "article_id"):
-        problems[article_id].append(f"entities.{message}")
+    for name, frame in tables.details.items():
+        model = IN_CONTEXT_MODELS.get(name)
+        checked = in_section_context(frame, tables.articles) if model else frame
+        for article_id, message in failures(model or TABLE_MODELS[name], checked, "article_id"):
+            problems[article_id].append(f"{name}.{message}")
     failed = list(problems)
     articles = tables.articles.filter(~pl.col("article_id").is_in(failed))
-    entities = tables.entities.filter(~pl.col("article_id").is_in(failed))
+    details = {
+        name: frame.filter(~pl.col("article_id").is_in(failed)) for name, frame in tables.details.items()
+    }
     new_rejects = rejects_frame(_rejects_for(tables.articles, problems), run)
-    rejects = pl.concat([tables.rejects, new_rejects])
-    for model, frame in ((Articles, articles), (Entities, entities), (Rejects, rejects)):
-        _require_valid(model, frame)
-    return BatchTables(articles=articles, entities=entities, rejects=rejects)
+    valid = BatchTables(articles, pl.concat([tables.rejects, new_rejects]), details)
+    for name, frame in valid.frames().items():
+        _require_valid(TABLE_MODELS[name], frame)
+    return valid
 
 
-def entities_in_context(entities: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
-    """Entities with the text of their section beside them, to check offsets against."""
+def in_section_context(details: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """Detail rows (with ``article_id`` and ``section``) beside the text of their section, to check offsets."""
     sections = articles.select(
         "article_id",
         pl.struct(headline="headline", caption="image_caption", body="body").alias("texts"),
     ).unnest("texts")
     long = sections.unpivot(index="article_id", variable_name="section", value_name="section_text")
-    return entities.join(long, on=["article_id", "section"], how="left").with_columns(
+    return details.join(long, on=["article_id", "section"], how="left").with_columns(
         pl.col("section_text").fill_null("")
     )
 

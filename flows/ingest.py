@@ -12,14 +12,19 @@ from typing import TypeVar
 
 from prefect import flow, get_run_logger
 
-from flows import storage, tasks
+from flows import reports, storage, tasks
 from flows.config import PROGRESS_MARK, Settings
-from flows.core.summary import RunSummary, Tally
+from flows.core.summary import RunSummary, Tally, summarize
 
 T = TypeVar("T")
 
 
-@flow(name="newsmill-ingest", flow_run_name="ingest {raw_dir}", validate_parameters=False)
+@flow(
+    name="newsmill-ingest",
+    flow_run_name="ingest {raw_dir} into {output_dir}",
+    validate_parameters=False,
+    on_failure=[reports.report_failure],
+)
 def ingest(
     raw_dir: str = "raw",
     output_dir: str = "output",
@@ -41,28 +46,37 @@ def ingest(
     known = tasks.load_known(settings)
     new_files, seen = tasks.find_new_files(settings, known)
     tally = Tally(files_seen=seen, files_unchanged=seen - len(new_files))
-    progress(f"{seen} raw files, {len(new_files)} new or changed")
-    for number, sources in enumerate(chunked(new_files, settings.files_per_batch), start=1):
-        read = tasks.read_batch(settings, sources, number)
-        articles, rejects = tasks.extract_fields(read, known, number)
-        tables = tasks.validate(tasks.find_entities(settings, articles, rejects, run, number), run, number)
-        tasks.stage(settings, run, tables, number)
-        tally.add_batch(tables.frames())
-        done = tables.articles.height, tables.rejects.height
-        progress(f"batch {number}: {len(sources)} files, {done[0]} articles, {done[1]} rejects")
-    commits = tasks.commit(settings, run)
-    return RunSummary(
+    batches = list(chunked(new_files, settings.files_per_batch))
+    progress(f"{seen} raw files, {len(new_files)} new or changed, in {len(batches)} batches")
+    bar = reports.start_progress(len(batches))
+    try:
+        for number, sources in enumerate(batches, start=1):
+            read = tasks.read_batch(settings, sources, number)
+            articles, rejects = tasks.extract_fields(read, known, number)
+            tables = tasks.validate(
+                tasks.find_entities(settings, articles, rejects, run, number), run, number
+            )
+            tasks.stage(settings, run, tables, number)
+            tally.add_batch(tables.frames())
+            reports.advance_progress(bar, number, len(batches))
+            progress(
+                f"batch {number}/{len(batches)}: {len(sources)} files, {tables.articles.height} articles"
+            )
+        commits = tasks.commit(settings, run)
+    except BaseException:
+        tasks.discard_staged(settings, run)
+        raise
+    summary = summarize(
+        tally,
         run_id=run.run_id,
         raw_dir=str(settings.raw_dir),
         output_dir=str(settings.output_dir),
         model=f"{run.model_name} {run.model_version}",
-        files_seen=tally.files_seen,
-        files_unchanged=tally.files_unchanged,
         rows_written={table: result.rows_inserted for table, result in commits.items()},
-        rejects_by_reason=dict(tally.rejects_by_reason),
-        entities_by_label=dict(tally.entities_by_label),
         versions={table: commits[table].version for table in storage.TABLE_NAMES},
     )
+    reports.publish_report(summary)
+    return summary
 
 
 def progress(message: str) -> None:

@@ -128,6 +128,12 @@ def commit(settings: Settings, run: RunInfo) -> dict[str, storage.CommitResult]:
     return results
 
 
+@task(name="discard staged rows", cache_policy=NO_CACHE)
+def discard_staged(settings: Settings, run: RunInfo) -> None:
+    """After a failure: drop what the run staged, so the tables stay exactly as they were."""
+    storage.remove_staging(storage.staging_dir(settings.output_dir, run.run_id))
+
+
 def pipeline_version() -> str:
     """newsmill's version, with the git commit of the checkout when there is one."""
     version = metadata.version("newsmill")

@@ -149,3 +149,31 @@ def test_flow_cli_runs_with_no_server_and_no_noise(raw_folder: Path, tmp_path: P
     assert "table versions    articles v0, entities v0, rejects v0" in stdout
     for noise in ("Traceback", "telemetry", "ERROR", "Starting temporary server"):
         assert noise not in stdout + stderr
+
+
+def test_flow_failed_run_says_why_and_leaves_tables_as_they_were(
+    prefect_api: str, raw_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prefect.client.orchestration import get_client
+
+    output = tmp_path / "output"
+    _ingest(raw_folder, output)
+    before = {table: storage.table_version(output, table) for table in storage.TABLE_NAMES}
+    (raw_folder / "new.txt").write_bytes(cp1252_page() + b"One more paragraph for a new version of it all.\n")
+
+    def broken_model(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the NLP step crashed on purpose")
+
+    monkeypatch.setattr("flows.tasks.batch_tables", broken_model)
+    from flows.ingest import ingest
+
+    state = ingest(raw_dir=str(raw_folder), output_dir=str(output), max_file_mb=1.0, return_state=True)
+    assert state.is_failed()
+    assert {table: storage.table_version(output, table) for table in storage.TABLE_NAMES} == before
+    assert not (output / storage.STAGING_DIR).exists()
+    with get_client(sync_client=True) as client:
+        artifact = client.read_latest_artifacts()  # newest first, one per key
+        reports = [a for a in artifact if a.key == "newsmill-run-report"]
+    assert reports
+    assert "failed" in str(reports[0].data)
+    assert "the NLP step crashed on purpose" in str(reports[0].data)

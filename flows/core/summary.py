@@ -8,6 +8,16 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+MAX_REJECTS_LISTED = 200
+NAMED_LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PER", "MISC"]
+QUALITY_FIELDS = {
+    "headline": "headline",
+    "published date": "published_at",
+    "authors": "authors",
+    "image caption": "image_caption",
+    "related headlines": "related_headlines",
+}
+
 
 @dataclass(slots=True)
 class Tally:
@@ -19,15 +29,35 @@ class Tally:
     articles: int = 0
     rejects_by_reason: Counter[str] = field(default_factory=Counter)
     entities_by_label: Counter[str] = field(default_factory=Counter)
+    top_entities: Counter[tuple[str, str]] = field(default_factory=Counter)
+    rejected_files: list[tuple[str, str, str]] = field(default_factory=list)  # path, reason, detail
+    with_field: Counter[str] = field(default_factory=Counter)  # articles that have headline, date, ...
+    languages: Counter[str] = field(default_factory=Counter)
+    words: int = 0
     batches: int = 0
 
     def add_batch(self, frames: Mapping[str, pl.DataFrame]) -> None:
         """Count one batch's validated rows, by table name."""
         self.batches += 1
-        self.articles += frames["articles"].height
-        self.rejects_by_reason.update(frames["rejects"]["reason"].to_list())
+        articles, rejects = frames["articles"], frames["rejects"]
+        self.articles += articles.height
+        self.words += int(articles["word_count"].sum() or 0)
+        self.languages.update(language or "unknown" for language in articles["language"].to_list())
+        for name, column in QUALITY_FIELDS.items():
+            present = (
+                articles[column].list.len() > 0
+                if articles[column].dtype == pl.List
+                else articles[column].is_not_null()
+            )
+            self.with_field[name] += int(present.sum())
+        self.rejects_by_reason.update(rejects["reason"].to_list())
+        room = MAX_REJECTS_LISTED - len(self.rejected_files)
+        self.rejected_files.extend(rejects.select("source_path", "reason", "detail").rows()[: max(0, room)])
         if "entities" in frames:
-            self.entities_by_label.update(frames["entities"]["label"].to_list())
+            entities = frames["entities"]
+            self.entities_by_label.update(entities["label"].to_list())
+            named = entities.filter(pl.col("label").is_in(NAMED_LABELS))
+            self.top_entities.update(zip(named["label"].to_list(), named["text"].to_list(), strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +74,12 @@ class RunSummary:
     rejects_by_reason: dict[str, int]
     entities_by_label: dict[str, int]
     versions: dict[str, int | None]  # table -> new version, None when the run added nothing to it
+    articles_in_run: int = 0
+    words_in_run: int = 0
+    with_field: dict[str, int] = field(default_factory=dict)
+    languages: dict[str, int] = field(default_factory=dict)
+    top_entities: tuple[tuple[str, str, int], ...] = ()  # label, text, mentions
+    rejected_files: tuple[tuple[str, str, str], ...] = ()  # path, reason, detail
 
     def lines(self) -> list[str]:
         """The summary as short lines of text for a terminal."""
@@ -77,3 +113,127 @@ class RunSummary:
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:
     return -item[1], item[0]
+
+
+def figures_table(summary: RunSummary) -> list[dict[str, str]]:
+    """The run's figures as rows of a two-column table (a Prefect table artifact)."""
+    rows = [
+        ("files seen", summary.files_seen),
+        ("unchanged files skipped", summary.files_unchanged),
+        ("new articles", summary.articles_written),
+        *((f"rejects: {reason}", count) for reason, count in sorted(summary.rejects_by_reason.items())),
+        *(
+            (f"entities: {label}", count)
+            for label, count in sorted(summary.entities_by_label.items(), key=_by_count)
+        ),
+        *(
+            (f"{table} version written", version if version is not None else "unchanged")
+            for table, version in summary.versions.items()
+        ),
+    ]
+    return [{"figure": name, "value": str(value)} for name, value in rows]
+
+
+def report_markdown(summary: RunSummary) -> str:
+    """A run report for people: what came in, what was turned away and why, what was found, where it is."""
+    lines = [
+        f"# newsmill run `{summary.run_id}`",
+        "",
+        f"`{summary.raw_dir}` -> `{summary.output_dir}` with {summary.model}: {summary.files_seen} files seen, "
+        f"{summary.files_unchanged} unchanged and skipped, {summary.articles_written} new articles, "
+        f"{sum(summary.rejects_by_reason.values())} rejects.",
+        "",
+        "## New table versions",
+        "",
+        "| table | version | rows added | where |",
+        "| --- | --- | --- | --- |",
+        *(
+            f"| {table} | {'v' + str(version) if version is not None else 'unchanged'} | "
+            f"{summary.rows_written.get(table, 0)} | `{summary.output_dir}/{table}` |"
+            for table, version in summary.versions.items()
+        ),
+    ]
+    lines += _rejects_section(summary) + _quality_section(summary) + _entities_section(summary)
+    return "\n".join(lines) + "\n"
+
+
+def _rejects_section(summary: RunSummary) -> list[str]:
+    if not summary.rejected_files:
+        return ["", "## Rejects", "", "None."]
+    shown = [
+        f"| `{path}` | {reason} | {detail.replace('|', '/')} |"
+        for path, reason, detail in summary.rejected_files
+    ]
+    more = sum(summary.rejects_by_reason.values()) - len(shown)
+    return ["", "## Rejects", "", "| file | reason | what to do |", "| --- | --- | --- |", *shown] + (
+        ["", f"... and {more} more (see the `rejects` table)."] if more > 0 else []
+    )
+
+
+def _quality_section(summary: RunSummary) -> list[str]:
+    total = summary.articles_in_run
+    if not total:
+        return []
+    shares = [f"| {name} | {count} | {count / total:.0%} |" for name, count in summary.with_field.items()]
+    languages = ", ".join(
+        f"{language} {count}" for language, count in sorted(summary.languages.items(), key=_by_count)
+    )
+    return [
+        "",
+        "## Data quality",
+        "",
+        f"{total} articles, {summary.words_in_run / total:.0f} words on average; languages: {languages}.",
+        "",
+        "| articles with | count | share |",
+        "| --- | --- | --- |",
+        *shares,
+    ]
+
+
+def _entities_section(summary: RunSummary) -> list[str]:
+    if not summary.top_entities:
+        return []
+    rows = [f"| {text} | {label} | {count} |" for label, text, count in summary.top_entities]
+    return ["", "## Top entities", "", "| entity | label | mentions |", "| --- | --- | --- |", *rows]
+
+
+def summarize(
+    tally: Tally,
+    *,
+    run_id: str,
+    raw_dir: str,
+    output_dir: str,
+    model: str,
+    rows_written: dict[str, int],
+    versions: dict[str, int | None],
+) -> RunSummary:
+    """The end-of-run summary from the batch tallies and the commits."""
+    return RunSummary(
+        run_id=run_id,
+        raw_dir=raw_dir,
+        output_dir=output_dir,
+        model=model,
+        files_seen=tally.files_seen,
+        files_unchanged=tally.files_unchanged,
+        rows_written=rows_written,
+        rejects_by_reason=dict(tally.rejects_by_reason),
+        entities_by_label=dict(tally.entities_by_label),
+        versions=versions,
+        articles_in_run=tally.articles,
+        words_in_run=tally.words,
+        with_field=dict(tally.with_field),
+        languages=dict(tally.languages),
+        top_entities=tuple(
+            (label, text, count) for (label, text), count in tally.top_entities.most_common(15)
+        ),
+        rejected_files=tuple(tally.rejected_files),
+    )
+
+
+def failure_markdown(run_id: str, message: str) -> str:
+    """The report of a run that failed: one line saying why, and that the tables are as they were."""
+    return (
+        f"# newsmill run `{run_id}` failed\n\n**Why:** {message}\n\n"
+        "Nothing this run found was committed; the tables are as they were before it. "
+        "Fix the cause and run again: files are picked up where they stand.\n"
+    )

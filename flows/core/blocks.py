@@ -18,8 +18,9 @@ from enum import StrEnum
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*\s*$|[\"”’»]\s*$")
+_STATEMENT_END = re.compile(r"[.!。！][\"'”’»)\]]*\s*$")
 _BOILERPLATE = re.compile(
-    r"\b(?:cookies?|subscribe|subscription|newsletter|sign in|sign up|log ?in|log out|advertisement|"
+    r"\b(?:cookies?|subscribed?|subscription|newsletter|sign in|sign up|log ?in|log out|advertisement|"
     r"all rights reserved|copyright|privacy policy|terms of (?:use|service)|share this|skip to|"
     r"navigation|follow us|click here|your inbox|email address|comments? (?:policy|below)|"
     r"related (?:articles|stories)|most (?:read|popular)|sponsored|download (?:the|our) app|"
@@ -351,6 +352,7 @@ class BlockFeatures:
     sentence: bool  # ends as a sentence ends and has a sentence's length
     boilerplate: bool  # names a site function (subscribe, cookies, share ...)
     repeats: int  # how many times the same text occurs on the page
+    statement: bool = False  # a sentence ending in a full stop or "!", not a question or a colon
 
 
 def words_of(text: str) -> list[str]:
@@ -376,6 +378,7 @@ def block_features(block: str, repeats: int = 1, stop_words: Collection[str] = S
         sentence=sentence,
         boilerplate=_BOILERPLATE.search(block) is not None,
         repeats=repeats,
+        statement=sentence and _STATEMENT_END.search(block) is not None,
     )
 
 
@@ -392,7 +395,10 @@ def classify(features: BlockFeatures, *, dense_script: bool = False) -> BlockCla
     if features.boilerplate and (features.chars < 100 or not features.sentence):
         return BlockClass.BAD
     if features.repeats > 1 and features.chars < GOOD_CHARS:
-        return BlockClass.BAD
+        # A repeated menu item is boilerplate; a repeated sentence (a pull quote, a quote shown again further
+        # down) may still be article text, so its neighbours decide.
+        sentence_like = features.statement and features.stop_density >= STOP_HIGH
+        return BlockClass.NEAR_GOOD if sentence_like else BlockClass.BAD
     if features.chars < SHORT_CHARS:
         return BlockClass.SHORT
     stop_ok = dense_script or features.stop_density >= STOP_HIGH
@@ -424,8 +430,21 @@ def classify_blocks(blocks: Sequence[str]) -> list[BlockClass]:
         if cls is BlockClass.SHORT:
             before, after = _neighbour(final, index, -1), _neighbour(final, index, 1)
             keep = before is after is BlockClass.GOOD and features[index].sentence
-            final[index] = BlockClass.GOOD if keep else BlockClass.SHORT
+            final[index] = BlockClass.GOOD if keep or _edge_sentence(final, features, index) else cls
     return final
+
+
+def _edge_sentence(classes: Sequence[BlockClass], features: Sequence[BlockFeatures], index: int) -> bool:
+    """A short full sentence right against article text (a last line, a note opening the story).
+
+    Stories often end on a one-line paragraph or open with "This story first appeared in ..."; a sentence with
+    running-text stop words that touches a good block is part of that text, where a menu item is not.
+    """
+    own = features[index]
+    if not own.statement or own.boilerplate or own.stop_density < STOP_LOW:
+        return False  # "... time to sell?" is a teaser headline's shape, not a closing line
+    neighbours = (classes[i] for i in (index - 1, index + 1) if 0 <= i < len(classes))
+    return BlockClass.GOOD in neighbours
 
 
 def page_stop_words(blocks: Sequence[str]) -> frozenset[str]:

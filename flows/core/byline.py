@@ -196,6 +196,8 @@ NOT_NAME_WORDS = frozenset(
     ]
 )
 MAX_NAME_TOKENS = 5
+MAX_NAME_ROLE_TOKENS = 8  # "Ana Ruiz Live and breaking news reporter"; longer lines are headlines
+MAX_CREDITED_NAME_CHARS = 160
 
 
 def strip_by(text: str) -> str | None:
@@ -222,7 +224,7 @@ def join_split_byline(blocks: Sequence[str], index: int) -> tuple[str, int]:
             or tail.endswith((" and", ",", "&"))
             or nxt.lower() in {"and", "&"}
         ):
-            if len(nxt.split()) > MAX_NAME_TOKENS + 1:
+            if len(nxt.split()) > MAX_NAME_TOKENS + 1 and name_before_role(nxt) is None:
                 break
             parts.append(nxt)
             end += 1
@@ -249,7 +251,10 @@ def is_person_name(text: str) -> bool:
 def parse_byline(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """People and credited agencies named in a byline ("By A, Senior Reporter and B | Reuters")."""
     rest = strip_by(text)
-    body = " ".join((rest if rest is not None else text).split())
+    body = _drop_role_parts(" ".join((rest if rest is not None else text).split()))
+    named = name_before_role(body)
+    if named is not None and not _SPLIT_PEOPLE.search(named):
+        return (named,), ()
     authors: list[str] = []
     agencies: list[str] = []
     for segment in re.split(r"\s+[-|–—•·/]\s+|\s*\|\s*|\s+(?:for|of)\s+(?=[A-Z])", body):
@@ -331,3 +336,43 @@ def is_name_line(block: str) -> bool:
     parts = [p.strip() for chunk in _SPLIT_PEOPLE.split(block) for p in chunk.split(",")]
     parts = [p for p in parts if p]
     return 1 <= len(parts) <= 4 and all(is_person_name(part) for part in parts)
+
+
+def is_credited_name_line(block: str) -> bool:
+    """True for a name followed by its job and employer ("Ana Ruiz, Staff Attorney, City Legal Aid")."""
+    if len(block) > MAX_CREDITED_NAME_CHARS or strip_by(block) is not None:
+        return False
+    parts = [part.strip() for part in block.split(",")]
+    return (
+        len(parts) >= 2
+        and is_person_name(parts[0])
+        and any(token.lower().strip(".") in ROLE_WORDS for token in parts[1].split())
+    )
+
+
+def _drop_role_parts(text: str) -> str:
+    """The byline without comma-separated job titles ("A, Director of Policy, B Org" -> "A, B Org")."""
+    parts = text.split(",")
+    kept = [part for position, part in enumerate(parts) if not (position and _is_role_part(part))]
+    return ",".join(kept)
+
+
+def name_before_role(text: str) -> str | None:
+    """The name opening a name-and-job line ("Ana Ruiz Live and breaking news reporter" -> "Ana Ruiz")."""
+    tokens = text.split()
+    if not 3 <= len(tokens) <= MAX_NAME_ROLE_TOKENS or tokens[-1].lower().strip(".,") not in ROLE_WORDS:
+        return None
+    for size in (3, 2):
+        name = " ".join(tokens[:size]).rstrip(",")
+        if size < len(tokens) and is_person_name(name):
+            return name
+    return None
+
+
+def _is_role_part(part: str) -> bool:
+    tokens = [token.lower().strip(".") for token in part.split()]
+    return (
+        bool(tokens)
+        and (tokens[0] in ROLE_WORDS or tokens[-1] in ROLE_WORDS)
+        and not _SPLIT_PEOPLE.search(part)
+    )

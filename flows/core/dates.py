@@ -376,6 +376,12 @@ def _labelled_segments(block: str) -> list[tuple[str, DateKind]]:
     return segments
 
 
+def is_date_line(block: str) -> bool:
+    """True for a block that is a date line on its own ("Monday, 6 January 2020", "Nov. 8, 2023 4:41 PM")."""
+    date = parse_date_text(block)
+    return date is not None and _is_mostly_date(block, date.text)
+
+
 def _is_mostly_date(block: str, date_text: str) -> bool:
     rest = block.replace(date_text, " ", 1)
     rest = _CLOCK_RE.sub(" ", rest)

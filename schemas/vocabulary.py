@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 class Stage(StrEnum):
@@ -48,3 +48,24 @@ ENTITY_LABELS = frozenset(
         "PER", "MISC",
     }
 )  # fmt: skip
+
+
+# Labels of numbers, dates and times: mentions that have no canonical entity (see amounts, text_dates).
+VALUE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+
+# Closed sets of the intelligence tables. The extractors in flows/core define them as StrEnums; a test keeps
+# these copies equal (the contract may not import the pipeline).
+LINK_METHODS = ("exact", "variant", "alias", "short_form", "acronym")
+SPEAKER_KINDS = ("entity", "descriptor", "pronoun", "none")
+ATTRIBUTION_METHODS = (
+    "quote_speaker_cue", "quote_cue_speaker", "speaker_cue_quote", "according_to", "same_sentence", "colon", "none",
+)  # fmt: skip
+ENTITY_SOURCES = ("named", "affiliation", "pronoun", "preceding_quote", "preceding_subject", "none")
+AMOUNT_KINDS = ("count", "money", "percent", "duration", "age", "measure")
+DATE_GRANULARITIES = ("day", "week", "month", "year", "decade")
+FEATURE_TYPES = ("country", "admin1", "city", "continent", "region")
+GEO_METHODS = (
+    "country_name", "us_state", "continent", "region", "city_in_context", "city_unique", "city_dominant",
+    "city_alternate_name", "admin1", "ambiguous", "not_found",
+)  # fmt: skip
+UNRESOLVED_GEO_METHODS = ("ambiguous", "not_found")

@@ -49,7 +49,7 @@ def test_flow_every_raw_file_ends_in_exactly_one_table(
     assert len(articles) == len(EXPECTED_ARTICLES)
     assert rejects == EXPECTED_REJECTS
     assert summary.files_seen == len(EXPECTED_ARTICLES) + len(EXPECTED_REJECTS)  # type: ignore[attr-defined]
-    assert summary.versions == {"articles": 0, "entities": 0, "rejects": 0}  # type: ignore[attr-defined]
+    assert summary.versions == dict.fromkeys(storage.TABLE_NAMES, 0)  # type: ignore[attr-defined]
     assert all(len(detail) > 30 for detail in storage.read_table(output, "rejects")["detail"])
 
 
@@ -72,6 +72,9 @@ def test_flow_entities_point_into_the_stored_text(prefect_api: str, raw_folder: 
     assert not any("Getty" in text for _, text in found)
     assert set(entities["article_id"]) <= set(articles["article_id"])
     assert entities["run_id"].unique().to_list() == [sample["run_id"]]
+    for table in ("article_entities", "places", "quotes", "amounts", "text_dates"):
+        rows = storage.read_table(output, table).filter(pl.col("article_id") == sample["article_id"])
+        assert rows.height > 0, table
 
 
 def test_flow_rerun_adds_nothing_and_changed_file_is_a_new_traceable_article(
@@ -82,7 +85,7 @@ def test_flow_rerun_adds_nothing_and_changed_file_is_a_new_traceable_article(
     counts = {table: storage.read_table(output, table).height for table in storage.TABLE_NAMES}
 
     again = _ingest(raw_folder, output)
-    assert again.versions == {"articles": None, "entities": None, "rejects": None}  # type: ignore[attr-defined]
+    assert again.versions == dict.fromkeys(storage.TABLE_NAMES)  # type: ignore[attr-defined]
     assert again.files_unchanged == again.files_seen  # type: ignore[attr-defined]
     assert {table: storage.read_table(output, table).height for table in storage.TABLE_NAMES} == counts
 

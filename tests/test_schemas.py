@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandera.errors
 import polars as pl
 import pytest
@@ -10,7 +12,7 @@ from flows.core.article import to_article
 from flows.core.frames import RunInfo, articles_frame, column_order, entities_frame, rejects_frame
 from flows.core.models import Article, EntityMention, Reject, RejectReason, Section, Stage
 from flows.core.validate import BatchTables, SchemaContractError, in_section_context, validate_batch
-from schemas.tables import Articles, Entities, EntitiesInContext, Rejects
+from schemas.tables import TABLE_KEYS, TABLE_MODELS, Articles, Entities, EntitiesInContext, Rejects
 from tests.conftest import raw_document
 
 
@@ -140,3 +142,100 @@ def test_schemas_are_strict_and_documented(model: type) -> None:
         "model_version",
         "schema_version",
     ]
+
+
+# --- the intelligence tables -------------------------------------------------------------------------------
+
+
+def _intel_tables(article: Article, run: RunInfo) -> BatchTables:
+    """The sample's real intelligence rows (from fixed mentions, no model) beside its article row."""
+    from flows.core.intel_frames import intelligence_frames
+    from flows.core.intelligence import analyse
+
+    mentions = [
+        _mention(article, "Iraqi Resistance Coordination Committee", "ORG"),
+        _mention(article, "Baghdad"),
+        _mention(article, "Iraq", section=Section.HEADLINE),
+    ]
+    found = analyse([article], mentions)
+    return BatchTables(
+        articles_frame([article], run, {}),
+        rejects_frame([], run),
+        {"entities": entities_frame(mentions, run, found.links), **intelligence_frames(found, run)},
+    )
+
+
+def test_schemas_intelligence_rows_of_the_sample_pass(article: Article, run_info: RunInfo) -> None:
+    tables = _intel_tables(article, run_info)
+    valid = validate_batch(tables, run_info)
+    assert valid.rejects.height == 0
+    assert {name: frame.height > 0 for name, frame in valid.details.items()} == dict.fromkeys(
+        ["entities", "article_entities", "places", "quotes", "amounts", "text_dates"], True
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "change", "check"),
+    [
+        ("text_dates", {"is_future": True}, "not after the published date unless it is marked is_future"),
+        ("text_dates", {"published_date": date(2021, 1, 1)}, "not after the published date"),
+        ("text_dates", {"start_char": 3}, "text_dates.TextDatesInContext"),
+        ("text_dates", {"start_char": 0, "end_char": 6}, "the date expression must be the section's text"),
+        (
+            "quotes",
+            {"start_char": 1, "end_char": 144},
+            "the quote, speaker and cue must be the section's text",
+        ),
+        ("quotes", {"confidence": 0.0}, "no speaker exactly when"),
+        ("quotes", {"speaker_kind": "robot"}, "isin"),
+        ("amounts", {"value": -1.0}, "greater_than_or_equal_to(0)"),
+        ("amounts", {"approximate": True}, "approximate is true exactly when"),
+        ("amounts", {"kind": "money"}, "ISO currency"),
+        ("places", {"latitude": None}, "latitude and longitude"),
+        ("places", {"method": "ambiguous"}, "resolved"),
+        ("places", {"country_code": "IRQ"}, "str_matches"),
+        ("article_entities", {"salience": 0.5}, "most salient entity"),
+        ("article_entities", {"entity_key": "GPE:zzz"}, "entity_key must start with the label"),
+        ("entities", {"entity_key": None}, "a name mention has entity_key"),
+    ],
+)
+def test_schemas_intelligence_violation_rejects_its_article(
+    article: Article, run_info: RunInfo, table: str, change: dict[str, object], check: str
+) -> None:
+    tables = _intel_tables(article, run_info)
+    frame = tables.details[table]
+    if table == "article_entities" and "entity_key" in change:
+        frame = frame.with_columns(pl.lit("ORG").alias("label"))
+    broken = frame.with_columns(
+        [pl.lit(value).cast(frame[name].dtype).alias(name) for name, value in change.items()]
+    )
+    details = {**tables.details, table: broken}
+    valid = validate_batch(BatchTables(tables.articles, tables.rejects, details), run_info)
+    assert (valid.articles.height, valid.rejects.height) == (0, 1)
+    assert all(frame.height == 0 for frame in valid.details.values())
+    assert check in valid.rejects["detail"][0]
+
+
+def test_schemas_vocabulary_matches_the_extractors() -> None:
+    from flows.core import amounts, canonical, places, quotes, textdates
+    from schemas import vocabulary as v
+
+    assert tuple(canonical.LinkMethod) == v.LINK_METHODS
+    assert tuple(quotes.SpeakerKind) == v.SPEAKER_KINDS
+    assert tuple(quotes.AttributionMethod) == v.ATTRIBUTION_METHODS
+    assert tuple(quotes.EntitySource) == v.ENTITY_SOURCES
+    assert tuple(amounts.AmountKind) == v.AMOUNT_KINDS
+    assert tuple(textdates.Granularity) == v.DATE_GRANULARITIES
+    assert tuple(places.FeatureType) == v.FEATURE_TYPES
+    assert tuple(places.GeoMethod) == v.GEO_METHODS
+    assert set(v.UNRESOLVED_GEO_METHODS) == {m.value for m in places.GeoMethod} - places.RESOLVED_METHODS
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_MODELS))
+def test_schemas_every_table_is_strict_documented_and_keyed(name: str) -> None:
+    model = TABLE_MODELS[name]
+    schema = model.to_schema()
+    assert schema.strict is True
+    assert all(column.description for column in schema.columns.values())
+    assert TABLE_KEYS[name] in schema.columns
+    assert schema.columns[TABLE_KEYS[name]].unique

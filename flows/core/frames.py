@@ -9,8 +9,10 @@ from datetime import datetime
 import pandera.polars as pa
 import polars as pl
 
+from flows.core.canonical import MentionLink, from_entity_mention, resolve_entities
 from flows.core.ids import short_hash
-from flows.core.models import Article, EntityMention, Reject
+from flows.core.models import Article, EntityMention, Reject, Section
+from flows.core.ner_rules import VALUE_LABELS
 from schemas.tables import Articles, Entities, Provenance, Rejects
 
 
@@ -52,25 +54,59 @@ def empty_frame(model: type[pa.DataFrameModel]) -> pl.DataFrame:
 def articles_frame(articles: Sequence[Article], run: RunInfo, skipped: dict[str, str]) -> pl.DataFrame:
     """The articles table's rows for a batch."""
     rows = [_article_row(article, skipped.get(article.article_id)) for article in articles]
-    return _with_provenance(rows, Articles, run)
+    return table_frame(rows, Articles, run)
 
 
-def entities_frame(mentions: Iterable[EntityMention], run: RunInfo) -> pl.DataFrame:
-    """The entities table's rows for a batch."""
-    rows = [
-        {
-            "mention_id": mention_id(mention),
-            "article_id": mention.article_id,
-            "section": mention.section.value,
-            "start_char": mention.start_char,
-            "end_char": mention.end_char,
-            "text": mention.text,
-            "label": mention.label,
-            "sentence_index": mention.sentence_index,
-        }
-        for mention in mentions
-    ]
-    return _with_provenance(rows, Entities, run)
+def entities_frame(
+    mentions: Iterable[EntityMention],
+    run: RunInfo,
+    links: Mapping[tuple[str, Section, int, int, str], MentionLink] | None = None,
+) -> pl.DataFrame:
+    """The entities table's rows for a batch, each tied to its canonical entity.
+
+    ``links`` (by article id, section, offsets and label) come from the batch's canonicalisation; without
+    them each article's mentions are canonicalised here.
+    """
+    mentions = list(mentions)
+    found = links if links is not None else link_by_article(mentions)
+    rows = []
+    for mention in mentions:
+        link = found.get(
+            (mention.article_id, mention.section, mention.start_char, mention.end_char, mention.label)
+        )
+        rows.append(
+            {
+                "mention_id": mention_id(mention),
+                "article_id": mention.article_id,
+                "section": mention.section.value,
+                "start_char": mention.start_char,
+                "end_char": mention.end_char,
+                "text": mention.text,
+                "label": mention.label,
+                "sentence_index": mention.sentence_index,
+                "entity_key": link.entity_key if link else None,
+                "canonical_name": link.name if link else None,
+                "link_method": link.method.value if link else None,
+            }
+        )
+    return table_frame(rows, Entities, run)
+
+
+def link_by_article(
+    mentions: Sequence[EntityMention],
+) -> dict[tuple[str, Section, int, int, str], MentionLink]:
+    """Each name mention's canonical entity, canonicalising each article's mentions (in order) together."""
+    by_article: dict[str, list[EntityMention]] = {}
+    for mention in mentions:
+        if mention.label in VALUE_LABELS:
+            continue
+        by_article.setdefault(mention.article_id, []).append(mention)
+    links = {}
+    for own in by_article.values():
+        resolved = resolve_entities([from_entity_mention(m) for m in own])
+        for m, link in zip(own, resolved.links, strict=True):
+            links[(m.article_id, m.section, m.start_char, m.end_char, m.label)] = link
+    return links
 
 
 def rejects_frame(rejects: Iterable[Reject], run: RunInfo) -> pl.DataFrame:
@@ -89,7 +125,7 @@ def rejects_frame(rejects: Iterable[Reject], run: RunInfo) -> pl.DataFrame:
         }
         for reject in rejects
     ]
-    return _with_provenance(rows, Rejects, run)
+    return table_frame(rows, Rejects, run)
 
 
 def mention_id(mention: EntityMention) -> str:
@@ -141,9 +177,10 @@ def _article_row(article: Article, skipped_reason: str | None) -> dict[str, obje
     }
 
 
-def _with_provenance(
+def table_frame(
     rows: Sequence[Mapping[str, object]], model: type[pa.DataFrameModel], run: RunInfo
 ) -> pl.DataFrame:
+    """Rows of one table with the run's provenance, in the table's columns and types."""
     template = empty_frame(model)
     provenance = {
         "run_id": run.run_id,

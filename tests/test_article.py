@@ -9,7 +9,7 @@ import pytest
 from flows.core.article import to_article
 from flows.core.frames import RunInfo, articles_frame
 from flows.core.models import Article, Reject, RejectReason, Stage
-from tests.conftest import BAD_INPUTS, cp1252_page, latin1_page, raw_document
+from tests.conftest import BAD_INPUTS, DATA, cp1252_page, latin1_page, raw_document
 
 SAMPLE_BODY_FIRST = (
     "The Iraqi Resistance Coordination Committee, which consists of four Shia groups affiliate with Iran, "
@@ -120,3 +120,55 @@ def test_article_non_english_page_gets_its_language() -> None:
     article = to_article(raw_document(text.encode("utf-8"), "fr.txt"))
     assert isinstance(article, Article)
     assert article.language == "fr"
+
+
+def test_article_mojibake_page_is_repaired_and_keeps_its_id() -> None:
+    text = (
+        "Caf\u00e9 owners fear \u201cthe worst\u201d as rents climb\n\n"
+        "March 3, 2022\n\n"
+        "Owners of small caf\u00e9s in the old town say rents have doubled in two years, and many expect to close.\n\n"
+        "\u201cWe cannot go on like this for much longer,\u201d said Jos\u00e9 Alvarez, who runs a bakery there.\n"
+    )
+    garbled = text.encode("utf-8").decode("latin-1").encode("utf-8")  # UTF-8 read as Latin-1, saved again
+    raw = raw_document(garbled, "mojibake.txt")
+    article = to_article(raw)
+    assert isinstance(article, Article)
+    assert article.source_encoding == "utf-8+ftfy"
+    assert article.page.headline == "Caf\u00e9 owners fear \u201cthe worst\u201d as rents climb"
+    assert "Jos\u00e9 Alvarez" in (article.page.body or "")
+    assert article.source_sha256 == raw.sha256  # the id is the raw bytes', not the repaired text's
+    assert article.article_id == raw.sha256[:32]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "path"),
+    [
+        ("article.html", "courier/harbour.html"),  # by extension
+        ("article.html", "courier/harbour.txt"),  # by content: starts with <!DOCTYPE html>
+    ],
+)
+def test_article_html_page_read_with_trafilatura(fixture: str, path: str) -> None:
+    article = to_article(raw_document((DATA / "html" / fixture).read_bytes(), path))
+    assert isinstance(article, Article)
+    assert article.page.headline == "Harbour town votes to rebuild its flooded sea wall"
+    assert article.page.authors == ("Maria Okafor", "Tom Lindqvist")
+    assert article.page.published is not None
+    assert article.page.published.local == datetime(2024, 3, 5)
+    assert len(article.page.paragraphs) == 4
+    assert "<p>" not in (article.page.body or "")
+    assert "Privacy policy" not in (article.page.body or "")
+    assert article.language == "en"
+
+
+def test_article_html_without_article_text_rejected() -> None:
+    outcome = to_article(raw_document((DATA / "html" / "menu-only.html").read_bytes(), "sections.html"))
+    assert isinstance(outcome, Reject)
+    assert (outcome.stage, outcome.reason) == (Stage.PARSE, RejectReason.NO_ARTICLE_TEXT)
+    assert "HTML page" in outcome.detail
+    assert "no article text" in outcome.detail
+
+
+def test_article_plain_text_reject_keeps_its_own_detail() -> None:
+    outcome = to_article(raw_document(BAD_INPUTS["menu-only.txt"], "menu-only.txt"))
+    assert isinstance(outcome, Reject)
+    assert "HTML" not in outcome.detail

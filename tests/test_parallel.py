@@ -1,0 +1,84 @@
+"""spaCy on every core: the process pool gives the same rows as one process, and a rerun reads nothing."""
+
+from __future__ import annotations
+
+import builtins
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from flows import parallel, storage
+from flows.config import DEFAULT_MODEL, Settings
+from flows.core.article import to_article
+from flows.core.enrich import batch_tables
+from flows.core.frames import RunInfo
+from flows.core.models import Article
+from flows.core.nlp import load_pipeline
+from tests.conftest import cp1252_page, latin1_page, raw_document
+
+
+def _articles(sample_bytes: bytes) -> list[Article]:
+    pages = {"sample.txt": sample_bytes, "cp1252.txt": cp1252_page(), "latin1.txt": latin1_page()}
+    articles = [to_article(raw_document(data, name)) for name, data in pages.items()]
+    assert all(isinstance(article, Article) for article in articles)
+    return articles  # type: ignore[return-value]
+
+
+@pytest.mark.e2e
+def test_parallel_pool_rows_equal_one_process_rows(
+    sample_bytes: bytes, run_info: RunInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = _articles(sample_bytes)
+    monkeypatch.setattr(parallel, "ARTICLES_PER_CHUNK", 1)  # one chunk per article: spread over both workers
+    pooled = parallel.tables_in_pool(DEFAULT_MODEL, 2, articles, [], run_info, 64)
+    alone = batch_tables(load_pipeline(DEFAULT_MODEL), articles, [], run_info, 64)
+    assert pooled.frames().keys() == alone.frames().keys()
+    for name, frame in alone.frames().items():
+        assert pooled.frames()[name].equals(frame), name
+    assert alone.details["entities"].height > 20
+    pool = parallel.nlp_pool(DEFAULT_MODEL, 2)
+    assert pool._mp_context.get_start_method() == "spawn"  # never fork after deltalake was used
+    parallel.close_pools()
+
+
+def test_parallel_small_runs_stay_in_process_and_large_ones_use_every_core() -> None:
+    from flows.tasks import nlp_processes
+
+    settings = Settings(nlp_processes=4, pool_min_files=200)
+    assert nlp_processes(settings, 10) == 1
+    assert nlp_processes(Settings(nlp_processes=1), 10_000) == 1
+    assert nlp_processes(Settings(nlp_processes=4, dask_workers=2), 10_000) == 1
+    assert Settings.from_env({}).nlp_processes == (os.cpu_count() or 1)
+    assert Settings.from_env({"NEWSMILL_PROCESSES": "3"}).nlp_processes == 3
+
+
+@pytest.mark.e2e
+def test_parallel_rerun_with_nothing_new_reads_no_raw_file(
+    prefect_api: str, raw_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.ingest import ingest
+
+    output = tmp_path / "output"
+    ingest(raw_dir=str(raw_folder), output_dir=str(output), max_file_mb=1.0)
+    opened: list[str] = []
+    real_open, real_io_open = builtins.open, io.open
+
+    def watch(opener: Any) -> Any:
+        def opening(file: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(file, str | os.PathLike) and str(raw_folder) in str(file):
+                opened.append(str(file))
+            return opener(file, *args, **kwargs)
+
+        return opening
+
+    monkeypatch.setattr(builtins, "open", watch(real_open))
+    monkeypatch.setattr(io, "open", watch(real_io_open))
+    monkeypatch.setattr(storage, "read_raw", lambda *args: pytest.fail(f"read_raw{args}"))
+    again = ingest(raw_dir=str(raw_folder), output_dir=str(output), max_file_mb=1.0)
+    assert again.files_seen == again.files_unchanged == 9
+    assert opened == []
+    assert pl.Series(storage.TABLE_NAMES).len() == len(again.versions)

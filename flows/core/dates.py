@@ -387,11 +387,3 @@ def _is_mostly_date(block: str, date_text: str) -> bool:
     rest = _CLOCK_RE.sub(" ", rest)
     rest = _DATE_LINE_NOISE.sub(" ", rest)
     return len(rest.split()) <= 3
-
-
-def find_date_line(blocks: list[str]) -> tuple[int, PublishedDate] | None:
-    """The first date line that is not marked "updated" (kept for callers that want the simple rule)."""
-    for candidate in find_date_candidates(blocks, day_first=infer_day_first("\n".join(blocks))):
-        if candidate.kind is not DateKind.UPDATED:
-            return candidate.index, candidate.date
-    return None

@@ -74,14 +74,10 @@ def entities_frame(
         link = found.get(
             (mention.article_id, mention.section, mention.start_char, mention.end_char, mention.label)
         )
+        span = (mention.article_id, mention.section, mention.start_char, mention.end_char, mention.text)
         rows.append(
             {
-                "mention_id": mention_id(mention),
-                "article_id": mention.article_id,
-                "section": mention.section.value,
-                "start_char": mention.start_char,
-                "end_char": mention.end_char,
-                "text": mention.text,
+                **span_columns("mention_id", *span, mention.label),
                 "label": mention.label,
                 "sentence_index": mention.sentence_index,
                 "entity_key": link.entity_key if link else None,
@@ -128,11 +124,21 @@ def rejects_frame(rejects: Iterable[Reject], run: RunInfo) -> pl.DataFrame:
     return table_frame(rows, Rejects, run)
 
 
-def mention_id(mention: EntityMention) -> str:
-    """Stable id of a mention: the same article, section, offsets and label give the same id."""
-    return short_hash(
-        mention.article_id, mention.section, mention.start_char, mention.end_char, mention.label
-    )
+def span_columns(
+    key: str, article_id: str, section: Section, start: int, end: int, text: str, *more_identity: object
+) -> dict[str, object]:
+    """The columns a row pointing into a section's text starts with: its id, article, section, offsets, text.
+
+    The id hashes where the span is (and ``more_identity``, e.g. an entity's label), so reruns give the same id.
+    """
+    return {
+        key: short_hash(article_id, section, start, end, *more_identity),
+        "article_id": article_id,
+        "section": section.value,
+        "start_char": start,
+        "end_char": end,
+        "text": text,
+    }
 
 
 def reject_id(reject: Reject) -> str:

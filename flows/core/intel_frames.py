@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from flows.core.frames import RunInfo, table_frame
+from flows.core.frames import RunInfo, span_columns, table_frame
 from flows.core.ids import short_hash
 from flows.core.intelligence import Intelligence
 from schemas.tables import Amounts, ArticleEntities, Places, Quotes, TextDates
@@ -76,12 +76,7 @@ def quotes_frame(found: Intelligence, run: RunInfo) -> pl.DataFrame:
         quote = item.quote
         rows.append(
             {
-                "quote_id": short_hash(item.article_id, item.section, quote.start, quote.end),
-                "article_id": item.article_id,
-                "section": item.section.value,
-                "start_char": quote.start,
-                "end_char": quote.end,
-                "text": quote.text,
+                **span_columns("quote_id", item.article_id, item.section, quote.start, quote.end, quote.text),
                 "mark_start": quote.mark_start,
                 "mark_end": quote.mark_end,
                 "paragraph_count": len(quote.paragraphs),
@@ -107,12 +102,14 @@ def amounts_frame(found: Intelligence, run: RunInfo) -> pl.DataFrame:
     """One row per amount."""
     rows = [
         {
-            "amount_id": short_hash(item.article_id, item.section, item.amount.start, item.amount.end),
-            "article_id": item.article_id,
-            "section": item.section.value,
-            "start_char": item.amount.start,
-            "end_char": item.amount.end,
-            "text": item.amount.text,
+            **span_columns(
+                "amount_id",
+                item.article_id,
+                item.section,
+                item.amount.start,
+                item.amount.end,
+                item.amount.text,
+            ),
             "value": item.amount.value,
             "kind": item.amount.kind.value,
             "unit": item.amount.unit,
@@ -131,12 +128,14 @@ def text_dates_frame(found: Intelligence, run: RunInfo) -> pl.DataFrame:
     """One row per date expression."""
     rows = [
         {
-            "date_id": short_hash(item.article_id, item.section, item.mention.start, item.mention.end),
-            "article_id": item.article_id,
-            "section": item.section.value,
-            "start_char": item.mention.start,
-            "end_char": item.mention.end,
-            "text": item.mention.text,
+            **span_columns(
+                "date_id",
+                item.article_id,
+                item.section,
+                item.mention.start,
+                item.mention.end,
+                item.mention.text,
+            ),
             "value": item.mention.value,
             "granularity": item.mention.granularity.value,
             "is_relative": item.mention.is_relative,

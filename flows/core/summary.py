@@ -25,7 +25,6 @@ class Tally:
 
     files_seen: int = 0
     files_unchanged: int = 0
-    files_read: int = 0
     articles: int = 0
     rejects_by_reason: Counter[str] = field(default_factory=Counter)
     entities_by_label: Counter[str] = field(default_factory=Counter)

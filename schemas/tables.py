@@ -111,9 +111,14 @@ class Articles(Provenance):
         nullable=True, description='The credit line as printed ("By A and B, Staff Writer").'
     )
     authors: StringList = pa.Field(
-        description="People named in the byline; no roles, agencies or site names."
+        description=(
+            "Who the byline credits: the people named, without roles; when it names no person, the credited "
+            'organisation ("JIJI", "Metro Staff Report"), which is then also in agencies.'
+        )
     )
-    agencies: StringList = pa.Field(description='News agencies credited in the byline ("Associated Press").')
+    agencies: StringList = pa.Field(
+        description='Organisations credited in the byline: news agencies ("Associated Press"), desks, the outlet.'
+    )
     dateline_place: str | None = pa.Field(
         nullable=True, description='Place of the dateline ("HOUSTON, Texas").'
     )

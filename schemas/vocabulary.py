@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"  # 1.2.0: authors credit the organisation when a byline names no person
 
 
 class Stage(StrEnum):

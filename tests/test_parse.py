@@ -398,7 +398,7 @@ def test_parse_byline_with_role_on_next_line() -> None:
     assert page.authors == ("Ana Ruiz",)
 
 
-def test_parse_organisation_credit_next_to_date_goes_to_agencies() -> None:
+def test_parse_organisation_credit_next_to_date_is_the_author_and_an_agency() -> None:
     blocks = [
         "Menu",
         "Phone maker cuts prices before the holidays",
@@ -408,7 +408,7 @@ def test_parse_organisation_credit_next_to_date_goes_to_agencies() -> None:
         "Shops said they expected the cheaper model to sell out quickly in the first weeks of the offer.",
     ]
     page = parse_page("\n\n".join(blocks))
-    assert page.authors == ()
+    assert page.authors == ("Metro Online",)
     assert page.agencies == ("Metro Online",)
 
 

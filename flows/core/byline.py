@@ -3,6 +3,7 @@
 "By A and B", "By A, B and C", "Written by A on <date>", "A, Senior Reporter", a bare "By" block followed by
 name blocks, or a line of names alone next to the date line. Roles ("Senior Reporter"), staff credits ("Staff
 Writer") and site names are not people; news agencies ("Associated Press") are kept apart from people.
+A byline that names no person credits its organisation as the author (:func:`credited_authors`).
 """
 
 from __future__ import annotations
@@ -263,6 +264,16 @@ def parse_byline(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             for part in (p.strip(" .,:;()[]") for p in chunk.split(",")):
                 _sort_credit(part, authors, agencies)
     return tuple(dict.fromkeys(authors)), tuple(dict.fromkeys(agencies))
+
+
+def credited_authors(people: Sequence[str], organisations: Sequence[str]) -> tuple[str, ...]:
+    """Who the byline credits with the story: its people, or, when it names no person, its organisations.
+
+    "By JIJI", "ET Online" or "Metro Staff Report" credit a desk or an agency as the author (a corporate
+    author, as in library catalogues); the same names stay in ``agencies``, so a reader who wants people only
+    drops the authors that are also agencies. A byline that names both keeps its people alone.
+    """
+    return tuple(people) if people else tuple(organisations)
 
 
 def _sort_credit(part: str, authors: list[str], agencies: list[str]) -> None:

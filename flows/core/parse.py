@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from flows.core.blocks import COMMENT_MARK, STOP_WORDS, BlockClass, classify_blocks, densest_span, words_of
 from flows.core.byline import (
+    credited_authors,
     is_byline,
     is_credit_line,
     is_credited_name_line,
@@ -127,7 +128,7 @@ def parse_page(text: str) -> ParsedPage:
         related_headlines=tuple(related_headlines(blocks)),
         subheadline=find_subheadline(blocks, layout, skip),
         byline=byline_text,
-        authors=authors,
+        authors=credited_authors(authors, agencies),
         agencies=agencies,
         dateline_place=find_dateline_place(paragraphs[0]) if paragraphs else None,
         updated=updated,

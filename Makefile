@@ -6,6 +6,8 @@
 #   make bench  throughput of the whole flow against bare spaCy on the same texts (BENCH_ARTICLES=5000;
 #               BENCH_ARGS="--no-baseline" for peak memory only)
 #   make eval   field-extraction quality on ../shared/corpus/pages
+#   make eval-ner    entities on CoNLL-2003 dev beside bare spaCy; quotes, amounts, dates against hand labels
+#   make eval-places how many corpus place names are geocoded, and the most frequent misses
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -19,7 +21,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export UV_PYTHON ?= $(shell command -v python3.11 || command -v $(PYTHON))
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: setup run server serve test lint typecheck pytest bench eval eval-ner clean
+.PHONY: setup run server serve test lint typecheck pytest bench eval eval-ner eval-places clean
 
 setup: $(STAMP)
 
@@ -62,6 +64,9 @@ eval: $(STAMP)
 
 eval-ner: $(STAMP)
 	$(BIN)/python scripts/eval_ner.py
+
+eval-places: $(STAMP)
+	$(BIN)/python scripts/eval_places.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .prefect .mypy_cache .ruff_cache .pytest_cache

@@ -436,7 +436,10 @@ class Quotes(Provenance):
         description="section_text[start_char:end_char]; over several paragraphs it holds the inner breaks and marks.",
     )
     mark_start: pl.Int32 = pa.Field(ge=0, description="Offset of the opening quote mark.")
-    mark_end: pl.Int32 = pa.Field(ge=1, description="Offset just after the closing quote mark.")
+    mark_end: pl.Int32 = pa.Field(
+        ge=1,
+        description="Offset just after the closing quote mark (or the end of the last paragraph when the page lost it).",
+    )
     paragraph_count: pl.Int32 = pa.Field(ge=1, description="Paragraphs the quote spans.")
     is_partial: bool = pa.Field(description='A quote inside a clause: called it "a violation".')
     speaker: str | None = pa.Field(

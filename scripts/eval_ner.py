@@ -3,6 +3,7 @@
 Run from the repository root (``make eval-ner``)::
 
     .venv/bin/python scripts/eval_ner.py [--corpus ../shared/corpus] [--model NAME] [--limit N] [--skip-ner]
+        [--no-ablation] [--errors]
 
 **Entities.** Each ``conll-dev/dev-NNN.txt`` (one sentence a line) is tagged twice in the same run, with the
 same model and the same loaded components:
@@ -19,7 +20,9 @@ An ablation switches each newsmill rule off in turn, to show what each is worth.
 **Quotes, amounts, dates.** ``scripts/labels/extractors.json`` holds hand labels that point into
 ``pages/<id>.txt`` by page id and character offsets only (no corpus text is copied). Each labelled region is
 a passage of a page in which *every* quote, amount or date was labelled, so recall and precision are both
-measured inside the regions: a prediction inside a region that matches no label is a false positive.
+measured inside the regions: a prediction inside a region that matches no label is a false positive. The file's
+``conventions`` say what counts as each; ``--errors`` prints every miss with its context from the corpus (to the
+terminal only).
 """
 
 from __future__ import annotations
@@ -186,7 +189,7 @@ def bare_spans(nlp: Any, docs: Sequence[ConllDoc]) -> list[set[tuple[int, int, s
 def _ablations() -> dict[str, dict[str, Any]]:
     """Each rule of :mod:`flows.core.ner_rules` switched off alone: the patches to apply."""
     return {
-        "no headline recasing": {"ner_view": lambda text: text},
+        "no headline recasing": {"ner_view": lambda text, body=None: text},
         "no trailing-figures trim": {"_TRAILING_FIGURES_RE": ner_rules.re.compile(r"(?!x)x")},
         "no leading-the strip": {"_LEADING_THE_RE": ner_rules.re.compile(r"(?!x)x")},
         "no possessive strip": {"_POSSESSIVE_RE": ner_rules.re.compile(r"(?!x)x")},
@@ -273,34 +276,86 @@ def _matches(kind: str, pred: dict[str, Any], gold: dict[str, Any]) -> bool:
     return True
 
 
-def evaluate_extractors(corpus: Path, labels: Sequence[dict[str, Any]]) -> dict[str, Score]:
-    """Precision and recall of each extractor inside the labelled regions."""
-    counts = {kind: Counter[str]() for kind in ("quotes", "amounts", "dates")}
+KINDS = ("quotes", "amounts", "dates")
+
+
+@dataclass(frozen=True, slots=True)
+class Miss:
+    """A labelled item the extractor missed (``fn``) or a prediction no label matches (``fp``)."""
+
+    kind: str
+    error: str
+    page: str
+    start: int
+    end: int
+    value: Any
+
+
+def evaluate_extractors(
+    corpus: Path, labels: Sequence[dict[str, Any]], misses: list[Miss] | None = None
+) -> dict[str, Score]:
+    """Precision and recall of each extractor inside the labelled regions; errors go to ``misses``."""
+    counts = {kind: Counter[str]() for kind in KINDS}
     for region in labels:
         text = (corpus / "pages" / f"{region['page']}.txt").read_text(encoding="utf-8")
         published = date.fromisoformat(region["published"]) if region.get("published") else None
-        window = {"start": region["start"], "end": region["end"]}
         for kind in counts:
             gold = region.get(kind, [])
             pred = [
                 p
                 for p in predicted_items(kind, text, published)
-                if window["start"] <= p["start"] and p["end"] <= window["end"]
+                if region["start"] <= p["start"] and p["end"] <= region["end"]
             ]
-            matched = {i for i, g in enumerate(gold) if any(_matches(kind, p, g) for p in pred)}
-            counts[kind]["tp"] += len(matched)
-            counts[kind]["fn"] += len(gold) - len(matched)
-            counts[kind]["fp"] += sum(not any(_matches(kind, p, g) for g in gold) for p in pred)
+            missed = [g for g in gold if not any(_matches(kind, p, g) for p in pred)]
+            extra = [p for p in pred if not any(_matches(kind, p, g) for g in gold)]
+            counts[kind]["tp"] += len(gold) - len(missed)
+            counts[kind]["fn"] += len(missed)
+            counts[kind]["fp"] += len(extra)
+            if misses is not None:
+                misses.extend(
+                    Miss(kind, error, region["page"], item["start"], item["end"], item.get("value"))
+                    for error, items in (("fn", missed), ("fp", extra))
+                    for item in items
+                )
     return {kind: Score(c["tp"], c["fp"], c["fn"]) for kind, c in counts.items()}
 
 
-def print_extractor_scores(scores: dict[str, Score], labels: Sequence[dict[str, Any]]) -> None:
-    pages = len({region["page"] for region in labels})
-    print(f"\n## Quotes, amounts, dates: {len(labels)} labelled regions on {pages} corpus pages\n")
-    print("| extractor | gold | predicted | precision | recall | F1 |")
-    print("| --- | --- | --- | --- | --- | --- |")
+def publisher(corpus: Path, page: str) -> str:
+    """The page's domain from its metadata (the page id when there is none)."""
+    meta = corpus / "pages" / f"{page}.json"
+    if not meta.exists():
+        return page
+    domain: str = json.loads(meta.read_text(encoding="utf-8")).get("domain") or page
+    return domain
+
+
+def print_misses(corpus: Path, misses: Sequence[Miss]) -> None:
+    """Each error with a little context, read from the corpus (printed, never stored)."""
+    print("\n## Errors (fn: a label the extractor missed; fp: a prediction no label matches)\n")
+    for miss in misses:
+        text = (corpus / "pages" / f"{miss.page}.txt").read_text(encoding="utf-8")
+        context = text[max(0, miss.start - 40) : miss.end + 20].replace("\n", " | ")
+        value = "" if miss.value is None else f" value={miss.value}"
+        print(f"- {miss.kind} {miss.error} {miss.page} [{miss.start}:{miss.end}]{value}: ...{context}...")
+
+
+def print_extractor_scores(
+    scores: dict[str, Score], labels: Sequence[dict[str, Any]], corpus: Path = DEFAULT_CORPUS
+) -> None:
+    pages = {region["page"] for region in labels}
+    publishers = {publisher(corpus, page) for page in pages}
+    print(
+        f"\n## Quotes, amounts, dates: {len(labels)} labelled regions on {len(pages)} corpus pages "
+        f"from {len(publishers)} publishers\n"
+    )
+    print("| extractor | gold | pages | predicted | precision | recall | F1 |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for kind, s in scores.items():
-        print(f"| {kind} | {s.tp + s.fn} | {s.tp + s.fp} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |")
+        with_items = len({region["page"] for region in labels if region.get(kind)})
+        print(
+            f"| {kind} | {s.tp + s.fn} | {with_items} | {s.tp + s.fp} | {s.precision:.3f} | {s.recall:.3f} "
+            f"| {s.f1:.3f} |"
+        )
     print("\nquotes match on overlapping quoted words; amounts on overlap and equal value; dates on overlap")
     print("and equal resolved day (published date from the label file).")
 
@@ -312,6 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="Only the first N CoNLL documents.")
     parser.add_argument("--skip-ner", action="store_true", help="Only the quotes, amounts and dates.")
     parser.add_argument("--no-ablation", action="store_true", help="Skip the per-rule ablation runs.")
+    parser.add_argument("--errors", action="store_true", help="List each extractor error with its context.")
     args = parser.parse_args(argv)
     if not args.skip_ner:
         evaluate_ner(args.corpus, args.model, args.limit, not args.no_ablation)
@@ -319,7 +375,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\n(no labels at {LABELS})")
         return 0
     labels = load_labels()
-    print_extractor_scores(evaluate_extractors(args.corpus, labels), labels)
+    misses: list[Miss] = []
+    print_extractor_scores(evaluate_extractors(args.corpus, labels, misses), labels, args.corpus)
+    if args.errors:
+        print_misses(args.corpus, misses)
     return 0
 
 

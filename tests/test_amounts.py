@@ -121,6 +121,46 @@ def test_amounts_ignores_years_dates_times_ordinals_and_identifiers(text: str) -
     assert extract_amounts(text) == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("She wore five-inch heels.", ("five-inch", 5, AmountKind.MEASURE, "inch", None, False)),
+        ("after a seven-week strike", ("seven-week", 7, AmountKind.DURATION, "week", None, False)),
+        ("a three-year deal was signed", ("three-year", 3, AmountKind.DURATION, "year", None, False)),
+        ("a 12-mile hike", ("12-mile", 12, AmountKind.MEASURE, "mile", None, False)),
+        ("we spoke to 12-year-olds there", ("12-year-olds", 12, AmountKind.AGE, "year", None, False)),
+        ("a half million more visitors", ("a half million", 500_000, AmountKind.COUNT, None, None, False)),
+        ("with hundreds wounded", ("hundreds", 200, AmountKind.COUNT, None, None, True)),
+        ("before an audience of millions.", ("millions", 2_000_000, AmountKind.COUNT, None, None, True)),
+        ("Police Arrest Three Men", ("Three Men", 3, AmountKind.COUNT, None, "Men", False)),
+        ("Shop 40 of her favourite gifts here.", ("40", 40, AmountKind.COUNT, None, None, False)),
+    ],
+)
+def test_amounts_reads_hyphenated_units_half_and_vague_plurals(
+    text: str, expected: tuple[str, float, AmountKind, str | None, str | None, bool]
+) -> None:
+    assert [_summary(a) for a in extract_amounts(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the veterans of World War One gathered in the old town square",
+        "the Big Three carmakers all raised their prices again this spring",
+        "he heard it on the Radio 4 morning show on the way to work",
+        "the sequel Harbour 2 was shown in cinemas across the country",
+        "the history of the Six-Day War is taught",
+    ],
+)
+def test_amounts_ignores_numbers_that_are_part_of_a_name(text: str) -> None:
+    assert [a.text for a in extract_amounts(text) if a.kind is AmountKind.COUNT] == []
+
+
+def test_amounts_keeps_counts_after_a_capitalised_word() -> None:
+    text = "Spain reported 157,000 cases and Italy 143,600 by the end of the week."
+    assert [a.value for a in extract_amounts(text)] == [157_000, 143_600]
+
+
 def test_amounts_object_offsets_point_at_the_object() -> None:
     (amount,) = extract_amounts("There were about 3,000 US troops there.")
     assert amount.object_start is not None

@@ -55,6 +55,8 @@ def test_eval_ner_labels_point_into_the_corpus_without_copying_it() -> None:
         item for region in data["regions"] for kind in ("quotes", "amounts", "dates") for item in region[kind]
     ]
     assert len(items) >= 40
+    for kind in ("quotes", "amounts", "dates"):
+        assert sum(len(region[kind]) for region in data["regions"]) >= 40
     for region in data["regions"]:
         assert set(region) == {"page", "start", "end", "published", "quotes", "amounts", "dates"}
         for kind in ("quotes", "amounts", "dates"):
@@ -64,6 +66,15 @@ def test_eval_ner_labels_point_into_the_corpus_without_copying_it() -> None:
 
 
 @pytest.mark.skipif(not (CORPUS / "pages").is_dir(), reason="the evaluation corpus is not checked out")
+def test_eval_ner_labels_come_from_at_least_twelve_publishers() -> None:
+    for kind in ("quotes", "amounts", "dates"):
+        pages = {region["page"] for region in eval_ner.load_labels() if region[kind]}  # type: ignore[attr-defined]
+        assert len({eval_ner.publisher(CORPUS, page) for page in pages}) >= 12  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(not (CORPUS / "pages").is_dir(), reason="the evaluation corpus is not checked out")
 def test_eval_ner_extractors_score_on_the_labels() -> None:
-    scores = eval_ner.evaluate_extractors(CORPUS, eval_ner.load_labels())  # type: ignore[attr-defined]
+    misses: list[object] = []
+    scores = eval_ner.evaluate_extractors(CORPUS, eval_ner.load_labels(), misses)  # type: ignore[attr-defined]
     assert all(score.precision >= 0.9 and score.recall >= 0.9 for score in scores.values())
+    assert len(misses) == sum(score.fp + score.fn for score in scores.values())

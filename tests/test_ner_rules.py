@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.core.ner_rules import is_capitalised, is_credit, ner_view, refine_span
+from flows.core.ner_rules import (
+    capitalised_words,
+    is_capitalised,
+    is_credit,
+    is_title_case,
+    ner_view,
+    refine_span,
+)
 
 
 @pytest.mark.parametrize(
@@ -28,6 +35,64 @@ def test_ner_rules_recase_capital_headlines(text: str, view: str) -> None:
 @given(st.text(max_size=80))
 def test_ner_rules_view_keeps_every_offset(text: str) -> None:
     assert len(ner_view(text)) == len(text)
+
+
+@given(st.text(max_size=80), st.text(max_size=200))
+def test_ner_rules_title_view_keeps_every_offset(text: str, body: str) -> None:
+    assert len(ner_view(text, body)) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "title_case"),
+    [
+        ("Biden Signs Bill On Guns", True),
+        ("Rates Rise as the Fed Meets", True),  # function words may stay lower-case
+        ("‘We Will Not Accept Foreign Soldiers’", True),
+        ("Biden signs bill on guns", False),  # sentence case
+        ("Iraq resistance: ‘We will not accept foreign soldiers’", False),
+        ("Iraq and Iran", False),  # one capitalised word after the first is not enough to tell
+    ],
+)
+def test_ner_rules_title_case_headlines(text: str, title_case: bool) -> None:
+    assert is_title_case(text) is title_case
+
+
+BODY = (
+    "President Joe Biden signed the bill on Friday in Washington. The bill puts new limits on guns.\n\n"
+    "Protesters gathered in Baghdad, where the Coordination Committee said the law would not last."
+)
+
+
+@pytest.mark.parametrize(
+    ("headline", "body", "view"),
+    [
+        ("Biden Signs Bill On Guns", BODY, "Biden signs bill on guns"),
+        ("Protesters Gather In Baghdad", BODY, "Protesters gather in Baghdad"),
+        ("Coordination Committee Rejects The Law", BODY, "Coordination Committee rejects the law"),
+        ("Biden Signs Bill On Guns", None, "Biden Signs Bill On Guns"),  # no body: no dictionary, no change
+        ("Biden signs bill on guns in Washington", BODY, "Biden signs bill on guns in Washington"),
+        ("Ship Returns From St. Thomas", "It sailed from St. Thomas.", "Ship returns from St. Thomas"),
+        ("Markets Summary For Friday, Aug 30", "Stocks rose.", "Markets summary for Friday, Aug 30"),
+        ("BIDEN SIGNS BILL", BODY, "biden signs bill"),  # capitals: the capitals rule
+    ],
+)
+def test_ner_rules_recase_title_case_headlines(headline: str, body: str | None, view: str) -> None:
+    assert ner_view(headline, body) == view
+
+
+@pytest.mark.parametrize(
+    ("body", "word", "capitalised"),
+    [
+        ("They met Biden and Biden spoke.", "biden", True),
+        ("The bill passed. Bill Smith voted for the bill.", "bill", False),  # lower case twice, capital once
+        ("Officials met. Officials said so.", "officials", False),  # capitals at a sentence start say nothing
+        ("He flew to Iraq.\n\nIraq said no.", "iraq", True),
+        ("The boat left St. Thomas on Friday.", "thomas", True),  # "St." does not end a sentence
+        ("Hayley J. Fowler said so.", "fowler", True),
+    ],
+)
+def test_ner_rules_capitalised_words_of_the_body(body: str, word: str, capitalised: bool) -> None:
+    assert (word in capitalised_words(body, [word.title()])) is capitalised
 
 
 @pytest.mark.parametrize(

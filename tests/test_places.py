@@ -35,6 +35,7 @@ NO_CONTEXT: frozenset[str] = frozenset()
         ("Birmingham", frozenset({"GB"}), GeoMethod.CITY_IN_CONTEXT, FeatureType.CITY, "GB", "Birmingham"),
         ("London", NO_CONTEXT, GeoMethod.CITY_DOMINANT, FeatureType.CITY, "GB", "London"),
         ("Kiev", NO_CONTEXT, GeoMethod.CITY_ALTERNATE, FeatureType.CITY, "UA", "Kyiv"),
+        ("Jabalia", NO_CONTEXT, GeoMethod.CITY_ALTERNATE, FeatureType.CITY, "PS", "Jabālyā"),
         ("Texas", NO_CONTEXT, GeoMethod.US_STATE, FeatureType.ADMIN1, "US", "Texas"),
         ("Florida", NO_CONTEXT, GeoMethod.US_STATE, FeatureType.ADMIN1, "US", "Florida"),
         ("Georgia", frozenset({"US"}), GeoMethod.US_STATE, FeatureType.ADMIN1, "US", "Georgia"),
@@ -43,6 +44,13 @@ NO_CONTEXT: frozenset[str] = frozenset()
         ("Anbar", IRAQ_STORY, GeoMethod.ADMIN1, FeatureType.ADMIN1, "IQ", "Al Anbār"),
         ("Europe", NO_CONTEXT, GeoMethod.CONTINENT, FeatureType.CONTINENT, None, "Europe"),
         ("Middle East", NO_CONTEXT, GeoMethod.REGION, FeatureType.REGION, None, "Middle East"),
+        ("Mediterranean Sea", NO_CONTEXT, GeoMethod.REGION, FeatureType.REGION, None, "Mediterranean Sea"),
+        ("Wales", NO_CONTEXT, GeoMethod.ADMIN1, FeatureType.ADMIN1, "GB", "Wales"),
+        ("Qinghai", NO_CONTEXT, GeoMethod.ADMIN1, FeatureType.ADMIN1, "CN", "Qinghai Sheng"),
+        ("Tibet", NO_CONTEXT, GeoMethod.ADMIN1, FeatureType.ADMIN1, "CN", "Xizang Zizhiqu"),
+        ("Gaza Strip", IRAQ_STORY, GeoMethod.ADMIN1, FeatureType.ADMIN1, "PS", "Gaza Strip"),
+        ("the West Bank", NO_CONTEXT, GeoMethod.ADMIN1, FeatureType.ADMIN1, "PS", "West Bank"),
+        ("Saint Louis", NO_CONTEXT, GeoMethod.CITY_UNIQUE, FeatureType.CITY, "US", "St. Louis"),
     ],
 )
 def test_places_resolves_names_in_context(
@@ -71,11 +79,83 @@ def test_places_resolves_names_in_context(
         ("Springfield", NO_CONTEXT, GeoMethod.AMBIGUOUS),
         ("International Zone", IRAQ_STORY, GeoMethod.NOT_FOUND),
         ("Narnia", NO_CONTEXT, GeoMethod.NOT_FOUND),
+        ("metro", NO_CONTEXT, GeoMethod.NOT_FOUND),  # no capital letter: not a place's name
+        ("Jupiter", frozenset({"US"}), GeoMethod.NOT_FOUND),  # the planet, not Jupiter, Florida
+        ("North", NO_CONTEXT, GeoMethod.NOT_FOUND),  # not Cameroon's North region
+        ("White House", NO_CONTEXT, GeoMethod.NOT_FOUND),  # an alternate name of Casablanca
+        ("Gazan", NO_CONTEXT, GeoMethod.NOT_FOUND),  # an alternate name of Jizan, Saudi Arabia
+        ("Cornwall", frozenset({"GB"}), GeoMethod.AMBIGUOUS),  # Cornwall, Ontario in a story about Britain
+        ("Geneva", frozenset({"US"}), GeoMethod.AMBIGUOUS),  # Geneva, Illinois or Switzerland's
+        ("Mass.", NO_CONTEXT, GeoMethod.NOT_FOUND),  # Massachusetts only in an article set in the US
+        ("OH", NO_CONTEXT, GeoMethod.NOT_FOUND),
+        ("Bay State", NO_CONTEXT, GeoMethod.NOT_FOUND),  # not Somalia's Bay region
+        ("East Coast", NO_CONTEXT, GeoMethod.NOT_FOUND),
+        ("Central Park", frozenset({"US"}), GeoMethod.NOT_FOUND),
     ],
 )
 def test_places_leaves_unclear_names_null(name: str, context: frozenset[str], method: GeoMethod) -> None:
     result = geocode(name, context)
     assert (result.place, result.method, result.confidence) == (None, method, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "context", "method", "country", "admin1", "resolved"),
+    [
+        ("Calif.", NO_CONTEXT, GeoMethod.US_STATE, "US", "CA", "California"),
+        ("Calif", NO_CONTEXT, GeoMethod.US_STATE, "US", "CA", "California"),
+        ("N.Y.", NO_CONTEXT, GeoMethod.US_STATE, "US", "NY", "New York"),
+        ("W.Va.", NO_CONTEXT, GeoMethod.US_STATE, "US", "WV", "West Virginia"),
+        ("Mass.", frozenset({"US"}), GeoMethod.US_STATE, "US", "MA", "Massachusetts"),
+        ("Wash.", frozenset({"US"}), GeoMethod.US_STATE, "US", "WA", "Washington"),
+        ("OH", frozenset({"US"}), GeoMethod.US_STATE, "US", "OH", "Ohio"),
+        ("NYC", NO_CONTEXT, GeoMethod.CITY_IN_CONTEXT, "US", "NY", "New York City"),
+        ("L.A.", NO_CONTEXT, GeoMethod.CITY_IN_CONTEXT, "US", "CA", "Los Angeles"),
+        ("D.C.", NO_CONTEXT, GeoMethod.CITY_IN_CONTEXT, "US", "DC", "Washington"),
+        ("Washington, D.C.", NO_CONTEXT, GeoMethod.CITY_IN_CONTEXT, "US", "DC", "Washington"),
+        ("Portland, Ore.", NO_CONTEXT, GeoMethod.CITY_IN_CONTEXT, "US", "OR", "Portland"),
+        ("Portland, Maine", NO_CONTEXT, GeoMethod.CITY_IN_CONTEXT, "US", "ME", "Portland"),
+        ("Glasgow, Scotland", NO_CONTEXT, GeoMethod.CITY_IN_CONTEXT, "GB", "SCT", "Glasgow"),
+        ("New York State", NO_CONTEXT, GeoMethod.US_STATE, "US", "NY", "New York"),
+        ("Washington State", NO_CONTEXT, GeoMethod.US_STATE, "US", "WA", "Washington"),
+        ("Southern California", NO_CONTEXT, GeoMethod.US_STATE, "US", "CA", "California"),
+        ("northern Israel", NO_CONTEXT, GeoMethod.COUNTRY, "IL", None, "Israel"),
+        ("South Belfast", NO_CONTEXT, GeoMethod.CITY_DOMINANT, "GB", "NIR", "Belfast"),
+        ("Greater Boston", NO_CONTEXT, GeoMethod.CITY_DOMINANT, "US", "MA", "Boston"),
+        ("City of St. Louis", NO_CONTEXT, GeoMethod.CITY_UNIQUE, "US", "MO", "St. Louis"),
+        ("Qinghai province", NO_CONTEXT, GeoMethod.ADMIN1, "CN", "CN-QH", "Qinghai Sheng"),
+        ("Kaduna State", frozenset({"NG"}), GeoMethod.ADMIN1, "NG", "NG-KD", "Kaduna"),
+    ],
+)
+def test_places_short_and_qualified_forms(
+    name: str,
+    context: frozenset[str],
+    method: GeoMethod,
+    country: str,
+    admin1: str | None,
+    resolved: str,
+) -> None:
+    result = geocode(name, context)
+    assert result.place is not None
+    assert (result.method, result.place.country_code, result.place.admin1, result.place.name) == (
+        method,
+        country,
+        admin1,
+        resolved,
+    )
+
+
+@pytest.mark.parametrize(
+    ("names", "dateline", "countries"),
+    [
+        (["Calif."], None, {"US"}),
+        (["Scotland", "Iraq"], None, {"GB", "IQ"}),
+        (["Gaza Strip"], None, {"PS"}),
+        ([], "BOSTON", {"US"}),
+        ([], "SPRINGFIELD", set()),  # a dateline city that is not one place names no country
+    ],
+)
+def test_places_context_countries(names: list[str], dateline: str | None, countries: set[str]) -> None:
+    assert context_countries(names, dateline) == countries
 
 
 def test_places_dateline_picks_the_namesake() -> None:
@@ -98,12 +178,43 @@ def test_places_coordinates_for_countries_cities_and_states() -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "context", "south", "north", "west", "east"),
+    [
+        ("Scotland", NO_CONTEXT, 55.0, 58.7, -7.5, -1.7),
+        ("Wales", NO_CONTEXT, 51.4, 53.4, -5.3, -2.7),
+        ("Gaza Strip", NO_CONTEXT, 31.2, 31.6, 34.2, 34.6),
+        ("West Bank", NO_CONTEXT, 31.3, 32.6, 34.9, 35.6),
+        ("Kaduna State", frozenset({"NG"}), 9.0, 11.5, 6.0, 9.0),
+    ],
+)
+def test_places_coordinates_for_other_countries_regions(
+    name: str, context: frozenset[str], south: float, north: float, west: float, east: float
+) -> None:
+    """A subdivision's point is the population-weighted centre of its cities: inside its bounds."""
+    place = geocode(name, context).place
+    assert place is not None
+    assert place.latitude is not None
+    assert place.longitude is not None
+    assert south < place.latitude < north
+    assert west < place.longitude < east
+
+
+def test_places_regions_without_a_known_point_have_none() -> None:
+    place = geocode("Tibet", NO_CONTEXT).place  # GeoNames codes China's provinces by number, not ISO letters
+    assert place is not None
+    assert (place.latitude, place.longitude) == (None, None)
+
+
+@pytest.mark.parametrize(
     ("name", "key"),
     [
         ("The Hague", "hague"),
         ("U.S.", "us"),
         ("Côte d’Ivoire", "cote d'ivoire"),
         ("  New   York ", "new york"),
+        ("Saint Louis", "st louis"),
+        ("St. Louis", "st louis"),
+        ("Fort Worth", "ft worth"),
     ],
 )
 def test_places_fold(name: str, key: str) -> None:
@@ -115,4 +226,6 @@ def test_places_gazetteer_built_once_and_lookups_are_fast() -> None:
     began = time.perf_counter()
     for _ in range(1000):
         geocode("Baghdad", IRAQ_STORY)
+        geocode("northern Israel", IRAQ_STORY)  # a miss, then a second lookup without the qualifier
+        geocode("Calif.", IRAQ_STORY)
     assert time.perf_counter() - began < 0.5

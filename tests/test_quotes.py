@@ -222,6 +222,57 @@ def test_quotes_pairs_marks_without_raising(text: str, expected: list[str]) -> N
     assert [q.text for q in extract_quotes(text, [])] == expected
 
 
+def test_quotes_spanning_paragraphs_keep_a_last_paragraph_that_lost_its_closing_mark() -> None:
+    text = (
+        "The mayor said: “The first part of it.\n\n“The second part, left open.\n\n"
+        "READ MORE: an unrelated link\n\nShe was later praised."
+    )
+    (quote,) = extract_quotes(text, [])
+    assert [text[s:e] for s, e in quote.paragraphs] == [
+        "The first part of it.",
+        "The second part, left open.",
+    ]
+    assert quote.start < quote.end < quote.mark_end <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an open quote continues only into the very next paragraph
+        ("She said: “One open paragraph.\n\nNo marks here.\n\n“A new quote,” she added.", ["A new quote,"]),
+        # one paragraph left open is still an unmatched mark
+        ("She said: “One open paragraph.\n\nNo marks here.", []),
+    ],
+)
+def test_quotes_open_quote_continues_only_into_the_next_paragraph(text: str, expected: list[str]) -> None:
+    assert [q.text for q in extract_quotes(text, [])] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The drama “Night Harbour” won three awards on Sunday night.", []),
+        ("Critics loved the thriller “Glass” and the comedy “Paper Moon” this year.", []),
+        ("“Night Harbour” director Ann Lee said she was surprised by the result.", []),
+        ("The boxer Tom “The Hammer” Reyes won again in the city on Friday.", []),
+        ("The plan, dubbed “Greenway”, was dropped by the council after a vote.", []),
+        ("Fans want “Glass,” “Paper Moon” and “Echo” back on the air soon.", []),
+        ("The controller ordered its “Stage 2” plan as the reserves fell.", []),
+        ("He called it “Disgraceful”.", ["Disgraceful"]),
+        ("“Absolutely,” the mayor said when asked about it.", ["Absolutely,"]),
+        ("The mayor called the plan “a disgrace” on Friday.", ["a disgrace"]),
+        ("Mayor Says “Very Concerned” About Flooding In Town", ["Very Concerned"]),
+    ],
+)
+def test_quotes_titles_names_and_nicknames_are_not_quotes(text: str, expected: list[str]) -> None:
+    assert [q.text for q in extract_quotes(text, [])] == expected
+
+
+def test_quotes_a_title_named_once_is_a_title_everywhere_in_the_text() -> None:
+    text = "The thriller “Glass” opened on Friday.\n\n“Glass” was shot in two weeks, the studio said."
+    assert [q.text for q in extract_quotes(text, [])] == []
+
+
 _FRAGMENTS = st.sampled_from(
     [
         "“",

@@ -104,7 +104,13 @@ def test_textdates_reported_speech_keeps_each_tense() -> None:
         "over the last year",
         "over the past week",
         "they may 31 times",
-        "The 2014 budget",
+        "Room 2014 is free",
+        "She told the Today programme she would stay.",
+        "Fans of Monday Night Quiz cheered the host.",
+        "It was in the Sunday Times, she said.",
+        "the May government fell",
+        "the Super Tuesday primaries",
+        "the best Black Friday deals",
         "it cost $2020",
         "COVID-19 spread",
         "Fridays are quiet",
@@ -112,6 +118,57 @@ def test_textdates_reported_speech_keeps_each_tense() -> None:
 )
 def test_textdates_ignores_durations_and_non_dates(text: str) -> None:
     assert resolve_dates(text, PUBLISHED) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an abbreviation ends no sentence: the future tense reaches the weekday
+        (
+            "The strike will end at 9 a.m. on Thursday.",
+            ("Thursday", date(2021, 7, 29), Granularity.DAY, True),
+        ),
+        # no tense in the sentence: the nearer date, the past counting double
+        ("The fair on 9 August draws big crowds.", ("9 August", date(2021, 8, 9), Granularity.DAY, True)),
+        ("The fair on 9 June draws big crowds.", ("9 June", date(2021, 6, 9), Granularity.DAY, False)),
+        # "since" looks back whatever the tense
+        ("Prices are up since 2 August.", ("2 August", date(2020, 8, 2), Granularity.DAY, False)),
+        # years and months that name a thing
+        ("Growth stalled after the 2012 budget.", ("2012", date(2012, 1, 1), Granularity.YEAR, False)),
+        ("He ran Smith's 2016 campaign.", ("2016", date(2016, 1, 1), Granularity.YEAR, False)),
+        ("Sales for fiscal year 2020 rose.", ("2020", date(2020, 1, 1), Granularity.YEAR, False)),
+        ("She spoke at a June rally in the city.", ("June", date(2021, 6, 1), Granularity.MONTH, False)),
+        ("Today, she said, the rules change.", ("Today", date(2021, 7, 24), Granularity.DAY, False)),
+        ("They met on Saturday night.", ("Saturday", date(2021, 7, 24), Granularity.DAY, False)),
+        ("He backed it as recently as 2011.", ("2011", date(2011, 1, 1), Granularity.YEAR, False)),
+        ("They found a 2010 video of the talk.", ("2010", date(2010, 1, 1), Granularity.YEAR, False)),
+        # a weekday that only introduces a date is part of it
+        (
+            "He left on Sunday, 4 November 2012.",
+            ("4 November 2012", date(2012, 11, 4), Granularity.DAY, False),
+        ),
+        # a passive "is confronted" is no past tense: the nearer 2 August
+        (
+            "It matters on 2 August when he is confronted.",
+            ("2 August", date(2021, 8, 2), Granularity.DAY, True),
+        ),
+    ],
+)
+def test_textdates_tense_abbreviations_and_naming_uses(
+    text: str, expected: tuple[str, date | None, Granularity, bool]
+) -> None:
+    assert [_summary(m) for m in resolve_dates(text, PUBLISHED)] == [expected]
+
+
+def test_textdates_paired_months_and_the_end_of_a_range() -> None:
+    pair = resolve_dates("Talks ran in April and May.", PUBLISHED)
+    assert [(m.text, m.value) for m in pair] == [("April", date(2021, 4, 1)), ("May", date(2021, 5, 1))]
+    autumn = date(2021, 11, 10)
+    moved = resolve_dates("The show moved from October to February.", autumn)
+    assert [(m.text, m.value, m.is_future) for m in moved] == [
+        ("October", date(2021, 10, 1), False),
+        ("February", date(2022, 2, 1), True),
+    ]
 
 
 def test_textdates_between_years_gives_both_ends() -> None:

@@ -6,12 +6,17 @@ an approximation flag and percentages. Pure regular expressions and word lists: 
 Rules, in the order they are applied:
 
 * A number is digits (``3,000``, ``1.25``), number words (``twenty-five``, ``three hundred and fifty``,
-  ``a dozen``, ``half a million``) or digits with a scale (``2m``, ``1.5 billion``, ``€5bn``).
-  ``hundreds/thousands/millions of`` give the smallest value the plural allows (200, 2,000 ...), approximate.
+  ``a dozen``, ``half a million``, ``a half million``) or digits with a scale (``2m``, ``1.5 billion``,
+  ``€5bn``); digits or words joined to their unit by a hyphen (``10-mile``, ``five-inch``, ``three-year``,
+  ``12-year-olds``). ``hundreds/thousands/millions`` followed by ``of`` or a lower-case word ("hundreds
+  injured") give the smallest value the plural allows (200, 2,000 ...), approximate.
 * Not amounts: years (a bare 1800-2199 number after a preposition or with no counted noun), days of a month
   next to a month name, times (``1:04 pm``, ``10am``), ordinals (``4th``, ``fourth``), ISO dates, phone-like
   digit groups, numbers glued to letters (``G7``, ``COVID-19``, ``5G``), ranges and scores (``3-0``),
-  identifiers after words like ``Article``/``Resolution``/``No.``, and the word ``one`` without a noun.
+  identifiers after words like ``Article``/``Resolution``/``No.``, the word ``one`` without a noun, and
+  numbers that are part of a name in running text: a capitalised number word after a capitalised word
+  (``Formula One``, ``the Big Four banks``, ``the Seven-Day Race``) and short plain digits with no counted
+  noun after one (``Studio 8``, ``Harbour 2``, ``Boeing 747``; not ``Peru 9,450``, not a sentence's first word).
 * The object is the counted noun phrase after the number: words up to and including the first plural-looking
   word (``Shia groups``), stopping at function words and punctuation; for a value of one, up to three words.
 * ``N days/years ... ago`` is a date, not an amount (see :mod:`flows.core.textdates`).
@@ -95,12 +100,16 @@ _MONTHS = (
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 )
 
+_HYPHEN_UNIT = (  # "three-year", "five-inch": a number word joined to its unit by a hyphen
+    r"(?:second|minute|hour|day|week|month|year|decade|century|inch|foot|feet|mile|metre|meter|km|kilometre|"
+    r"kilometer|kilogram|kg|tonne|ton|acre|gallon|litre|liter)s?\b"
+)
 _NUMBER_RE: Final = re.compile(
     r"(?P<digits>(?<![\w.,/:@#–-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]|[.,:/]\d|-\d))"
-    r"|(?P<words>(?<![\w-])(?:(?:half\s+)?an?\s+(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
-    rf"(?:{_NUM_WORD})(?:(?:[ \t-]+|\s+and\s+)(?:{_NUM_WORD}))*(?![\w-]))"
+    r"|(?P<words>(?<![\w-])(?:(?:half\s+)?an?\s+(?:half\s+)?(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
+    rf"(?:{_NUM_WORD})(?:(?:[ \t-]+|\s+and\s+)(?:{_NUM_WORD}))*(?!\w)(?!-(?!{_HYPHEN_UNIT})))"
     r"|(?P<vague>(?<![\w-])(?:(?:tens|hundreds)\s+of\s+)?(?:dozens|hundreds|thousands|millions|billions)"
-    r"(?=\s+of\b))",
+    r"(?=\s+of\b|[ \t]+[a-z]|[.,;:!?]))",
     re.IGNORECASE,
 )
 
@@ -204,6 +213,8 @@ _TIME_UNITS: Final = {
     "centurie": "century",
 }
 _MEASURE_UNITS: Final = {
+    "inches": "inch",
+    "inch": "inch",
     "km": "km",
     "kilometre": "km",
     "kilometer": "km",
@@ -244,11 +255,11 @@ _CURRENCY_SUFFIX: Final = re.compile(
 _UNIT_SUFFIX: Final = re.compile(
     r"(?P<sep>[ \t]+|-)(?P<unit>"
     + "|".join(sorted(_TIME_UNITS, key=len, reverse=True))
-    + r")s?(?![\w])(?P<old>-old|\s+old\b)?",
+    + r")s?(?![\w])(?P<old>-olds?\b|\s+old\b)?",
     re.IGNORECASE,
 )
 _MEASURE_SUFFIX: Final = re.compile(
-    r"[ \t]?(?P<unit>" + "|".join(sorted(_MEASURE_UNITS, key=len, reverse=True)) + r")s?(?![\w])",
+    r"[ \t-]?(?P<unit>" + "|".join(sorted(_MEASURE_UNITS, key=len, reverse=True)) + r")s?(?![\w])",
     re.IGNORECASE,
 )
 _AGO: Final = re.compile(r"\s+(?:ago|earlier|before|later)\b", re.IGNORECASE)
@@ -302,6 +313,16 @@ _IRREGULAR_PLURALS: Final = _word_set(
     """
 )
 _MAX_OBJECT_WORDS: Final = 4
+_NAME_BEFORE_RE: Final = re.compile(r"(?<![\w’'])(?P<w>[A-Z][\w-]*)(?<![’']s)[ \t]$")
+_SENTENCE_START_RE: Final = re.compile(r"(?:^|[.!?:\n])[ \t]*$")
+_CAPITAL_HYPHEN_RE: Final = re.compile(r"-[A-Z]")
+_LINE_WORD_RE: Final = re.compile(r"\b[^\W\d_][\w’'-]*")
+_NOT_NAME_WORDS: Final = _STOP_WORDS | _word_set(
+    """
+    approximately estimated nearly roughly around almost about some over under only just aged age ages
+    top number no page chapter
+    """
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,6 +375,9 @@ def _read_number(text: str, match: re.Match[str]) -> _Number | None:
     return _Number(match.start(), scale.end(), value * factor, False, False, None)
 
 
+_HALF_RE: Final = re.compile(r"(?:an?\s+)?half\b", re.IGNORECASE)
+
+
 def _vague_value(phrase: str) -> float:
     words = phrase.lower().split()
     value = 2 * _VAGUE[words[-1]]  # "hundreds" means at least two hundred
@@ -376,7 +400,7 @@ def _parse_words(text: str, start: int, end: int) -> tuple[int, float | None]:
             break
         if word in _SCALES or word == "dozen":
             factor = 12 if word == "dozen" else _SCALES[word]
-            base = current or (0.5 if text[start:end].lower().startswith("half") else 1)
+            base = current or (0.5 if _HALF_RE.match(text, start, end) else 1)
             if factor >= 1000:
                 total, current = total + base * factor, 0.0
             else:
@@ -413,9 +437,9 @@ def _build_amount(text: str, number: _Number) -> Amount | None:
         return None
     end, kind, unit = suffix
     amount = _finish(text, number, start, end, kind, unit)
-    if kind is AmountKind.COUNT and _needs_object(text, number):
-        return amount if amount.object is not None else None
-    return amount
+    if kind is AmountKind.COUNT and amount.object is None and _needs_object(text, number):
+        return None
+    return None if kind is AmountKind.COUNT and _in_name(text, number, amount.object is not None) else amount
 
 
 def _finish(text: str, number: _Number, start: int, end: int, kind: AmountKind, unit: str | None) -> Amount:
@@ -456,9 +480,43 @@ def _is_excluded(text: str, number: _Number) -> bool:
         return True
     if number.is_words and number.value == 1 and _PRONOUN_ONE_BEFORE.search(before):
         return True
+    if number.is_words and _CAPITAL_HYPHEN_RE.match(text, number.end) and text[number.start].isupper():
+        return True  # "the Seven-Day Race": a name, not a duration
     if _looks_like_year(number) and _YEAR_CONTEXT.search(before):
         return True
     return bool(_TIME_OF_DAY.match(after) and not number.is_vague) or bool(_IDENTIFIER_BEFORE.search(before))
+
+
+def _in_name(text: str, number: _Number, has_object: bool) -> bool:
+    """A number that is part of a name: "Formula One", "Big Four", "Studio 8", "Harbour 2".
+
+    A capitalised name word just before it on the same line (not a qualifier such as "About"); digits then
+    need to be short and plain with no counted noun ("Peru 9,450" stays a count), number words a capital
+    letter. Only in running text, so a Title-Case headline's "Arrest Three Men" stays a count.
+    """
+    before = _NAME_BEFORE_RE.search(text, max(0, number.start - 30), number.start)
+    if before is None or before.group("w").lower() in _NOT_NAME_WORDS:
+        return False
+    if _SENTENCE_START_RE.search(text, max(0, before.start() - 3), before.start()):
+        return False  # "Try 30 of the recipes": a capital that only starts the sentence
+    if number.is_words and not text[number.start].isupper():
+        return False
+    if not number.is_words:
+        digits = number.plain_digits
+        short = digits is not None and digits.isdigit() and len(digits) <= 4
+        if has_object or not short or text.startswith("°", number.end):
+            return False
+    return _in_running_text(text, number.start)
+
+
+def _in_running_text(text: str, pos: int) -> bool:
+    """Most words of the line start in lower case: running text, not a Title-Case headline."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    words = _LINE_WORD_RE.findall(
+        text, line_start, line_start + 300 if line_end < 0 else min(line_end, line_start + 300)
+    )
+    return len(words) >= 4 and sum(w[0].islower() for w in words) * 2 > len(words)
 
 
 def _needs_object(text: str, number: _Number) -> bool:
@@ -506,7 +564,7 @@ def _suffix(text: str, number: _Number) -> tuple[int, AmountKind, str | None] | 
         kind = AmountKind.AGE if unit.group("old") else AmountKind.DURATION
         return unit.end(), kind, _TIME_UNITS[unit.group("unit").lower()]
     measure = _MEASURE_SUFFIX.match(text, end)
-    if measure and (measure.group()[0] in " \t" or not number.is_words):
+    if measure and (measure.group()[0] in " \t-" or not number.is_words):
         return measure.end(), AmountKind.MEASURE, _MEASURE_UNITS[measure.group("unit").lower()]
     return end, AmountKind.COUNT, None
 

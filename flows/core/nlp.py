@@ -110,10 +110,10 @@ def extract_entities(nlp: Language, articles: Sequence[Article], batch_size: int
         if article.language is not None and article.language != nlp.lang
     }
     items = [
-        (ner_view(text) if section is Section.HEADLINE else text, (article.article_id, section, text))
+        item
         for article in articles
         if article.article_id not in skipped
-        for section, text in article.section_texts().items()
+        for item in model_inputs(article.article_id, article.section_texts())
     ]
     # Drain the stream before post-processing: an error raised while iterating a multi-process
     # nlp.pipe leaves its workers hanging.
@@ -124,6 +124,20 @@ def extract_entities(nlp: Language, articles: Sequence[Article], batch_size: int
         for mention in mentions_in(doc, article_id, section, text)
     )
     return NlpResult(mentions=mentions, skipped=skipped)
+
+
+def model_inputs(
+    article_id: str, texts: dict[Section, str]
+) -> Iterator[tuple[str, tuple[str, Section, str]]]:
+    """What the model reads for each section, with the section's own text as context.
+
+    A headline is read recased (:func:`flows.core.ner_rules.ner_view`: capitals, and title case judged
+    against how the body writes each word); other sections as they are.
+    """
+    body = texts.get(Section.BODY)
+    for section, text in texts.items():
+        shown = ner_view(text, body) if section is Section.HEADLINE else text
+        yield shown, (article_id, section, text)
 
 
 def mentions_in(

@@ -5,11 +5,19 @@ GDELT's ``V2.1QUOTATIONS`` gives offset, length, verb and quote but no speaker; 
 pairs quote marks itself, never raises, and attributes each quote with surface patterns around it.
 
 Quote marks. Curly double marks (“ ”), straight double marks (") and guillemets pair within a paragraph. A
-quote still open at a paragraph's end continues only when the next paragraph opens with a quote mark (English
-typography: each paragraph of a long quote opens with a mark, only the last one closes); otherwise the open
-mark is dropped as unmatched. Single marks (‘ ’ and ') are quotes only outside double quotes, when the
-opening mark starts a word and the closing mark ends one (so "Iraq’s" is never a closing mark); with straight
-single marks the quote needs at least two words.
+quote still open at a paragraph's end continues only when the very next paragraph opens with a quote mark
+(English typography: each paragraph of a long quote opens with a mark, only the last one closes). When it
+does not, a quote that already ran over several paragraphs ends with its last paragraph (pages often lose
+that closing mark, or put a link or caption after it); a single open paragraph is an unmatched mark, dropped.
+Single marks (‘ ’ and ') are quotes only outside double quotes, when the opening mark starts a word and the
+closing mark ends one (so "Iraq’s" is never a closing mark); with straight single marks the quote needs at
+least two words.
+
+Titles and names. Title-Case words in quote marks inside running text are not quotes when nothing says
+them: several words with no direct attribution ("the drama “Paper Moon”"), or one word next to a work or role
+noun ("the film “Glass”", "“Glass” director"), a naming verb ("dubbed “Greenway”"), a name on both sides (a
+nickname: Tom “The Hammer” Reyes) or another such title in a list; the same words elsewhere in the text are
+the same title. Title-Case headlines keep their quotes.
 
 Partial quotes. A quote is partial when its opening mark sits inside a clause (after a word, not after a
 sentence start, colon, comma or dash) or its text starts in lower case: "called it “a violation”".
@@ -105,7 +113,7 @@ class Quote:
     end: int
     text: str
     mark_start: int  # the opening mark
-    mark_end: int  # just after the closing mark
+    mark_end: int  # just after the closing mark, or the last paragraph when the page lost that mark
     paragraphs: tuple[tuple[int, int], ...]
     is_partial: bool
     speaker: str | None
@@ -183,6 +191,41 @@ _BASE_CONFIDENCE: Final = {
     AttributionMethod.COLON: 0.5,
     AttributionMethod.NONE: 0.0,
 }
+
+
+def _words(words: str) -> frozenset[str]:
+    """A word list written as whitespace-separated text."""
+    return frozenset(words.split())
+
+
+_DIRECT_METHODS: Final = frozenset(
+    {
+        AttributionMethod.QUOTE_SPEAKER_CUE,
+        AttributionMethod.QUOTE_CUE_SPEAKER,
+        AttributionMethod.SPEAKER_CUE_QUOTE,
+        AttributionMethod.ACCORDING_TO,
+        AttributionMethod.COLON,
+    }
+)
+_MAX_TITLE_WORDS: Final = 8
+_TITLE_SMALL_WORDS: Final = _words(
+    "a an the of in on at to for and or but nor with from by as vs de la le du von van"
+)
+_WORK_NOUNS: Final = _words(
+    """
+    film films movie movies drama dramas comedy comedies thriller thrillers biopic documentary documentaries
+    series sitcom show shows programme program podcast song songs single album albums book books novel
+    novels memoir play plays musical opera episode adaptation game video column titled entitled dubbed
+    nicknamed named
+    """
+)
+_ROLE_NOUNS: Final = _words(
+    """
+    director directors creator creators star stars actor actors actress actresses author writer writers
+    producer producers host hosts presenter singer cast showrunner franchise
+    """
+)
+_LIST_GAP_RE: Final = re.compile(r"\s*(?:,\s*)?(?:(?:and|or|&)\s+)?(?:[a-z]+\s+){0,2}")
 _INFERRED_SOURCES: Final = frozenset(
     {EntitySource.PRONOUN, EntitySource.PRECEDING_QUOTE, EntitySource.PRECEDING_SUBJECT}
 )
@@ -199,20 +242,21 @@ class _Span:
 
 
 def _double_quote_spans(text: str) -> list[_Span]:
-    """Pair double marks; a quote left open at a paragraph's end continues only into a paragraph that opens
-    with a mark."""
+    """Pair double marks; a quote left open at a paragraph's end continues only into the next paragraph, and
+    only when that paragraph opens with a mark."""
     spans: list[_Span] = []
     open_at: int | None = None
     segments: list[tuple[int, int]] = []
     for mark in re.finditer(r"[“”\"«»]", text):
         pos, char = mark.start(), mark.group()
-        at_paragraph_start = _starts_paragraph(text, pos)
         if open_at is not None and "\n" in text[segments[-1][0] : pos]:
-            if at_paragraph_start and char in '“"«':
-                segments[-1] = (segments[-1][0], _paragraph_end(text, segments[-1][0]))
+            paragraph_end = _paragraph_end(text, segments[-1][0])
+            if char in '“"«' and _starts_paragraph(text, pos) and not text[paragraph_end:pos].strip():
+                segments[-1] = (segments[-1][0], paragraph_end)
                 segments.append((pos + 1, pos + 1))
                 continue
-            open_at, segments = None, []  # never closed in its paragraph: an unmatched mark
+            spans.extend(_unclosed_quote(text, open_at, segments))
+            open_at, segments = None, []
         if open_at is None:
             if char in '“"«':
                 open_at, segments = pos, [(pos + 1, pos + 1)]
@@ -223,7 +267,18 @@ def _double_quote_spans(text: str) -> list[_Span]:
             open_at, segments = None, []
         else:
             open_at, segments = pos, [(pos + 1, pos + 1)]  # a second opening mark: restart from it
+    if open_at is not None:
+        spans.extend(_unclosed_quote(text, open_at, segments))
     return spans
+
+
+def _unclosed_quote(text: str, open_at: int, segments: list[tuple[int, int]]) -> list[_Span]:
+    """A quote never closed: kept to the end of its last paragraph when it already ran over several
+    paragraphs (pages often lose the last closing mark), else dropped as an unmatched mark."""
+    end = _paragraph_end(text, segments[-1][0])
+    if len(segments) < 2 or end >= len(text) or end <= segments[-1][0]:
+        return []
+    return [_Span(open_at, end + 1, (*segments[:-1], (segments[-1][0], end)))]
 
 
 def _starts_paragraph(text: str, pos: int) -> bool:
@@ -507,18 +562,110 @@ def extract_quotes(text: str, mentions: Sequence[EntitySpan]) -> tuple[Quote, ..
     subjects = _sentence_subjects(text, starts, valid)
     earlier: dict[str, EntitySpan] = {}
     names = full_names((m.text, m.label) for m in valid) if spans else {}
+    contexts = [_context(text, span, starts) for span in spans]
+    attributions = [
+        _attribute(text, masked, span, context) for span, context in zip(spans, contexts, strict=True)
+    ]
+    titles = _titles_and_names(text, spans, attributions)
     quotes: list[Quote] = []
-    for span in spans:
-        context = _context(text, span, starts)
+    for index, (span, context, attribution) in enumerate(zip(spans, contexts, attributions, strict=True)):
         content_start, content_end = span.paragraphs[0][0], span.paragraphs[-1][1]
-        if not text[content_start:content_end].strip():
+        if not text[content_start:content_end].strip() or index in titles:
             continue
-        attribution = _attribute(text, masked, span, context)
         previous_subjects = list(reversed(subjects[: context.sentence_index]))
         speaker = _resolve_speaker(text, attribution, valid, earlier, previous_subjects)
         _remember(text, speaker, earlier)
         quotes.append(_quote(text, span, attribution, speaker, names))
     return tuple(quotes)
+
+
+def _titles_and_names(text: str, spans: Sequence[_Span], attributions: Sequence[_Attribution]) -> set[int]:
+    """Indexes of quoted titles, names and nicknames, which no one said: “Night Harbour” director, the drama
+    “Paper Moon”, dubbed “Greenway”, Tom “The Hammer” Reyes. Only Title-Case words in running text. Several
+    words are a title when no pattern attributes the quote directly; one word needs a cue around it (a work
+    or role noun, a name on both sides, a list of titles). The same words elsewhere in the text are the same
+    title, unless a pattern attributes them and they end in a comma, ? or ! (“Glass,” she said)."""
+    candidates: dict[int, str] = {}
+    attributed: set[int] = set()
+    for index, (span, attribution) in enumerate(zip(spans, attributions, strict=True)):
+        words = _title_words(text, span)
+        if not words or not _in_running_text(text, span):
+            continue
+        candidates[index] = " ".join(words)
+        if attribution.method in _DIRECT_METHODS and not _role_after(text, span):
+            attributed.add(index)
+    titles = {
+        index
+        for index, words in candidates.items()
+        if index not in attributed
+        and (
+            " " in words
+            or _title_cue(text, spans[index])
+            or _listed_with_title(text, spans, index, candidates)
+        )
+    }
+    known = {candidates[index] for index in titles}
+    return titles | {
+        index
+        for index, words in candidates.items()
+        if words in known
+        and (index not in attributed or text[spans[index].paragraphs[-1][1] - 1] not in ",?!")
+    }
+
+
+def _title_words(text: str, span: _Span) -> list[str]:
+    """The quote's words when it is one short paragraph in Title Case ("The Evening Hour", "Phase Two")."""
+    if len(span.paragraphs) > 1:
+        return []
+    content = text[span.paragraphs[0][0] : span.paragraphs[0][1]].strip().rstrip(",.;:")
+    words = content.split()
+    if not 0 < len(words) <= _MAX_TITLE_WORDS or re.search(r"[.!?;:]", content):
+        return []
+    if not words[0][0].isupper() and not words[0][0].isdigit():
+        return []
+    return words if all(w[0].isupper() or w[0].isdigit() or w in _TITLE_SMALL_WORDS for w in words) else []
+
+
+def _in_running_text(text: str, span: _Span) -> bool:
+    """Most words of the quote's paragraph outside it start in lower case (not a Title-Case headline)."""
+    line_start = text.rfind("\n", 0, span.mark_start) + 1
+    line_end = text.find("\n", span.mark_end)
+    outside = (
+        text[line_start : span.mark_start]
+        + " "
+        + text[span.mark_end : len(text) if line_end < 0 else line_end]
+    )
+    words = re.findall(r"\b[^\W\d_][\w’'-]*", outside[:400])
+    return len(words) >= 3 and sum(w[0].islower() for w in words) * 2 > len(words)
+
+
+def _role_after(text: str, span: _Span) -> bool:
+    """A role noun right after a quote with no closing punctuation: “Night Harbour” director Ann Lee."""
+    word = re.match(r"\s+([\w’'-]+)", text[span.mark_end : span.mark_end + 30])
+    last = text[span.paragraphs[-1][1] - 1 : span.paragraphs[-1][1]]
+    return bool(word and word.group(1).lower() in _ROLE_NOUNS and last not in ",.!?")
+
+
+def _title_cue(text: str, span: _Span) -> bool:
+    """A work noun or naming verb before the quote, a role noun after it, or a name on both sides."""
+    before = text[max(0, span.mark_start - 30) : span.mark_start]
+    after = text[span.mark_end : span.mark_end + 30]
+    word_before = re.search(r"([\w’'-]+)\s+$", before)
+    if (word_before and word_before.group(1).lower() in _WORK_NOUNS) or _role_after(text, span):
+        return True
+    name_before = re.search(r"\b[A-Z][\w’'-]*[ \t]$", before)  # Tom “The Hammer” Reyes, on one line
+    return bool(name_before and re.match(r"[ \t][A-Z]", after))
+
+
+def _listed_with_title(text: str, spans: Sequence[_Span], index: int, candidates: dict[int, str]) -> bool:
+    """Next to another Title-Case quote in a list ("Glass," "Paper Moon," and "Echo")."""
+    for other in (index - 1, index + 1):
+        if other not in candidates:
+            continue
+        first, second = sorted((spans[index], spans[other]), key=lambda s: s.mark_start)
+        if _LIST_GAP_RE.fullmatch(text[first.mark_end : second.mark_start]):
+            return True
+    return False
 
 
 def _mask(text: str, spans: Sequence[_Span]) -> str:

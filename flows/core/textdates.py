@@ -10,9 +10,18 @@ Resolution rules (``published`` is the article's date):
   published date (same day included). When the nearest tense marker in the sentence is a future one ("will",
   "is due to", "scheduled"...), it is the first such day on or after it. "last Friday" is strictly before,
   "next/coming Friday" strictly after, "this Friday" is that day of the published date's Monday-Sunday week.
-* Day and month without a year ("on 5 January"), and a month after a preposition ("in March"): the latest
-  such date on or before the published date, or with a future tense the first on or after it.
-  "last March" is the latest March before the current month, "next March" the first after it.
+* Day and month without a year ("on 5 January"): with a past tense in the sentence (or after "since") the
+  latest such date on or before the published date, with a future tense the first on or after it; with
+  neither, the nearer of the two, the past counting double (published 20 March, "the vote on 2 April" is
+  13 days ahead). A month alone after a preposition ("in March"), paired with another month
+  ("in May and June"), or naming a thing ("a June rally"; not May or March): the latest such month, or with
+  a future tense the next. "last March" is the latest March before the current month, "next March" the first
+  after it. The end of a range ("from October to February") is moved on a year when it would come first.
+* A year after a preposition ("since 2014"), in a range, after "year" ("fiscal year 2020") or naming a thing
+  after a determiner or possessive ("the 2012 budget", "Smith's 2016 campaign").
+* Not dates: names with a day in them in running text ("the Today programme", "Monday Night Quiz", "the
+  Sunday Times"). Sentences do not end at abbreviations ("a.m.", "Oct."), so "will end at 9 a.m. on
+  Thursday" is a future Thursday.
 * "yesterday", "today", "tomorrow", "N days/weeks/months/years ago", "last/this/next week/month/year" are
   counted from the published date. "the last year" / "the past ten years" are durations, not dates, and are
   not emitted (see :mod:`flows.core.amounts` for durations).
@@ -87,8 +96,13 @@ _REL_YEAR = r"(?P<rel>this|last|next)\s+year\b"
 _UNIT = r"(?P<unit>day|week|month|year|decade)s?"
 _COUNT = r"(?P<n>\d{1,3}|" + "|".join(_SMALL_NUMBERS) + r"|a\s+few|few|several|a\s+couple\s+of)"
 
+_ANY_MONTH = "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
+_NOT_A_NAMED_DAY = "".join(  # "Super Tuesday", "Black Friday", "Good Friday": named days, not this week's
+    f"(?<!{word} )" for word in ("Super", "Black", "Cyber", "Good", "Holy", "Easter", "Palm", "Ash", "Bloody")
+)
+
 _PREPOSITION_RE: Final = re.compile(
-    r"\b(?P<p>on|in|since|by|until|till|from|during|before|after|of|through|throughout|between|at|as\s+of|"
+    r"\b(?P<p>on|in|since|by|until|till|from|during|before|after|of|through|throughout|between|at|as\s+of|as|"
     r"for|early|late|mid|earlier|later)[\s-]+$",
     re.IGNORECASE,
 )
@@ -96,18 +110,41 @@ _MONTH_PREPOSITIONS: Final = frozenset(
     {"in", "since", "by", "until", "till", "from", "during", "before", "after", "through", "throughout"}
     | {"early", "late", "mid", "of"}
 )
-_YEAR_PREPOSITIONS: Final = _MONTH_PREPOSITIONS | {"between", "as of"}
+_YEAR_PREPOSITIONS: Final = _MONTH_PREPOSITIONS | {"between", "as of", "as"}
 _FUTURE_RE: Final = re.compile(
     r"\b(?:will|shall|won't|(?:is|are|was|were)\s+(?:due|set|scheduled|expected|planned|going)\s+to|"
     r"plans?\s+to|planning\s+to|upcoming)\b|[’']ll\b",
     re.IGNORECASE,
 )
+_IRREGULAR_PAST: Final = (
+    "met told went came took gave made saw found held won lost began became brought bought built caught chose "
+    "drove fell felt fled fought got grew heard kept knew led paid ran rose sent sold spent spoke stood struck "
+    "taught thought threw wrote broke sat stole swore tore withdrew"
+)
+
+
+def _word_trie(words: str) -> str:
+    """An alternation grouped by first letter, which the regex engine rejects quickly."""
+    by_letter: dict[str, list[str]] = {}
+    for word in words.split():
+        by_letter.setdefault(word[0], []).append(word[1:])
+    groups = (
+        letter + "(?:" + "|".join(sorted(rest, key=len, reverse=True)) + ")"
+        for letter, rest in by_letter.items()
+    )
+    return "(?:" + "|".join(sorted(groups)) + ")"
+
+
 _PAST_RE: Final = re.compile(
-    r"\b(?:was|were|had|did|said|says|ago|(?<!be\s)(?<!been\s)(?!hundred|indeed|need|speed|proceed|exceed|succeed)"
-    r"(?-i:[a-z]{3,}ed))\b",
+    r"\b(?=[a-z])(?:was|were|had|did|said|says|ago|(?<!be\s)(?<!been\s)(?<!being\s)(?<!is\s)(?<!are\s)(?:"
+    + _word_trie(_IRREGULAR_PAST)
+    + r"|(?!hundred|indeed|need|speed|proceed|exceed|succeed)(?-i:[a-z]{3,}ed)))\b",
     re.IGNORECASE,
 )
-_SENTENCE_END_RE: Final = re.compile(r"[.!?]\s|\n")
+_SENTENCE_END_RE: Final = re.compile(  # not after "a.m.", "U.S.", "Mr.", "Oct.": abbreviations end no sentence
+    r"[.!?](?<!\b[A-Za-z][.!?])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|No|vs)[.!?])"
+    r"(?<!\b(?:Mrs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Gov|Sen|Rep|Gen|Col)[.!?])(?<!\bSept[.!?])\s|\n"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +155,7 @@ class _Resolved:
     note: str | None = None
 
 
-_Resolver = Callable[[re.Match[str], date | None, bool], _Resolved]
+_Resolver = Callable[[re.Match[str], date | None, bool | None], _Resolved]
 
 
 def resolve_dates(text: str, published: date | None) -> tuple[DateMention, ...]:
@@ -130,10 +167,11 @@ def resolve_dates(text: str, published: date | None) -> tuple[DateMention, ...]:
             if not rule.accept(text, match):
                 continue
             start, end = match.span("m") if "m" in rule.pattern.groupindex else match.span()
-            candidates.append(
-                (start, end, rule.resolve(match, published, _future_context(tense, start, end)))
-            )
-    return tuple(_mention(text, s, e, r, published) for s, e, r in _without_overlaps(candidates))
+            future = False if _SINCE_BEFORE_RE.search(text, max(0, start - 8), start) else None
+            future = _future_context(tense, start, end) if future is None else future
+            candidates.append((start, end, rule.resolve(match, published, future)))
+    kept = _ordered_ranges(text, _without_overlaps(candidates))
+    return tuple(_mention(text, s, e, r, published) for s, e, r in kept)
 
 
 def _without_overlaps(candidates: list[tuple[int, int, _Resolved]]) -> list[tuple[int, int, _Resolved]]:
@@ -143,6 +181,29 @@ def _without_overlaps(candidates: list[tuple[int, int, _Resolved]]) -> list[tupl
         if not kept or candidate[0] >= kept[-1][1]:
             kept.append(candidate)
     return kept
+
+
+def _ordered_ranges(text: str, kept: list[tuple[int, int, _Resolved]]) -> list[tuple[int, int, _Resolved]]:
+    """The end of "from October to February" comes after its start: a relative end resolved before the start
+    moves on a year."""
+    ordered = kept[:1]
+    for start, end, resolved in kept[1:]:
+        previous = ordered[-1][2]
+        value = resolved.value
+        if (
+            value is not None
+            and previous.value is not None
+            and resolved.is_relative
+            and resolved.granularity in {Granularity.DAY, Granularity.MONTH}
+            and value < previous.value
+            and _RANGE_GAP_RE.fullmatch(text, ordered[-1][1], start)
+        ):
+            shifted = _safe_date(value.year + 1, value.month, value.day)
+            resolved = _Resolved(
+                shifted, resolved.granularity, True, resolved.note if shifted else NOT_A_DATE
+            )
+        ordered.append((start, end, resolved))
+    return ordered
 
 
 def _mention(text: str, start: int, end: int, resolved: _Resolved, published: date | None) -> DateMention:
@@ -180,8 +241,9 @@ def _tense_index(text: str) -> _Tense:
     return _Tense([b.start() for b in breaks], [b.end() for b in breaks], [m[0] for m in markers], markers)
 
 
-def _future_context(tense: _Tense, start: int, end: int) -> bool:
-    """True when the tense marker nearest the expression in its sentence is a future one ("will")."""
+def _future_context(tense: _Tense, start: int, end: int) -> bool | None:
+    """True when the tense marker nearest the expression in its sentence is a future one ("will"), False for
+    a past one, None when the sentence has neither."""
     before_breaks = bisect_right(tense.break_ends, start)
     sentence_start = tense.break_ends[before_breaks - 1] if before_breaks else 0
     after_break = bisect_left(tense.break_starts, end)
@@ -194,7 +256,7 @@ def _future_context(tense: _Tense, start: int, end: int) -> bool:
     nearest_after = after[0] if after else None
     if nearest_before is None or nearest_after is None:
         found = nearest_before or nearest_after
-        return found is not None and found[2]
+        return None if found is None else found[2]
     return nearest_before[2] if start - nearest_before[1] <= nearest_after[0] - end else nearest_after[2]
 
 
@@ -208,7 +270,7 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _absolute_day(match: re.Match[str], _published: date | None, _future: bool) -> _Resolved:
+def _absolute_day(match: re.Match[str], _published: date | None, _future: bool | None) -> _Resolved:
     month = _month_of(match)
     value = _safe_date(int(match.group("year")), month, int(match.group("day")))
     return _Resolved(value, Granularity.DAY, False, None if value else NOT_A_DATE)
@@ -219,20 +281,20 @@ def _month_of(match: re.Match[str]) -> int:
     return _MONTH_NUMBERS[raw] if raw in _MONTH_NUMBERS else int(raw)
 
 
-def _iso_day(match: re.Match[str], _published: date | None, _future: bool) -> _Resolved:
+def _iso_day(match: re.Match[str], _published: date | None, _future: bool | None) -> _Resolved:
     value = _safe_date(int(match.group("year")), int(match.group("month")), int(match.group("day")))
     return _Resolved(value, Granularity.DAY, False, None if value else NOT_A_DATE)
 
 
-def _absolute_month(match: re.Match[str], _published: date | None, _future: bool) -> _Resolved:
+def _absolute_month(match: re.Match[str], _published: date | None, _future: bool | None) -> _Resolved:
     return _Resolved(date(int(match.group("year")), _month_of(match), 1), Granularity.MONTH, False)
 
 
-def _absolute_year(match: re.Match[str], _published: date | None, _future: bool) -> _Resolved:
+def _absolute_year(match: re.Match[str], _published: date | None, _future: bool | None) -> _Resolved:
     return _Resolved(date(int(match.group("year")), 1, 1), Granularity.YEAR, False)
 
 
-def _decade(match: re.Match[str], _published: date | None, _future: bool) -> _Resolved:
+def _decade(match: re.Match[str], _published: date | None, _future: bool | None) -> _Resolved:
     return _Resolved(date(int(match.group("year")), 1, 1), Granularity.DECADE, False)
 
 
@@ -249,31 +311,38 @@ def _year_shift(published: date, rel: str) -> int:
     return published.year + {"this": 0, "last": -1, "next": 1}[rel.lower()]
 
 
-def _day_month_relative_year(match: re.Match[str], published: date | None, _future: bool) -> _Resolved:
+def _day_month_relative_year(match: re.Match[str], published: date | None, _future: bool | None) -> _Resolved:
     month, day = _month_of(match), int(match.group("day"))
     return _relative(
         Granularity.DAY, published, lambda p: _safe_date(_year_shift(p, match["rel"]), month, day)
     )
 
 
-def _month_relative_year(match: re.Match[str], published: date | None, _future: bool) -> _Resolved:
+def _month_relative_year(match: re.Match[str], published: date | None, _future: bool | None) -> _Resolved:
     month = _month_of(match)
     return _relative(Granularity.MONTH, published, lambda p: date(_year_shift(p, match["rel"]), month, 1))
 
 
-def _day_month(match: re.Match[str], published: date | None, future: bool) -> _Resolved:
+def _day_month(match: re.Match[str], published: date | None, future: bool | None) -> _Resolved:
     month, day = _month_of(match), int(match.group("day"))
 
-    def compute(p: date) -> date | None:
-        step = 1 if future else -1  # 29 February looks up to eight years for a leap year
-        years = (p.year + step * i for i in range(9))
+    def nearest(p: date, step: int) -> date | None:
+        years = (p.year + step * i for i in range(9))  # 29 February looks up to eight years for a leap year
         dates = (d for d in (_safe_date(y, month, day) for y in years) if d is not None)
-        return next((d for d in dates if (d >= p if future else d <= p)), None)
+        return next((d for d in dates if (d >= p if step > 0 else d <= p)), None)
+
+    def compute(p: date) -> date | None:
+        before, after = nearest(p, -1), nearest(p, 1)
+        if future or before is None:
+            return after if future is not False or before is None else before
+        if future is None and after is not None and (after - p) * 2 < p - before:
+            return after  # no tense in the sentence: the nearer date, with the past weighing double
+        return before
 
     return _relative(Granularity.DAY, published, compute)
 
 
-def _month_alone(match: re.Match[str], published: date | None, future: bool) -> _Resolved:
+def _month_alone(match: re.Match[str], published: date | None, future: bool | None) -> _Resolved:
     month, modifier = _month_of(match), (match.group("mod") or "").lower()
 
     def compute(p: date) -> date:
@@ -288,7 +357,7 @@ def _month_alone(match: re.Match[str], published: date | None, future: bool) -> 
     return _relative(Granularity.MONTH, published, compute)
 
 
-def _weekday(match: re.Match[str], published: date | None, future: bool) -> _Resolved:
+def _weekday(match: re.Match[str], published: date | None, future: bool | None) -> _Resolved:
     weekday, modifier = _WEEKDAYS[match.group("weekday")], (match.group("mod") or "").lower()
 
     def compute(p: date) -> date:
@@ -305,7 +374,7 @@ def _weekday(match: re.Match[str], published: date | None, future: bool) -> _Res
     return _relative(Granularity.DAY, published, compute)
 
 
-def _deictic_day(match: re.Match[str], published: date | None, _future: bool) -> _Resolved:
+def _deictic_day(match: re.Match[str], published: date | None, _future: bool | None) -> _Resolved:
     word = re.sub(r"\s+", " ", match.group("m").lower())
     offset = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
     return _relative(Granularity.DAY, published, lambda p: p + timedelta(days=offset))
@@ -325,7 +394,7 @@ def _period_start(p: date, granularity: Granularity, shift: int) -> date:
     return date(p.year + shift, 1, 1)
 
 
-def _ago(match: re.Match[str], published: date | None, _future: bool) -> _Resolved:
+def _ago(match: re.Match[str], published: date | None, _future: bool | None) -> _Resolved:
     granularity = Granularity(match.group("unit").lower())
     raw = re.sub(r"\s+", " ", match.group("n").lower())
     count = int(raw) if raw.isdigit() else _SMALL_NUMBERS.get(raw)
@@ -334,23 +403,59 @@ def _ago(match: re.Match[str], published: date | None, _future: bool) -> _Resolv
     return _relative(granularity, published, lambda p: _period_start(p, granularity, -count))
 
 
-def _this_last_next(match: re.Match[str], published: date | None, _future: bool) -> _Resolved:
+def _this_last_next(match: re.Match[str], published: date | None, _future: bool | None) -> _Resolved:
     granularity = Granularity(match.group("unit").lower())
     shift = {"last": -1, "this": 0, "next": 1, "coming": 1}[match.group("mod").lower()]
     return _relative(granularity, published, lambda p: _period_start(p, granularity, shift))
 
 
-def _has_preposition(allowed: frozenset[str]) -> Callable[[str, re.Match[str]], bool]:
-    """Accept a bare month or year only after a word that makes it a date ("in March", "since 2014")."""
+def _accept_month(text: str, match: re.Match[str]) -> bool:
+    """A month alone after a preposition ("in March"), a modifier ("last March"), in a pair with another
+    month ("in May and June", "from October to February") or before a noun ("a June rally"; not May or
+    March, which are also a verb and a name)."""
+    if _after_preposition(text, match, _MONTH_PREPOSITIONS) or match.group("mod"):
+        return True
+    before = text[max(0, match.start() - 16) : match.start()]
+    if _MONTH_PAIR_BEFORE_RE.search(before):
+        return True
+    return (
+        match.group("month") not in {"May", "March"}
+        and _ARTICLE_BEFORE_RE.search(before) is not None
+        and _LOWER_WORD_AFTER_RE.match(text, match.end()) is not None
+    )
 
-    def accept(text: str, match: re.Match[str]) -> bool:
-        start = match.start("m") if "m" in match.re.groupindex else match.start()
-        found = _PREPOSITION_RE.search(text[max(0, start - 12) : start])
-        if found is not None and re.sub(r"\s+", " ", found.group("p").lower()) in allowed:
-            return True
-        return bool(match.groupdict().get("mod")) or _in_year_range(text, match)
 
-    return accept
+def _accept_year(text: str, match: re.Match[str]) -> bool:
+    """A year after a preposition ("since 2014"), in a range, or naming which one a thing is: "the 2012
+    budget", "Smith's 2016 campaign", "fiscal year 2020"."""
+    if _after_preposition(text, match, _YEAR_PREPOSITIONS) or _in_year_range(text, match):
+        return True
+    before = text[max(0, match.start() - 20) : match.start()]
+    if _YEAR_WORD_BEFORE_RE.search(before):
+        return True
+    return (
+        _DETERMINER_BEFORE_RE.search(before) is not None
+        and _WORD_AFTER_RE.match(text, match.end()) is not None
+    )
+
+
+def _after_preposition(text: str, match: re.Match[str], allowed: frozenset[str]) -> bool:
+    start = match.start("m") if "m" in match.re.groupindex else match.start()
+    found = _PREPOSITION_RE.search(text[max(0, start - 12) : start])
+    return found is not None and re.sub(r"\s+", " ", found.group("p").lower()) in allowed
+
+
+def _not_a_name(text: str, match: re.Match[str]) -> bool:
+    """ "Today" with a capital inside a sentence of running text is a name: a "Today" programme, a paper
+    called "Weekly Today"."""
+    word = match.group("m")
+    if not word[0].isupper() or _SENTENCE_OPENING_RE.search(text, max(0, match.start() - 4), match.start()):
+        return True
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    line_end = text.find("\n", match.start())
+    stop = min(line_start + 300, len(text) if line_end < 0 else line_end)
+    words = _LINE_WORD_RE.findall(text, line_start, stop)
+    return not (len(words) >= 4 and sum(w[0].islower() for w in words) * 2 > len(words))
 
 
 def _in_year_range(text: str, match: re.Match[str]) -> bool:
@@ -384,6 +489,20 @@ class _Rule:
     accept: Callable[[str, re.Match[str]], bool] = _always
 
 
+_SINCE_BEFORE_RE: Final = re.compile(r"\b[Ss]ince\s+$")  # "since March": never ahead of the text
+_RANGE_GAP_RE: Final = re.compile(r"\s*(?:to|until|till|through|-|–)\s*")
+_MONTH_PAIR_BEFORE_RE: Final = re.compile(
+    "(?:" + "|".join(_MONTH_NAMES) + r")\s+(?:and|or|to|until|till|through|-|–)\s+$"
+)
+_ARTICLE_BEFORE_RE: Final = re.compile(r"\b(?:a|an|the|A|An|The)\s+$")
+_LOWER_WORD_AFTER_RE: Final = re.compile(r"[ \t]+[a-z]")
+_WORD_AFTER_RE: Final = re.compile(r"[ \t]+[A-Za-z]")
+_YEAR_WORD_BEFORE_RE: Final = re.compile(
+    r"\b(?:fiscal|financial|calendar|school|academic|tax|model)?\s*year\s+$"
+)
+_DETERMINER_BEFORE_RE: Final = re.compile(r"(?:\b(?:the|The|a|A|an|An|its|their|his|her|our)|\w[’']s)\s+$")
+_SENTENCE_OPENING_RE: Final = re.compile(r"(?:^|[.!?:\n“\"‘(]|[.!?][”\"’)])\s*$")
+_LINE_WORD_RE: Final = re.compile(r"\b[^\W\d_][\w’'-]*")
 _RANGE_BEFORE_RE: Final = re.compile(r"\b(?:1[5-9]|20|21)\d\d\s*(?:-|–|to|and|until|through)\s*$")
 _RANGE_AFTER_RE: Final = re.compile(r"\s*(?:-|–)\s*(?:1[5-9]|20|21)\d\d\b")
 
@@ -392,25 +511,42 @@ _RULES: Final[tuple[_Rule, ...]] = (
         re.compile(r"(?<![\d-])(?P<year>1[5-9]\d\d|20\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),
         _iso_day,
     ),
-    _Rule(re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}"), _absolute_day, _valid_day),
-    _Rule(re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}"), _absolute_day, _valid_day),
     _Rule(
-        re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_REL_YEAR}"), _day_month_relative_year, _valid_day
+        re.compile(rf"\b{_DAY}[^\S\n]+(?:of[^\S\n]+)?{_MONTH},?[^\S\n]+{_YEAR}"), _absolute_day, _valid_day
     ),
-    _Rule(re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_REL_YEAR}"), _day_month_relative_year, _valid_day),
-    _Rule(re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}"), _day_month, _valid_day),
-    _Rule(re.compile(rf"\b{_MONTH}\s+{_DAY}(?![\d:])(?!,?\s*\d)"), _day_month, _valid_day),
-    _Rule(re.compile(rf"\b{_MONTH},?\s+{_YEAR}"), _absolute_month),
+    _Rule(re.compile(rf"\b{_MONTH}[^\S\n]+{_DAY},?[^\S\n]+{_YEAR}"), _absolute_day, _valid_day),
+    _Rule(
+        re.compile(rf"\b{_DAY}[^\S\n]+(?:of[^\S\n]+)?{_MONTH},?[^\S\n]+{_REL_YEAR}"),
+        _day_month_relative_year,
+        _valid_day,
+    ),
+    _Rule(
+        re.compile(rf"\b{_MONTH}[^\S\n]+{_DAY},?[^\S\n]+{_REL_YEAR}"), _day_month_relative_year, _valid_day
+    ),
+    _Rule(re.compile(rf"\b{_DAY}[^\S\n]+(?:of[^\S\n]+)?{_MONTH}"), _day_month, _valid_day),
+    _Rule(re.compile(rf"\b{_MONTH}[^\S\n]+{_DAY}(?![\d:])(?!,?[^\S\n]*\d)"), _day_month, _valid_day),
+    _Rule(re.compile(rf"\b{_MONTH},?[^\S\n]+{_YEAR}"), _absolute_month),
     _Rule(re.compile(rf"\b{_MONTH},?\s+{_REL_YEAR}"), _month_relative_year),
     _Rule(
         re.compile(r"\b(?P<m>(?:(?P<mod>[Ll]ast|[Tt]his|[Nn]ext|[Cc]oming)\s+)?" + _FULL_MONTH + ")"),
         _month_alone,
-        _has_preposition(_MONTH_PREPOSITIONS),
+        _accept_month,
     ),
     _Rule(
         re.compile(
             r"\b(?P<m>(?:(?P<mod>[Ll]ast|[Tt]his|[Nn]ext|[Cc]oming|[Pp]ast)\s+)?"
-            r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))(?!\w)"
+            r"(?P<weekday>"
+            + _NOT_A_NAMED_DAY
+            + r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)))(?!\w)"
+            r"(?!,?[ \t]+(?:(?:"
+            + _ANY_MONTH
+            + r")\.?[ \t]+\d|\d{1,2}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:"
+            + _ANY_MONTH
+            + r")\b))"
+            r"(?![ \t]+(?:Times|Telegraph|Post|Express|Mirror|Herald|Mail|World)\b)"  # newspapers
+            r"(?![ \t]+(?:Night|Morning|Evening|Afternoon)[ \t]+(?!(?:"
+            + "|".join(_MONTH_NAMES)
+            + r")\b)[A-Z])"  # shows: "Monday Night Quiz", not "Friday Night May 5"
         ),
         _weekday,
     ),
@@ -420,6 +556,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
             re.IGNORECASE,
         ),
         _deictic_day,
+        _not_a_name,
     ),
     _Rule(re.compile(rf"\b(?P<m>{_COUNT}\s+{_UNIT}\s+ago)\b", re.IGNORECASE), _ago),
     _Rule(
@@ -435,6 +572,6 @@ _RULES: Final[tuple[_Rule, ...]] = (
             rf"(?<![\w.,$£€])(?:(?<=mid-)|(?<=\d\d\d\d-)|(?<=\d\d\d\d–)|(?<![-–])){_YEAR}(?![.,]\d|\s*(?:%|per\s?cent|percent))"
         ),
         _absolute_year,
-        _has_preposition(_YEAR_PREPOSITIONS),
+        _accept_year,
     ),
 )

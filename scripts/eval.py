@@ -3,6 +3,7 @@
 Run from the repository root::
 
     .venv/bin/python scripts/eval.py [--corpus ../shared/corpus/pages] [--worst 10] [--failures] [--pipeline]
+        [--save before.json] [--compare before.json]
 
 The corpus is read where it lies and never copied. Extraction is one swappable step that returns an
 :class:`Extracted` record per page: by default :func:`extract_pages` calls the parser directly (fast); with
@@ -312,8 +313,39 @@ def worst_body_pages(scores: Sequence[PageScore], limit: int = 10) -> list[tuple
     return sorted(rated, key=lambda row: (row[2], row[0]))[:limit]
 
 
+def page_body_f1(scores: Sequence[PageScore]) -> dict[str, float]:
+    """Each scored page's body F1, by page id (what ``--save`` writes and ``--compare`` reads)."""
+    return {s.page_id: body_page_f1(s.body_tp_fp_fn) for s in scores if s.body_tp_fp_fn is not None}
+
+
+def format_deltas(before: Mapping[str, float], after: Mapping[str, float], least: float = 0.001) -> str:
+    """One line per page whose body F1 moved by at least ``least``, worst change first."""
+    moved = sorted(
+        (after[page] - before[page], page) for page in after.keys() & before.keys()
+        if abs(after[page] - before[page]) >= least
+    )  # fmt: skip
+    lines = [f"  {delta:+.3f}  {before[page]:.3f} -> {after[page]:.3f}  {page}" for delta, page in moved]
+    return "\n".join([f"body F1 changes ({len(moved)} pages):", *lines])
+
+
+def snippet_misses(body: str | None, gold: Gold) -> list[str]:
+    """Lines for the must-have snippets missing from the body and the boilerplate snippets kept in it."""
+    text = " ".join((body or "").split())
+    lines = [
+        f"snippet missing: {snippet!r}"
+        for snippet in gold.snippets_present
+        if " ".join(snippet.split()) not in text
+    ]
+    lines += [
+        f"boilerplate kept: {snippet!r}"
+        for snippet in gold.snippets_absent
+        if " ".join(snippet.split()) in text
+    ]
+    return lines
+
+
 def field_failures(extracted: Extracted, gold: Gold) -> list[str]:
-    """Human-readable lines for each scored field this page got wrong (headline, date, authors)."""
+    """Human-readable lines for each scored field this page got wrong (headline, date, authors, snippets)."""
     lines = []
     if gold.title is not None and not headline_scores(extracted.headline, gold.title)[0]:
         lines.append(f"headline: {extracted.headline!r} != {gold.title!r}")
@@ -324,7 +356,7 @@ def field_failures(extracted: Extracted, gold: Gold) -> list[str]:
             f"authors: {list(extracted.authors)} (agencies {list(extracted.agencies)})"
             f" != {list(gold.authors)}"
         )
-    return lines
+    return lines + snippet_misses(extracted.body, gold)
 
 
 def format_table(summaries: Sequence[Summary]) -> str:
@@ -459,7 +491,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of <id>.txt and <id>.json"
     )
     parser.add_argument("--worst", type=int, default=10, help="how many worst body pages to list")
-    parser.add_argument("--failures", action="store_true", help="list headline, date and author misses")
+    parser.add_argument(
+        "--failures", action="store_true", help="list headline, date, author and snippet misses"
+    )
+    parser.add_argument("--save", type=Path, help="write each page's body F1 to this JSON file")
+    parser.add_argument(
+        "--compare", type=Path, help="print the body F1 change of each page against a --save file"
+    )
     parser.add_argument(
         "--pipeline",
         action="store_true",
@@ -491,6 +529,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for page_id in sorted(gold):
             for line in field_failures(extracted.get(page_id) or _nothing(page_id), gold[page_id]):
                 print(f"  {page_id}: {line}")
+    if args.compare is not None:
+        before = json.loads(args.compare.read_text(encoding="utf-8"))
+        print()
+        print(format_deltas(before, page_body_f1(scores)))
+    if args.save is not None:
+        args.save.write_text(json.dumps(page_body_f1(scores), indent=1, sort_keys=True), encoding="utf-8")
     print(f"\nworst {args.worst} pages by body F1 (sh-):")
     for page_id, domain, f1 in worst_body_pages(scores, args.worst):
         print(f"  {f1:.3f}  {domain:<28} {page_id}")

@@ -144,3 +144,27 @@ def test_eval_records_from_pipeline_rows_and_rejects_report() -> None:
     report = ev.format_rejects([("sh-b", "no_article_text", "no paragraph of running text")])
     assert report.splitlines()[0] == "rejected pages: 1 (no_article_text 1)"
     assert ev.format_rejects([]) == "rejected pages: 0 (none)"
+
+
+def test_eval_failures_list_snippet_misses_and_kept_boilerplate() -> None:
+    gold = ev.Gold(
+        page_id="tf-d",
+        domain="d.example",
+        snippets_present=("ferry left the pier", "at noon"),
+        snippets_absent=("Subscribe now", "the crew"),
+    )
+    extracted = ev.Extracted("tf-d", None, None, (), "The ferry left\nthe pier with the crew.")
+    assert ev.field_failures(extracted, gold) == [
+        "snippet missing: 'at noon'",
+        "boilerplate kept: 'the crew'",
+    ]
+
+
+def test_eval_format_deltas_lists_pages_that_moved_worst_first() -> None:
+    before = {"sh-a": 0.5, "sh-b": 0.9, "sh-c": 0.7}
+    after = {"sh-a": 0.8, "sh-b": 0.85, "sh-c": 0.7}
+    assert ev.format_deltas(before, after).splitlines() == [
+        "body F1 changes (2 pages):",
+        "  -0.050  0.900 -> 0.850  sh-b",
+        "  +0.300  0.500 -> 0.800  sh-a",
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,13 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.core.blocks import (
+    STOP_HIGH,
     STOP_WORDS,
     BlockClass,
     block_features,
     classify,
     classify_blocks,
+    densest_span,
     is_legal,
     page_stop_words,
+    table_cells,
 )
 from flows.core.byline import (
     is_credited_name_line,
@@ -29,6 +34,7 @@ from flows.core.parse import (
     clean_headline,
     count_words,
     drop_closing_notes,
+    inner_short_blocks,
     parse_page,
     split_blocks,
     split_caption,
@@ -659,3 +665,152 @@ def test_parse_caption_with_credit_in_capitals_is_not_body() -> None:
         "EXAMPLE BORDER AGENCY",
     )
     assert split_caption("The plan was drawn up by Ana Ruiz.") is None
+
+
+# --- body-text rules: language, unspaced scripts, inner blocks, tables, lists (hand-written fixtures) -----
+
+
+def test_blocks_page_stop_words_add_the_list_of_the_page_language() -> None:
+    page = _page("dutch_story.txt").split("\n\n")
+    stops = page_stop_words(page)
+    assert {"naar", "zijn", "haar", "ook"} <= stops - STOP_WORDS  # spaCy's Dutch list joins the built-in one
+    sentence = "Volgens de rederij zijn beide motoren vervangen en is ook het stuur helemaal vernieuwd."
+    assert block_features(sentence, stop_words=STOP_WORDS).stop_density < STOP_HIGH
+    assert block_features(sentence, stop_words=stops).stop_density >= STOP_HIGH
+    english = ["The ferry left the pier at noon and the crew said it was on time for the first trip."] * 8
+    assert page_stop_words(english) == STOP_WORDS
+
+
+def test_parse_story_in_another_language_keeps_its_paragraphs() -> None:
+    page = parse_page(_page("dutch_story.txt"))
+    assert page.headline == "Veerboot vaart weer naar het eiland na maanden van reparatie"
+    assert len(page.paragraphs) == 5
+    assert not any("Privacybeleid" in p for p in page.paragraphs)
+
+
+def test_parse_unspaced_script_related_headlines_are_not_body_but_last_sentence_is() -> None:
+    page = parse_page(_page("japanese_story.txt"))
+    assert page.paragraphs[0].startswith("市立図書館は")
+    assert page.paragraphs[-1] == "新しい時間は七月一日から始まります。"  # short, but a sentence ending in 。
+    assert len(page.paragraphs) == 4  # the related headlines carry no 。 and stay out
+
+
+def test_parse_subheadings_and_list_items_between_paragraphs_are_body() -> None:
+    page = parse_page(_page("inner_blocks.txt"))
+    assert "What changed on board" in page.paragraphs
+    assert "Riders listed what they had missed most during the closure:" in page.paragraphs
+    assert "2. Seeing the harbour from the water" in page.paragraphs
+    # the article goes on after the "Related" list set inside it; the list, credit and share lines stay out
+    assert page.paragraphs[-1].startswith("The operator said it would add a late crossing")
+    for left_out in ("Related", "Bridge plan shelved again by county board", "Photo: Jane Doe/Example Images",
+                     "Share on Facebook", "Council approves new parking rules for the old town"):  # fmt: skip
+        assert left_out not in page.paragraphs
+
+
+@pytest.mark.parametrize(
+    ("run", "kept"),
+    [
+        (["Why the plan failed"], True),  # a subheading
+        (["Q: Favourite book?", "A: The one about the sea"], True),
+        (["Related Coverage", "Bridge plan shelved again", "Harbour dredging to start"], False),
+        (["More from Bayside Gazette", "Council approves new rules"], False),
+        (["Bridge Plan Shelved Again", "Harbour Dredging Starts Soon", "Library Opens Later Now"], False),
+        (["Photo: Jane Doe/Example Images"], False),
+        (["Ten Cheap Laptops for Students (3:04)"], False),
+    ],
+)
+def test_parse_inner_short_blocks_keep_subheadings_not_link_lists(run: list[str], kept: bool) -> None:
+    good = (
+        "The council voted on Monday to keep the library open on Sundays, after a long debate on the budget."
+    )
+    blocks = [good, *run, good.replace("Monday", "Tuesday")]
+    classes = classify_blocks(blocks)
+    assert (inner_short_blocks(blocks, classes, 0, len(blocks)) == set(range(1, len(run) + 1))) is kept
+
+
+def test_parse_two_headlines_inside_a_run_make_it_a_link_list() -> None:
+    good = (
+        "The council voted on Monday to keep the library open on Sundays, after a long debate on the budget."
+    )
+    blocks = [
+        good,
+        "Watch live: the mayor answers questions about the library budget at the hearing",
+        "Key moments from the library hearing and what the council members said",
+        good.replace("Monday", "Tuesday"),
+    ]
+    assert inner_short_blocks(blocks, classify_blocks(blocks), 0, len(blocks)) == set()
+
+
+def test_blocks_table_after_an_intro_is_article_but_a_widget_after_a_heading_is_not() -> None:
+    intro = "The final standings of the regional touring series after twelve rounds of racing this year:"
+    cells = ["Pos.", "Driver", "Points", "1", "Ana Ruiz", "412", "2", "Bo Chan", "398", "3", "Cy Dee", "350"]
+    after = "Only the top ten drivers score points in the final round, which is held on the old airfield."
+    blocks = [intro, *cells, after]
+    assert table_cells(blocks, classify_blocks(blocks)) == set(range(1, len(cells) + 1))
+    calendar = ["November 2019", "M", "T", "W", "T", "F", "1", "2", "3", "4", "5", "6", "7", "8"]
+    assert table_cells(calendar, classify_blocks(calendar)) == set()
+
+
+def test_parse_table_introduced_by_the_article_is_kept_whole() -> None:
+    page = parse_page(_page("table_after_intro.txt"))
+    assert page.paragraphs[2] == "Final standings of the regional touring series after 12 rounds:"
+    assert page.paragraphs[3:7] == ("Pos.", "Driver", "Points", "Wins")
+    assert page.paragraphs.count("0") == 2  # repeated cells are not dropped as repeats
+    assert page.paragraphs[-1] == "0"
+    assert not any("Rookie" in p or "Privacy" in p for p in page.paragraphs)
+
+
+def test_parse_list_under_a_heading_after_the_story_is_kept() -> None:
+    page = parse_page(_page("tour_dates.txt"))
+    assert page.paragraphs[3] == "Tour Dates"
+    assert page.paragraphs[-1] == "June 26 – Richmond, VA @ Hill Center"
+    assert not any("Festival" in p for p in page.paragraphs)
+
+
+def test_parse_repeated_credit_lines_between_slides_do_not_end_the_article() -> None:
+    page = parse_page(_page("slideshow.txt"))
+    assert len(page.paragraphs) == 4
+    assert page.paragraphs[-1].startswith("All of this comes at less than half the price")
+    assert not any(p in {"Agencies", "Image credit: example.com"} for p in page.paragraphs)
+
+
+def test_parse_teaser_after_a_related_list_is_not_body() -> None:
+    page = parse_page(_page("related_then_teaser.txt"))
+    assert len(page.paragraphs) == 3
+    assert not any("expedited" in p for p in page.paragraphs)
+
+
+def test_blocks_related_label_is_a_soft_break() -> None:
+    story = [
+        "The council voted on Monday to keep the library open on Sundays, after a long debate on the budget.",
+        "Readers had signed a letter asking for longer hours, and the librarians said they would staff them.",
+    ]
+    more = (
+        "The new hours start in May. The council will pay for two more librarians from the money it saved on "
+        "the heating of the old town hall, and it will look again at the plan after a year."
+    )
+    teaser = "Our case against the closure has been expedited. Here is what that means."
+    label = {2: -150, 3: 0}  # the "Related" label costs a soft break, the headline under it nothing
+    for tail, span in ((more, (0, 5)), (teaser, (0, 2))):  # a short teaser does not pay for the label
+        blocks = [*story, "Related", "Bridge plan shelved again by the board", tail]
+        assert densest_span(blocks, classify_blocks(blocks), label) == span
+
+
+def test_parse_quotation_with_its_source_in_brackets_is_not_a_caption() -> None:
+    assert split_caption("“Do not let hatred of a people lead you to injustice.” [Book 5:8]") is None
+    assert split_caption("Crowds at the fair [Jane Doe/Example Images]") is not None
+
+
+def test_parse_click_here_call_at_the_end_is_dropped() -> None:
+    call = "Get the magazine delivered to your door every month. Click here for more information."
+    assert drop_closing_notes(("Text.", call), ()) == ("Text.",)
+
+
+def test_blocks_language_stop_words_load_without_importing_spacy() -> None:
+    code = (
+        "import sys; from flows.core.blocks import best_language; "
+        "assert 'zijn' in (best_language(['de', 'boot', 'is', 'naar', 'het', 'eiland', 'zijn']) or ()); "
+        "assert 'spacy' not in sys.modules"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

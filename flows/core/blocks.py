@@ -5,20 +5,28 @@ classified on its own by length, stop-word density and sentence shape (good, nea
 short and near-good blocks take the class of their neighbours, and finally the article is the densest run of
 good blocks (Kadane's maximum subarray), so menus, link lists, related-story teasers and footers fall
 outside it.
+
+Stop words are those of the page's language (the built-in list, plus spaCy's list for the language that
+covers the page best); unspaced scripts (Japanese, Chinese) are judged by their sentence ends instead. Tables
+that the article introduces (a long run of tiny cells, many of them numbers) count as article text.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from pathlib import Path
 
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*\s*$|[\"”’»]\s*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]」』）]*\s*$|[\"”’»]\s*$")
 _STATEMENT_END = re.compile(r"[.!。！][\"'”’»)\]]*\s*$")
+_NUMBER_CELL = re.compile(r"^[-+−–(]?[$€£¥₩]?\d[\d.,:/]*\s?[%$€£¥₩)]?(?:\s?[a-z]{0,3})?$", re.IGNORECASE)
 _BOILERPLATE = re.compile(
     r"\b(?:cookies?|subscribed?|subscription|newsletter|sign in|sign up|log ?in|log out|advertisement|"
     r"all rights reserved|copyright|privacy policy|terms of (?:use|service)|share this|skip to|"
@@ -323,6 +331,18 @@ STOP_WORDS = frozenset(
     ]
 )
 
+# Languages written with spaces between words whose stop-word lists spaCy ships (``spacy.lang.<code>.stop_words``,
+# importable without a model). English is the built-in list above; unspaced scripts are measured by character.
+SPACED_LANGUAGES = (
+    "ar", "bg", "ca", "cs", "da", "de", "el", "es", "et", "fa", "fi", "fr", "he", "hi", "hr", "hu", "id", "it",
+    "lt", "lv", "nb", "nl", "pl", "pt", "ro", "ru", "sk", "sl", "sr", "sv", "tl", "tr", "uk",
+)  # fmt: skip
+
+MAX_CELL_CHARS = 40
+MAX_CELL_WORDS = 5
+MIN_TABLE_CELLS = 8
+MIN_NUMBER_CELLS = 0.4
+
 GOOD_CHARS = 200
 SHORT_CHARS = 70
 STOP_HIGH = 0.30
@@ -331,6 +351,8 @@ MIN_SENTENCE_WORDS = 6
 BREAK_COST = 250
 LEAD_SHARE = 0.6
 OWN_STOP_WORDS_BELOW = 0.2
+LANGUAGE_SAMPLE_WORDS = 600
+COVERED_BY_BUILT_IN = 0.32
 
 
 class BlockClass(StrEnum):
@@ -365,14 +387,20 @@ def text_length(text: str) -> int:
     return len(text) + len(_CJK.findall(text))
 
 
-def block_features(block: str, repeats: int = 1, stop_words: Collection[str] = STOP_WORDS) -> BlockFeatures:
-    """Measure one block (``stop_words`` in lower case)."""
-    words = words_of(block)
-    stops = sum(1 for word in words if word.lower() in stop_words)
+def block_features(
+    block: str,
+    repeats: int = 1,
+    stop_words: Collection[str] = STOP_WORDS,
+    words: Sequence[str] | None = None,
+) -> BlockFeatures:
+    """Measure one block (``stop_words`` and ``words``, the block's words if already found, in lower case)."""
+    if words is None:
+        words = [word.lower() for word in words_of(block)]
+    stops = sum(1 for word in words if word in stop_words)
     cjk = len(_CJK.findall(block))
     sentence = bool(_SENTENCE_END.search(block)) and (len(words) >= MIN_SENTENCE_WORDS or cjk >= 15)
     return BlockFeatures(
-        chars=text_length(block),
+        chars=len(block) + cjk,
         words=len(words),
         stop_density=stops / len(words) if words else 0.0,
         sentence=sentence,
@@ -401,7 +429,9 @@ def classify(features: BlockFeatures, *, dense_script: bool = False) -> BlockCla
         return BlockClass.NEAR_GOOD if sentence_like else BlockClass.BAD
     if features.chars < SHORT_CHARS:
         return BlockClass.SHORT
-    stop_ok = dense_script or features.stop_density >= STOP_HIGH
+    # Unspaced scripts have no stop words to count; there the sentence's own full stop ("。") tells running
+    # text from the headlines of a related-stories list.
+    stop_ok = features.sentence if dense_script else features.stop_density >= STOP_HIGH
     if features.chars >= GOOD_CHARS and (stop_ok or features.sentence):
         return BlockClass.GOOD
     if features.sentence and stop_ok:  # news paragraphs are often one sentence, shorter than jusText's 200
@@ -414,9 +444,11 @@ def classify(features: BlockFeatures, *, dense_script: bool = False) -> BlockCla
 def classify_blocks(blocks: Sequence[str]) -> list[BlockClass]:
     """Class of every block after the context pass: near-good and short blocks join good neighbours."""
     counts = Counter(blocks)
-    dense = sum(len(_CJK.findall(block)) for block in blocks) > 0.3 * max(1, sum(len(b) for b in blocks))
-    stops = page_stop_words(blocks)
-    features = [block_features(block, counts[block], stops) for block in blocks]
+    words = [[word.lower() for word in words_of(block)] for block in blocks]
+    stops = stop_words_of(words)
+    features = [block_features(b, counts[b], stops, w) for b, w in zip(blocks, words, strict=True)]
+    cjk = sum(f.chars - len(block) for block, f in zip(blocks, features, strict=True))
+    dense = cjk > 0.3 * max(1, sum(len(block) for block in blocks))
     first = [
         BlockClass.BAD if is_legal(block) else classify(f, dense_script=dense)
         for block, f in zip(blocks, features, strict=True)
@@ -430,37 +462,105 @@ def classify_blocks(blocks: Sequence[str]) -> list[BlockClass]:
         if cls is BlockClass.SHORT:
             before, after = _neighbour(final, index, -1), _neighbour(final, index, 1)
             keep = before is after is BlockClass.GOOD and features[index].sentence
-            final[index] = BlockClass.GOOD if keep or _edge_sentence(final, features, index) else cls
+            edge = _edge_sentence(final, features, index, dense_script=dense)
+            final[index] = BlockClass.GOOD if keep or edge else cls
     return final
 
 
-def _edge_sentence(classes: Sequence[BlockClass], features: Sequence[BlockFeatures], index: int) -> bool:
+def _edge_sentence(
+    classes: Sequence[BlockClass],
+    features: Sequence[BlockFeatures],
+    index: int,
+    *,
+    dense_script: bool = False,
+) -> bool:
     """A short full sentence right against article text (a last line, a note opening the story).
 
     Stories often end on a one-line paragraph or open with "This story first appeared in ..."; a sentence with
     running-text stop words that touches a good block is part of that text, where a menu item is not.
     """
     own = features[index]
-    if not own.statement or own.boilerplate or own.stop_density < STOP_LOW:
+    if not own.statement or own.boilerplate or (own.stop_density < STOP_LOW and not dense_script):
         return False  # "... time to sell?" is a teaser headline's shape, not a closing line
     neighbours = (classes[i] for i in (index - 1, index + 1) if 0 <= i < len(classes))
     return BlockClass.GOOD in neighbours
 
 
 def page_stop_words(blocks: Sequence[str]) -> frozenset[str]:
-    """The stop words to measure this page by: the built-in list, plus the page's own function words when
-    the list barely covers the page's language.
+    """The stop words to measure this page by: the built-in list, plus the stop words of the page's language
+    when another language's list covers its running text better, plus the page's own function words when
+    no list covers it.
 
-    Function words are the short words that recur across the page's longer blocks in any language; menus
-    repeat names rather than short words spread over many sentences, so they seldom make the cut.
+    The language is the one whose spaCy stop-word list matches most words of the page's longer blocks.
+    Function words are the short words that recur across those blocks in any language; menus repeat names
+    rather than short words spread over many sentences, so they seldom make the cut.
     """
-    long_blocks = [words for words in map(words_of, blocks) if len(words) >= 8]
-    words = [word.lower() for block in long_blocks for word in block]
-    if len(words) < 60 or stop_density(words, STOP_WORDS) >= OWN_STOP_WORDS_BELOW:
+    return stop_words_of([[word.lower() for word in words_of(block)] for block in blocks])
+
+
+def stop_words_of(words_per_block: Sequence[Sequence[str]]) -> frozenset[str]:
+    """:func:`page_stop_words` from each block's words (lower case)."""
+    long_blocks = [words for words in words_per_block if len(words) >= 8]
+    words = [word for block in long_blocks for word in block]
+    if len(words) < 60:
         return STOP_WORDS
-    spread = Counter(word for block in long_blocks for word in {w.lower() for w in block} if len(word) <= 5)
+    sample = words[:LANGUAGE_SAMPLE_WORDS]
+    built_in = stop_density(sample, STOP_WORDS)
+    if built_in >= COVERED_BY_BUILT_IN:  # English text: no other list would cover it better
+        return STOP_WORDS
+    stops = STOP_WORDS
+    language = best_language(sample)
+    if language is not None and stop_density(sample, language) > built_in:
+        stops = STOP_WORDS | language
+    if stop_density(sample, stops) >= OWN_STOP_WORDS_BELOW:
+        return stops
+    spread = Counter(word for block in long_blocks for word in set(block) if len(word) <= 5)
     common = [word for word, n in spread.most_common(40) if n >= 2 and not word.isdigit()]
-    return STOP_WORDS | frozenset(common)
+    return stops | frozenset(common)
+
+
+def best_language(words: Sequence[str]) -> frozenset[str] | None:
+    """The stop-word list (of :data:`SPACED_LANGUAGES`) that matches most of ``words`` (lower case)."""
+    lists, languages_of = _language_stop_words()
+    hits: dict[str, int] = {}
+    for languages in filter(None, map(languages_of.get, words)):
+        for language in languages:
+            hits[language] = hits.get(language, 0) + 1
+    return lists[max(hits, key=hits.__getitem__)] if hits else None
+
+
+@cache
+def _language_stop_words() -> tuple[Mapping[str, frozenset[str]], Mapping[str, tuple[str, ...]]]:
+    """Each language's stop words, and for each word the languages that list it (loaded once)."""
+    lists: dict[str, frozenset[str]] = {}
+    for code in SPACED_LANGUAGES:
+        words = _spacy_stop_words(code)
+        if words:  # an older spaCy without this language: measure by the other lists
+            lists[code] = frozenset(word.lower() for word in words)
+    languages_of: dict[str, list[str]] = {}
+    for code, words in lists.items():
+        for word in words:
+            languages_of.setdefault(word, []).append(code)
+    return lists, {word: tuple(codes) for word, codes in languages_of.items()}
+
+
+def _spacy_stop_words(code: str) -> Collection[str]:
+    """spaCy's stop words for a language, from its module ``spacy.lang.<code>.stop_words``.
+
+    The module is plain data, so it is loaded on its own by location: importing it by name would first import
+    the whole of spaCy (seconds) into every process that only parses pages.
+    """
+    package = importlib.util.find_spec("spacy")  # locates the package without importing it
+    if package is None or not package.submodule_search_locations:
+        return ()
+    path = Path(package.submodule_search_locations[0]) / "lang" / code / "stop_words.py"
+    spec = importlib.util.spec_from_file_location(f"_spacy_stop_words_{code}", path)
+    if not path.is_file() or spec is None or spec.loader is None:
+        return ()
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    words = getattr(module, "STOP_WORDS", ())
+    return words if isinstance(words, (set, frozenset)) else ()
 
 
 def stop_density(words: Sequence[str], stop_words: Collection[str]) -> float:
@@ -481,18 +581,52 @@ def _neighbour(
     return BlockClass.BAD
 
 
+def table_cells(blocks: Sequence[str], classes: Sequence[BlockClass]) -> set[int]:
+    """Indices of the cells of tables that article text introduces (standings, prices, results).
+
+    Copied as text, a table is a long run of tiny blocks, one per cell, many of them numbers; right after a
+    paragraph or a line that introduces it ("Final standings:") it is part of the article, where the same run
+    after a menu heading is a widget (a calendar).
+    """
+    is_cell = [_is_cell(block) for block in blocks]
+    cells: set[int] = set()
+    index = 0
+    while index < len(blocks):
+        end = index
+        while end < len(blocks) and is_cell[end]:
+            end += 1
+        if end - index < MIN_TABLE_CELLS:
+            index = end + 1
+            continue
+        numbers = sum(1 for i in range(index, end) if _NUMBER_CELL.match(blocks[i]))
+        intro = index > 0 and (classes[index - 1] is BlockClass.GOOD or blocks[index - 1].endswith(":"))
+        if intro and numbers >= MIN_NUMBER_CELLS * (end - index):
+            cells.update(range(index, end))
+        index = end
+    return cells
+
+
+def _is_cell(block: str) -> bool:
+    return (
+        len(block) <= MAX_CELL_CHARS
+        and text_length(block) <= MAX_CELL_CHARS
+        and len(block.split()) <= MAX_CELL_WORDS
+    )
+
+
 def densest_span(
-    blocks: Sequence[str], classes: Sequence[BlockClass], breaks: Collection[int] = ()
+    blocks: Sequence[str], classes: Sequence[BlockClass], scores: Mapping[int, int] | None = None
 ) -> tuple[int, int]:
     """The article's run of blocks as ``(start, end)``; ``(n, n)`` when there is none.
 
     A good block scores its length; a short block costs a little (captions and subheadings sit inside
     articles) and a bad block costs more, so a single interruption stays inside a run while a menu or a list
-    of links ends it. ``breaks`` (date lines, comment headers) cost much more: text after them is a new story
-    teaser or a comment. Comments, teaser lists and footers can outweigh a short article, and they follow
-    it, so the first run holding a good share of the best run's text wins, not simply the largest.
+    of links ends it. ``scores`` fixes the score of some blocks: breaks (date lines, comment headers, a
+    "Related" label) cost much more, since text after them is a new story teaser or a comment. Comments,
+    teaser lists and footers can outweigh a short article, and they follow it, so the first run holding a
+    good share of the best run's text wins, not simply the largest.
     """
-    segments = text_runs(blocks, classes, breaks)
+    segments = text_runs(blocks, classes, scores or {})
     if not segments:
         return len(blocks), len(blocks)
     best = max(total for _, _, total in segments)
@@ -501,13 +635,13 @@ def densest_span(
 
 
 def text_runs(
-    blocks: Sequence[str], classes: Sequence[BlockClass], breaks: Collection[int] = ()
+    blocks: Sequence[str], classes: Sequence[BlockClass], scores: Mapping[int, int]
 ) -> list[tuple[int, int, int]]:
     """Every positive run of blocks (Kadane's maximum subarray per run) as ``(start, end, score)``."""
     runs: list[tuple[int, int, int]] = []
     total, start, best_total, best_end = 0, 0, 0, 0
     for index, (block, cls) in enumerate(zip(blocks, classes, strict=True)):
-        total += -BREAK_COST if index in breaks else _span_score(block, cls)
+        total += scores[index] if index in scores else _span_score(block, cls)
         if total <= 0:
             if best_total > 0:
                 runs.append((start, best_end, best_total))

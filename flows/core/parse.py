@@ -5,18 +5,31 @@ classifies blocks by their shape, not by site: the body is the densest run of te
 (:mod:`flows.core.blocks`), the headline is the title-shaped block that leads into it (nearest to the byline
 and date line), the date line is the date block nearest that header (:mod:`flows.core.dates`), bylines give
 people and agencies (:mod:`flows.core.byline`), captions carry a photo credit, and related-link lines
-("READ: ...") are recorded, not kept in the body. A field not found is None, never invented.
+("READ: ...") are recorded, not kept in the body. Inside the body, subheadings and list items between
+paragraphs are kept, lists of links under a "Related" label are not, and the article goes on past such a
+list when enough text follows. A field not found is None, never invented.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flows.core.blocks import COMMENT_MARK, STOP_WORDS, BlockClass, classify_blocks, densest_span, words_of
+from flows.core.blocks import (
+    BREAK_COST,
+    COMMENT_MARK,
+    STOP_WORDS,
+    BlockClass,
+    classify_blocks,
+    densest_span,
+    table_cells,
+    text_length,
+    words_of,
+)
 from flows.core.byline import (
     credited_authors,
     is_byline,
@@ -64,7 +77,7 @@ _SECOND_PERSON = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
 _SITE_FUNCTION = re.compile(
     r"\b(?:newsletters?|inbox|unsubscribe|promotional|sign(?:ing)? up|subscri(?:be|bing|ption)|"
     r"apps?|letters? to the editor|this (?:article|story|service|site|website)|"
-    r"email address|roundup email|your email)\b",
+    r"email address|roundup email|your email|click here)\b",
     re.IGNORECASE,
 )
 # Credits wire stories close with ("Additional reporting by A; Editing by B", "C contributed to this report").
@@ -73,7 +86,35 @@ _CLOSING_CREDIT = re.compile(
     r".{2,120}\bcontributed (?:reporting )?to this (?:report|story|article)\.?\)?)$",
     re.IGNORECASE,
 )
+# Labels that head a list of links to other stories, in the languages news pages are most often in.
+_RELATED_LABEL = re.compile(
+    r"^(?:related|more|also|see also|read more|read also|recommended|we recommend|trending|popular|most read|"
+    r"(?:related|more|recommended|popular|top|latest|trending) (?:links|coverage|news|stories|articles|content|"
+    r"posts|videos|reading)|you (?:may|might) also like|don'?t miss|"
+    r"(?:more|most read|most popular|most viewed|latest|top stories) (?:from|in|on|about) \S.{0,40}|"
+    r"(?:artigos|notícias|matérias|posts) relacionad[oa]s|leia (?:também|mais)|veja (?:também|mais)|"
+    r"(?:artículos|noticias|notas) relacionad[oa]s|lea también|te puede interesar|"
+    r"(?:à )?lire aussi|sur le même sujet|articles? (?:liés|similaires)|"
+    r"weitere artikel|mehr zum thema|auch interessant|das könnte sie (?:auch )?interessieren|"
+    r"artikel terkait|berita terkait|baca juga|terkait|leggi anche|articoli correlati|"
+    r"читайте также|похожие статьи|по теме|関連記事|関連する記事|おすすめ記事|相关文章|相关阅读|관련 ?기사)"
+    r"\s*(?:[:：]|\s[—–|-]\s.{1,20})?$",
+    re.IGNORECASE,
+)
+_PHOTO_CREDIT = re.compile(
+    r"^(?:photo(?:graph)?s?|image|picture|credit|courtesy|source|video)(?:\s+credits?)?\b\s*(?:by\b|:|of\b)|"
+    r"(?:submitted|file|staff|handout|contributed) (?:photo|image)$|\bgetty images$|^\d+ of \d+$",
+    re.IGNORECASE,
+)
+_ASIDE = re.compile(
+    r"^(?:share (?:on|via|to|this)\b.*|facebook|twitter|linkedin|whatsapp|pinterest|reddit|telegram|messenger|"
+    r"instagram|youtube|e-?mail|print|comments?|learn more|sign me up|view all.*|show all.*|story saved|close)$|"
+    r"\bclick(?:ing)? here\b|\(\d{1,2}:\d{2}\)$",
+    re.IGNORECASE,
+)
 MAX_CALL_CHARS = 160
+SANDWICH_CHARS = 40
+SANDWICH_REACH = 4
 MAX_BOX_CALL_CHARS = 250  # a sign-up box says its piece in a sentence or two
 _GLUED = re.compile(r"[a-z][.?!…][\"'”’»)]?(?=[A-Z0-9])")
 MAX_GLUED_DATE_CHARS = 60
@@ -90,6 +131,11 @@ MAX_TAGLINE_WORDS = 12
 HEADER_WINDOW = 45
 DATE_REACH = 12
 MAX_LIST_ITEMS = 80
+MAX_LIST_HEADING_WORDS = 8
+MAX_LINKS = 8
+MAX_RUN_HEADLINES = 2
+MAX_LABEL_CHARS = 40
+SOFT_BREAK_COST = 150
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +146,7 @@ class _Layout:
     headline: int | None
     byline: tuple[int, int] | None
     list_items: frozenset[int] = frozenset()  # a list the body introduces ("Tour dates:"), kept whole
+    cells: frozenset[int] = frozenset()  # cells of a table the body introduces, kept whole, repeats too
 
 
 def parse_page(text: str) -> ParsedPage:
@@ -170,14 +217,17 @@ def find_layout(
     blocks: Sequence[str], classes: Sequence[BlockClass], dates: Sequence[DateCandidate]
 ) -> _Layout:
     """Locate body, headline and byline: the body first, then the header that leads into it."""
-    marked = [
-        BlockClass.BAD if _RELATED.match(block) or _in_signup_box(blocks, classes, index) else cls
-        for index, (block, cls) in enumerate(zip(blocks, classes, strict=True))
-    ]
+    cells = table_cells(blocks, classes)
+    marked = [_span_class(blocks, classes, index, cells) for index in range(len(blocks))]
     date_indices = {c.index for c in dates}
     breaks = {i for i in date_indices if "@" not in blocks[i]}
     breaks.update(i for i, block in enumerate(blocks) if COMMENT_MARK.match(block))
-    start, end = densest_span(blocks, marked, breaks)
+    scores = link_list_scores(blocks, marked)
+    intros = {index - 1 for index in cells if index - 1 not in cells}  # "Final standings:" or a paragraph
+    scores.update((index, text_length(blocks[index])) for index in cells)  # a table's text counts in full
+    scores.update((index, 0) for index in intros if marked[index] is not BlockClass.GOOD)
+    scores.update((index, -BREAK_COST) for index in breaks)
+    start, end = densest_span(blocks, marked, scores)
     headline = find_headline(blocks, start, date_indices)
     if headline is not None and headline + 1 >= end:  # a title after the whole body heads something else
         headline = find_headline(blocks, start, date_indices, before=start)
@@ -188,7 +238,48 @@ def find_layout(
     end = max(end, max(items, default=end - 1) + 1)
     if end < len(blocks) and _CLOSING_CREDIT.match(blocks[end]):
         items, end = [*items, end], end + 1  # the article's own closing credit, however name-heavy
-    return _Layout(body=(start, end), headline=headline, byline=byline, list_items=frozenset(items))
+    return _Layout(
+        body=(start, end),
+        headline=headline,
+        byline=byline,
+        list_items=frozenset(items),
+        cells=frozenset(cells | intros),
+    )
+
+
+def _span_class(
+    blocks: Sequence[str], classes: Sequence[BlockClass], index: int, cells: set[int]
+) -> BlockClass:
+    """A block's class for finding the span: table cells count as text, related-link lines and sign-up box
+    text as boilerplate, and a short bad block set between paragraphs as short."""
+    if index in cells:
+        return BlockClass.GOOD
+    if _RELATED.match(blocks[index]) or _in_signup_box(blocks, classes, index):
+        return BlockClass.BAD
+    if (
+        classes[index] is BlockClass.BAD
+        and len(blocks[index]) < SANDWICH_CHARS
+        and _between_text(classes, index)
+    ):
+        return BlockClass.SHORT
+    return classes[index]
+
+
+def link_list_scores(blocks: Sequence[str], classes: Sequence[BlockClass]) -> dict[int, int]:
+    """Span scores for lists of links headed by a "Related" label: the label costs like a soft break, the
+    headlines under it nothing, so an article goes on past a list set inside it when enough text follows."""
+    scores: dict[int, int] = {}
+    for label, block in enumerate(blocks):
+        if len(block) > MAX_LABEL_CHARS or not _RELATED_LABEL.match(block):
+            continue
+        scores[label] = 0 if label - 1 in scores else -SOFT_BREAK_COST  # one list, however many labels
+        index = label + 1
+        while index < min(len(blocks), label + 1 + MAX_LINKS) and classes[index] is not BlockClass.GOOD:
+            if not is_title(blocks[index]) or _RELATED_LABEL.match(blocks[index]):
+                break
+            scores[index] = 0
+            index += 1
+    return scores
 
 
 def trailing_list(blocks: Sequence[str], end: int) -> list[int]:
@@ -196,15 +287,29 @@ def trailing_list(blocks: Sequence[str], end: int) -> list[int]:
 
     The intro ends with a colon ("The tour dates:") and three or more items follow, each short and opening
     the same way (a number, a month or a bullet); related-link lists do not open like that, so they stay out.
+    A heading without the colon ("Tour Dates") introduces a list too when five or more such items follow.
     """
-    if end >= len(blocks) or not blocks[end].rstrip().endswith(":") or count_words(blocks[end]) > 25:
+    if end >= len(blocks) or count_words(blocks[end]) > 25:
+        return []
+    colon = blocks[end].rstrip().endswith(":")
+    if not colon and not _is_list_heading(blocks[end]):
         return []
     items = []
     for index in range(end + 1, min(len(blocks), end + 1 + MAX_LIST_ITEMS)):
         if len(blocks[index]) > 160 or _LIST_ITEM.match(blocks[index]) is None:
             break
         items.append(index)
-    return [end, *items] if len(items) >= 3 else []
+    return [end, *items] if len(items) >= (3 if colon else 5) else []
+
+
+def _is_list_heading(block: str) -> bool:
+    """A heading over a list ("Tour Dates"): a few words, no sentence end, no site-function words."""
+    return (
+        1 <= count_words(block) <= MAX_LIST_HEADING_WORDS
+        and not block.rstrip().endswith((".", "!", "?", ","))
+        and _BOILERPLATE_TITLE.search(block) is None
+        and _RELATED_LABEL.match(block) is None
+    )
 
 
 def find_headline(
@@ -216,6 +321,7 @@ def find_headline(
     count for a block; belonging to a list of similar short blocks (a menu, related links) counts against it.
     """
     counts = Counter(blocks)
+    ordered = sorted(counts)
     lead = _content_words(" ".join(blocks[body_start : body_start + 4]))
     best: tuple[float, int] | None = None
     stop = min(len(blocks), body_start + 3) if before is None else before
@@ -223,7 +329,7 @@ def find_headline(
         block = blocks[index]
         if index in date_indices or not is_title(block) or _is_credit_line(block):
             continue
-        score = _headline_score(blocks, index, body_start, date_indices, counts)
+        score = _headline_score(blocks, index, body_start, date_indices, counts, ordered)
         score += 8 * _overlap(block, lead)
         if index >= body_start and not _header_below(blocks, index, date_indices):
             continue
@@ -256,7 +362,12 @@ def _above_standfirst(blocks: Sequence[str], index: int, date_indices: set[int])
 
 
 def _headline_score(
-    blocks: Sequence[str], index: int, body_start: int, date_indices: set[int], counts: Counter[str]
+    blocks: Sequence[str],
+    index: int,
+    body_start: int,
+    date_indices: set[int],
+    counts: Counter[str],
+    ordered: Sequence[str],
 ) -> float:
     block = blocks[index]
     words = count_words(block)
@@ -273,11 +384,18 @@ def _headline_score(
         score -= 3
     else:
         score -= 2  # longer than headlines run: a standfirst or a lead sentence
-    if counts[block] > 1 or any(other != block and other.startswith(block + " ") for other in blocks):
+    if counts[block] > 1 or _starts_another(block, ordered):
         score += 2
     if _in_title_list(blocks, index):
         score -= 4
     return score
+
+
+def _starts_another(block: str, ordered: Sequence[str]) -> bool:
+    """True when another block of the page (``ordered``: the distinct blocks, sorted) opens with this one."""
+    prefix = block + " "
+    position = bisect.bisect_left(ordered, prefix)
+    return position < len(ordered) and ordered[position].startswith(prefix)
 
 
 def _header_below(blocks: Sequence[str], index: int, date_indices: set[int]) -> bool:
@@ -402,9 +520,13 @@ def body_paragraphs(
     start, end = layout.body
     seen: set[str] = set()
     kept: list[str] = []
+    inner = inner_short_blocks(blocks, classes, start, end)
     for index in range(start, end):
         block = blocks[index]
-        listed = index in layout.list_items or _CLOSING_CREDIT.match(block) is not None
+        if index in layout.cells:
+            kept.append(block)
+            continue
+        listed = index in layout.list_items or index in inner or _CLOSING_CREDIT.match(block) is not None
         if (classes[index] is not BlockClass.GOOD and not listed) or index in skip or block in seen:
             continue
         if _RELATED.match(block) or _is_caption(block) or is_byline(block):
@@ -412,6 +534,69 @@ def body_paragraphs(
         seen.add(block)
         kept.append(block)
     return tuple(kept)
+
+
+def inner_short_blocks(
+    blocks: Sequence[str], classes: Sequence[BlockClass], start: int, end: int
+) -> set[int]:
+    """Indices of the short blocks the article holds between its paragraphs: subheadings and list items.
+
+    A run of short blocks (and of headline-shaped blocks that occur once) with article text on both sides
+    belongs to the article, up to a "Related" label, unless it lists other stories: two or more headlines
+    too long to be short, or three or more headlines in title case. Photo credits, share buttons and calls
+    to the reader inside the run stay out.
+    """
+    counts = Counter(blocks[start:end])
+    inner = [
+        cls is BlockClass.SHORT or (cls is BlockClass.BAD and counts[block] == 1 and is_title(block))
+        for block, cls in zip(blocks[start:end], classes[start:end], strict=True)
+    ]
+    kept: set[int] = set()
+    index = start
+    while index < end:
+        if not inner[index - start]:
+            index += 1
+            continue
+        run_end = index
+        while run_end < end and inner[run_end - start]:
+            run_end += 1
+        before = index > start and classes[index - 1] is BlockClass.GOOD
+        after = run_end < end and classes[run_end] is BlockClass.GOOD
+        label = next((i for i in range(index, run_end) if _RELATED_LABEL.match(blocks[i])), run_end)
+        headlines = sum(1 for i in range(index, label) if classes[i] is BlockClass.BAD)
+        if before and after and headlines < MAX_RUN_HEADLINES and not _is_link_list(blocks[index:label]):
+            kept.update(i for i in range(index, label) if not _is_aside(blocks[i]))
+        index = run_end
+    return kept
+
+
+def _is_link_list(run: Sequence[str]) -> bool:
+    """True for a run of short blocks that lists other stories rather than continuing this one."""
+    return len(run) >= 3 and all(_is_title_case(block) and not _LIST_ITEM.match(block) for block in run)
+
+
+def _is_title_case(block: str) -> bool:
+    words = [word for word in words_of(block) if len(word) > 3 and not word.isdigit()]
+    return len(words) >= 2 and sum(word[0].isupper() for word in words) >= 0.8 * len(words)
+
+
+def _between_text(classes: Sequence[BlockClass], index: int) -> bool:
+    """True for a block set between paragraphs, a few blocks from text on either side (a slide's credit
+    line, an ad label): inside an article a short one costs what a caption costs, not what a menu costs."""
+    before = classes[max(0, index - SANDWICH_REACH) : index]
+    after = classes[index + 1 : index + 1 + SANDWICH_REACH]
+    return BlockClass.GOOD in before and BlockClass.GOOD in after
+
+
+def _is_aside(block: str) -> bool:
+    """A photo credit, gallery counter, share button, video teaser or call to action between paragraphs."""
+    return (
+        _PHOTO_CREDIT.search(block) is not None
+        or _ASIDE.search(block) is not None
+        or is_credit_line(block)
+        or _is_caption(block)
+        or (block.isupper() and count_words(block) >= 6 and not block.endswith(("?", ":")))
+    )
 
 
 def is_reader_call(block: str, max_chars: int = MAX_CALL_CHARS) -> bool:
@@ -531,6 +716,8 @@ def split_caption(block: str) -> tuple[str, str] | None:
         match = pattern.match(block)
         if pattern is _CAPS_CREDIT and match is not None and not match.group("credit").isupper():
             continue  # "... by John Smith" ends many sentences; a credit line is in capitals
+        if pattern is _BRACKET_CREDIT and match is not None and _is_quotation(match.group("caption")):
+            continue  # "“...” [Source 2]": a quotation and its source, not a photo and its credit
         if match is not None:
             credit = re.sub(
                 r"^(?:photo|image|picture|credit)s?\s*(?::|by\b)\s*",
@@ -540,6 +727,10 @@ def split_caption(block: str) -> tuple[str, str] | None:
             )
             return match.group("caption").strip(), credit
     return None
+
+
+def _is_quotation(text: str) -> bool:
+    return text.startswith(("“", '"', "«", "„", "‘")) and text.endswith(("”", '"', "»", "“", "’"))
 
 
 def _is_caption(block: str) -> bool:

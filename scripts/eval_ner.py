@@ -3,7 +3,7 @@
 Run from the repository root (``make eval-ner``)::
 
     .venv/bin/python scripts/eval_ner.py [--corpus ../shared/corpus] [--model NAME] [--limit N] [--skip-ner]
-        [--no-ablation] [--errors]
+        [--no-ablation] [--errors] [--title-case]
 
 **Entities.** Each ``conll-dev/dev-NNN.txt`` (one sentence a line) is tagged twice in the same run, with the
 same model and the same loaded components:
@@ -17,6 +17,12 @@ WORK_OF_ART, LAW, LANGUAGE, FAC->MISC; every other label (DATE, CARDINAL, MONEY 
 counts when its start, end and mapped label all equal a gold entity's (exact match, CoNLL's own scoring).
 An ablation switches each newsmill rule off in turn, to show what each is worth.
 
+**Title-case headlines** (``--title-case``, instead of everything else). CoNLL headlines are in capitals, so
+title case is measured on a synthetic set: of each document, the first sentence after the headline with six
+tokens or more that is not in capitals, title-cased, is the headline and the rest of the document its body.
+Only that sentence's gold entities are scored, with the same mapping and exact match, for the sentence as
+written (the ceiling), title-cased with short function words left lower-case, and with every word capitalised.
+
 **Quotes, amounts, dates.** ``scripts/labels/extractors.json`` holds hand labels that point into
 ``pages/<id>.txt`` by page id and character offsets only (no corpus text is copied). Each labelled region is
 a passage of a page in which *every* quote, amount or date was labelled, so recall and precision are both
@@ -29,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import Counter
@@ -43,7 +50,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from flows.core import ner_rules  # noqa: E402
 from flows.core.amounts import extract_amounts  # noqa: E402
-from flows.core.models import Article, ParsedPage  # noqa: E402
+from flows.core.models import Article, ParsedPage, Section  # noqa: E402
 from flows.core.quotes import extract_quotes  # noqa: E402
 from flows.core.textdates import resolve_dates  # noqa: E402
 
@@ -179,11 +186,9 @@ def newsmill_spans(nlp: Any, docs: Sequence[ConllDoc]) -> list[set[tuple[int, in
     return [by_doc[doc.doc_id] for doc in docs]
 
 
-def bare_spans(nlp: Any, docs: Sequence[ConllDoc]) -> list[set[tuple[int, int, str]]]:
-    """OntoNotes spans from the same pipeline on the document's text, with nothing added."""
-    return [
-        {(e.start_char, e.end_char, e.label_) for e in d.ents} for d in nlp.pipe(doc.text for doc in docs)
-    ]
+def bare_spans(nlp: Any, texts: Iterable[str]) -> list[set[tuple[int, int, str]]]:
+    """OntoNotes spans from the same pipeline on each text as it is, with nothing added."""
+    return [{(e.start_char, e.end_char, e.label_) for e in d.ents} for d in nlp.pipe(texts)]
 
 
 def _ablations() -> dict[str, dict[str, Any]]:
@@ -205,7 +210,7 @@ def evaluate_ner(corpus: Path, model: str, limit: int | None, ablate: bool) -> N
     nlp = nlp_module.load_pipeline(model)
     gold = [doc.gold for doc in docs]
     began = time.perf_counter()
-    bare = score_spans([to_conll(s) for s in bare_spans(nlp, docs)], gold)
+    bare = score_spans([to_conll(s) for s in bare_spans(nlp, (doc.text for doc in docs))], gold)
     ours = score_spans([to_conll(s) for s in newsmill_spans(nlp, docs)], gold)
     print(f"## Entities: CoNLL-2003 dev, {len(docs)} documents, {sum(len(g) for g in gold)} gold entities")
     print(f"model {model}, components {', '.join(nlp.pipe_names)}; exact span and label match")
@@ -234,6 +239,114 @@ def evaluate_ner(corpus: Path, model: str, limit: int | None, ablate: bool) -> N
             for key, value in saved.items():
                 setattr(module, key, value)
         print(f"- {name}: F1 {f1:.4f} ({f1 - ours['all'].f1:+.4f})")
+
+
+# --- title-case headlines (synthetic) --------------------------------------------------------------------
+
+# Left lower-case inside a title, AP style (unless every word is capitalised).
+SMALL_WORDS = frozenset(
+    {"a", "an", "the", "and", "but", "or", "for", "nor", "on", "at", "to", "by", "of", "in", "as", "up", "via", "vs"}
+)  # fmt: skip
+MIN_SENTENCE_TOKENS = 6
+
+
+def title_case(sentence: str, every_word: bool = False) -> str:
+    """The sentence In Title Case, as long as it: words capitalised, short function words after the first
+    left as they are unless ``every_word``."""
+
+    def capitalise(match: re.Match[str]) -> str:
+        word = match.group()
+        if not word[0].islower() or (not every_word and match.start() > 0 and word in SMALL_WORDS):
+            return word
+        upper = word[0].upper()
+        return (upper if len(upper) == 1 else word[0]) + word[1:]
+
+    return re.sub(r"\S+", capitalise, sentence)
+
+
+@dataclass(frozen=True, slots=True)
+class TitleCaseExample:
+    """A sentence to set as a headline, the rest of its document as the body, and its gold spans."""
+
+    doc_id: str
+    sentence: str
+    body: str
+    gold: set[Span]
+
+
+def title_case_example(doc: ConllDoc) -> TitleCaseExample | None:
+    """The first sentence after the headline with six tokens or more, not in capitals; None if there is none."""
+    position = 0
+    for number, line in enumerate(doc.text.split("\n")):
+        end = position + len(line)
+        if number and len(line.split()) >= MIN_SENTENCE_TOKENS and not ner_rules.is_capitalised(line):
+            gold = {
+                (s - position, e - position, label) for s, e, label in doc.gold if position <= s and e <= end
+            }
+            return TitleCaseExample(doc.doc_id, line, doc.text[:position] + doc.text[end + 1 :], gold)
+        position = end + 1
+    return None
+
+
+def headline_spans(nlp: Any, texts: Sequence[str], views: Iterable[str]) -> list[set[tuple[int, int, str]]]:
+    """OntoNotes spans newsmill keeps from headlines the model read as ``views`` (offsets into ``texts``)."""
+    from flows.core.nlp import mentions_in
+
+    return [
+        {(m.start_char, m.end_char, m.label) for m in mentions_in(doc, "", Section.HEADLINE, text)}
+        for doc, text in zip(nlp.pipe(views), texts, strict=True)
+    ]
+
+
+def title_case_scores(nlp: Any, examples: Sequence[TitleCaseExample]) -> dict[str, dict[str, Score]]:
+    """Scores of each way of reading the synthetic headlines, by row name."""
+    gold = [example.gold for example in examples]
+    written = [example.sentence for example in examples]
+    titled = [title_case(sentence) for sentence in written]
+    every = [title_case(sentence, every_word=True) for sentence in written]
+
+    def score(spans: Sequence[set[tuple[int, int, str]]]) -> dict[str, Score]:
+        return score_spans([to_conll(s) for s in spans], gold)
+
+    def recased(texts: Sequence[str]) -> dict[str, Score]:
+        views = [
+            ner_rules.ner_view(text, example.body) for text, example in zip(texts, examples, strict=True)
+        ]
+        return score(headline_spans(nlp, texts, views))
+
+    return {
+        "sentence case, bare spaCy (ceiling for bare)": score(bare_spans(nlp, written)),
+        "sentence case, newsmill path (ceiling for newsmill)": recased(written),
+        "title case, bare spaCy": score(bare_spans(nlp, titled)),
+        "title case, newsmill path without the body (capitals rule only)": score(
+            headline_spans(nlp, titled, map(ner_rules.ner_view, titled))
+        ),
+        "title case, recased against the body": recased(titled),
+        "every word capitalised, bare spaCy": score(bare_spans(nlp, every)),
+        "every word capitalised, recased against the body": recased(every),
+    }
+
+
+def evaluate_title_case(corpus: Path, model: str, limit: int | None) -> None:
+    """Print F1 per label for synthetic title-case headlines, bare and recased."""
+    from flows.core import nlp as nlp_module
+
+    docs = load_conll(corpus / "conll-dev", limit)
+    examples = [example for doc in docs if (example := title_case_example(doc)) is not None]
+    nlp = nlp_module.load_pipeline(model)
+    began = time.perf_counter()
+    scores = title_case_scores(nlp, examples)
+    detected = sum(ner_rules.is_title_case(title_case(example.sentence)) for example in examples)
+    print(
+        f"## Title-case headlines: {len(examples)} synthetic headlines from {len(docs)} CoNLL-2003 dev "
+        f"documents, {sum(len(example.gold) for example in examples)} gold entities"
+    )
+    print(f"model {model}; {detected} of them read as title case by ner_view; exact span and label, F1\n")
+    print(f"| | {' | '.join(CONLL_LABELS)} | all |")
+    print("| --- " * (len(CONLL_LABELS) + 2) + "|")
+    for name, row in scores.items():
+        print(f"| {name} | " + " | ".join(f"{row[label].f1:.3f}" for label in (*CONLL_LABELS, "all")) + " |")
+    print(f"\n({time.perf_counter() - began:.1f} s)")
 
 
 # --- quotes, amounts, dates ------------------------------------------------------------------------------
@@ -368,7 +481,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-ner", action="store_true", help="Only the quotes, amounts and dates.")
     parser.add_argument("--no-ablation", action="store_true", help="Skip the per-rule ablation runs.")
     parser.add_argument("--errors", action="store_true", help="List each extractor error with its context.")
+    parser.add_argument(
+        "--title-case", action="store_true", help="Only synthetic title-case headlines, bare and recased."
+    )
     args = parser.parse_args(argv)
+    if args.title_case:
+        evaluate_title_case(args.corpus, args.model, args.limit)
+        return 0
     if not args.skip_ner:
         evaluate_ner(args.corpus, args.model, args.limit, not args.no_ablation)
     if not LABELS.exists():

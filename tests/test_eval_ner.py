@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 
 import pytest
@@ -78,3 +79,58 @@ def test_eval_ner_extractors_score_on_the_labels() -> None:
     scores = eval_ner.evaluate_extractors(CORPUS, eval_ner.load_labels(), misses)  # type: ignore[attr-defined]
     assert all(score.precision >= 0.9 and score.recall >= 0.9 for score in scores.values())
     assert len(misses) == sum(score.fp + score.fn for score in scores.values())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "every_word", "expected"),
+    [
+        ("the talks of Aug 30 ended in a draw .", False, "The Talks of Aug 30 Ended in a Draw ."),
+        ("the talks of Aug 30 ended in a draw .", True, "The Talks Of Aug 30 Ended In A Draw ."),
+        ("NATO 's 10-day plan , 3-1 up", False, "NATO 's 10-day Plan , 3-1 up"),
+    ],
+)
+def test_eval_ner_title_case_keeps_length(sentence: str, every_word: bool, expected: str) -> None:
+    assert eval_ner.title_case(sentence, every_word) == expected  # type: ignore[attr-defined]
+    assert len(expected) == len(sentence)
+
+
+TINY = (
+    "SOCCER - JAPAN WIN .\nTOKYO 1996-08-30\nJapan beat Syria in Tokyo on Friday .\n"
+    "In May Syria beat Japan in Tokyo ."
+)
+
+
+def _tiny_doc() -> object:
+    names = re.finditer(r"Japan|Syria|Tokyo", TINY, re.IGNORECASE)
+    return eval_ner.ConllDoc("dev-x", TINY, {(m.start(), m.end(), "LOC") for m in names})  # type: ignore[attr-defined]
+
+
+def test_eval_ner_title_case_example_is_the_first_sentence_after_the_headline() -> None:
+    example = eval_ner.title_case_example(_tiny_doc())  # type: ignore[attr-defined]
+    assert example.sentence == "Japan beat Syria in Tokyo on Friday ."
+    assert example.body == "SOCCER - JAPAN WIN .\nTOKYO 1996-08-30\nIn May Syria beat Japan in Tokyo ."
+    assert sorted(example.sentence[s:e] for s, e, _ in example.gold) == ["Japan", "Syria", "Tokyo"]
+
+
+def test_eval_ner_title_case_example_needs_a_long_sentence_not_in_capitals() -> None:
+    text = (
+        "TENNIS - RESULTS .\nNEW YORK 1996-08-30\nResults of the day :\nSOME RESULTS IN CAPITALS ONLY HERE ."
+    )
+    doc = eval_ner.ConllDoc("dev-y", text, set())  # type: ignore[attr-defined]
+    assert eval_ner.title_case_example(doc) is None  # type: ignore[attr-defined]
+
+
+def test_eval_ner_title_case_scores_show_what_recasing_removes() -> None:
+    spacy = pytest.importorskip("spacy")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "GPE", "pattern": name} for name in ("Japan", "Syria", "Tokyo")])
+    ruler.add_patterns([{"label": "ORG", "pattern": "Beat"}])  # a capital makes a false entity
+    example = eval_ner.title_case_example(_tiny_doc())  # type: ignore[attr-defined]
+    scores = eval_ner.title_case_scores(nlp, [example])  # type: ignore[attr-defined]
+    assert scores["sentence case, bare spaCy (ceiling for bare)"]["all"].f1 == 1.0
+    assert scores["title case, bare spaCy"]["ORG"].fp == 1
+    assert scores["title case, newsmill path without the body (capitals rule only)"]["ORG"].fp == 1
+    assert scores["title case, recased against the body"]["all"].f1 == 1.0
+    assert scores["every word capitalised, recased against the body"]["all"].f1 == 1.0

@@ -140,3 +140,16 @@ def test_ner_rules_capitals_need_four_letters() -> None:
     assert is_capitalised("BREAKING NEWS")
     assert not is_capitalised("UN")
     assert not is_capitalised("Iraq resistance")
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Libya Marks 27th Anniversary Of The Revolution",
+        "Council Approves 10-year-old Plan For Harbour",
+        "Police Close 205-km Road After Storm",
+        "Israel 's Prime Minister Meets Envoy",
+    ],
+)
+def test_letters_glued_to_a_number_or_an_apostrophe_do_not_break_title_case(headline: str) -> None:
+    assert is_title_case(headline)

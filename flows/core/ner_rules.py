@@ -49,6 +49,7 @@ _CAPS_MIN_LETTERS: Final = 4
 _CAPS_SHARE: Final = 0.8
 _RECASE_MIN_LENGTH: Final = 4
 _WORD_RE: Final = re.compile(r"[^\W\d_][^\W_]*(?:['’.-][^\W_]+)*")
+_GLUED_BEFORE_RE: Final = re.compile(r"(?:\d[-–/]?|['’])$")  # what comes before a word that is not one
 _TITLE_MIN_CAPITALISED: Final = 2  # capitalised words after the first, for a headline to be in title case
 _FUNCTION_WORDS: Final = frozenset(STOP_WORDS)  # may stay lower-case in a title ("of", "and", "to" ...)
 # Always written with a capital, whatever the body says: months and days and their short forms.
@@ -87,8 +88,12 @@ def is_capitalised(text: str) -> bool:
 
 
 def is_title_case(text: str) -> bool:
-    """True for a headline In Title Case: every word after the first capitalised or a function word."""
-    rest = [m.group() for m in _WORD_RE.finditer(text)][1:]
+    """True for a headline In Title Case: every word after the first capitalised or a function word.
+
+    Letters glued to a number ("27th", "10-year-old", "205-km") or after an apostrophe ("Israel 's") are
+    not words of their own and do not count.
+    """
+    rest = [m.group() for m in _WORD_RE.finditer(text) if not _GLUED_BEFORE_RE.search(text, 0, m.start())][1:]
     capitalised = sum(word[0].isupper() for word in rest)
     return capitalised >= _TITLE_MIN_CAPITALISED and all(
         word[0].isupper() or word.casefold() in _FUNCTION_WORDS for word in rest

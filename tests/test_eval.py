@@ -168,3 +168,16 @@ def test_eval_format_deltas_lists_pages_that_moved_worst_first() -> None:
         "  -0.050  0.900 -> 0.850  sh-b",
         "  +0.300  0.500 -> 0.800  sh-a",
     ]
+
+
+def test_eval_scores_an_updated_only_page_as_a_date_miss_and_reports_it_apart() -> None:
+    gold = {
+        "tf-u": ev.Gold(page_id="tf-u", domain="u.example", published=date(2021, 3, 14), date_visible=True)
+    }
+    extracted = {"tf-u": ev.Extracted("tf-u", None, None, (), None, updated=date(2021, 3, 14))}
+    (score,) = ev.score_pages(extracted, gold)
+    assert score.date_correct is False
+    assert score.best_date_correct is True
+    summary = ev.summarise("all", [score])
+    assert summary.values["date (visible)"].startswith("0.000")
+    assert summary.values["date|updated (vis.)"].startswith("1.000")

@@ -6,11 +6,13 @@ Prefect is imported only after its environment is set, so its own noise never re
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -127,10 +129,12 @@ def run(
         dask_address=dask_address,
     )
     with known_problems(debug):
-        preflight(settings)
         if settings.on_dask:
+            preflight(settings)
             require_api_url_for_dask()
-        summary = run_flow(settings, debug)
+            summary = run_flow(settings, debug)
+        else:
+            summary = run_on_this_machine(settings, debug)
     for line in summary.lines():
         click.echo(line)
 
@@ -294,23 +298,50 @@ def describe_commit(commit: dict[str, Any]) -> str:
 
 
 def preflight(settings: Settings) -> None:
-    """Check folders and model before starting Prefect, so a known problem costs no server start."""
-    from flows import storage
+    """Check folders and model before running the flow, so a known problem costs no flow run."""
+    check_folders(settings)
     from flows.core.nlp import ModelNotFoundError, load_pipeline
+
+    try:
+        load_pipeline(settings.model_name)
+    except ModelNotFoundError as error:
+        raise KnownProblem(str(error)) from error
+
+
+def check_folders(settings: Settings) -> None:
+    """Check the raw folder and prepare the output, turning a problem with either into one clear line."""
+    from flows import storage
 
     try:
         storage.check_raw_dir(settings.raw_dir)
         storage.prepare_output_dir(settings.output_dir)
-        load_pipeline(settings.model_name)
-    except (storage.RawFolderError, storage.OutputNotOursError, ModelNotFoundError) as error:
+    except (storage.RawFolderError, storage.OutputNotOursError) as error:
         raise KnownProblem(str(error)) from error
 
 
-def run_flow(settings: Settings, debug: bool) -> Any:
-    """Run the ingest flow in this process with Prefect's output kept quiet (on Dask when asked)."""
+def run_on_this_machine(settings: Settings, debug: bool) -> Any:
+    """Check, then run the flow here; Prefect's temporary server starts while the model loads."""
+    quiet_prefect(debug)
+    check_folders(settings)  # cheap checks first: a known problem there starts no server
+    starting = start_temporary_server() if model_looks_installed(settings.model_name) else None
+    try:
+        preflight(settings)
+    except BaseException:
+        stop_temporary_server(starting)
+        raise
+    return run_flow(settings, debug, starting)
+
+
+def run_flow(settings: Settings, debug: bool, starting: threading.Thread | None = None) -> Any:
+    """Run the ingest flow in this process with Prefect's output kept quiet (on Dask when asked).
+
+    ``starting`` is the thread of :func:`start_temporary_server`, waited for before the flow starts.
+    """
     quiet_prefect(debug)
     from flows.ingest import ingest
 
+    if starting is not None:
+        starting.join()
     show_progress()
     parameters = flow_parameters(settings) | {
         "raw_dir": str(settings.raw_dir),
@@ -323,6 +354,46 @@ def run_flow(settings: Settings, debug: bool) -> Any:
 
     runner, workers = dask_task_runner(settings.dask_workers, settings.dask_address)
     return ingest.with_options(task_runner=runner)(**parameters, dask_workers=workers)
+
+
+def start_temporary_server() -> threading.Thread | None:
+    """Start Prefect's temporary server in the background, unless a server is configured; None then.
+
+    The server is a subprocess that takes seconds to start (its imports and database); started here, it
+    comes up while this process imports the flow and loads the spaCy model, instead of after. The flow's
+    client finds it running (Prefect keeps one temporary server per process).
+    """
+    from prefect.settings import get_current_settings
+
+    settings = get_current_settings()
+    if settings.api.url or not settings.server.ephemeral.enabled:
+        return None
+    # Imported here, not in the thread: the flow's client imports it anyway, and an import in the thread
+    # would hold the interpreter's import lock against this thread's imports instead of overlapping them.
+    from prefect.server.api.server import SubprocessASGIServer
+
+    def start() -> None:
+        with suppress(Exception):  # the flow's own client then starts it again, and reports what fails
+            SubprocessASGIServer().start()
+
+    thread = threading.Thread(target=start, name="newsmill-prefect-server", daemon=True)
+    thread.start()
+    return thread
+
+
+def stop_temporary_server(starting: threading.Thread | None) -> None:
+    """Stop a temporary server started by :func:`start_temporary_server` (a run that stopped early)."""
+    if starting is None:
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    starting.join()
+    SubprocessASGIServer().stop()
+
+
+def model_looks_installed(model_name: str) -> bool:
+    """True when the spaCy pipeline is an installed package or a folder (checked without importing spaCy)."""
+    return Path(model_name).is_dir() or importlib.util.find_spec(model_name) is not None
 
 
 def require_api_url_for_dask() -> None:

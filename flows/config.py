@@ -86,6 +86,16 @@ class Settings:
             changes["output_dir"] = location(changes["output_dir"])  # type: ignore[arg-type]
         return replace(self, **{name: value for name, value in changes.items() if value is not None})  # type: ignore[arg-type]
 
+    def processes_for(self, new_files: int) -> int:
+        """How many spaCy worker processes a run with ``new_files`` new files uses (1: spaCy in-process).
+
+        One on Dask (each Dask worker tags its batches in-process) and for runs under ``pool_min_files``:
+        starting a pool costs a few seconds of model loading per worker, which a small run would not win back.
+        """
+        if self.on_dask or self.nlp_processes <= 1 or new_files < self.pool_min_files:
+            return 1
+        return self.nlp_processes
+
     @property
     def on_dask(self) -> bool:
         """True when the batches run on a Dask cluster (started here, or at ``dask_address``)."""

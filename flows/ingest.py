@@ -60,7 +60,7 @@ def ingest(
     known = tasks.load_known(settings)
     new_files, seen = tasks.find_new_files(settings, known)
     tally = Tally(files_seen=seen, files_unchanged=seen - len(new_files))
-    processes = tasks.nlp_processes(settings, len(new_files))
+    processes = parallel.processes_for_run(settings, len(new_files))
     batches = list(chunked(new_files, settings.files_per_batch, first=first_batch_size(settings, processes)))
     progress(f"{seen} raw files, {len(new_files)} new or changed, in {len(batches)} batches")
     bar = reports.start_progress(len(batches))

@@ -21,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from flows.config import Settings
 from flows.core.enrich import batch_tables
 from flows.core.frames import RunInfo, rejects_frame
 from flows.core.models import Article, Reject
@@ -54,6 +55,17 @@ def nlp_pool(model_name: str, processes: int) -> ProcessPoolExecutor:
 def warm_up(model_name: str, processes: int) -> None:
     """Start the pool's workers (and their model loads) in the background, without waiting."""
     nlp_pool(model_name, processes)
+
+
+def processes_for_run(settings: Settings, new_files: int) -> int:
+    """How many spaCy worker processes this run uses (:meth:`Settings.processes_for`); starts their pool.
+
+    A started pool is reused by later runs of the same process.
+    """
+    processes = settings.processes_for(new_files)
+    if processes > 1:
+        warm_up(settings.model_name, processes)
+    return processes
 
 
 def tables_in_pool(

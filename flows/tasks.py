@@ -124,18 +124,6 @@ def stage(settings: Settings, run: RunInfo, tables: BatchTables, number: int) ->
     storage.stage_batch(storage.staging_dir(settings.output_dir, run.run_id), number, tables.frames())
 
 
-def nlp_processes(settings: Settings, new_files: int) -> int:
-    """How many spaCy worker processes this run uses: 1 (in-process) for small runs and on Dask workers.
-
-    Starting the pool costs a few seconds (each worker imports spaCy and loads the model), which pays off
-    only from a few hundred articles on; a started pool is reused by later runs of the same process.
-    """
-    if settings.on_dask or settings.nlp_processes <= 1 or new_files < settings.pool_min_files:
-        return 1
-    parallel.warm_up(settings.model_name, settings.nlp_processes)
-    return settings.nlp_processes
-
-
 @task(name="commit tables", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
 def commit(settings: Settings, run: RunInfo) -> dict[str, storage.CommitResult]:
     """One commit per table with this run's rows, stamped with the run's provenance; then clean staging."""

@@ -203,6 +203,9 @@ def main() -> None:
     build_corpus((REPO / "raw" / "000_a3bff82c688751b7.txt").read_text(encoding="utf-8"), args.articles, raw)
 
     started = time.perf_counter()
+    from flows.cli import start_temporary_server
+
+    starting = start_temporary_server()  # as `newsmill run` does: the server starts while the model loads
     from flows import parallel
     from flows.core.nlp import load_pipeline
     from flows.ingest import ingest
@@ -210,6 +213,8 @@ def main() -> None:
     imported = time.perf_counter()
     load_pipeline(settings.model_name)
     loaded = time.perf_counter()
+    if starting is not None:
+        starting.join()
     ingest(raw_dir=str(empty), output_dir=str(work / "output-empty"))
     startup_done = time.perf_counter()
     ingest(raw_dir=str(empty), output_dir=str(work / "output-empty"))

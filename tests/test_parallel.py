@@ -46,12 +46,11 @@ def test_parallel_pool_rows_equal_one_process_rows(
 
 
 def test_parallel_small_runs_stay_in_process_and_large_ones_use_every_core() -> None:
-    from flows.tasks import nlp_processes
-
     settings = Settings(nlp_processes=4, pool_min_files=200)
-    assert nlp_processes(settings, 10) == 1
-    assert nlp_processes(Settings(nlp_processes=1), 10_000) == 1
-    assert nlp_processes(Settings(nlp_processes=4, dask_workers=2), 10_000) == 1
+    assert settings.processes_for(10) == 1
+    assert settings.processes_for(200) == 4
+    assert Settings(nlp_processes=1).processes_for(10_000) == 1
+    assert Settings(nlp_processes=4, dask_workers=2).processes_for(10_000) == 1
     assert Settings.from_env({}).nlp_processes == (os.cpu_count() or 1)
     assert Settings.from_env({"NEWSMILL_PROCESSES": "3"}).nlp_processes == 3
 

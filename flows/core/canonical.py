@@ -25,6 +25,7 @@ divided by the highest total in the article, so the most prominent entity has 1.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -168,6 +169,12 @@ _PERSON_TITLES_RE: Final = re.compile(
     r"(?:Foreign|Defence|Defense|Interior|Finance)\s+Minister|Minister|Sheikh|Senator|General|Colonel)\s+",
 )
 _EDGE_PUNCTUATION: Final = "\"'“”‘’«»()[]{},;:!?-–— \t\n"
+_SPACES_RE: Final = re.compile(r"\s+")
+_LEADING_THE_RE: Final = re.compile(r"^the\s+", flags=re.IGNORECASE)
+_POSSESSIVE_RE: Final = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_INITIAL_AT_END_RE: Final = re.compile(r"(?:^|[\s.])[A-Za-z]\.$")
+_WORD_RE: Final = re.compile(r"[\w'’&-]+")
+_NAME_CACHE_SIZE: Final = 1 << 16  # distinct (name, label) pairs remembered per process
 
 
 def from_entity_mention(mention: EntityMention) -> MentionInput:
@@ -184,19 +191,20 @@ def from_entity_mention(mention: EntityMention) -> MentionInput:
 
 def normalize_name(text: str, label: str) -> str:
     """The name without edge punctuation, a leading "the", a trailing possessive or a person's title."""
-    name = re.sub(r"\s+", " ", text).strip(_EDGE_PUNCTUATION)
-    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
-    name = re.sub(r"(?:['’]s|(?<=s)['’])$", "", name)
-    if name.endswith(".") and not re.search(r"(?:^|[\s.])[A-Za-z]\.$", name):
+    name = _SPACES_RE.sub(" ", text).strip(_EDGE_PUNCTUATION)
+    name = _LEADING_THE_RE.sub("", name)
+    name = _POSSESSIVE_RE.sub("", name)
+    if name.endswith(".") and not _INITIAL_AT_END_RE.search(name):
         name = name[:-1]  # a sentence full stop, not the end of an abbreviation like "U.S."
     if label == "PERSON":
         name = _PERSON_TITLES_RE.sub("", name)
-    return name.strip(_EDGE_PUNCTUATION) or re.sub(r"\s+", " ", text).strip()
+    return name.strip(_EDGE_PUNCTUATION) or _SPACES_RE.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=_NAME_CACHE_SIZE)
 def entity_key(name: str, label: str) -> str:
     """The same key for the same entity in every article: ``LABEL:case-folded name``."""
-    folded = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip().casefold()
+    folded = _SPACES_RE.sub(" ", unicodedata.normalize("NFKC", name)).strip().casefold()
     return f"{label}:{folded}"
 
 
@@ -250,6 +258,7 @@ def _form_of(mention: MentionInput) -> _Form:
     return _form_of_name(mention.text, mention.label)
 
 
+@functools.lru_cache(maxsize=_NAME_CACHE_SIZE)  # names recur across a batch's articles; forms are frozen
 def _form_of_name(text: str, label: str) -> _Form:
     name = normalize_name(text, label)
     alias = _alias_for(name, label)
@@ -257,19 +266,19 @@ def _form_of_name(text: str, label: str) -> _Form:
         return _Form(
             (alias.label, alias.name.casefold()), alias.name, alias.label, _words(alias.name), True, True
         )
-    variant = name != re.sub(r"\s+", " ", text).strip()
+    variant = name != _SPACES_RE.sub(" ", text).strip()
     return _Form((label, name.casefold()), name, label, _words(name), False, variant)
 
 
 def _alias_for(name: str, label: str) -> _Alias | None:
     alias = _EXACT_ALIAS_INDEX.get(name) or _ALIAS_INDEX.get(
-        re.sub(r"\s+", " ", name.replace(".", "")).casefold()
+        _SPACES_RE.sub(" ", name.replace(".", "")).casefold()
     )
     return alias if alias is not None and label in alias.labels else None
 
 
 def _words(name: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"[\w'’&-]+", name.casefold()))
+    return tuple(_WORD_RE.findall(name.casefold()))
 
 
 def _short_form_targets(forms: Sequence[_Form]) -> dict[tuple[str, str], _Form]:

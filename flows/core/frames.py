@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,14 +42,31 @@ def run_metadata(run: RunInfo) -> dict[str, str]:
 
 def column_order(model: type[pa.DataFrameModel]) -> list[str]:
     """A table's columns: its own first, the shared provenance columns last."""
-    provenance = list(Provenance.to_schema().columns)
-    own = [name for name in model.to_schema().columns if name not in provenance]
-    return own + provenance
+    return list(_layout(model).columns)
 
 
 def empty_frame(model: type[pa.DataFrameModel]) -> pl.DataFrame:
     """An empty frame with the table's columns and types."""
-    return model.empty().select(column_order(model))
+    return pl.DataFrame(schema=_layout(model).schema)
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    columns: tuple[str, ...]  # the table's own columns, then the provenance columns
+    schema: pl.Schema
+
+
+@functools.cache
+def _layout(model: type[pa.DataFrameModel]) -> _Layout:
+    # Built once per model and process: pandera's to_schema() costs milliseconds, which added up to several
+    # milliseconds per article when every chunk of 24 articles built eight tables. The polars types come
+    # from the schema's columns, not from model.empty(), which imports pandera's validation backends (about
+    # 2 s of CPU in each spaCy worker, which never validates).
+    provenance = list(Provenance.to_schema().columns)
+    schema = model.to_schema()
+    own = [name for name in schema.columns if name not in provenance]
+    columns = (*own, *provenance)
+    return _Layout(columns, pl.Schema({name: schema.columns[name].dtype.type for name in columns}))
 
 
 def articles_frame(articles: Sequence[Article], run: RunInfo, skipped: dict[str, str]) -> pl.DataFrame:
@@ -186,8 +204,11 @@ def _article_row(article: Article, skipped_reason: str | None) -> dict[str, obje
 def table_frame(
     rows: Sequence[Mapping[str, object]], model: type[pa.DataFrameModel], run: RunInfo
 ) -> pl.DataFrame:
-    """Rows of one table with the run's provenance, in the table's columns and types."""
-    template = empty_frame(model)
+    """Rows of one table with the run's provenance, in the table's columns and types.
+
+    The provenance is the same on every row, so it is added as constant columns, not copied into each row.
+    """
+    schema = _layout(model).schema
     provenance = {
         "run_id": run.run_id,
         "ingested_at": run.ingested_at,
@@ -196,5 +217,9 @@ def table_frame(
         "model_version": run.model_version,
         "schema_version": run.schema_version,
     }
-    frame = pl.DataFrame([{**row, **provenance} for row in rows], schema=template.schema, orient="row")
-    return frame.select(template.columns)
+    own = {name: dtype for name, dtype in schema.items() if name not in provenance}
+    # Column by column: polars builds a frame from lists much faster than from a list of row dicts.
+    frame = pl.DataFrame({name: [row[name] for row in rows] for name in own}, schema=own)
+    return frame.with_columns(
+        pl.lit(value, dtype=schema[name]).alias(name) for name, value in provenance.items()
+    ).select(schema.names())

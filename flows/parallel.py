@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -55,6 +57,21 @@ def nlp_pool(model_name: str, processes: int) -> ProcessPoolExecutor:
 def warm_up(model_name: str, processes: int) -> None:
     """Start the pool's workers (and their model loads) in the background, without waiting."""
     nlp_pool(model_name, processes)
+
+
+def start_workers(model_name: str, processes: int, timeout: float = 300.0) -> None:
+    """Start the pool and wait until every worker has loaded the model (for ``serve`` and the bench).
+
+    Raises ``TimeoutError`` when not every worker answers within ``timeout`` seconds.
+    """
+    pool = nlp_pool(model_name, processes)
+    seen: set[int] = set()
+    deadline = time.monotonic() + timeout
+    while len(seen) < processes:  # a ready worker may answer every call: ask until each one has
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{processes - len(seen)} of {processes} spaCy workers did not start")
+        seen.update(future.result() for future in [pool.submit(_worker_pid) for _ in range(processes)])
+        time.sleep(0.05)
 
 
 def processes_for_run(settings: Settings, new_files: int) -> int:
@@ -158,6 +175,10 @@ def _load_model(model_name: str) -> None:
 
 def _ready() -> bool:
     return True
+
+
+def _worker_pid() -> int:
+    return os.getpid()
 
 
 def _chunk_tables(model_name: str, articles: list[Article], run: RunInfo, batch_size: int) -> BatchTables:

@@ -34,6 +34,8 @@ def test_parallel_pool_rows_equal_one_process_rows(
 ) -> None:
     articles = _articles(sample_bytes)
     monkeypatch.setattr(parallel, "ARTICLES_PER_CHUNK", 1)  # one chunk per article: spread over both workers
+    parallel.start_workers(DEFAULT_MODEL, 2)  # returns once both workers have loaded the model
+    assert len(parallel.nlp_pool(DEFAULT_MODEL, 2)._processes) == 2
     pooled = parallel.tables_in_pool(DEFAULT_MODEL, 2, articles, [], run_info, 64)
     alone = batch_tables(load_pipeline(DEFAULT_MODEL), articles, [], run_info, 64)
     assert pooled.frames().keys() == alone.frames().keys()

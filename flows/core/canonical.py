@@ -215,7 +215,11 @@ def resolve_entities(mentions: Sequence[MentionInput]) -> Canonicalization:
     links = tuple(_link(i, form, targets.get(form.key)) for i, form in enumerate(forms))
     entities = _entities(mentions, links)
     names = {entity.entity_key: entity.name for entity in entities}
-    return Canonicalization(entities, tuple(replace(link, name=names[link.entity_key]) for link in links))
+    linked = tuple(
+        link if link.name == names[link.entity_key] else replace(link, name=names[link.entity_key])
+        for link in links
+    )
+    return Canonicalization(entities, linked)
 
 
 def canonicalize(mentions: Sequence[MentionInput]) -> tuple[CanonicalEntity, ...]:

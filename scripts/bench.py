@@ -4,12 +4,14 @@ Usage: ``python scripts/bench.py [--articles N] [--processes P] [--no-baseline] 
 Builds N articles derived from the sample (varied so no two are equal) in a temporary folder, then measures:
 
 1. the fixed start-up: importing Prefect and the flow, loading the model, and a flow run over an empty folder
-   (which starts Prefect's temporary server); then a second empty run (the per-run fixed cost, warm);
+   (which starts Prefect's temporary server), and starting the P spaCy worker processes (each loads the model);
+   then a second empty run (the per-run fixed cost, warm);
 2. the full flow over the N articles (read, parse, NLP in P worker processes, validate, stage, commit,
    compaction check), and its peak memory (this process, and the largest worker);
 3. a run with nothing new (the same raw folder again): its time beyond the warm empty run;
 4. bare spaCy in a fresh process: the same model with the same components, ``nlp.pipe(n_process=P)`` over the
-   same section texts the flow tags (headline, caption, body), same batch size;
+   same section texts the flow tags (headline, caption, body), same batch size; timed once before the flow and
+   once after it, and the ratio taken against the mean (this machine's speed drifts over minutes);
 5. the cost per article of each stage, measured in one process over a sample of 300 articles.
 
 Prints articles per second for the flow and bare spaCy and their ratio, the start-up on its own line, the
@@ -162,6 +164,20 @@ def peak_rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def workers_peak_rss_mb() -> float:
+    """The largest peak RSS of the spaCy worker processes (not of the bare-spaCy child processes)."""
+    from flows import parallel
+
+    peaks = [0.0]
+    for pool in parallel._pools.values():
+        for pid in pool._processes:
+            status = Path(f"/proc/{pid}/status").read_text()
+            peaks += [
+                int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")
+            ]
+    return max(peaks)
+
+
 def current_rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -223,14 +239,20 @@ def main() -> None:
     ingest(raw_dir=str(empty), output_dir=str(work / "output-empty"))
     warm_empty = time.perf_counter() - startup_done
 
+    texts = section_texts(raw) if not args.no_baseline else []
+    bare_before = (
+        time_bare_spacy(texts, work, settings.model_name, settings.nlp_batch_size, args.processes)
+        if texts
+        else None
+    )  # timed before and after the flow: this machine's speed drifts by tens of percent over minutes
     rss = RssAtEachBatch()
     logging.getLogger("prefect.flow_runs").addHandler(rss)
     flow_started = time.perf_counter()
     summary = ingest(raw_dir=str(raw), output_dir=str(output), processes=args.processes)
     flow_seconds = time.perf_counter() - flow_started
     after_run = current_rss_mb()
-    parallel.close_pools()  # reaps the workers, so RUSAGE_CHILDREN holds the largest worker's peak
-    main_peak, worker_peak = peak_rss_mb(resource.RUSAGE_SELF), peak_rss_mb(resource.RUSAGE_CHILDREN)
+    main_peak, worker_peak = peak_rss_mb(resource.RUSAGE_SELF), workers_peak_rss_mb()
+    parallel.close_pools()
 
     rerun_started = time.perf_counter()
     rerun = ingest(raw_dir=str(raw), output_dir=str(output), processes=args.processes)
@@ -247,15 +269,21 @@ def main() -> None:
     print(
         f"newsmill flow            {flow_rate:.1f} articles/s ({flow_seconds:.1f} s, {args.processes} processes)"
     )
-    if not args.no_baseline:
-        texts = section_texts(raw)
-        bare = time_bare_spacy(texts, work, settings.model_name, settings.nlp_batch_size, args.processes)
-        bare_rate = args.articles / bare["seconds"]
-        print(
-            f"bare spaCy nlp.pipe      {bare_rate:.1f} articles/s ({bare['seconds']:.1f} s over {len(texts)} "
-            f"texts, components {'+'.join(bare['components'])}, n_process={args.processes})"
+    if bare_before is not None:
+        bare_after = time_bare_spacy(
+            texts, work, settings.model_name, settings.nlp_batch_size, args.processes
         )
-        print(f"ratio flow / bare spaCy  {flow_rate / bare_rate:.2f}")
+        before_rate, after_rate = (args.articles / bare["seconds"] for bare in (bare_before, bare_after))
+        bare_rate = (before_rate + after_rate) / 2
+        print(
+            f"bare spaCy nlp.pipe      {bare_rate:.1f} articles/s (before the flow {before_rate:.1f}, after it "
+            f"{after_rate:.1f}; {len(texts)} texts, components {'+'.join(bare_before['components'])}, "
+            f"n_process={args.processes})"
+        )
+        print(
+            f"ratio flow / bare spaCy  {flow_rate / bare_rate:.2f} (against the run before "
+            f"{flow_rate / before_rate:.2f}, after {flow_rate / after_rate:.2f})"
+        )
     print(
         f"nothing new (rerun)      {rerun_seconds:.2f} s; an empty run {warm_empty:.2f} s; difference {beyond:+.2f} s"
         f" = {100 * beyond / flow_seconds:+.2f} % of the full run ({rerun.files_unchanged} files skipped unread)"

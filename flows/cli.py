@@ -300,6 +300,11 @@ def describe_commit(commit: dict[str, Any]) -> str:
 def preflight(settings: Settings) -> None:
     """Check folders and model before running the flow, so a known problem costs no flow run."""
     check_folders(settings)
+    check_model(settings)
+
+
+def check_model(settings: Settings) -> None:
+    """Load the configured spaCy pipeline once, turning a missing one into one clear line."""
     from flows.core.nlp import ModelNotFoundError, load_pipeline
 
     try:
@@ -325,7 +330,7 @@ def run_on_this_machine(settings: Settings, debug: bool) -> Any:
     check_folders(settings)  # cheap checks first: a known problem there starts no server
     starting = start_temporary_server() if model_looks_installed(settings.model_name) else None
     try:
-        preflight(settings)
+        check_model(settings)
     except BaseException:
         stop_temporary_server(starting)
         raise

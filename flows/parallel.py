@@ -50,7 +50,7 @@ def nlp_pool(model_name: str, processes: int) -> ProcessPoolExecutor:
             )
             _pools[key] = pool
             for _ in range(processes):  # start every worker now: they load the model while the flow reads
-                pool.submit(_ready)
+                pool.submit(_worker_pid)
         return pool
 
 
@@ -72,6 +72,12 @@ def start_workers(model_name: str, processes: int, timeout: float = 300.0) -> No
             raise TimeoutError(f"{processes - len(seen)} of {processes} spaCy workers did not start")
         seen.update(future.result() for future in [pool.submit(_worker_pid) for _ in range(processes)])
         time.sleep(0.05)
+
+
+def worker_pids() -> list[int]:
+    """The process ids of every started spaCy worker (for measuring their memory)."""
+    with _lock:
+        return [pid for pool in _pools.values() for pid in pool._processes]
 
 
 def processes_for_run(settings: Settings, new_files: int) -> int:
@@ -171,10 +177,6 @@ def _submit(
 
 def _load_model(model_name: str) -> None:
     load_pipeline(model_name)
-
-
-def _ready() -> bool:
-    return True
 
 
 def _worker_pid() -> int:

@@ -169,12 +169,9 @@ def workers_peak_rss_mb() -> float:
     from flows import parallel
 
     peaks = [0.0]
-    for pool in parallel._pools.values():
-        for pid in pool._processes:
-            status = Path(f"/proc/{pid}/status").read_text()
-            peaks += [
-                int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")
-            ]
+    for pid in parallel.worker_pids():
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks += [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")]
     return max(peaks)
 
 

@@ -93,11 +93,16 @@ def is_title_case(text: str) -> bool:
     Letters glued to a number ("27th", "10-year-old", "205-km") or after an apostrophe ("Israel 's") are
     not words of their own and do not count.
     """
-    rest = [m.group() for m in _WORD_RE.finditer(text) if not _GLUED_BEFORE_RE.search(text, 0, m.start())][1:]
+    rest = [m.group() for m in _WORD_RE.finditer(text) if not _glued_to_previous(text, m.start())][1:]
     capitalised = sum(word[0].isupper() for word in rest)
     return capitalised >= _TITLE_MIN_CAPITALISED and all(
         word[0].isupper() or word.casefold() in _FUNCTION_WORDS for word in rest
     )
+
+
+def _glued_to_previous(text: str, start: int) -> bool:
+    """True when the letters at ``start`` follow a digit (and a hyphen or slash) or an apostrophe."""
+    return _GLUED_BEFORE_RE.search(text, max(0, start - 2), start) is not None
 
 
 def capitalised_words(body: str, words: Iterable[str]) -> frozenset[str]:

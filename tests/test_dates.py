@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -131,3 +131,26 @@ def test_dates_numbers_that_are_not_dates_give_none(text: str) -> None:
 )
 def test_dates_is_date_line_only_for_whole_date_lines(block: str, expected: bool) -> None:
     assert is_date_line(block) is expected
+
+
+@pytest.mark.parametrize(
+    "month",
+    ["Jan.", "February", "MAR", "april", "May", "Jun", "July", "Aug.", "Sept.", "October", "Nov", "DECEMBER"],
+)
+def test_dates_every_month_name_reads_in_any_case(month: str) -> None:
+    date = parse_date_text(f"Posted {month} 8, 2023")
+    assert date is not None
+    assert (date.local.year, date.local.day) == (2023, 8)
+    assert not infer_day_first(f"Posted {month} 8, 2023 and again {month} 9, 2023")  # US order counts
+
+
+def test_dates_a_relative_date_follows_the_zone_of_its_reference() -> None:
+    """Equal instants in different zones give different local days: answers are never shared between them."""
+    utc = datetime(2024, 3, 1, 23, 30, tzinfo=UTC)
+    tokyo = utc.astimezone(timezone(timedelta(hours=9)))
+    assert utc == tokyo
+    first = parse_date_text("2 days ago", reference=utc)
+    second = parse_date_text("2 days ago", reference=tokyo)
+    assert first is not None
+    assert second is not None
+    assert (first.local.day, second.local.day) == (28, 29)

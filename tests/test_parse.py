@@ -35,6 +35,7 @@ from flows.core.parse import (
     count_words,
     drop_closing_notes,
     inner_short_blocks,
+    is_title,
     parse_page,
     split_blocks,
     split_caption,
@@ -814,3 +815,59 @@ def test_blocks_language_stop_words_load_without_importing_spacy() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+# The boilerplate, legal and headline-boilerplate patterns open with a lookahead on their alternatives' first
+# letters (a speed-up): every phrase they list must still be found, in any case.
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "cookies", "subscribed", "subscription", "newsletter", "sign in", "sign up", "login", "log out",
+        "advertisement", "all rights reserved", "copyright", "privacy policy", "terms of use", "share this",
+        "skip to", "navigation", "follow us", "click here", "your inbox", "email address", "comments below",
+        "related stories", "most popular", "sponsored", "download our app", "read more", "see more", "watch now",
+        "continue reading", "you might also like", "more from",
+    ],
+)  # fmt: skip
+def test_blocks_every_boilerplate_phrase_is_found(phrase: str) -> None:
+    for text in (phrase, phrase.upper(), phrase.title()):
+        assert block_features(f"Some words then {text} and more words").boilerplate
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("cookies", "consent"), ("privacy", "personal data"), ("terms and conditions", "trademark"),
+        ("registered trademark", "all rights reserved"), ("copyright", "disclaimer"), ("affiliate", "our site"),
+        ("this website", "not be intended"), ("liability", "opt-out"), ("third parties", "browser"),
+        ("subscribers", "website"),
+    ],
+)  # fmt: skip
+def test_blocks_any_two_legal_terms_with_an_addressee_make_a_legal_block(first: str, second: str) -> None:
+    assert is_legal(f"We note the {first.upper()} and the {second} here.")
+    assert not is_legal(f"The {first} was discussed at length.")  # one term, no addressee
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "cookies", "subscribe", "newsletters", "sign in", "sign up", "log in", "advertisement", "rights reserved",
+        "copyright", "privacy", "terms of", "share", "follow us", "click", "min read", "author", "rss", "feed",
+        "menu", "skip to", "email",
+    ],
+)  # fmt: skip
+def test_parse_a_block_naming_a_site_function_is_not_a_title(word: str) -> None:
+    assert is_title("Markets rally as central bank holds rates")
+    assert not is_title(f"Markets rally as central bank holds {word.upper()} rates")
+
+
+def test_parse_split_caption_needs_the_bracket_of_a_bracketed_credit() -> None:
+    assert split_caption("Crowds gather outside the court [Jane Doe/Reuters]") == (
+        "Crowds gather outside the court",
+        "Jane Doe/Reuters",
+    )
+    assert split_caption("Crowds gather outside the court (Photo: Jane Doe)") == (
+        "Crowds gather outside the court",
+        "Jane Doe",
+    )
+    assert split_caption("Crowds gather outside the court Jane Doe/Reuters") is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 _BY = re.compile(
     r"^\W*(?:(?:written|words|reported|story|text|photos?)\s+(?:and\s+\w+\s+)?)?by\b[:\s]*", re.I
@@ -199,6 +200,9 @@ NOT_NAME_WORDS = frozenset(
 MAX_NAME_TOKENS = 5
 MAX_NAME_ROLE_TOKENS = 8  # "Ana Ruiz Live and breaking news reporter"; longer lines are headlines
 MAX_CREDITED_NAME_CHARS = 160
+# The parser asks about the same blocks many times per page (the lines around each candidate headline); the
+# answers are pure functions of the block, so they are kept.
+BLOCK_CACHE_SIZE = 8192
 
 
 def strip_by(text: str) -> str | None:
@@ -340,6 +344,7 @@ def _is_organisation(part: str) -> bool:
     return bool(lowered & ORG_WORDS) and all(token[0].isupper() for token in tokens)
 
 
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
 def is_name_line(block: str) -> bool:
     """True for a block that is only people's names ("A, B", "A and B"), the byline form without "By"."""
     if len(block) > 100 or strip_by(block) is not None:

@@ -18,6 +18,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flows.core.blocks import (
     BREAK_COST,
@@ -119,8 +120,9 @@ MAX_BOX_CALL_CHARS = 250  # a sign-up box says its piece in a sentence or two
 _GLUED = re.compile(r"[a-z][.?!…][\"'”’»)]?(?=[A-Z0-9])")
 MAX_GLUED_DATE_CHARS = 60
 _TITLE_SITE = re.compile(r"^(?P<title>.{15,}?)\s+(?:\||-|–|—|::|•)\s+(?P<site>[^|–—•]{2,40})$")
+# "(?=[...])": the alternatives' first letters, so words that cannot start one are passed over (same matches).
 _BOILERPLATE_TITLE = re.compile(
-    r"\b(?:cookies?|subscri(?:be|bed|bing|ption)|newsletters?|sign in|sign up|log ?in|advertisement|rights reserved|copyright|"
+    r"\b(?=[aceflmnprst])(?:cookies?|subscri(?:be|bed|bing|ption)|newsletters?|sign in|sign up|log ?in|advertisement|rights reserved|copyright|"
     r"privacy|terms of|share|follow us|click|min read|author|rss|feed|menu|skip to|email)\b",
     re.IGNORECASE,
 )
@@ -136,6 +138,9 @@ MAX_LINKS = 8
 MAX_RUN_HEADLINES = 2
 MAX_LABEL_CHARS = 40
 SOFT_BREAK_COST = 150
+# Block predicates are asked about the same block many times per page (each candidate headline looks at its
+# neighbours), and a site's pages share blocks; they are pure functions of a string, so their answers are kept.
+BLOCK_CACHE_SIZE = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,6 +440,7 @@ def _in_title_list(blocks: Sequence[str], index: int) -> bool:
     return run >= 3
 
 
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
 def is_title(block: str) -> bool:
     """True for a block shaped like a headline: a handful of words, not a full stop, not boilerplate."""
     words = count_words(block)
@@ -708,11 +714,14 @@ def find_caption(blocks: Sequence[str], start: int, end: int) -> tuple[str | Non
     return None, None
 
 
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
 def split_caption(block: str) -> tuple[str, str] | None:
     """Split "caption [credit]" (or "(Photo: credit)", "Photo by credit") into caption and credit."""
     if _RELATED.match(block):
         return None
     for pattern in (_BRACKET_CREDIT, _PAREN_CREDIT, _LABELLED_CREDIT, _CAPS_CREDIT):
+        if _OPENING_BRACKET.get(pattern, "") not in block:
+            continue  # no bracket, no "[credit]" or "(credit)": spare the scan
         match = pattern.match(block)
         if pattern is _CAPS_CREDIT and match is not None and not match.group("credit").isupper():
             continue  # "... by John Smith" ends many sentences; a credit line is in capitals
@@ -727,6 +736,9 @@ def split_caption(block: str) -> tuple[str, str] | None:
             )
             return match.group("caption").strip(), credit
     return None
+
+
+_OPENING_BRACKET = {_BRACKET_CREDIT: "[", _PAREN_CREDIT: "("}
 
 
 def _is_quotation(text: str) -> bool:

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from flows.core import amounts
 from flows.core.amounts import Amount, AmountKind, extract_amounts
 
 SAMPLE = (
@@ -213,3 +214,33 @@ def test_amounts_never_raises_and_offsets_match_text(text: str) -> None:
             assert amount.object_end is not None
             assert amount.start <= amount.object_start < amount.object_end <= len(text)
             assert text[amount.object_start : amount.object_end] == amount.object
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a hundred soldiers", [("a hundred soldiers", 100)]),  # "a" before a number word starts it
+        ("Half a million people fled", [("Half a million people", 500_000)]),
+        ("TWENTY soldiers died", [("TWENTY soldiers", 20)]),  # number words in any case
+        ("Call +44 20 7946 0958 today", []),  # phone numbers, with "+" or "(" before the digits
+        ("Call (020) 7946 0958 today", []),
+        ("Officials met to discuss the plan.", []),  # no digit and no number word: no amount
+    ],
+)
+def test_amounts_where_numbers_start(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(a.text, a.value) for a in extract_amounts(text)] == expected
+
+
+@given(
+    st.lists(_FRAGMENTS | st.sampled_from(["an ", "half ", "HALF ", "ſix", "K", "İ", "+", "(", "7946 "])).map(
+        "".join
+    )
+)
+def test_amounts_numbers_tried_where_they_can_start_find_what_a_full_scan_finds(text: str) -> None:
+    digits = [m.start() for m in amounts._DIGIT_RUN_RE.finditer(text)]
+    assert [m.span() for m in amounts._number_matches(text, digits)] == [
+        m.span() for m in amounts._NUMBER_RE.finditer(text)
+    ]
+    assert [m.span() for m in amounts._phone_matches(text, digits)] == [
+        m.span() for m in amounts._PHONE_RE.finditer(text)
+    ]

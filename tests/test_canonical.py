@@ -87,6 +87,18 @@ def test_canonical_sample_article_entities() -> None:
         ),
         ([_m("Hussein", "PERSON"), _m("Hussein Foundation", "ORG")], ["Hussein", "Hussein Foundation"]),
         ([_m("NATO", "ORG"), _m("Nato", "ORG")], ["NATO", "NATO"]),
+        (  # a short form is consecutive words of the longer one
+            [_m("Iraqi Resistance Coordination Committee", "ORG"), _m("Coordination Committee", "ORG")],
+            ["Iraqi Resistance Coordination Committee", "Iraqi Resistance Coordination Committee"],
+        ),
+        (
+            [_m("Iraqi Resistance Coordination Committee", "ORG"), _m("Resistance Committee", "ORG")],
+            ["Iraqi Resistance Coordination Committee", "Resistance Committee"],
+        ),
+        (  # an acronym of another label's name is not its short form
+            [_m("Iraqi Resistance Coordination Committee", "ORG"), _m("IRCC", "PERSON")],
+            ["Iraqi Resistance Coordination Committee", "IRCC"],
+        ),
     ],
 )
 def test_canonical_joins_short_forms_only_when_unambiguous(

@@ -317,3 +317,17 @@ def test_quotes_never_raises_and_offsets_match_text(text: str, data: st.DataObje
             if start is not None and end is not None:
                 assert 0 <= start < end <= len(text)
         assert 0.0 <= quote.confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "method"),
+    [
+        ("John Smith said in Baghdad on Monday: “We will stay.”", AttributionMethod.SPEAKER_CUE_QUOTE),
+        ("John Smith said in Baghdad on Monday morning: “We will stay.”", AttributionMethod.SAME_SENTENCE),
+    ],
+)
+def test_quotes_cue_before_the_quote_is_at_most_four_words_from_it(
+    text: str, method: AttributionMethod
+) -> None:
+    (quote,) = extract_quotes(text, _mentions(text, _PEOPLE))
+    assert (quote.speaker_entity, quote.method) == ("John Smith", method)

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from flows.core import textdates
 from flows.core.textdates import NO_ANCHOR, DateMention, Granularity, resolve_dates
 
 PUBLISHED = date(2021, 7, 24)  # a Saturday, the sample article's date line
@@ -263,3 +264,41 @@ def test_textdates_never_raises_and_offsets_match_text(text: str, published: dat
         assert 0 <= mention.start < mention.end <= len(text)
         assert text[mention.start : mention.end] == mention.text
     assert all(a.end <= b.start for a, b in itertools.pairwise(mentions))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The talks end next\nFriday.",
+            ("next\nFriday", date(2021, 7, 30)),
+        ),  # a modifier across a line break
+        ("The talks ended last  Friday.", ("last  Friday", date(2021, 7, 23))),
+        ("It starts NEXT WEEK.", ("NEXT WEEK", date(2021, 7, 26))),  # case-insensitive words in capitals
+        ("They met This Morning.", ("This Morning", date(2021, 7, 24))),
+        ("It happened three days AGO.", ("three days AGO", date(2021, 7, 21))),
+    ],
+)
+def test_textdates_modifiers_and_any_case(text: str, expected: tuple[str, date]) -> None:
+    assert [(m.text, m.value) for m in resolve_dates(text, PUBLISHED)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The vote was set to pass on Friday.", date(2021, 7, 30)),
+        ("The vote was\nset to pass on Friday.", date(2021, 7, 23)),  # the line break starts a new sentence
+        ("Talks were held on Friday.\nThey will resume on Friday.", date(2021, 7, 23)),
+    ],
+)
+def test_textdates_tense_comes_from_the_expressions_own_sentence(text: str, expected: date) -> None:
+    assert resolve_dates(text, PUBLISHED)[0].value == expected
+
+
+@given(st.lists(_FRAGMENTS | st.sampled_from(["Last ", "ſ", "K", "İ", "Monday", " week", "\t"])).map("".join))
+def test_textdates_rules_tried_where_they_can_start_find_what_a_full_scan_finds(text: str) -> None:
+    starts = textdates._Starts.of(text)
+    for rule in textdates._RULES:
+        assert [m.span() for m in textdates._rule_matches(rule, starts)] == [
+            m.span() for m in rule.pattern.finditer(text)
+        ]

@@ -281,6 +281,7 @@ def _alias_for(name: str, label: str) -> _Alias | None:
     return alias if alias is not None and label in alias.labels else None
 
 
+@functools.lru_cache(maxsize=_NAME_CACHE_SIZE)
 def _words(name: str) -> tuple[str, ...]:
     return tuple(_WORD_RE.findall(name.casefold()))
 
@@ -288,16 +289,19 @@ def _words(name: str) -> tuple[str, ...]:
 def _short_form_targets(forms: Sequence[_Form]) -> dict[tuple[str, str], _Form]:
     """For each joinable form, the single longest form of the same label that contains it."""
     distinct = {f.key: f for f in forms}
-    by_word: dict[str, list[_Form]] = {}
+    by_word: dict[tuple[str, str], list[_Form]] = {}  # (label, word): a form only joins one of its label
+    acronym_hosts: dict[str, list[_Form]] = {}
     for form in distinct.values():
         for word in set(form.words):
-            by_word.setdefault(word, []).append(form)
-    acronym_hosts = [f for f in distinct.values() if len(f.words) > 1]
+            by_word.setdefault((form.label, word), []).append(form)
+        if len(form.words) > 1:
+            acronym_hosts.setdefault(form.label, []).append(form)
     targets: dict[tuple[str, str], _Form] = {}
     for form in distinct.values():
         if form.alias or form.label not in _JOINABLE_LABELS or not form.words:
             continue
-        pool = by_word.get(form.words[0], []) + (acronym_hosts if len(form.words) == 1 else [])
+        hosts = acronym_hosts.get(form.label, []) if len(form.words) == 1 else []
+        pool = by_word.get((form.label, form.words[0]), []) + hosts
         containing = list({g.key: g for g in pool if g.key != form.key and _is_part_of(form, g)}.values())
         longest = [g for g in containing if not any(_is_part_of(g, h) for h in containing if h.key != g.key)]
         if len(longest) == 1:
@@ -308,12 +312,22 @@ def _short_form_targets(forms: Sequence[_Form]) -> dict[tuple[str, str], _Form]:
 def _is_part_of(short: _Form, long: _Form) -> bool:
     if short.label != long.label:
         return False
-    n = len(short.words)
-    if n < len(long.words) and any(
-        long.words[i : i + n] == short.words for i in range(len(long.words) - n + 1)
-    ):
+    if len(short.words) < len(long.words) and _contains_run(long.words, short.words):
         return True
     return _is_acronym_of(short, long)
+
+
+def _contains_run(words: tuple[str, ...], run: tuple[str, ...]) -> bool:
+    """``run`` appears in ``words`` as consecutive words (looked for only where its first word is)."""
+    if not run:
+        return True
+    start = 0
+    while run[0] in words[start:]:
+        at = words.index(run[0], start)
+        if words[at : at + len(run)] == run:
+            return True
+        start = at + 1
+    return False
 
 
 def _is_acronym_of(short: _Form, long: _Form) -> bool:

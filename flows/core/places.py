@@ -227,6 +227,8 @@ _SUBDIVISION_TYPE_RE: Final = re.compile(
     r"\s+(?:(?:huizu|uygur|zhuangzu)\s+)?(?:zizhiqu|sheng|shi|sar|province|governorate|region|prefecture)$"
 )
 _SAINT_RE: Final = re.compile(r"\b(saint|sainte|mount|fort)\b")
+_DATELINE_PARTS_RE: Final = re.compile(r"[,(/]")
+_DOTS_AND_SPACES_RE: Final = re.compile(r"[.\s]")
 _SAINT_SHORT: Final = {"saint": "st", "sainte": "ste", "mount": "mt", "fort": "ft"}
 # A city of fewer people outside the article's countries, or beside a namesake five times its size, is a guess;
 # and a city named behind a part word ("south Belfast") must be this big unless the article names its country.
@@ -488,7 +490,7 @@ def context_countries(names: Iterable[str], dateline_place: str | None) -> froze
     A dateline of one city adds that city's country when one city of the name dominates ("BOSTON").
     """
     codes: set[str] = set()
-    parts = [part for part in re.split(r"[,(/]", dateline_place or "") if part.strip()]
+    parts = [part for part in _DATELINE_PARTS_RE.split(dateline_place or "") if part.strip()]
     for name in [*names, *parts]:
         place = _country_or_state(name.strip(" )"), frozenset())
         if place is not None and place.country_code:
@@ -517,7 +519,7 @@ def _country_or_state(name: str, context: frozenset[str]) -> Place | None:
 
 def _state_abbreviation(name: str, context: frozenset[str]) -> Place | None:
     """The US state that "Calif." or "N.Y." stands for, or, in an article set in the US, "NY" and "Mass."."""
-    compact = re.sub(r"[.\s]", "", name)
+    compact = _DOTS_AND_SPACES_RE.sub("", name)
     code = _US_STATE_ABBREVIATIONS.get(compact)
     if code is None and len(compact) == 2 and compact.isupper() and "US" in context:
         code = compact  # a postal code
@@ -528,7 +530,7 @@ def _state_abbreviation(name: str, context: frozenset[str]) -> Place | None:
 
 def dateline_anchor(name: str, dateline_place: str | None) -> frozenset[str]:
     """The countries of the dateline ("PARIS, Texas" -> US) when ``name`` is the dateline's city, else none."""
-    parts = [part.strip(" )") for part in re.split(r"[,(/]", dateline_place or "") if part.strip()]
+    parts = [part.strip(" )") for part in _DATELINE_PARTS_RE.split(dateline_place or "") if part.strip()]
     if len(parts) < 2 or fold(parts[0]) != fold(name):
         return frozenset()
     return context_countries(parts[1:], None)
@@ -544,7 +546,7 @@ def geocode(name: str, context: frozenset[str], anchor: frozenset[str] = frozens
     if key in _NOT_PLACES or not any(c.isupper() for c in name):
         return _unresolved(GeoMethod.NOT_FOUND, 0)
     if len(key) <= _LONGEST_ABBREVIATION:
-        city = _CITY_ABBREVIATIONS.get(re.sub(r"[.\s]", "", name))
+        city = _CITY_ABBREVIATIONS.get(_DOTS_AND_SPACES_RE.sub("", name))
         if city is not None:
             return _lookup(fold(city[0]), context, frozenset({city[1]}))
         state = _state_abbreviation(name, context)

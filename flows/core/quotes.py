@@ -153,6 +153,14 @@ _BEFORE_SPEAKER_CUE: Final = re.compile(
 _BEFORE_ACCORDING: Final = re.compile(r"(?P<cue>[Aa]ccording\s+to)\s+(?P<spk>[^\n,;!?“”\"«»]{1,80}),\s*$")
 _BEFORE_COLON: Final = re.compile(r"^\s*(?P<spk>[^\n:;!?“”\"«»,.]{2,50}?)\s*:\s*$")
 _ANY_CUE: Final = re.compile(_CUE)
+_DOUBLE_MARK_RE: Final = re.compile(r"[“”\"«»]")
+# A single mark that opens a word: not after a letter or mark, not before a space. The mark comes first so the
+# regex engine skips quickly to the next mark.
+_SINGLE_MARK_RE: Final = re.compile(r"([‘'])(?<![\w’'][‘'])(?=[^\s'’])")
+_NON_WORD_RE: Final = re.compile(r"[^\w]")
+_TITLE_STOP_RE: Final = re.compile(r"[.!?;:]")
+# The end of _BEFORE_SPEAKER_CUE alone: far cheaper to search, and without it that pattern cannot match.
+_CUE_AT_END: Final = re.compile(rf"{_CUE}(?:\s+[\w’'-]+){{0,4}}?\s*[:,]?\s*(?:that\s*)?$")
 
 _CUT_WORDS_RE: Final = re.compile(
     r"\s+(?:in|on|at|during|after|before|to|from|when|while|who|which|that|as|adding|according|on|last|"
@@ -174,7 +182,9 @@ _COMMUNICATION_NOUNS: Final = frozenset(
 )
 _SPEAKER_LABELS: Final = frozenset({"PERSON", "ORG"})
 _SUBJECT_PREFIX_RE: Final = re.compile(r"^(?:[^,\n]{1,40},)?\s*(?:the|a|an)?$", re.IGNORECASE)
-_SENTENCE_BREAK_RE: Final = re.compile(r"[.!?][”\"’')\]]?\s+(?=[“\"‘'(\[A-Z0-9])|\n+")
+# A stop, closing marks and space before a capital, digit or opening mark; or line breaks. Written to open with
+# the one character class (the regex engine then skips quickly to where a break can be).
+_SENTENCE_BREAK_RE: Final = re.compile(r"[.!?\n](?:(?<=[.!?])[”\"’')\]]?\s+(?=[“\"‘'(\[A-Z0-9])|(?<=\n)\n*)")
 _ABBREVIATION_RE: Final = re.compile(
     r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Capt|Sen|Rep|Gov|Jr|Sr|No|vs|Prof|Inc|Ltd|Co))\.$"
 )
@@ -247,7 +257,7 @@ def _double_quote_spans(text: str) -> list[_Span]:
     spans: list[_Span] = []
     open_at: int | None = None
     segments: list[tuple[int, int]] = []
-    for mark in re.finditer(r"[“”\"«»]", text):
+    for mark in _DOUBLE_MARK_RE.finditer(text):
         pos, char = mark.start(), mark.group()
         if open_at is not None and "\n" in text[segments[-1][0] : pos]:
             paragraph_end = _paragraph_end(text, segments[-1][0])
@@ -296,7 +306,7 @@ def _single_quote_spans(text: str, taken: Sequence[_Span]) -> list[_Span]:
     """Pair single marks outside double quotes: an opening mark starts a word, a closing mark ends one."""
     spans: list[_Span] = []
     opens = [s.mark_start for s in taken]
-    for match in re.finditer(r"(?<![\w’'])([‘'])(?=[^\s'’])", text):
+    for match in _SINGLE_MARK_RE.finditer(text):
         start, curly = match.start(), match.group(1) == "‘"
         inside = bisect_right(opens, start) - 1
         if (inside >= 0 and start < taken[inside].mark_end) or (spans and start < spans[-1].mark_end):
@@ -433,6 +443,8 @@ def _match_before(before: str, offset: int) -> _Attribution | None:
         (_BEFORE_SPEAKER_CUE, AttributionMethod.SPEAKER_CUE_QUOTE),
         (_BEFORE_COLON, AttributionMethod.COLON),
     ):
+        if pattern is _BEFORE_SPEAKER_CUE and _CUE_AT_END.search(before) is None:
+            continue
         match = pattern.search(before)
         if match is None:
             continue
@@ -501,10 +513,10 @@ def _resolve_speaker(
         return _Speaker(
             SpeakerKind.PRONOUN, start, end, entity, EntitySource.PRONOUN if entity else EntitySource.NONE
         )
-    inside = [m for m in mentions if start <= m.start and m.end <= end]
+    inside = _mentions_within(mentions, start, end)
     if inside:
         return _Speaker(SpeakerKind.DESCRIPTOR, start, end, inside[0], EntitySource.AFFILIATION)
-    head = re.sub(r"[^\w]", "", words[-1]) if words else ""
+    head = _NON_WORD_RE.sub("", words[-1]) if words else ""
     if head in _COMMUNICATION_NOUNS:
         if words[0] in {"the", "this", "that"} and head in earlier:
             return _Speaker(SpeakerKind.DESCRIPTOR, start, end, earlier[head], EntitySource.PRECEDING_QUOTE)
@@ -516,7 +528,7 @@ def _resolve_speaker(
 
 def _named_speaker(text: str, start: int, end: int, mentions: Sequence[EntitySpan]) -> EntitySpan | None:
     """The PERSON/ORG ending the phrase or heading it before an apposition, or a mention that is all of it."""
-    inside = [m for m in mentions if start <= m.start and m.end <= end]
+    inside = _mentions_within(mentions, start, end)
     for mention in inside:
         rest_after = text[mention.end : end].strip(" ,.’'s")
         rest_before = re.sub(
@@ -527,6 +539,17 @@ def _named_speaker(text: str, start: int, end: int, mentions: Sequence[EntitySpa
         if not rest_after and not rest_before:
             return mention
     return None
+
+
+def _mentions_within(mentions: Sequence[EntitySpan], start: int, end: int) -> list[EntitySpan]:
+    """The mentions (sorted by start) that lie inside ``start:end``, in order."""
+    inside = []
+    for mention in mentions[bisect_left(mentions, start, key=lambda m: m.start) :]:
+        if mention.start >= end:
+            break
+        if mention.end <= end:
+            inside.append(mention)
+    return inside
 
 
 def _nearest_before(mentions: Sequence[EntitySpan], pos: int, labels: Sequence[str]) -> EntitySpan | None:
@@ -619,7 +642,7 @@ def _title_words(text: str, span: _Span) -> list[str]:
         return []
     content = text[span.paragraphs[0][0] : span.paragraphs[0][1]].strip().rstrip(",.;:")
     words = content.split()
-    if not 0 < len(words) <= _MAX_TITLE_WORDS or re.search(r"[.!?;:]", content):
+    if not 0 < len(words) <= _MAX_TITLE_WORDS or _TITLE_STOP_RE.search(content):
         return []
     if not words[0][0].isupper() and not words[0][0].isdigit():
         return []
@@ -678,7 +701,7 @@ def _mask(text: str, spans: Sequence[_Span]) -> str:
 
 def _remember(text: str, speaker: _Speaker, earlier: dict[str, EntitySpan]) -> None:
     if speaker.kind is SpeakerKind.DESCRIPTOR and speaker.entity is not None and speaker.end is not None:
-        head = re.sub(r"[^\w]", "", text[: speaker.end].split()[-1].lower())
+        head = _NON_WORD_RE.sub("", text[: speaker.end].split()[-1].lower())
         earlier[head] = speaker.entity
 
 

@@ -36,7 +36,7 @@ import calendar
 import re
 import sys
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -142,8 +142,9 @@ _PAST_RE: Final = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END_RE: Final = re.compile(  # not after "a.m.", "U.S.", "Mr.", "Oct.": abbreviations end no sentence
-    r"[.!?](?<!\b[A-Za-z][.!?])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|No|vs)[.!?])"
-    r"(?<!\b(?:Mrs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Gov|Sen|Rep|Gen|Col)[.!?])(?<!\bSept[.!?])\s|\n"
+    # a stop and a space, or a line break; one character class first lets the regex engine skip quickly
+    r"[.!?\n](?:(?<=[.!?])(?<!\b[A-Za-z][.!?])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|No|vs)[.!?])"
+    r"(?<!\b(?:Mrs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Gov|Sen|Rep|Gen|Col)[.!?])(?<!\bSept[.!?])\s|(?<=\n))"
 )
 
 
@@ -161,17 +162,93 @@ _Resolver = Callable[[re.Match[str], date | None, bool | None], _Resolved]
 def resolve_dates(text: str, published: date | None) -> tuple[DateMention, ...]:
     """Every date expression in ``text``, resolved against ``published`` when relative; in text order."""
     candidates: list[tuple[int, int, _Resolved]] = []
-    tense = _tense_index(text)
+    starts = _Starts.of(text)
+    tense = _Tense(text)
     for rule in _RULES:
-        for match in rule.pattern.finditer(text):
+        for match in _rule_matches(rule, starts):
             if not rule.accept(text, match):
                 continue
             start, end = match.span("m") if "m" in rule.pattern.groupindex else match.span()
             future = False if _SINCE_BEFORE_RE.search(text, max(0, start - 8), start) else None
-            future = _future_context(tense, start, end) if future is None else future
+            future = tense.future_context(start, end) if future is None else future
             candidates.append((start, end, rule.resolve(match, published, future)))
     kept = _ordered_ranges(text, _without_overlaps(candidates))
     return tuple(_mention(text, s, e, r, published) for s, e, r in kept)
+
+
+# --- where a rule can match ------------------------------------------------------------------------------
+# Python's regex engine tries a pattern that opens with ``\b`` or a lookbehind at every position of the text,
+# and sixteen rules over every section were most of the cost. So each rule names the positions where a match
+# can start (a superset), found once per text with patterns the engine scans quickly (digits, capitalised
+# month and day names), or a word its match must contain; the rule is then tried only there. The matches are
+# exactly those of ``rule.pattern.finditer(text)``.
+
+_DIGIT_RUN_RE: Final = re.compile(r"\d+")  # a match opening with a digit has no digit (or letter) before it
+_MONTH_START_RE: Final = re.compile("|".join(calendar.month_abbr[1:]))  # every month name opens with one
+_WEEKDAY_RE: Final = re.compile("|".join(calendar.day_name))
+_UNIT_WORD_RE: Final = re.compile("week|month|year|decade")
+# Letters that match an ASCII letter only case-insensitively ("ſ" matches "s"), or lower-case to two characters.
+_CASE_FOLD_TRAPS: Final = "\u0130\u0131\u017f\u212a"
+
+
+@dataclass(frozen=True, slots=True)
+class _Starts:
+    """Where expressions can start in one text, found once for all rules."""
+
+    text: str
+    digits: list[int]  # starts of runs of digits
+    months: list[int]  # month names and abbreviations
+    weekdays: list[int]
+    lowered: str | None  # ``text.lower()`` when it keeps every offset and case-insensitive matches show in it
+
+    @classmethod
+    def of(cls, text: str) -> _Starts:
+        lowered = text.lower()
+        keeps_offsets = len(lowered) == len(text) and not any(c in text for c in _CASE_FOLD_TRAPS)
+        return cls(
+            text,
+            [m.start() for m in _DIGIT_RUN_RE.finditer(text)],
+            [m.start() for m in _MONTH_START_RE.finditer(text)],
+            [m.start() for m in _WEEKDAY_RE.finditer(text)],
+            lowered if keeps_offsets else None,
+        )
+
+    def with_modifier(self, positions: list[int]) -> list[int]:
+        """The positions, and where a modifier of four or six letters ("last", "coming") before each would
+        start, across the whitespace between them."""
+        found = set(positions)
+        for at in positions:
+            gap = at
+            while gap > 0 and self.text[gap - 1].isspace():
+                gap -= 1
+            if gap < at:
+                found.update(start for start in (gap - 4, gap - 6) if start >= 0)
+        return sorted(found)
+
+    def if_contains(self, *words: str) -> list[int] | None:
+        """No start when the lower-cased text holds none of ``words``; else None, to try everywhere."""
+        if self.lowered is not None and not any(word in self.lowered for word in words):
+            return []
+        return None
+
+    def unit_modifiers(self) -> list[int] | None:
+        """Where "last/this/next/coming" can start before a week, month, year or decade (any case)."""
+        if self.lowered is None:
+            return None
+        return self.with_modifier([m.start() for m in _UNIT_WORD_RE.finditer(self.lowered)])
+
+
+def _rule_matches(rule: _Rule, starts: _Starts) -> Iterator[re.Match[str]]:
+    """Exactly the matches of ``rule.pattern.finditer(text)``, trying the pattern only where it can start."""
+    positions = rule.starts(starts)
+    if positions is None:
+        yield from rule.pattern.finditer(starts.text)
+        return
+    end = 0
+    for position in positions:
+        if position >= end and (match := rule.pattern.match(starts.text, position)) is not None:
+            yield match
+            end = match.end()
 
 
 def _without_overlaps(candidates: list[tuple[int, int, _Resolved]]) -> list[tuple[int, int, _Resolved]]:
@@ -217,47 +294,65 @@ def _mention(text: str, start: int, end: int, resolved: _Resolved, published: da
         granularity=resolved.granularity,
         is_relative=resolved.is_relative,
         is_future=value is not None and published is not None and value > published,
-        preposition=re.sub(r"\s+", " ", preposition.group("p").lower()) if preposition else None,
+        preposition=_SPACES_RE.sub(" ", preposition.group("p").lower()) if preposition else None,
         note=resolved.note,
     )
 
 
-@dataclass(frozen=True, slots=True)
 class _Tense:
-    """Sentence breaks and tense markers of a text, found once so each expression looks them up quickly."""
+    """Sentence breaks and tense markers of a text; a sentence's markers are found the first time an expression
+    in it asks.
 
-    break_starts: list[int]
-    break_ends: list[int]
-    marker_starts: list[int]
-    markers: list[tuple[int, int, bool]]  # (start, end, is_future), sorted by start
+    They are the markers a scan of the whole text finds in that sentence: a sentence starts and ends at a
+    non-word character and markers are words, so a marker starts and ends inside one sentence. The one
+    exception, a future marker run over a line break ("were\\nset to"), is left out; in the whole-text scan it
+    would run past the expression's sentence on that side, where it is never the nearest marker.
+    """
 
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._breaks: tuple[list[int], list[int]] | None = None
+        self._markers: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
 
-def _tense_index(text: str) -> _Tense:
-    breaks = list(_SENTENCE_END_RE.finditer(text))
-    markers = sorted(
-        [(m.start(), m.end(), True) for m in _FUTURE_RE.finditer(text)]
-        + [(m.start(), m.end(), False) for m in _PAST_RE.finditer(text)]
-    )
-    return _Tense([b.start() for b in breaks], [b.end() for b in breaks], [m[0] for m in markers], markers)
+    def _sentence(self, start: int, end: int) -> tuple[int, int]:
+        """Start of the sentence holding ``start`` and end of the one holding ``end``."""
+        if self._breaks is None:
+            breaks = list(_SENTENCE_END_RE.finditer(self._text))
+            self._breaks = ([b.start() for b in breaks], [b.end() for b in breaks])
+        break_starts, break_ends = self._breaks
+        before_breaks = bisect_right(break_ends, start)
+        sentence_start = break_ends[before_breaks - 1] if before_breaks else 0
+        after_break = bisect_left(break_starts, end)
+        sentence_end = break_starts[after_break] if after_break < len(break_starts) else sys.maxsize
+        return sentence_start, sentence_end
 
+    def _markers_from(self, sentence_start: int, sentence_end: int) -> list[tuple[int, int, bool]]:
+        """Tense markers starting in the sentence, as (start, end, is_future), sorted by start."""
+        if (sentence_start, sentence_end) not in self._markers:
+            found = [
+                (m.start(), m.end(), is_future)
+                for pattern, is_future in ((_FUTURE_RE, True), (_PAST_RE, False))
+                for m in pattern.finditer(self._text, sentence_start, sentence_end)
+            ]
+            self._markers[sentence_start, sentence_end] = sorted(found)
+        return self._markers[sentence_start, sentence_end]
 
-def _future_context(tense: _Tense, start: int, end: int) -> bool | None:
-    """True when the tense marker nearest the expression in its sentence is a future one ("will"), False for
-    a past one, None when the sentence has neither."""
-    before_breaks = bisect_right(tense.break_ends, start)
-    sentence_start = tense.break_ends[before_breaks - 1] if before_breaks else 0
-    after_break = bisect_left(tense.break_starts, end)
-    sentence_end = tense.break_starts[after_break] if after_break < len(tense.break_starts) else sys.maxsize
-    at = bisect_left(tense.marker_starts, start)
-    before = [m for m in tense.markers[max(0, at - 3) : at] if sentence_start <= m[0] and m[1] <= start]
-    after_at = bisect_left(tense.marker_starts, end)
-    after = [m for m in tense.markers[after_at : after_at + 1] if m[1] <= sentence_end]
-    nearest_before = max(before, key=lambda m: m[1], default=None)
-    nearest_after = after[0] if after else None
-    if nearest_before is None or nearest_after is None:
-        found = nearest_before or nearest_after
-        return None if found is None else found[2]
-    return nearest_before[2] if start - nearest_before[1] <= nearest_after[0] - end else nearest_after[2]
+    def future_context(self, start: int, end: int) -> bool | None:
+        """True when the tense marker nearest the expression in its sentence is a future one ("will"), False
+        for a past one, None when the sentence has neither."""
+        sentence_start, sentence_end = self._sentence(start, end)
+        markers = self._markers_from(sentence_start, sentence_end)
+        marker_starts = [m[0] for m in markers]
+        at = bisect_left(marker_starts, start)
+        before = [m for m in markers[max(0, at - 3) : at] if m[1] <= start]
+        after_at = bisect_left(marker_starts, end)
+        after = [m for m in markers[after_at : after_at + 1] if m[1] <= sentence_end]
+        nearest_before = max(before, key=lambda m: m[1], default=None)
+        nearest_after = after[0] if after else None
+        if nearest_before is None or nearest_after is None:
+            found = nearest_before or nearest_after
+            return None if found is None else found[2]
+        return nearest_before[2] if start - nearest_before[1] <= nearest_after[0] - end else nearest_after[2]
 
 
 # --- resolvers: (match, published, future tense) -> value and granularity ---------------------------
@@ -375,7 +470,7 @@ def _weekday(match: re.Match[str], published: date | None, future: bool | None) 
 
 
 def _deictic_day(match: re.Match[str], published: date | None, _future: bool | None) -> _Resolved:
-    word = re.sub(r"\s+", " ", match.group("m").lower())
+    word = _SPACES_RE.sub(" ", match.group("m").lower())
     offset = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
     return _relative(Granularity.DAY, published, lambda p: p + timedelta(days=offset))
 
@@ -396,7 +491,7 @@ def _period_start(p: date, granularity: Granularity, shift: int) -> date:
 
 def _ago(match: re.Match[str], published: date | None, _future: bool | None) -> _Resolved:
     granularity = Granularity(match.group("unit").lower())
-    raw = re.sub(r"\s+", " ", match.group("n").lower())
+    raw = _SPACES_RE.sub(" ", match.group("n").lower())
     count = int(raw) if raw.isdigit() else _SMALL_NUMBERS.get(raw)
     if count is None:
         return _Resolved(None, granularity, True, VAGUE_COUNT)
@@ -442,7 +537,7 @@ def _accept_year(text: str, match: re.Match[str]) -> bool:
 def _after_preposition(text: str, match: re.Match[str], allowed: frozenset[str]) -> bool:
     start = match.start("m") if "m" in match.re.groupindex else match.start()
     found = _PREPOSITION_RE.search(text[max(0, start - 12) : start])
-    return found is not None and re.sub(r"\s+", " ", found.group("p").lower()) in allowed
+    return found is not None and _SPACES_RE.sub(" ", found.group("p").lower()) in allowed
 
 
 def _not_a_name(text: str, match: re.Match[str]) -> bool:
@@ -474,7 +569,7 @@ def _valid_day(text: str, match: re.Match[str]) -> bool:
 
 def _not_duration(text: str, match: re.Match[str]) -> bool:
     """ "the last year", "over the last week": a stretch of time ending now, not a calendar period."""
-    return re.search(r"\bthe\s+$", text[max(0, match.start() - 5) : match.start()], re.IGNORECASE) is None
+    return _THE_BEFORE_RE.search(text[max(0, match.start() - 5) : match.start()]) is None
 
 
 def _always(text: str, match: re.Match[str]) -> bool:
@@ -486,10 +581,13 @@ def _always(text: str, match: re.Match[str]) -> bool:
 class _Rule:
     pattern: re.Pattern[str]
     resolve: _Resolver
+    starts: Callable[[_Starts], list[int] | None]  # where a match can start; None: anywhere
     accept: Callable[[str, re.Match[str]], bool] = _always
 
 
 _SINCE_BEFORE_RE: Final = re.compile(r"\b[Ss]ince\s+$")  # "since March": never ahead of the text
+_SPACES_RE: Final = re.compile(r"\s+")
+_THE_BEFORE_RE: Final = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _RANGE_GAP_RE: Final = re.compile(r"\s*(?:to|until|till|through|-|–)\s*")
 _MONTH_PAIR_BEFORE_RE: Final = re.compile(
     "(?:" + "|".join(_MONTH_NAMES) + r")\s+(?:and|or|to|until|till|through|-|–)\s+$"
@@ -506,30 +604,50 @@ _LINE_WORD_RE: Final = re.compile(r"\b[^\W\d_][\w’'-]*")
 _RANGE_BEFORE_RE: Final = re.compile(r"\b(?:1[5-9]|20|21)\d\d\s*(?:-|–|to|and|until|through)\s*$")
 _RANGE_AFTER_RE: Final = re.compile(r"\s*(?:-|–)\s*(?:1[5-9]|20|21)\d\d\b")
 
+
+def _at_digits(starts: _Starts) -> list[int]:
+    return starts.digits
+
+
+def _at_months(starts: _Starts) -> list[int]:
+    return starts.months
+
+
 _RULES: Final[tuple[_Rule, ...]] = (
     _Rule(
         re.compile(r"(?<![\d-])(?P<year>1[5-9]\d\d|20\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),
         _iso_day,
+        _at_digits,
     ),
     _Rule(
-        re.compile(rf"\b{_DAY}[^\S\n]+(?:of[^\S\n]+)?{_MONTH},?[^\S\n]+{_YEAR}"), _absolute_day, _valid_day
+        re.compile(rf"\b{_DAY}[^\S\n]+(?:of[^\S\n]+)?{_MONTH},?[^\S\n]+{_YEAR}"),
+        _absolute_day,
+        _at_digits,
+        _valid_day,
     ),
-    _Rule(re.compile(rf"\b{_MONTH}[^\S\n]+{_DAY},?[^\S\n]+{_YEAR}"), _absolute_day, _valid_day),
+    _Rule(re.compile(rf"\b{_MONTH}[^\S\n]+{_DAY},?[^\S\n]+{_YEAR}"), _absolute_day, _at_months, _valid_day),
     _Rule(
         re.compile(rf"\b{_DAY}[^\S\n]+(?:of[^\S\n]+)?{_MONTH},?[^\S\n]+{_REL_YEAR}"),
         _day_month_relative_year,
+        _at_digits,
         _valid_day,
     ),
     _Rule(
-        re.compile(rf"\b{_MONTH}[^\S\n]+{_DAY},?[^\S\n]+{_REL_YEAR}"), _day_month_relative_year, _valid_day
+        re.compile(rf"\b{_MONTH}[^\S\n]+{_DAY},?[^\S\n]+{_REL_YEAR}"),
+        _day_month_relative_year,
+        _at_months,
+        _valid_day,
     ),
-    _Rule(re.compile(rf"\b{_DAY}[^\S\n]+(?:of[^\S\n]+)?{_MONTH}"), _day_month, _valid_day),
-    _Rule(re.compile(rf"\b{_MONTH}[^\S\n]+{_DAY}(?![\d:])(?!,?[^\S\n]*\d)"), _day_month, _valid_day),
-    _Rule(re.compile(rf"\b{_MONTH},?[^\S\n]+{_YEAR}"), _absolute_month),
-    _Rule(re.compile(rf"\b{_MONTH},?\s+{_REL_YEAR}"), _month_relative_year),
+    _Rule(re.compile(rf"\b{_DAY}[^\S\n]+(?:of[^\S\n]+)?{_MONTH}"), _day_month, _at_digits, _valid_day),
+    _Rule(
+        re.compile(rf"\b{_MONTH}[^\S\n]+{_DAY}(?![\d:])(?!,?[^\S\n]*\d)"), _day_month, _at_months, _valid_day
+    ),
+    _Rule(re.compile(rf"\b{_MONTH},?[^\S\n]+{_YEAR}"), _absolute_month, _at_months),
+    _Rule(re.compile(rf"\b{_MONTH},?\s+{_REL_YEAR}"), _month_relative_year, _at_months),
     _Rule(
         re.compile(r"\b(?P<m>(?:(?P<mod>[Ll]ast|[Tt]his|[Nn]ext|[Cc]oming)\s+)?" + _FULL_MONTH + ")"),
         _month_alone,
+        lambda starts: starts.with_modifier(starts.months),
         _accept_month,
     ),
     _Rule(
@@ -549,6 +667,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
             + r")\b)[A-Z])"  # shows: "Monday Night Quiz", not "Friday Night May 5"
         ),
         _weekday,
+        lambda starts: starts.with_modifier(starts.weekdays),
     ),
     _Rule(
         re.compile(
@@ -556,22 +675,31 @@ _RULES: Final[tuple[_Rule, ...]] = (
             re.IGNORECASE,
         ),
         _deictic_day,
+        lambda starts: starts.if_contains(
+            "yesterday", "today", "tomorrow", "night", "morning", "afternoon", "evening"
+        ),
         _not_a_name,
     ),
-    _Rule(re.compile(rf"\b(?P<m>{_COUNT}\s+{_UNIT}\s+ago)\b", re.IGNORECASE), _ago),
+    _Rule(
+        re.compile(rf"\b(?P<m>{_COUNT}\s+{_UNIT}\s+ago)\b", re.IGNORECASE),
+        _ago,
+        lambda starts: starts.if_contains("ago"),
+    ),
     _Rule(
         re.compile(
             r"\b(?P<m>(?P<mod>last|this|next|coming)\s+(?P<unit>week|month|year|decade))\b", re.IGNORECASE
         ),
         _this_last_next,
+        _Starts.unit_modifiers,
         _not_duration,
     ),
-    _Rule(re.compile(r"(?<![\w'’])(?P<m>(?P<year>1[5-9]\d0|20\d0)s)\b"), _decade),
+    _Rule(re.compile(r"(?<![\w'’])(?P<m>(?P<year>1[5-9]\d0|20\d0)s)\b"), _decade, _at_digits),
     _Rule(
         re.compile(
             rf"(?<![\w.,$£€])(?:(?<=mid-)|(?<=\d\d\d\d-)|(?<=\d\d\d\d–)|(?<![-–])){_YEAR}(?![.,]\d|\s*(?:%|per\s?cent|percent))"
         ),
         _absolute_year,
+        _at_digits,
         _accept_year,
     ),
 )

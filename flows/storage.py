@@ -266,12 +266,16 @@ def _merge_or_create(
     try:
         target = DeltaTable(uri, storage_options=options)
     except TableNotFoundError:
+        # No retry inside deltalake: it would turn a create that lost the race to another run's create into a
+        # blind append of every staged row, duplicating the rows both runs hold. Failing here sends the rows
+        # through the merge instead, against the table the other run created.
+        creating = CommitProperties(custom_metadata=properties.custom_metadata, max_commit_retries=0)
         try:
             write_deltalake(
-                uri, _reader(files), mode="error", commit_properties=properties, storage_options=options
+                uri, _reader(files), mode="error", commit_properties=creating, storage_options=options
             )
         except DeltaError as error:
-            if "already exists" not in str(error).lower():
+            if not isinstance(error, CommitFailedError) and "already exists" not in str(error).lower():
                 raise
             raise CommitFailedError(f"table {table} was created concurrently") from error
         return CommitResult(table, rows, rows, DeltaTable(uri, storage_options=options).version())

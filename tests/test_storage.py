@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -114,17 +115,29 @@ def test_storage_recommit_of_same_rows_adds_no_version(tmp_path: Path, run_info:
     assert storage.read_table(tmp_path, "entities").height == 8
 
 
-def _commit_in_child(output: str, staging: str) -> int | None:
-    return storage.commit_staged(Path(output), Path(staging), "entities", "mention_id", METADATA).version
+def _commit_in_child(output: str, staging: str, ready: Any) -> None:
+    ready.wait()  # every child has started and imported deltalake: they commit at the same moment
+    storage.commit_staged(Path(output), Path(staging), "entities", "mention_id", METADATA)
 
 
 def test_storage_concurrent_commits_never_duplicate(tmp_path: Path, run_info: RunInfo) -> None:
-    stagings = []
+    """Three runs commit overlapping rows at once into a table none of them finds: each row lands once.
+
+    Regression: two runs that both created the table used to append all their rows (deltalake retried the
+    losing create as an append); 17 of 20 such races duplicated rows before the fix.
+    """
+    context = multiprocessing.get_context("spawn")
+    ready = context.Barrier(3)
+    children = []
     for run in range(3):  # overlapping key ranges: each run shares rows with the others
         frame = entities_frame(_mentions(20 + 10 * run), run_info)
-        stagings.append(str(_stage(tmp_path, f"run-{run}", {"entities": frame})))
-    with multiprocessing.get_context("spawn").Pool(3) as pool:
-        pool.starmap(_commit_in_child, [(str(tmp_path), staging) for staging in stagings])
+        staging = str(_stage(tmp_path, f"run-{run}", {"entities": frame}))
+        children.append(context.Process(target=_commit_in_child, args=(str(tmp_path), staging, ready)))
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(timeout=120)
+    assert [child.exitcode for child in children] == [0, 0, 0]
     table = storage.read_table(tmp_path, "entities")
     assert table.height == 40
     assert table["mention_id"].n_unique() == 40

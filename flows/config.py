@@ -38,7 +38,7 @@ class Settings:
     raw_dir: Path = Path("raw")
     output_dir: Path | str = Path("output")
     model_name: str = DEFAULT_MODEL
-    files_per_batch: int = 500
+    files_per_batch: int = 1000
     nlp_batch_size: int = 64
     max_file_bytes: int = 5 * 1_048_576
     include: tuple[str, ...] = field(default_factory=tuple)

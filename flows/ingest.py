@@ -11,10 +11,11 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
+from prefect.utilities.annotations import opaque
 
 from flows import parallel, reports, storage, tasks
 from flows.config import PROGRESS_MARK, Settings
@@ -22,6 +23,7 @@ from flows.core.summary import RunSummary, Tally, summarize
 from flows.core.validate import BatchTables
 
 T = TypeVar("T")
+BATCH_GROWTH = 3  # each batch at most three times the one before, from a short first one
 
 
 @flow(
@@ -58,7 +60,7 @@ def ingest(
     )
     run = tasks.prepare_run(settings)
     known = tasks.load_known(settings)
-    new_files, seen = tasks.find_new_files(settings, known)
+    new_files, seen = tasks.find_new_files(settings, whole(known))
     tally = Tally(files_seen=seen, files_unchanged=seen - len(new_files))
     processes = parallel.processes_for_run(settings, len(new_files))
     batches = list(chunked(new_files, settings.files_per_batch, first=first_batch_size(settings, processes)))
@@ -68,16 +70,18 @@ def ingest(
 
     def finish_oldest() -> None:
         number, files, tagged = in_flight.popleft()
-        tables = tasks.validate(tagged.result(), run, number)
-        tasks.stage(settings, run, tables, number)
+        tables = tasks.validate(whole(tagged.result()), run, number)
+        tasks.stage(settings, run, whole(tables), number)
         tally.add_batch(tables.frames())
         reports.advance_progress(bar, number, len(batches))
         progress(f"batch {number}/{len(batches)}: {files} files, {tables.articles.height} articles")
 
     try:
         for number, sources in enumerate(batches, start=1):
-            read = tasks.read_batch(settings, sources, number)
-            articles, rejects = tasks.extract_fields(read, known, number)
+            read = tasks.read_batch(settings, whole(sources), number)
+            articles, rejects = tasks.extract_fields(whole(read), whole(known), number)
+            if not settings.on_dask:  # a Prefect annotation does not survive pickling to a Dask worker
+                articles, rejects = whole(articles), whole(rejects)
             in_flight.append(
                 (
                     number,
@@ -108,6 +112,16 @@ def ingest(
     return summary
 
 
+def whole(value: T) -> T:
+    """A task input Prefect hands over as it is, without walking into it (a batch holds thousands of records).
+
+    Prefect looks inside every task argument for futures and states to wait for; over a batch of articles that
+    walk cost about 1 ms per article. ``opaque`` still waits for a future given whole and links the two tasks
+    in the UI, but does not look inside the value.
+    """
+    return cast(T, opaque(value))
+
+
 def batches_in_flight(settings: Settings) -> int:
     """Batches submitted but not yet collected: one being tagged and one queued behind it, or one per worker."""
     return max(2, (settings.dask_workers or 0) + 1)
@@ -126,9 +140,15 @@ def first_batch_size(settings: Settings, processes: int) -> int:
 
 
 def chunked(items: Sequence[T], size: int, first: int | None = None) -> Iterator[list[T]]:
-    """Consecutive slices of at most ``size`` items (the first one of at most ``first``)."""
+    """Consecutive slices of at most ``size`` items; with ``first``, the slices start at ``first`` items and
+    grow ``BATCH_GROWTH``-fold up to ``size``.
+
+    The flow parses batch k+1 while the workers tag batch k, and parsing an article costs a tenth of tagging
+    it, so a batch a few times larger than the one before is parsed before the workers run out of work; large
+    batches then spread the fixed cost of each batch (its Prefect tasks, one validation per table).
+    """
     iterator = iter(items)
-    if first is not None and (chunk := list(islice(iterator, first))):
+    step = size if first is None else min(first, size)
+    while chunk := list(islice(iterator, step)):
         yield chunk
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+        step = min(size, step * BATCH_GROWTH)

@@ -1,0 +1,35 @@
+"""How the flow cuts the new files into batches: every file in exactly one batch, a short start, then growth."""
+
+from __future__ import annotations
+
+import itertools
+
+from flows.ingest import BATCH_GROWTH, chunked
+
+
+def test_every_item_lands_in_exactly_one_batch_in_order() -> None:
+    items = list(range(5_000))
+
+    batches = list(chunked(items, 1_000, first=96))
+
+    assert [item for batch in batches for item in batch] == items
+
+
+def test_batches_start_short_and_grow_up_to_the_batch_size() -> None:
+    sizes = [len(batch) for batch in chunked(range(5_000), 1_000, first=96)]
+
+    assert sizes[:3] == [96, 96 * BATCH_GROWTH, 96 * BATCH_GROWTH**2]
+    assert max(sizes) == 1_000
+    assert all(later <= earlier * BATCH_GROWTH for earlier, later in itertools.pairwise(sizes))
+
+
+def test_without_a_first_size_every_batch_is_full_but_the_last() -> None:
+    assert [len(batch) for batch in chunked(range(2_500), 1_000)] == [1_000, 1_000, 500]
+
+
+def test_a_first_size_above_the_batch_size_is_capped() -> None:
+    assert [len(batch) for batch in chunked(range(30), 10, first=50)] == [10, 10, 10]
+
+
+def test_no_items_no_batches() -> None:
+    assert list(chunked([], 1_000, first=96)) == []

@@ -24,6 +24,7 @@ from schemas.vocabulary import (
     SPEAKER_KINDS,
     UNRESOLVED_GEO_METHODS,
     VALUE_LABELS,
+    DateBasis,
     RejectReason,
     Section,
     Stage,
@@ -123,7 +124,11 @@ class Articles(Provenance):
         nullable=True, description='Place of the dateline ("HOUSTON, Texas").'
     )
     published_at: LocalTimestamp | None = pa.Field(
-        nullable=True, description="Publication time as the page states it (wall clock, no zone)."
+        nullable=True,
+        description=(
+            "Publication time as the page states it (wall clock, no zone); on a page that states only an "
+            "update time, that time (see published_basis)."
+        ),
     )
     published_has_time: bool | None = pa.Field(
         nullable=True, description="Whether the page states a time of day."
@@ -140,6 +145,14 @@ class Articles(Provenance):
     )
     published_precision: str | None = pa.Field(
         nullable=True, isin=["day", "minute", "second"], description="How precisely the page states the time."
+    )
+    published_basis: str | None = pa.Field(
+        nullable=True,
+        isin=[basis.value for basis in DateBasis],
+        description=(
+            "What published_at rests on: 'published', a stated publication time; 'updated', the page states "
+            "only an update time, so the article was published at or before it."
+        ),
     )
     updated_at: LocalTimestamp | None = pa.Field(
         nullable=True, description='Last update as the page states it ("Updated 5:02 PM"), wall clock.'
@@ -188,6 +201,19 @@ class Articles(Provenance):
     @classmethod
     def utc_only_with_zone(cls, data: PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("published_tz_known") == pl.col("published_at_utc").is_not_null())
+
+    @pa.dataframe_check(error="published_basis is set exactly when published_at is")
+    @classmethod
+    def basis_with_date(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("published_basis").is_null() == pl.col("published_at").is_null())
+
+    @pa.dataframe_check(error="a published_at resting on the update time must equal updated_at")
+    @classmethod
+    def updated_basis_is_the_update(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            (pl.col("published_basis") != DateBasis.UPDATED.value).fill_null(True)
+            | (pl.col("published_at") == pl.col("updated_at")).fill_null(False)
+        )
 
 
 class Entities(Provenance):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-SCHEMA_VERSION = "1.2.0"  # 1.2.0: authors credit the organisation when a byline names no person
+SCHEMA_VERSION = "1.3.0"  # 1.3.0: published_basis; a page showing only an update time is dated by it
 
 
 class Stage(StrEnum):
@@ -30,6 +30,13 @@ class RejectReason(StrEnum):
     DUPLICATE_CONTENT = "duplicate_content"
     UNREADABLE = "unreadable"
     SCHEMA_VIOLATION = "schema_violation"
+
+
+class DateBasis(StrEnum):
+    """What the page states that ``published_at`` is taken from."""
+
+    PUBLISHED = "published"  # a publication time ("July 24, 2021 at 1:04 pm", "Published ...")
+    UPDATED = "updated"  # the page states no publication time, only an update: published at or before it
 
 
 class Section(StrEnum):

@@ -170,14 +170,15 @@ def test_eval_format_deltas_lists_pages_that_moved_worst_first() -> None:
     ]
 
 
-def test_eval_scores_an_updated_only_page_as_a_date_miss_and_reports_it_apart() -> None:
+def test_eval_reports_apart_how_the_dates_taken_from_an_update_time_score() -> None:
     gold = {
-        "tf-u": ev.Gold(page_id="tf-u", domain="u.example", published=date(2021, 3, 14), date_visible=True)
+        page: ev.Gold(page_id=page, domain="u.example", published=date(2021, 3, 14), date_visible=True)
+        for page in ("tf-u", "tf-p")
     }
-    extracted = {"tf-u": ev.Extracted("tf-u", None, None, (), None, updated=date(2021, 3, 14))}
-    (score,) = ev.score_pages(extracted, gold)
-    assert score.date_correct is False
-    assert score.best_date_correct is True
-    summary = ev.summarise("all", [score])
-    assert summary.values["date (visible)"].startswith("0.000")
-    assert summary.values["date|updated (vis.)"].startswith("1.000")
+    extracted = {
+        "tf-u": ev.Extracted("tf-u", None, date(2021, 3, 14), (), None, date_basis="updated"),
+        "tf-p": ev.Extracted("tf-p", None, date(2021, 3, 13), (), None, date_basis="published"),
+    }
+    summary = ev.summarise("all", ev.score_pages(extracted, gold))
+    assert summary.values["date (visible)"].startswith("0.500")
+    assert summary.values["date from update (vis.)"].startswith("1.000 (1/1)")

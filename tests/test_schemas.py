@@ -53,6 +53,9 @@ def test_schemas_valid_batch_passes_unchanged(article: Article, run_info: RunInf
         ("language", "English", "str_matches"),
         ("article_id", "f" * 32, "article_id must be the first 32 hex digits"),
         ("published_tz_known", True, "published_at_utc is set exactly when"),
+        ("published_basis", None, "published_basis is set exactly when published_at is"),
+        ("published_basis", "updated", "a published_at resting on the update time must equal updated_at"),
+        ("published_basis", "guessed", "isin"),
     ],
 )
 def test_schemas_article_violation_moves_article_and_entities_to_rejects(

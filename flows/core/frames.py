@@ -166,7 +166,8 @@ def reject_id(reject: Reject) -> str:
 
 
 def _article_row(article: Article, skipped_reason: str | None) -> dict[str, object]:
-    page, published, updated = article.page, article.page.published, article.page.updated
+    page, updated = article.page, article.page.updated
+    published, basis = page.dated or (None, None)
     return {
         "article_id": article.article_id,
         "source_path": article.source_path,
@@ -188,6 +189,7 @@ def _article_row(article: Article, skipped_reason: str | None) -> dict[str, obje
         "published_at_utc": published.utc if published else None,
         "published_text": published.text if published else None,
         "published_precision": published.precision if published else None,
+        "published_basis": basis.value if basis else None,
         "updated_at": updated.local if updated else None,
         "updated_at_utc": updated.utc if updated else None,
         "image_caption": page.image_caption,

@@ -122,7 +122,10 @@ def analyse(
             for section, text in article.section_texts().items()
             for amount in extract_amounts(text)
         ]
-        published = article.page.published.local.date() if article.page.published else None
+        dated = (
+            article.page.dated
+        )  # the day the article is dated by (published_at): relative dates hang on it
+        published = dated[0].local.date() if dated else None
         dates += [
             SectionDate(article.article_id, section, mention, published)
             for section, text in article.section_texts().items()

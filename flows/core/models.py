@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from schemas.vocabulary import RejectReason, Section, Stage
+from schemas.vocabulary import DateBasis, RejectReason, Section, Stage
 
 __all__ = [
     "Article",
+    "DateBasis",
     "DecodedText",
     "EntityMention",
     "NlpResult",
@@ -89,6 +90,20 @@ class ParsedPage:
     ] = ()  # news agencies and organisations credited in the byline ("Associated Press")
     dateline_place: str | None = None  # "HOUSTON, Texas" from "HOUSTON, Texas (KTRK) -- ..."
     updated: PublishedDate | None = None  # the "Updated ..." time, never taken for the publication time
+
+    @property
+    def dated(self) -> tuple[PublishedDate, DateBasis] | None:
+        """The article's date and what it rests on: the publication time the page states, else its update time.
+
+        A page that shows only "Updated 11/8/2023 10:46 PM" was published at or before that time, and that is
+        the only date it gives a reader; the basis says so, and ``updated`` still holds the update itself.
+        A page stating both is dated by its publication time: the update is never taken for it.
+        """
+        if self.published is not None:
+            return self.published, DateBasis.PUBLISHED
+        if self.updated is not None:
+            return self.updated, DateBasis.UPDATED
+        return None
 
     @property
     def body(self) -> str | None:

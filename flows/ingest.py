@@ -7,6 +7,7 @@ processes, or on Dask workers) the flow reads and parses batch k+1; at most ``in
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Iterator, Sequence
 from itertools import islice
@@ -73,6 +74,7 @@ def ingest(
         tables = tasks.validate(whole(tagged.result()), run, number)
         tasks.stage(settings, run, whole(tables), number)
         tally.add_batch(tables.frames())
+        release_finished_batch()
         reports.advance_progress(bar, number, len(batches))
         progress(f"batch {number}/{len(batches)}: {files} files, {tables.articles.height} articles")
 
@@ -120,6 +122,17 @@ def whole(value: T) -> T:
     in the UI, but does not look inside the value.
     """
     return cast(T, opaque(value))
+
+
+def release_finished_batch() -> None:
+    """Free a staged batch's records now, not at Python's next full garbage collection.
+
+    A finished batch's records are left in reference cycles (its trip through Prefect's task runs), which only
+    a full collection frees, and Python runs one rarely once a process holds many objects. Measured over
+    10,000 bench articles, the flow process after the last batch: 922 MB without this, 635 MB with it (537 MB
+    after the first batch). One full collection per batch costs about 0.1 ms per article.
+    """
+    gc.collect()
 
 
 def batches_in_flight(settings: Settings) -> int:

@@ -65,18 +65,14 @@ def section_texts(raw: Path) -> list[str]:
     from flows.core.article import to_article
     from flows.core.ids import sha256_hex
     from flows.core.models import Article, RawDocument, SourceFile
-    from flows.core.models import Section as Section_
-    from flows.core.ner_rules import ner_view
+    from flows.core.nlp import model_inputs
 
     texts: list[str] = []
     for path in sorted(raw.iterdir()):
         data = path.read_bytes()
         article = to_article(RawDocument(SourceFile(path.name, len(data), 0), data, sha256_hex(data)))
         if isinstance(article, Article):
-            texts.extend(
-                ner_view(text) if section is Section_.HEADLINE else text
-                for section, text in article.section_texts().items()
-            )
+            texts.extend(shown for shown, _ in model_inputs(article.article_id, article.section_texts()))
     return texts
 
 

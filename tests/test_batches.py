@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import pickle
 
-from flows.ingest import BATCH_GROWTH, chunked
+from prefect.utilities.annotations import opaque
+
+from flows.ingest import BATCH_GROWTH, chunked, whole
 
 
 def test_every_item_lands_in_exactly_one_batch_in_order() -> None:
@@ -33,3 +36,12 @@ def test_a_first_size_above_the_batch_size_is_capped() -> None:
 
 def test_no_items_no_batches() -> None:
     assert list(chunked([], 1_000, first=96)) == []
+
+
+def test_a_batch_handed_to_prefect_whole_arrives_whole_after_pickling() -> None:
+    batch = [{"path": "a.txt"}, {"path": "b.txt"}]
+
+    travelled = pickle.loads(pickle.dumps(whole(batch)))
+
+    assert isinstance(travelled, opaque)
+    assert travelled.unwrap() == batch

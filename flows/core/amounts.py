@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from flows.core.scan import digit_runs, lowered_keeping_offsets, matches_at, starts_before
+
 
 class AmountKind(StrEnum):
     """What an amount measures."""
@@ -337,7 +339,7 @@ class _Number:
 
 def extract_amounts(text: str) -> tuple[Amount, ...]:
     """Every amount in ``text`` with value, kind, unit, counted object and approximation, in text order."""
-    digits = [m.start() for m in _DIGIT_RUN_RE.finditer(text)]
+    digits = digit_runs(text)
     phone_spans = [m.span() for m in _phone_matches(text, digits) if _is_phone_like(m.group())]
     amounts: list[Amount] = []
     last_end = 0
@@ -359,48 +361,25 @@ def extract_amounts(text: str) -> tuple[Amount, ...]:
 # digits. Those positions are found with patterns the engine scans quickly, and the patterns are tried only
 # there: the matches are exactly those of ``pattern.finditer(text)``.
 
-_DIGIT_RUN_RE: Final = re.compile(r"\d+")
 _NUMBER_WORD_START_RE: Final = re.compile(  # in lower-cased text; "hundreds", "tens" start with a number word
     "|".join(sorted([*_UNITS, *_TENS, *_SCALES, "dozen", "half"], key=len, reverse=True))
 )
-# Letters that match an ASCII letter only case-insensitively ("ſ" matches "s"), or lower-case to two characters.
-_CASE_FOLD_TRAPS: Final = "\u0130\u0131\u017f\u212a"
 
 
 def _number_matches(text: str, digits: list[int]) -> list[re.Match[str]]:
     """The matches of ``_NUMBER_RE`` in ``text``; ``digits`` are the starts of its runs of digits."""
-    lowered = text.lower()
-    if len(lowered) != len(text) or any(trap in text for trap in _CASE_FOLD_TRAPS):
+    lowered = lowered_keeping_offsets(text)
+    if lowered is None:
         return list(_NUMBER_RE.finditer(text))  # lower-casing would move or hide a word: try everywhere
     words = [m.start() for m in _NUMBER_WORD_START_RE.finditer(lowered)]
-    return _matches_at(_NUMBER_RE, text, sorted({*digits, *words, *_article_starts(text, words)}))
+    articles = starts_before(text, words, (1, 2))  # "a hundred", "an eighth"
+    return matches_at(_NUMBER_RE, text, sorted({*digits, *words, *articles}))
 
 
 def _phone_matches(text: str, digits: list[int]) -> list[re.Match[str]]:
     """The matches of ``_PHONE_RE``: each starts at a run of digits or at the "+(" just before one."""
     starts = sorted({start for digit in digits for start in (digit - 2, digit - 1, digit) if start >= 0})
-    return _matches_at(_PHONE_RE, text, starts)
-
-
-def _article_starts(text: str, positions: list[int]) -> list[int]:
-    """Where "a" or "an" would start before each position, across the whitespace between them."""
-    found = []
-    for at in positions:
-        gap = at
-        while gap > 0 and text[gap - 1].isspace():
-            gap -= 1
-        if gap < at:
-            found += [start for start in (gap - 1, gap - 2) if start >= 0]
-    return found
-
-
-def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
-    """Exactly the matches of ``pattern.finditer(text)`` when every match starts at one of ``starts`` (sorted)."""
-    found: list[re.Match[str]] = []
-    for start in starts:
-        if (not found or start >= found[-1].end()) and (match := pattern.match(text, start)) is not None:
-            found.append(match)
-    return found
+    return matches_at(_PHONE_RE, text, starts)
 
 
 def _is_phone_like(candidate: str) -> bool:

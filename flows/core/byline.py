@@ -200,8 +200,9 @@ NOT_NAME_WORDS = frozenset(
 MAX_NAME_TOKENS = 5
 MAX_NAME_ROLE_TOKENS = 8  # "Ana Ruiz Live and breaking news reporter"; longer lines are headlines
 MAX_CREDITED_NAME_CHARS = 160
-# The parser asks about the same blocks many times per page (the lines around each candidate headline); the
-# answers are pure functions of the block, so they are kept.
+# Block predicates here and in the parser are asked about the same block many times per page (the lines around
+# each candidate headline), and a site's pages share blocks; they are pure functions of a string, so their
+# answers are kept, up to this many blocks per predicate.
 BLOCK_CACHE_SIZE = 8192
 
 

@@ -32,6 +32,7 @@ from flows.core.blocks import (
     words_of,
 )
 from flows.core.byline import (
+    BLOCK_CACHE_SIZE,
     credited_authors,
     is_byline,
     is_credit_line,
@@ -138,9 +139,6 @@ MAX_LINKS = 8
 MAX_RUN_HEADLINES = 2
 MAX_LABEL_CHARS = 40
 SOFT_BREAK_COST = 150
-# Block predicates are asked about the same block many times per page (each candidate headline looks at its
-# neighbours), and a site's pages share blocks; they are pure functions of a string, so their answers are kept.
-BLOCK_CACHE_SIZE = 8192
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Final
 
+from flows.core.scan import digit_runs, lowered_keeping_offsets, matches_at, starts_before
+
 
 class Granularity(StrEnum):
     """How precise a date mention is; the value is the first day of the period."""
@@ -183,12 +185,9 @@ def resolve_dates(text: str, published: date | None) -> tuple[DateMention, ...]:
 # month and day names), or a word its match must contain; the rule is then tried only there. The matches are
 # exactly those of ``rule.pattern.finditer(text)``.
 
-_DIGIT_RUN_RE: Final = re.compile(r"\d+")  # a match opening with a digit has no digit (or letter) before it
 _MONTH_START_RE: Final = re.compile("|".join(calendar.month_abbr[1:]))  # every month name opens with one
 _WEEKDAY_RE: Final = re.compile("|".join(calendar.day_name))
 _UNIT_WORD_RE: Final = re.compile("week|month|year|decade")
-# Letters that match an ASCII letter only case-insensitively ("ſ" matches "s"), or lower-case to two characters.
-_CASE_FOLD_TRAPS: Final = "\u0130\u0131\u017f\u212a"
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,27 +202,18 @@ class _Starts:
 
     @classmethod
     def of(cls, text: str) -> _Starts:
-        lowered = text.lower()
-        keeps_offsets = len(lowered) == len(text) and not any(c in text for c in _CASE_FOLD_TRAPS)
         return cls(
             text,
-            [m.start() for m in _DIGIT_RUN_RE.finditer(text)],
+            digit_runs(text),  # a match opening with a digit has no digit (or letter) before it
             [m.start() for m in _MONTH_START_RE.finditer(text)],
             [m.start() for m in _WEEKDAY_RE.finditer(text)],
-            lowered if keeps_offsets else None,
+            lowered_keeping_offsets(text),
         )
 
     def with_modifier(self, positions: list[int]) -> list[int]:
         """The positions, and where a modifier of four or six letters ("last", "coming") before each would
         start, across the whitespace between them."""
-        found = set(positions)
-        for at in positions:
-            gap = at
-            while gap > 0 and self.text[gap - 1].isspace():
-                gap -= 1
-            if gap < at:
-                found.update(start for start in (gap - 4, gap - 6) if start >= 0)
-        return sorted(found)
+        return sorted({*positions, *starts_before(self.text, positions, (4, 6))})
 
     def if_contains(self, *words: str) -> list[int] | None:
         """No start when the lower-cased text holds none of ``words``; else None, to try everywhere."""
@@ -244,11 +234,7 @@ def _rule_matches(rule: _Rule, starts: _Starts) -> Iterator[re.Match[str]]:
     if positions is None:
         yield from rule.pattern.finditer(starts.text)
         return
-    end = 0
-    for position in positions:
-        if position >= end and (match := rule.pattern.match(starts.text, position)) is not None:
-            yield match
-            end = match.end()
+    yield from matches_at(rule.pattern, starts.text, positions)
 
 
 def _without_overlaps(candidates: list[tuple[int, int, _Resolved]]) -> list[tuple[int, int, _Resolved]]:

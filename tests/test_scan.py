@@ -1,0 +1,34 @@
+"""Trying a pattern only where a match can start finds what a scan of the whole text finds."""
+
+from __future__ import annotations
+
+import re
+
+from flows.core.scan import digit_runs, lowered_keeping_offsets, matches_at, starts_before
+
+
+def test_matches_at_the_possible_starts_are_the_matches_of_a_full_scan() -> None:
+    pattern = re.compile(r"(?<![\w])\d+(?:,\d{3})*")
+    text = "About 3,000 troops, 12 tanks and 1,250,000 rounds; code A7 is no number."
+
+    assert [m.span() for m in matches_at(pattern, text, digit_runs(text))] == [
+        m.span() for m in pattern.finditer(text)
+    ]
+
+
+def test_a_start_inside_an_earlier_match_is_not_tried_again() -> None:
+    assert [m.group() for m in matches_at(re.compile(r"\d+"), "12345", [0, 2])] == ["12345"]
+
+
+def test_starts_before_steps_over_the_whitespace_to_the_word_widths() -> None:
+    text = "a  hundred and last\nweek"  # "hundred" starts at 3, "week" at 20
+
+    assert starts_before(text, [3, 20], (1, 2)) == [0, 18, 17]  # 3 - 2 spaces - 2 would be before the text
+    assert starts_before(text, [20], (4,)) == [15]  # "last"
+    assert starts_before(text, [0], (1,)) == []  # nothing before the text's start
+
+
+def test_lowered_text_is_offered_only_when_it_keeps_every_offset() -> None:
+    assert lowered_keeping_offsets("Next WEEK") == "next week"
+    assert lowered_keeping_offsets("İstanbul next week") is None  # "İ" lower-cases to two characters
+    assert lowered_keeping_offsets("ſeptember") is None  # matches "s" only case-insensitively

@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from flows.core.dates import DateKind, find_date_candidates, infer_day_first, is_date_line, parse_date_text
+from flows.core.dates import (
+    DateKind,
+    _labelled_segments,
+    find_date_candidates,
+    infer_day_first,
+    is_date_line,
+    parse_date_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -75,6 +82,14 @@ def test_dates_numeric_order_follows_day_first(text: str, day_first: bool, expec
         ("Published November 8, 2023 at 5:49 p.m. EST. Also 03/04/2023", False),
         ("Published 8 November 2023. Also 03/04/2023", True),
         ("No evidence at all: 03/04/2023", True),
+        ("Posted 01.11.2023", True),  # dotted dates are a day-first convention
+        ("Published\r\nNovember 8, 2023\r\n", False),  # any line ends
+        ("Published 8 November 2023\n— Ann (@ann) November 2, 2023\n— Bo (@bo) May 3, 2023", True),
+        ("Published Sept. 8, 2023 and ſept. 9, 2023", False),  # letters that match only case-insensitively
+        ("Published 8 November 2023, 9 May 2020, then October 1, 2023", True),
+        ("Published October 1, 2023 and November 8, 2023, then 9 May 2020", False),
+        ("Published 10:00 EST", False),
+        ("Published 10:00 GMT", True),
     ],
 )
 def test_dates_infer_day_first_from_page_evidence(page: str, day_first: bool) -> None:
@@ -92,6 +107,11 @@ def test_dates_relative_needs_a_reference_time() -> None:
     assert yesterday is not None
     assert yesterday.local == datetime(2023, 11, 8)
     assert not yesterday.has_time
+
+
+def test_dates_a_relative_time_before_the_year_one_is_no_date() -> None:
+    reference = datetime(2023, 11, 9, 12, 0, tzinfo=UTC)
+    assert parse_date_text("99999999 weeks ago", reference=reference) is None
 
 
 @pytest.mark.parametrize(
@@ -154,3 +174,16 @@ def test_dates_a_relative_date_follows_the_zone_of_its_reference() -> None:
     assert first is not None
     assert second is not None
     assert (first.local.day, second.local.day) == (28, 29)
+
+
+@pytest.mark.parametrize(
+    ("block", "kinds"),
+    [
+        ("Published 8 November 2023 | Updated 9 November 2023", ["published", "updated"]),
+        ("Crime First Published On 8 November 2023", ["plain", "published"]),
+        ("LAST MODIFIED: 9 November 2023", ["updated"]),
+        ("The report was published on 8 November 2023", ["plain"]),  # not capitalised: not a label
+    ],
+)
+def test_dates_labels_cut_a_block_into_kinds(block: str, kinds: list[str]) -> None:
+    assert [kind.value for _, kind in _labelled_segments(block)] == kinds

@@ -19,7 +19,10 @@ from flows.core.blocks import (
     classify,
     classify_blocks,
     densest_span,
+    ends_as_sentence,
+    ends_as_statement,
     is_legal,
+    lower_words,
     page_stop_words,
     table_cells,
 )
@@ -871,3 +874,38 @@ def test_parse_split_caption_needs_the_bracket_of_a_bracketed_credit() -> None:
         "Jane Doe",
     )
     assert split_caption("Crowds gather outside the court Jane Doe/Reuters") is None
+
+
+@pytest.mark.parametrize(
+    ("block", "sentence", "statement"),
+    [
+        ("The minister resigned.", True, True),
+        ("Why did the minister resign?", True, False),
+        ("The dates are:", True, False),
+        ('He said: "We will win."  ', True, True),
+        ("He said: “We will win!”)", True, True),
+        ("(Reporting by Ana Ruiz.)", True, True),
+        ("“Quoted headline”", True, False),  # a closing quote ends a sentence, not a statement
+        ("The minister resigned", False, False),
+        ("Tokyoで会議が開かれた。", True, True),
+        ("Tokyo「会議。」", True, False),
+        ("", False, False),
+    ],
+)
+def test_blocks_a_block_ends_as_a_sentence_or_a_statement(
+    block: str, sentence: bool, statement: bool
+) -> None:
+    assert ends_as_sentence(block) is sentence
+    assert ends_as_statement(block) is statement
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Don't tell the U.S. Senate", ["don't", "tell", "the", "u.s", "senate"]),
+        ("İstanbul İS big", ["i̇stanbul", "i̇s", "big"]),  # lowered word by word
+        ("ΟΔΟΣ..Α", ["οδος", "α"]),  # a word's own final sigma
+    ],
+)
+def test_blocks_lower_words_are_the_words_in_lower_case(text: str, words: list[str]) -> None:
+    assert lower_words(text) == words

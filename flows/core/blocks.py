@@ -19,13 +19,20 @@ from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+
+from flows.core.byline import BLOCK_CACHE_SIZE
 
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]」』）]*\s*$|[\"”’»]\s*$")
-_STATEMENT_END = re.compile(r"[.!。！][\"'”’»)\]]*\s*$")
+# How a sentence ends: a mark, then closing quotes and brackets, then white space; or a closing quote. Read from
+# the end of the text (a regex ending in "$" would be tried at every position of the block).
+_SENTENCE_MARKS = tuple(".!?…。！？:;")
+_SENTENCE_CLOSERS = "\"'”’»)]」』）"
+_CLOSING_QUOTES = tuple('"”’»')
+_STATEMENT_MARKS = tuple(".!。！")  # a statement: not a question or a colon
+_STATEMENT_CLOSERS = "\"'”’»)]"
 _NUMBER_CELL = re.compile(r"^[-+−–(]?[$€£¥₩]?\d[\d.,:/]*\s?[%$€£¥₩)]?(?:\s?[a-z]{0,3})?$", re.IGNORECASE)
 # The lookaheads "(?=[...])" below hold the first letters of the alternatives that follow: they change no match,
 # but let the engine pass over a word that cannot start one without trying every alternative (several times
@@ -385,6 +392,28 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def lower_words(text: str) -> list[str]:
+    """:func:`words_of` in lower case.
+
+    ASCII text is lowered whole first (the same words: ASCII letters lower one for one); other text word by
+    word, since lowering can change a letter's length ("İ") or, for a final sigma, depend on what follows.
+    """
+    if text.isascii():
+        return _WORD.findall(text.lower())
+    return [word.lower() for word in _WORD.findall(text)]
+
+
+def ends_as_sentence(text: str) -> bool:
+    """True when the text ends as a sentence ends (".", "?", "…", "。" ..., maybe inside quotes or brackets)."""
+    tail = text.rstrip()
+    return tail.endswith(_CLOSING_QUOTES) or tail.rstrip(_SENTENCE_CLOSERS).endswith(_SENTENCE_MARKS)
+
+
+def ends_as_statement(text: str) -> bool:
+    """True when the text ends in a full stop or "!" (maybe inside quotes or brackets)."""
+    return text.rstrip().rstrip(_STATEMENT_CLOSERS).endswith(_STATEMENT_MARKS)
+
+
 def text_length(text: str) -> int:
     """Length in characters, counting a CJK character as two so length thresholds suit unspaced scripts."""
     return len(text) + cjk_count(text)
@@ -403,21 +432,28 @@ def block_features(
 ) -> BlockFeatures:
     """Measure one block (``stop_words`` and ``words``, the block's words if already found, in lower case)."""
     if words is None:
-        words = [word.lower() for word in words_of(block)]
+        words = lower_words(block)
     stops = sum(map(stop_words.__contains__, words))
     cjk = cjk_count(block)
-    sentence = bool(_SENTENCE_END.search(block)) and (len(words) >= MIN_SENTENCE_WORDS or cjk >= 15)
+    sentence = ends_as_sentence(block) and (len(words) >= MIN_SENTENCE_WORDS or cjk >= 15)
     return BlockFeatures(
         chars=len(block) + cjk,
         words=len(words),
         stop_density=stops / len(words) if words else 0.0,
         sentence=sentence,
-        boilerplate=_BOILERPLATE.search(block) is not None,
+        boilerplate=names_site_function(block),
         repeats=repeats,
-        statement=sentence and _STATEMENT_END.search(block) is not None,
+        statement=sentence and ends_as_statement(block),
     )
 
 
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
+def names_site_function(block: str) -> bool:
+    """True for a block naming a site function (subscribe, cookies, share ...): kept, since pages repeat them."""
+    return _BOILERPLATE.search(block) is not None
+
+
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
 def is_legal(block: str) -> bool:
     """True for cookie banners, disclaimers and legal footers: two or more distinct policy terms, or ©."""
     if block.lstrip().startswith(("©", "Copyright", "(c)", "(C)")):
@@ -452,7 +488,7 @@ def classify(features: BlockFeatures, *, dense_script: bool = False) -> BlockCla
 def classify_blocks(blocks: Sequence[str]) -> list[BlockClass]:
     """Class of every block after the context pass: near-good and short blocks join good neighbours."""
     counts = Counter(blocks)
-    words = [[word.lower() for word in words_of(block)] for block in blocks]
+    words = [lower_words(block) for block in blocks]
     stops = stop_words_of(words)
     features = [block_features(b, counts[b], stops, w) for b, w in zip(blocks, words, strict=True)]
     cjk = sum(f.chars - len(block) for block, f in zip(blocks, features, strict=True))
@@ -503,7 +539,7 @@ def page_stop_words(blocks: Sequence[str]) -> frozenset[str]:
     Function words are the short words that recur across those blocks in any language; menus repeat names
     rather than short words spread over many sentences, so they seldom make the cut.
     """
-    return stop_words_of([[word.lower() for word in words_of(block)] for block in blocks])
+    return stop_words_of([lower_words(block) for block in blocks])
 
 
 def stop_words_of(words_per_block: Sequence[Sequence[str]]) -> frozenset[str]:
@@ -664,7 +700,7 @@ def text_runs(
 def _span_score(block: str, cls: BlockClass) -> int:
     length = text_length(block)
     if cls is BlockClass.GOOD:
-        return length if _SENTENCE_END.search(block) else length // 2
+        return length if ends_as_sentence(block) else length // 2
     if cls is BlockClass.SHORT:
         return -min(40, max(15, length))
     return -max(60, length // 2)

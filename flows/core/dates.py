@@ -17,6 +17,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flows.core.models import PublishedDate
+from flows.core.scan import digit_runs, lowered_keeping_offsets, matches_at
 
 MONTHS = {
     name: number
@@ -144,8 +145,11 @@ _RELATIVE = re.compile(
 )
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
-_UPDATED_LABEL = re.compile(r"\b(?:last\s+)?(?:updated|modified|edited|revised)\b", re.IGNORECASE)
-_PUBLISHED_LABEL = re.compile(r"\b(?:(?:first\s+)?published|posted|written)(?:\s+on)?\b", re.IGNORECASE)
+# "(?=[...])": the labels' first letters, so words that cannot start one are passed over (same matches).
+_UPDATED_LABEL = re.compile(r"\b(?=[lumer])(?:last\s+)?(?:updated|modified|edited|revised)\b", re.IGNORECASE)
+_PUBLISHED_LABEL = re.compile(
+    r"\b(?=[fpw])(?:(?:first\s+)?published|posted|written)(?:\s+on)?\b", re.IGNORECASE
+)
 _LABEL = re.compile(_UPDATED_LABEL.pattern + "|" + _PUBLISHED_LABEL.pattern, re.IGNORECASE)
 _BYLINE_START = re.compile(r"^\W*(?:(?:written|words|reported|story)\s+)?by\b", re.IGNORECASE)
 _DATE_LINE_NOISE = re.compile(
@@ -156,7 +160,10 @@ _DATE_LINE_NOISE = re.compile(
 )
 US_DATE_SHAPE = re.compile(r"\b" + _MONTH_START + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR, re.IGNORECASE)
 UK_DATE_SHAPE = re.compile(r"\b" + _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR, re.IGNORECASE)
-_US_ZONE = re.compile(r"\b(?:" + "|".join(sorted(US_ZONES)) + r")\b")
+# Where a month name can start in lower-case text: every match of US_DATE_SHAPE opens with one of these, and a
+# case-sensitive pattern that opens with letters (not "\b") is scanned for quickly.
+_MONTH_PREFIX = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_US_ZONE = re.compile(r"\b(?=[CEMP])(?:" + "|".join(sorted(US_ZONES)) + r")\b")
 MAX_DATE_LINE_CHARS = 160
 DATE_CACHE_SIZE = 4096
 _HANDLE = re.compile(r"\(@\w+\)|^\W*[-—–]\s*\S.*@\w+")
@@ -184,14 +191,15 @@ def _read_absolute_date(text: str, day_first: bool) -> PublishedDate | None:
 
 
 def _read_date(text: str, day_first: bool, reference: datetime | None) -> PublishedDate | None:
-    for pattern in _WRITTEN_DATES:
-        for match in pattern.finditer(text):
-            found = _from_parts(
-                text, match, int(match["year"]), _month_number(match["month"]), int(match["day"])
-            )
-            if found is not None:
-                return found
-    for match in _NUMERIC_DATE.finditer(text):
+    if _may_hold_written_date(text):
+        for pattern in _WRITTEN_DATES:
+            for match in pattern.finditer(text):
+                found = _from_parts(
+                    text, match, int(match["year"]), _month_number(match["month"]), int(match["day"])
+                )
+                if found is not None:
+                    return found
+    for match in _numeric_dates(text):
         first, second = int(match["a"]), int(match["b"])
         day, month = (first, second) if day_first else (second, first)
         if month > 12 and day <= 12:
@@ -201,6 +209,18 @@ def _read_date(text: str, day_first: bool, reference: datetime | None) -> Publis
         if found is not None:
             return found
     return _relative(text, reference) if reference is not None else None
+
+
+def _may_hold_written_date(text: str) -> bool:
+    """False when no written date can match: each one has a four-digit year starting "19" or "20"."""
+    return "19" in text or "20" in text
+
+
+def _numeric_dates(text: str, runs: list[int] | None = None) -> list[re.Match[str]]:
+    """``_NUMERIC_DATE.finditer(text)``, tried only where one can start: at a run of digits (``runs``, if found)."""
+    if "/" not in text and "." not in text:
+        return []
+    return matches_at(_NUMERIC_DATE, text, digit_runs(text) if runs is None else runs)
 
 
 def _month_number(text: str) -> int:
@@ -320,7 +340,10 @@ def _relative(text: str, reference: datetime) -> PublishedDate | None:
     count = 1 if match["count"].lower() in {"a", "an", "one"} else int(match["count"])
     unit = match["unit"].lower()
     seconds = _UNIT_SECONDS["m" if unit.startswith("min") else unit[0]]
-    local = reference - timedelta(seconds=count * seconds)
+    try:
+        local = reference - timedelta(seconds=count * seconds)
+    except OverflowError:  # "99999999 weeks ago": before the year 1, not a date
+        return None
     precision = DatePrecision.DAY if unit[0] in "dw" else DatePrecision.MINUTE
     if precision is DatePrecision.DAY:
         local = local.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -341,8 +364,9 @@ def infer_day_first(text: str) -> bool:
     does (month-first); then written dates ("November 8, 2023" is US style, "8 November 2023" is not) and US
     zone names. With no evidence the page is read day-first, the convention of most of the world.
     """
+    runs = digit_runs(text)
     votes = 0
-    for match in _NUMERIC_DATE.finditer(text):
+    for match in _numeric_dates(text, runs):
         first, second = int(match["a"]), int(match["b"])
         if first > 12 >= second:
             votes += 3
@@ -354,10 +378,28 @@ def infer_day_first(text: str) -> bool:
         return votes > 0
     # Written dates and zones are weaker evidence (non-US sites write "November 8, 2023" too): one vote each.
     # Embedded posts ("— Name (@handle) November 2, 2023") show the social network's style, not the site's.
-    own = "\n".join(line for line in text.splitlines() if not _HANDLE.search(line))
-    written = len(UK_DATE_SHAPE.findall(own)) - len(US_DATE_SHAPE.findall(own))
-    us_zone = _US_ZONE.search(own) is not None
-    return (written > 0) - (written < 0) - us_zone >= 0
+    own = "\n".join(line for line in text.splitlines() if "@" not in line or not _HANDLE.search(line))
+    # When ``own`` is the start of the page (the usual case: only line ends dropped), the page's digit runs serve.
+    own_runs = [at for at in runs if at < len(own)] if text.startswith(own) else digit_runs(own)
+    written = _count_uk_dates(own, own_runs) - _count_us_dates(own)
+    if written:
+        return written > 0
+    return _US_ZONE.search(own) is None  # a US zone decides only a tie
+
+
+def _count_uk_dates(text: str, runs: list[int]) -> int:
+    """``len(UK_DATE_SHAPE.findall(text))``, tried only at the runs of digits (a date opens with its day)."""
+    return len(matches_at(UK_DATE_SHAPE, text, runs)) if _may_hold_written_date(text) else 0
+
+
+def _count_us_dates(text: str) -> int:
+    """``len(US_DATE_SHAPE.findall(text))``, tried only where the lower-case text spells a month's start."""
+    if not _may_hold_written_date(text):
+        return 0
+    lowered = lowered_keeping_offsets(text)
+    if lowered is None:
+        return len(US_DATE_SHAPE.findall(text))
+    return len(matches_at(US_DATE_SHAPE, text, [m.start() for m in _MONTH_PREFIX.finditer(lowered)]))
 
 
 def find_date_candidates(

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from functools import lru_cache
 
 import ftfy
 
+from flows.core.byline import BLOCK_CACHE_SIZE
 from flows.core.models import DecodedText
 
 _MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
@@ -82,9 +84,14 @@ def repair_mojibake(text: str) -> str:
     if text.isascii():  # nothing to repair: the common case, and cheap to rule out
         return text
     # Split on "\n" only: str.splitlines also cuts at U+0085, a byte of mojibake such as "Ã\x85" for "Å".
-    return "\n".join(
-        ftfy.fix_encoding(line, _ENCODING_ONLY) if not line.isascii() else line for line in text.split("\n")
-    )
+    return "\n".join(_repair_line(line) if not line.isascii() else line for line in text.split("\n"))
+
+
+# A site's pages share lines (menus, footers, notices), and ftfy's check of a line is costly; the answer is a pure
+# function of the line, so it is kept.
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
+def _repair_line(line: str) -> str:
+    return ftfy.fix_encoding(line, _ENCODING_ONLY)
 
 
 def _decode(data: bytes) -> tuple[str, str]:

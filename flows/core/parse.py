@@ -75,9 +75,9 @@ _CAPS_CREDIT = re.compile(
 )
 # A sentence that talks to the reader about the site itself (newsletters, apps, letters, subscriptions):
 # calls to action around an article, not its text.
-_SECOND_PERSON = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
+_SECOND_PERSON = re.compile(r"\b(?=y)(?:you|your)\b", re.IGNORECASE)
 _SITE_FUNCTION = re.compile(
-    r"\b(?:newsletters?|inbox|unsubscribe|promotional|sign(?:ing)? up|subscri(?:be|bing|ption)|"
+    r"\b(?=[aceilnprstuy])(?:newsletters?|inbox|unsubscribe|promotional|sign(?:ing)? up|subscri(?:be|bing|ption)|"
     r"apps?|letters? to the editor|this (?:article|story|service|site|website)|"
     r"email address|roundup email|your email|click here)\b",
     re.IGNORECASE,
@@ -201,7 +201,9 @@ def unglue_dates(blocks: Sequence[str]) -> list[str]:
     """
     result: list[str] = []
     for block in blocks:
-        for glue in _GLUED.finditer(block):
+        # A glue point is at most three characters long and glue points cannot overlap, so the scan may start
+        # where a glue point could still leave a tail short enough (on a long paragraph, its last characters).
+        for glue in _GLUED.finditer(block, max(0, len(block) - MAX_GLUED_DATE_CHARS - 3)):
             head, tail = block[: glue.end()], block[glue.end() :]
             if len(tail) <= MAX_GLUED_DATE_CHARS and is_date_line(tail):
                 result += [head, tail]
@@ -418,7 +420,7 @@ def _ends_with_stop(block: str) -> bool:
 
 
 def _content_words(text: str) -> set[str]:
-    return {word.casefold() for word in words_of(text) if len(word) > 2 and word.casefold() not in STOP_WORDS}
+    return {word.casefold() for word in words_of(text) if len(word) > 2} - STOP_WORDS
 
 
 def _overlap(block: str, lead: set[str]) -> float:
@@ -530,8 +532,12 @@ def body_paragraphs(
         if index in layout.cells:
             kept.append(block)
             continue
-        listed = index in layout.list_items or index in inner or _CLOSING_CREDIT.match(block) is not None
-        if (classes[index] is not BlockClass.GOOD and not listed) or index in skip or block in seen:
+        if index in skip or block in seen:
+            continue
+        # Only a block that is not good needs a reason to be kept (a list item, a subheading, a closing credit).
+        if classes[index] is not BlockClass.GOOD and not (
+            index in layout.list_items or index in inner or _CLOSING_CREDIT.match(block) is not None
+        ):
             continue
         if _RELATED.match(block) or _is_caption(block) or is_byline(block):
             continue

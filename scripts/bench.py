@@ -1,17 +1,20 @@
 """Benchmark: the whole ingest flow against bare spaCy ``nlp.pipe`` on the same texts, in the same run.
 
-Usage: ``python scripts/bench.py [--articles N] [--processes P] [--no-baseline] [--keep]`` (``make bench``).
+Usage: ``python scripts/bench.py [--articles N] [--processes P] [--rounds R] [--no-baseline] [--keep]``
+(``make bench``).
 Builds N articles derived from the sample (varied so no two are equal) in a temporary folder, then measures:
 
 1. the fixed start-up: importing Prefect and the flow, loading the model, and a flow run over an empty folder
    (which starts Prefect's temporary server), and starting the P spaCy worker processes (each loads the model);
    then a second empty run (the per-run fixed cost, warm);
 2. the full flow over the N articles (read, parse, NLP in P worker processes, validate, stage, commit,
-   compaction check), and its peak memory (this process, and the largest worker);
+   compaction check), R times (each into a fresh output folder, its workers started before the timing), and
+   the first run's peak memory (this process, and the largest worker);
 3. a run with nothing new (the same raw folder again): its time beyond the warm empty run;
 4. bare spaCy in a fresh process: the same model with the same components, ``nlp.pipe(n_process=P)`` over the
-   same section texts the flow tags (headline, caption, body), same batch size; timed once before the flow and
-   once after it, and the ratio taken against the mean (this machine's speed drifts over minutes);
+   same section texts the flow tags (headline, caption, body), same batch size; timed before the first flow
+   run and after each one, and each flow run's ratio taken against the mean of the bare runs on either side
+   of it (this machine's speed drifts by tens of percent over minutes);
 5. the cost per article of each stage, measured in one process over a sample of 300 articles.
 
 Prints articles per second for the flow and bare spaCy and their ratio, the start-up on its own line, the
@@ -27,6 +30,7 @@ import os
 import random
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,12 +84,8 @@ def bare_spacy(texts_file: str, model: str, batch_size: int, processes: int) -> 
     """In a fresh process (so its workers fork from a process that never used deltalake): time nlp.pipe."""
     import spacy
 
-    from flows.core.nlp import load_pipeline
-
     texts = json.loads(Path(texts_file).read_text(encoding="utf-8"))
-    components = [
-        name for name in load_pipeline(model).pipe_names if name in spacy.load(model).component_names
-    ]
+    components = bare_components(model)
     nlp = spacy.load(model)
     for name in nlp.component_names:
         if name not in components:
@@ -98,6 +98,15 @@ def bare_spacy(texts_file: str, model: str, batch_size: int, processes: int) -> 
     elapsed = time.perf_counter() - started
     assert len(docs) == len(texts)
     print(json.dumps({"seconds": elapsed, "components": components}))
+
+
+def bare_components(model: str) -> list[str]:
+    """The components bare spaCy runs: those the flow's pipeline runs that the packaged pipeline has."""
+    import spacy
+
+    from flows.core.nlp import load_pipeline
+
+    return [name for name in load_pipeline(model).pipe_names if name in spacy.load(model).component_names]
 
 
 def time_bare_spacy(texts: list[str], work: Path, model: str, batch_size: int, processes: int) -> dict:
@@ -194,6 +203,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--rounds", type=int, default=2, help="full flow runs, each between two bare runs")
     parser.add_argument("--no-baseline", action="store_true", help="skip bare spaCy and the stage table")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--bare", help=argparse.SUPPRESS)
@@ -233,19 +243,38 @@ def main() -> None:
     warm_empty = time.perf_counter() - startup_done
 
     texts = section_texts(raw) if not args.no_baseline else []
-    bare_before = (
-        time_bare_spacy(texts, work, settings.model_name, settings.nlp_batch_size, args.processes)
-        if texts
-        else None
-    )  # timed before and after the flow: this machine's speed drifts by tens of percent over minutes
+
+    def bare_rate() -> float | None:
+        if not texts:
+            return None
+        return (
+            args.articles
+            / time_bare_spacy(texts, work, settings.model_name, settings.nlp_batch_size, args.processes)[
+                "seconds"
+            ]
+        )
+
+    # This machine's speed drifts by tens of percent over minutes: bare spaCy is timed before and after each
+    # flow run, and each flow run is compared with the two bare runs on either side of it.
+    bare_rates: list[float | None] = [bare_rate()]
+    flow_rates: list[float] = []
     rss = RssAtEachBatch()
     logging.getLogger("prefect.flow_runs").addHandler(rss)
-    flow_started = time.perf_counter()
-    summary = ingest(raw_dir=str(raw), output_dir=str(output), processes=args.processes)
-    flow_seconds = time.perf_counter() - flow_started
-    after_run = current_rss_mb()
-    main_peak, worker_peak = peak_rss_mb(resource.RUSAGE_SELF), workers_peak_rss_mb()
-    parallel.close_pools()
+    for round_ in range(1, args.rounds + 1):
+        if round_ > 1 and settings.processes_for(args.articles) > 1:
+            parallel.start_workers(settings.model_name, args.processes)  # outside the timing, as above
+        round_output = output if round_ == 1 else work / f"output-{round_}"
+        flow_started = time.perf_counter()
+        summary = ingest(raw_dir=str(raw), output_dir=str(round_output), processes=args.processes)
+        flow_seconds = time.perf_counter() - flow_started
+        flow_rates.append(args.articles / flow_seconds)
+        if round_ == 1:
+            logging.getLogger("prefect.flow_runs").removeHandler(rss)
+            after_run = current_rss_mb()
+            main_peak, worker_peak = peak_rss_mb(resource.RUSAGE_SELF), workers_peak_rss_mb()
+            first_flow_seconds = flow_seconds
+        parallel.close_pools()
+        bare_rates.append(bare_rate())
 
     rerun_started = time.perf_counter()
     rerun = ingest(raw_dir=str(raw), output_dir=str(output), processes=args.processes)
@@ -258,28 +287,29 @@ def main() -> None:
         f"model load {loaded - imported:.1f} s, Prefect server and first flow run {first_run_done - loaded:.1f} s,"
         f" spaCy workers {startup_done - first_run_done:.1f} s); each later run {warm_empty:.1f} s"
     )
-    flow_rate = args.articles / flow_seconds
+    shown = ", ".join(f"{rate:.1f}" for rate in flow_rates)
     print(
-        f"newsmill flow            {flow_rate:.1f} articles/s ({flow_seconds:.1f} s, {args.processes} processes)"
+        f"newsmill flow            {statistics.mean(flow_rates):.1f} articles/s (runs: {shown}; "
+        f"{args.processes} processes)"
     )
-    if bare_before is not None:
-        bare_after = time_bare_spacy(
-            texts, work, settings.model_name, settings.nlp_batch_size, args.processes
-        )
-        before_rate, after_rate = (args.articles / bare["seconds"] for bare in (bare_before, bare_after))
-        bare_rate = (before_rate + after_rate) / 2
+    measured = [rate for rate in bare_rates if rate is not None]
+    if measured:
         print(
-            f"bare spaCy nlp.pipe      {bare_rate:.1f} articles/s (before the flow {before_rate:.1f}, after it "
-            f"{after_rate:.1f}; {len(texts)} texts, components {'+'.join(bare_before['components'])}, "
-            f"n_process={args.processes})"
+            f"bare spaCy nlp.pipe      {statistics.mean(measured):.1f} articles/s (runs before, between and after "
+            f"the flow runs: {', '.join(f'{rate:.1f}' for rate in measured)}; {len(texts)} texts, components "
+            f"{'+'.join(bare_components(settings.model_name))}, n_process={args.processes})"
         )
+        ratios = [
+            flow / statistics.mean([before, after])
+            for flow, before, after in zip(flow_rates, measured, measured[1:], strict=False)
+        ]
         print(
-            f"ratio flow / bare spaCy  {flow_rate / bare_rate:.2f} (against the run before "
-            f"{flow_rate / before_rate:.2f}, after {flow_rate / after_rate:.2f})"
+            f"ratio flow / bare spaCy  {statistics.mean(ratios):.2f} (each flow run against the bare runs on "
+            f"either side: {', '.join(f'{ratio:.2f}' for ratio in ratios)})"
         )
     print(
         f"nothing new (rerun)      {rerun_seconds:.2f} s; an empty run {warm_empty:.2f} s; difference {beyond:+.2f} s"
-        f" = {100 * beyond / flow_seconds:+.2f} % of the full run ({rerun.files_unchanged} files skipped unread)"
+        f" = {100 * beyond / first_flow_seconds:+.2f} % of the full run ({rerun.files_unchanged} files skipped unread)"
     )
     print(
         f"peak RSS                 flow process {main_peak:.0f} MB, largest spaCy worker {worker_peak:.0f} MB"

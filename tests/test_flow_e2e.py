@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -51,6 +52,7 @@ def test_flow_every_raw_file_ends_in_exactly_one_table(
     assert summary.files_seen == len(EXPECTED_ARTICLES) + len(EXPECTED_REJECTS)  # type: ignore[attr-defined]
     assert summary.versions == dict.fromkeys(storage.TABLE_NAMES, 0)  # type: ignore[attr-defined]
     assert all(len(detail) > 30 for detail in storage.read_table(output, "rejects")["detail"])
+    assert gc.get_freeze_count() == 0  # the run froze the long-lived objects for its collections, then let go
 
 
 def test_flow_entities_point_into_the_stored_text(prefect_api: str, raw_folder: Path, tmp_path: Path) -> None:
@@ -172,6 +174,7 @@ def test_flow_failed_run_says_why_and_leaves_tables_as_they_were(
 
     state = ingest(raw_dir=str(raw_folder), output_dir=str(output), max_file_mb=1.0, return_state=True)
     assert state.is_failed()
+    assert gc.get_freeze_count() == 0  # a failed run lets go of the frozen objects too
     assert {table: storage.table_version(output, table) for table in storage.TABLE_NAMES} == before
     assert not (output / storage.STAGING_DIR).exists()
     with get_client(sync_client=True) as client:

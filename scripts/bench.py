@@ -84,8 +84,12 @@ def bare_spacy(texts_file: str, model: str, batch_size: int, processes: int) -> 
     """In a fresh process (so its workers fork from a process that never used deltalake): time nlp.pipe."""
     import spacy
 
+    from flows.core.nlp import load_pipeline
+
     texts = json.loads(Path(texts_file).read_text(encoding="utf-8"))
-    components = bare_components(model)
+    components = [
+        name for name in load_pipeline(model).pipe_names if name in spacy.load(model).component_names
+    ]
     nlp = spacy.load(model)
     for name in nlp.component_names:
         if name not in components:
@@ -98,15 +102,6 @@ def bare_spacy(texts_file: str, model: str, batch_size: int, processes: int) -> 
     elapsed = time.perf_counter() - started
     assert len(docs) == len(texts)
     print(json.dumps({"seconds": elapsed, "components": components}))
-
-
-def bare_components(model: str) -> list[str]:
-    """The components bare spaCy runs: those the flow's pipeline runs that the packaged pipeline has."""
-    import spacy
-
-    from flows.core.nlp import load_pipeline
-
-    return [name for name in load_pipeline(model).pipe_names if name in spacy.load(model).component_names]
 
 
 def time_bare_spacy(texts: list[str], work: Path, model: str, batch_size: int, processes: int) -> dict:
@@ -244,19 +239,14 @@ def main() -> None:
 
     texts = section_texts(raw) if not args.no_baseline else []
 
-    def bare_rate() -> float | None:
+    def time_bare() -> dict | None:
         if not texts:
             return None
-        return (
-            args.articles
-            / time_bare_spacy(texts, work, settings.model_name, settings.nlp_batch_size, args.processes)[
-                "seconds"
-            ]
-        )
+        return time_bare_spacy(texts, work, settings.model_name, settings.nlp_batch_size, args.processes)
 
     # This machine's speed drifts by tens of percent over minutes: bare spaCy is timed before and after each
     # flow run, and each flow run is compared with the two bare runs on either side of it.
-    bare_rates: list[float | None] = [bare_rate()]
+    bare_runs = [time_bare()]
     flow_rates: list[float] = []
     rss = RssAtEachBatch()
     logging.getLogger("prefect.flow_runs").addHandler(rss)
@@ -274,7 +264,7 @@ def main() -> None:
             main_peak, worker_peak = peak_rss_mb(resource.RUSAGE_SELF), workers_peak_rss_mb()
             first_flow_seconds = flow_seconds
         parallel.close_pools()
-        bare_rates.append(bare_rate())
+        bare_runs.append(time_bare())
 
     rerun_started = time.perf_counter()
     rerun = ingest(raw_dir=str(raw), output_dir=str(output), processes=args.processes)
@@ -292,12 +282,12 @@ def main() -> None:
         f"newsmill flow            {statistics.mean(flow_rates):.1f} articles/s (runs: {shown}; "
         f"{args.processes} processes)"
     )
-    measured = [rate for rate in bare_rates if rate is not None]
-    if measured:
+    if bare_runs[0] is not None:
+        measured = [args.articles / bare["seconds"] for bare in bare_runs if bare is not None]
         print(
             f"bare spaCy nlp.pipe      {statistics.mean(measured):.1f} articles/s (runs before, between and after "
             f"the flow runs: {', '.join(f'{rate:.1f}' for rate in measured)}; {len(texts)} texts, components "
-            f"{'+'.join(bare_components(settings.model_name))}, n_process={args.processes})"
+            f"{'+'.join(bare_runs[0]['components'])}, n_process={args.processes})"
         )
         ratios = [
             flow / statistics.mean([before, after])

@@ -216,11 +216,11 @@ def _may_hold_written_date(text: str) -> bool:
     return "19" in text or "20" in text
 
 
-def _numeric_dates(text: str, runs: list[int] | None = None) -> list[re.Match[str]]:
-    """``_NUMERIC_DATE.finditer(text)``, tried only where one can start: at a run of digits (``runs``, if found)."""
+def _numeric_dates(text: str) -> list[re.Match[str]]:
+    """``_NUMERIC_DATE.finditer(text)``, tried only where one can start: at a run of digits."""
     if "/" not in text and "." not in text:
         return []
-    return matches_at(_NUMERIC_DATE, text, digit_runs(text) if runs is None else runs)
+    return matches_at(_NUMERIC_DATE, text, digit_runs(text))
 
 
 def _month_number(text: str) -> int:
@@ -364,9 +364,8 @@ def infer_day_first(text: str) -> bool:
     does (month-first); then written dates ("November 8, 2023" is US style, "8 November 2023" is not) and US
     zone names. With no evidence the page is read day-first, the convention of most of the world.
     """
-    runs = digit_runs(text)
     votes = 0
-    for match in _numeric_dates(text, runs):
+    for match in _numeric_dates(text):
         first, second = int(match["a"]), int(match["b"])
         if first > 12 >= second:
             votes += 3
@@ -379,17 +378,15 @@ def infer_day_first(text: str) -> bool:
     # Written dates and zones are weaker evidence (non-US sites write "November 8, 2023" too): one vote each.
     # Embedded posts ("— Name (@handle) November 2, 2023") show the social network's style, not the site's.
     own = "\n".join(line for line in text.splitlines() if "@" not in line or not _HANDLE.search(line))
-    # When ``own`` is the start of the page (the usual case: only line ends dropped), the page's digit runs serve.
-    own_runs = [at for at in runs if at < len(own)] if text.startswith(own) else digit_runs(own)
-    written = _count_uk_dates(own, own_runs) - _count_us_dates(own)
+    written = _count_uk_dates(own) - _count_us_dates(own)
     if written:
         return written > 0
     return _US_ZONE.search(own) is None  # a US zone decides only a tie
 
 
-def _count_uk_dates(text: str, runs: list[int]) -> int:
+def _count_uk_dates(text: str) -> int:
     """``len(UK_DATE_SHAPE.findall(text))``, tried only at the runs of digits (a date opens with its day)."""
-    return len(matches_at(UK_DATE_SHAPE, text, runs)) if _may_hold_written_date(text) else 0
+    return len(matches_at(UK_DATE_SHAPE, text, digit_runs(text))) if _may_hold_written_date(text) else 0
 
 
 def _count_us_dates(text: str) -> int:

@@ -1,8 +1,9 @@
 """spaCy on every core: a persistent pool of worker processes, each with the pipeline loaded once.
 
 Workers are *spawned*, never forked: a forked child of a process that used deltalake panics (tokio), and a
-spawned one shares nothing it should not. Each worker loads the pipeline once through the cached loader of
-:mod:`flows.core.nlp` and returns plain records (polars frames of table rows), never ``Doc`` objects.
+spawned one shares nothing it should not. Each worker loads the pipeline (through the cached loader of
+:mod:`flows.core.nlp`) and the place gazetteer once, and returns plain records (polars frames of table rows),
+never ``Doc`` objects.
 
 The pool lives as long as the process (one per model and size): a ``newsmill serve`` process reuses it run
 after run, and a batch's chunks are queued behind the previous batch's, so NER of one batch overlaps the
@@ -28,6 +29,7 @@ from flows.core.enrich import batch_tables
 from flows.core.frames import RunInfo, rejects_frame
 from flows.core.models import Article, Reject
 from flows.core.nlp import load_pipeline
+from flows.core.places import gazetteer
 from flows.core.validate import BatchTables
 
 ARTICLES_PER_CHUNK = 24  # small enough to keep every worker busy to the end of a batch
@@ -45,7 +47,7 @@ def nlp_pool(model_name: str, processes: int) -> ProcessPoolExecutor:
             pool = ProcessPoolExecutor(
                 max_workers=processes,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_load_model,
+                initializer=_prepare_worker,
                 initargs=(model_name,),
             )
             _pools[key] = pool
@@ -175,8 +177,14 @@ def _submit(
         return nlp_pool(model_name, processes).submit(_chunk_tables, model_name, chunk, run, batch_size)
 
 
-def _load_model(model_name: str) -> None:
+def _prepare_worker(model_name: str) -> None:
+    """Load once per worker what every chunk needs: the spaCy pipeline and the place gazetteer.
+
+    Both are built before the worker takes its first chunk, while the flow reads and parses the first batch;
+    the gazetteer (about a second) would otherwise be built inside the first chunk's tagging.
+    """
     load_pipeline(model_name)
+    gazetteer()
 
 
 def _worker_pid() -> int:

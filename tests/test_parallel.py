@@ -13,6 +13,7 @@ import pytest
 
 from flows import parallel, storage
 from flows.config import DEFAULT_MODEL, Settings
+from flows.core import places
 from flows.core.article import to_article
 from flows.core.enrich import batch_tables
 from flows.core.frames import RunInfo
@@ -28,6 +29,10 @@ def _articles(sample_bytes: bytes) -> list[Article]:
     return articles  # type: ignore[return-value]
 
 
+def _gazetteer_is_built() -> bool:
+    return places.gazetteer.cache_info().currsize == 1
+
+
 @pytest.mark.e2e
 def test_parallel_pool_rows_equal_one_process_rows(
     sample_bytes: bytes, run_info: RunInfo, monkeypatch: pytest.MonkeyPatch
@@ -36,6 +41,8 @@ def test_parallel_pool_rows_equal_one_process_rows(
     monkeypatch.setattr(parallel, "ARTICLES_PER_CHUNK", 1)  # one chunk per article: spread over both workers
     parallel.start_workers(DEFAULT_MODEL, 2)  # returns once both workers have loaded the model
     assert len(parallel.nlp_pool(DEFAULT_MODEL, 2)._processes) == 2
+    answers = [parallel.nlp_pool(DEFAULT_MODEL, 2).submit(_gazetteer_is_built) for _ in range(8)]
+    assert all(answer.result() for answer in answers)  # built by each worker before its first chunk
     pooled = parallel.tables_in_pool(DEFAULT_MODEL, 2, articles, [], run_info, 64)
     alone = batch_tables(load_pipeline(DEFAULT_MODEL), articles, [], run_info, 64)
     assert pooled.frames().keys() == alone.frames().keys()

@@ -233,9 +233,11 @@ def test_amounts_where_numbers_start(text: str, expected: list[tuple[str, float]
 
 
 @given(
-    st.lists(_FRAGMENTS | st.sampled_from(["an ", "half ", "HALF ", "ſix", "K", "İ", "+", "(", "7946 "])).map(
-        "".join
-    )
+    st.lists(
+        _FRAGMENTS
+        | st.sampled_from(["an ", "half ", "HALF ", "ſix", "K", "İ", "+", "(", "7946 "])
+        | st.sampled_from(["seventeen", "Sixty", "someone", "thousands", "tens"])
+    ).map("".join)
 )
 def test_amounts_numbers_tried_where_they_can_start_find_what_a_full_scan_finds(text: str) -> None:
     digits = digit_runs(text)

@@ -13,6 +13,7 @@ from flows.core.canonical import (
     entity_key,
     expand_short_form,
     from_entity_mention,
+    full_names,
     link_mentions,
     normalize_name,
 )
@@ -184,6 +185,18 @@ def test_canonical_accepts_pipeline_mentions_and_expands_names() -> None:
     names = [("Iraqi Resistance Coordination Committee", "ORG"), ("Anadolu Agency", "ORG")]
     assert expand_short_form("The Resistance Coordination Committee", "ORG", names) == names[0][0]
     assert expand_short_form("Agency", "GPE", names) == "Agency"
+
+
+def test_canonical_full_names_of_only_the_wanted_names_still_join_the_others() -> None:
+    names = [("Hussein", "PERSON"), ("Fuad Hussein", "PERSON"), ("IRCC", "ORG")]
+    names.append(("Iraqi Resistance Coordination Committee", "ORG"))
+
+    assert full_names(names, wanted=[("Hussein", "PERSON"), ("IRCC", "ORG")]) == {
+        ("Hussein", "PERSON"): "Fuad Hussein",
+        ("IRCC", "ORG"): "Iraqi Resistance Coordination Committee",
+    }
+    assert full_names(names, wanted=[]) == {}
+    assert full_names(names) == full_names(names, wanted=names)
 
 
 _NAMES = st.sampled_from(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flows.core.scan import digit_runs, lowered_keeping_offsets, matches_at, starts_before
+from flows.core.scan import digit_runs, find_all, lowered_keeping_offsets, matches_at, starts_before
 
 
 def test_matches_at_the_possible_starts_are_the_matches_of_a_full_scan() -> None:
@@ -32,3 +32,15 @@ def test_lowered_text_is_offered_only_when_it_keeps_every_offset() -> None:
     assert lowered_keeping_offsets("Next WEEK") == "next week"
     assert lowered_keeping_offsets("İstanbul next week") is None  # "İ" lower-cases to two characters
     assert lowered_keeping_offsets("ſeptember") is None  # matches "s" only case-insensitively
+
+
+def test_find_all_gives_every_start_of_any_word_in_order() -> None:
+    text = "seventeen or seven, and eleven"
+
+    assert find_all(text, ("seven", "eleven")) == [0, 13, 24]
+    assert find_all("nonono", ("nono",)) == [0, 2]  # occurrences inside one another too
+    assert find_all(text, ("twelve",)) == []
+
+
+def test_digit_runs_start_each_run_once() -> None:
+    assert digit_runs("a 12 b 3,000 c٣٤") == [2, 7, 9, 14]  # any decimal digits, as ``\d`` reads them

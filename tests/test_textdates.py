@@ -295,7 +295,26 @@ def test_textdates_tense_comes_from_the_expressions_own_sentence(text: str, expe
     assert resolve_dates(text, PUBLISHED)[0].value == expected
 
 
-@given(st.lists(_FRAGMENTS | st.sampled_from(["Last ", "ſ", "K", "İ", "Monday", " week", "\t"])).map("".join))
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The vote IS DUE TO pass on Friday.", date(2021, 7, 30)),  # future markers in any case
+        ("They’ll vote on Friday.", date(2021, 7, 30)),
+        ("The upcoming vote on Friday.", date(2021, 7, 30)),
+        ("The vote was held on Friday.", date(2021, 7, 23)),
+        ("The vote on Friday.", date(2021, 7, 23)),  # no tense: the latest Friday
+    ],
+)
+def test_textdates_future_markers(text: str, expected: date) -> None:
+    assert resolve_dates(text, PUBLISHED)[0].value == expected
+
+
+_MORE_FRAGMENTS = st.sampled_from(
+    ["Last ", "ſ", "K", "İ", "Monday", " week", "\t", "Yesterday", "tonight", " night", "Morning"]
+) | st.sampled_from(["a couple of ", " DAYS", "AGO", "Pentagon", "123", "7"])
+
+
+@given(st.lists(_FRAGMENTS | _MORE_FRAGMENTS).map("".join))
 def test_textdates_rules_tried_where_they_can_start_find_what_a_full_scan_finds(text: str) -> None:
     starts = textdates._Starts.of(text)
     for rule in textdates._RULES:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from flows.core.scan import digit_runs, lowered_keeping_offsets, matches_at, starts_before
+from flows.core.scan import digit_runs, find_all, lowered_keeping_offsets, matches_at, starts_before
 
 
 class AmountKind(StrEnum):
@@ -358,11 +358,16 @@ def extract_amounts(text: str) -> tuple[Amount, ...]:
 # Python's regex engine tries a pattern that opens with a lookbehind at every position of the text, which made
 # the scans for numbers and phone numbers most of this module's cost. A number starts at a run of digits or at
 # a number word (or the "a"/"an" before one); a phone number at most two characters ("+(") before its first
-# digits. Those positions are found with patterns the engine scans quickly, and the patterns are tried only
-# there: the matches are exactly those of ``pattern.finditer(text)``.
+# digits. Those positions are found with quick scans (``str.find``, digit runs), and the patterns are tried
+# only there: the matches are exactly those of ``pattern.finditer(text)``.
 
-_NUMBER_WORD_START_RE: Final = re.compile(  # in lower-cased text; "hundreds", "tens" start with a number word
-    "|".join(sorted([*_UNITS, *_TENS, *_SCALES, "dozen", "half"], key=len, reverse=True))
+_NUMBER_WORDS: Final = (*_UNITS, *_TENS, *_SCALES, "dozen", "half")  # "hundreds", "tens" start with one too
+# Where a number word starts, one of these starts: the words that do not start with another ("seven", not
+# "seventeen"), sought in lower-cased text.
+_NUMBER_WORD_STARTS: Final = tuple(
+    word
+    for word in _NUMBER_WORDS
+    if not any(word != other and word.startswith(other) for other in _NUMBER_WORDS)
 )
 
 
@@ -371,7 +376,7 @@ def _number_matches(text: str, digits: list[int]) -> list[re.Match[str]]:
     lowered = lowered_keeping_offsets(text)
     if lowered is None:
         return list(_NUMBER_RE.finditer(text))  # lower-casing would move or hide a word: try everywhere
-    words = [m.start() for m in _NUMBER_WORD_START_RE.finditer(lowered)]
+    words = find_all(lowered, _NUMBER_WORD_STARTS)
     articles = starts_before(text, words, (1, 2))  # "a hundred", "an eighth"
     return matches_at(_NUMBER_RE, text, sorted({*digits, *words, *articles}))
 
@@ -506,8 +511,8 @@ def _is_excluded(text: str, number: _Number) -> bool:
     """Days of a month, times of day, identifiers ("Article 5") and the pronoun "one" are not amounts."""
     before = text[max(0, number.start - 25) : number.start]
     after = text[number.end : number.end + 25]
-    near_month = _DATE_AFTER.match(after) or _DATE_BEFORE.search(before)
-    if number.plain_digits is not None and near_month and float(number.plain_digits.replace(",", "")) <= 31:
+    digits = number.plain_digits
+    if digits is not None and float(digits.replace(",", "")) <= 31 and _near_month(before, after):
         return True
     if number.is_words and number.value == 1 and _PRONOUN_ONE_BEFORE.search(before):
         return True
@@ -516,6 +521,11 @@ def _is_excluded(text: str, number: _Number) -> bool:
     if _looks_like_year(number) and _YEAR_CONTEXT.search(before):
         return True
     return bool(_TIME_OF_DAY.match(after) and not number.is_vague) or bool(_IDENTIFIER_BEFORE.search(before))
+
+
+def _near_month(before: str, after: str) -> bool:
+    """A month name just after the number ("5 January", "3rd of May") or just before it ("May 5")."""
+    return bool(_DATE_AFTER.match(after) or _DATE_BEFORE.search(before))
 
 
 def _in_name(text: str, number: _Number, has_object: bool) -> bool:

@@ -28,8 +28,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Final
@@ -237,12 +236,22 @@ def expand_short_form(name: str, label: str, names: Iterable[tuple[str, str]]) -
     return full_names([(name, label), *names])[(name, label)]
 
 
-def full_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """For each (text, label), its canonical name among these names: rules 1-3 of the module docstring."""
+def full_names(
+    names: Iterable[tuple[str, str]], wanted: Iterable[tuple[str, str]] | None = None
+) -> dict[tuple[str, str], str]:
+    """For each (text, label), its canonical name among these names: rules 1-3 of the module docstring.
+
+    With ``wanted`` (some of the names), only those are looked up: the others are still the longer names
+    a wanted one may join.
+    """
     pairs = list(dict.fromkeys(names))
+    asked = pairs if wanted is None else list(dict.fromkeys(wanted))
+    if not asked:
+        return {}
     forms = [_form_of_name(text, label) for text, label in pairs]
-    targets = _short_form_targets(forms)
-    return {pair: targets.get(form.key, form).name for pair, form in zip(pairs, forms, strict=True)}
+    asked_forms = [_form_of_name(text, label) for text, label in asked]
+    targets = _short_form_targets(forms, {form.key for form in asked_forms})
+    return {pair: targets.get(form.key, form).name for pair, form in zip(asked, asked_forms, strict=True)}
 
 
 # --- forms -----------------------------------------------------------------------------------------------
@@ -256,6 +265,18 @@ class _Form:
     words: tuple[str, ...]  # case-folded
     alias: bool
     variant: bool  # written differently from the canonical name
+    # the name's letters, case-folded, when it is written like an acronym ("U.N.", "IRCC")
+    acronym: str | None
+    initials: str  # of the words that count in an acronym
+
+    @classmethod
+    def of(cls, key: tuple[str, str], name: str, label: str, alias: bool, variant: bool) -> _Form:
+        words = _words(name)
+        letters = name.replace(".", "")
+        like_acronym = 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
+        acronym = letters.casefold() if like_acronym else None
+        initials = "".join(word[0] for word in words if word not in _ACRONYM_SKIP)
+        return cls(key, name, label, words, alias, variant, acronym, initials)
 
 
 def _form_of(mention: MentionInput) -> _Form:
@@ -267,11 +288,9 @@ def _form_of_name(text: str, label: str) -> _Form:
     name = normalize_name(text, label)
     alias = _alias_for(name, label)
     if alias is not None:
-        return _Form(
-            (alias.label, alias.name.casefold()), alias.name, alias.label, _words(alias.name), True, True
-        )
+        return _Form.of((alias.label, alias.name.casefold()), alias.name, alias.label, True, True)
     variant = name != _SPACES_RE.sub(" ", text).strip()
-    return _Form((label, name.casefold()), name, label, _words(name), False, variant)
+    return _Form.of((label, name.casefold()), name, label, False, variant)
 
 
 def _alias_for(name: str, label: str) -> _Alias | None:
@@ -286,9 +305,13 @@ def _words(name: str) -> tuple[str, ...]:
     return tuple(_WORD_RE.findall(name.casefold()))
 
 
-def _short_form_targets(forms: Sequence[_Form]) -> dict[tuple[str, str], _Form]:
-    """For each joinable form, the single longest form of the same label that contains it."""
-    distinct = {f.key: f for f in forms}
+def _short_form_targets(
+    forms: Sequence[_Form], only: Collection[tuple[str, str]] | None = None
+) -> dict[tuple[str, str], _Form]:
+    """For each joinable form (or each whose key is in ``only``), the single longest form of the same label
+    that contains it."""
+    # only these labels join, and only names of their own label
+    distinct = {f.key: f for f in forms if f.label in _JOINABLE_LABELS}
     by_word: dict[tuple[str, str], list[_Form]] = {}  # (label, word): a form only joins one of its label
     acronym_hosts: dict[str, list[_Form]] = {}
     for form in distinct.values():
@@ -298,9 +321,10 @@ def _short_form_targets(forms: Sequence[_Form]) -> dict[tuple[str, str], _Form]:
             acronym_hosts.setdefault(form.label, []).append(form)
     targets: dict[tuple[str, str], _Form] = {}
     for form in distinct.values():
-        if form.alias or form.label not in _JOINABLE_LABELS or not form.words:
+        if form.alias or not form.words or (only is not None and form.key not in only):
             continue
-        hosts = acronym_hosts.get(form.label, []) if len(form.words) == 1 else []
+        # a longer name that does not hold the form's first word can only be one it is the acronym of
+        hosts = acronym_hosts.get(form.label, []) if len(form.words) == 1 and form.acronym else []
         pool = by_word.get((form.label, form.words[0]), []) + hosts
         containing = list({g.key: g for g in pool if g.key != form.key and _is_part_of(form, g)}.values())
         longest = [g for g in containing if not any(_is_part_of(g, h) for h in containing if h.key != g.key)]
@@ -331,11 +355,12 @@ def _contains_run(words: tuple[str, ...], run: tuple[str, ...]) -> bool:
 
 
 def _is_acronym_of(short: _Form, long: _Form) -> bool:
-    letters = short.name.replace(".", "")
-    if short.label != long.label or not (2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()):
-        return False
-    initials = "".join(w[0] for w in long.words if w not in _ACRONYM_SKIP)
-    return len(long.words) > 1 and initials == letters.casefold()
+    return (
+        short.label == long.label
+        and short.acronym is not None
+        and len(long.words) > 1
+        and long.initials == short.acronym
+    )
 
 
 def _link(order: int, form: _Form, target: _Form | None) -> MentionLink:
@@ -362,8 +387,10 @@ def _entity(
     mentions: Sequence[MentionInput], links: Sequence[MentionLink], orders: list[int], salience: float
 ) -> CanonicalEntity:
     first = orders[0]
-    names = Counter(links[i].name for i in orders)
-    name = max(names, key=lambda n: (len(_words(n)), names[n]))
+    counts: dict[str, int] = {}  # a plain dict: building a Counter costs more than the rest of this function
+    for i in orders:
+        counts[links[i].name] = counts.get(links[i].name, 0) + 1
+    name = max(counts, key=lambda n: (len(_words(n)), counts[n]))
     return CanonicalEntity(
         entity_key=links[first].entity_key,
         name=name,

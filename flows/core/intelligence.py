@@ -152,12 +152,12 @@ def quotes_of(
     article: Article, mentions: Sequence[EntityMention], links: dict[MentionSpan, MentionLink]
 ) -> list[SectionQuote]:
     """Quotes in each section, their speakers tied to the article's canonical entities."""
+    spans: dict[Section, list[EntitySpan]] = {}
+    for m in mentions:
+        spans.setdefault(m.section, []).append(EntitySpan(m.start_char, m.end_char, m.label, m.text))
     found = []
     for section, text in article.section_texts().items():
-        spans = [
-            EntitySpan(m.start_char, m.end_char, m.label, m.text) for m in mentions if m.section is section
-        ]
-        for quote in extract_quotes(text, spans):
+        for quote in extract_quotes(text, spans.get(section, [])):
             link = None
             if quote.speaker_entity_start is not None and quote.speaker_entity_end is not None:
                 key = (

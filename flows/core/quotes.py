@@ -577,20 +577,21 @@ def _sentence_subjects(
 
 def extract_quotes(text: str, mentions: Sequence[EntitySpan]) -> tuple[Quote, ...]:
     """Every direct quote in ``text`` with its speaker; ``mentions`` are entity mentions in the same text."""
-    valid = sorted((m for m in mentions if 0 <= m.start < m.end <= len(text)), key=lambda m: m.start)
     doubles = _double_quote_spans(text)
     spans = sorted([*doubles, *_single_quote_spans(text, doubles)], key=lambda s: s.mark_start)
+    if not spans:
+        return ()
+    valid = sorted((m for m in mentions if 0 <= m.start < m.end <= len(text)), key=lambda m: m.start)
     starts = _sentence_starts(text, spans)
     masked = _mask(text, spans)
     subjects = _sentence_subjects(text, starts, valid)
     earlier: dict[str, EntitySpan] = {}
-    names = full_names((m.text, m.label) for m in valid) if spans else {}
     contexts = [_context(text, span, starts) for span in spans]
     attributions = [
         _attribute(text, masked, span, context) for span, context in zip(spans, contexts, strict=True)
     ]
     titles = _titles_and_names(text, spans, attributions)
-    quotes: list[Quote] = []
+    said: list[tuple[_Span, _Attribution, _Speaker]] = []
     for index, (span, context, attribution) in enumerate(zip(spans, contexts, attributions, strict=True)):
         content_start, content_end = span.paragraphs[0][0], span.paragraphs[-1][1]
         if not text[content_start:content_end].strip() or index in titles:
@@ -598,8 +599,10 @@ def extract_quotes(text: str, mentions: Sequence[EntitySpan]) -> tuple[Quote, ..
         previous_subjects = list(reversed(subjects[: context.sentence_index]))
         speaker = _resolve_speaker(text, attribution, valid, earlier, previous_subjects)
         _remember(text, speaker, earlier)
-        quotes.append(_quote(text, span, attribution, speaker, names))
-    return tuple(quotes)
+        said.append((span, attribution, speaker))
+    speakers = [(s.entity.text, s.entity.label) for _, _, s in said if s.entity is not None]
+    names = full_names(((m.text, m.label) for m in valid), wanted=speakers)
+    return tuple(_quote(text, span, attribution, speaker, names) for span, attribution, speaker in said)
 
 
 def _titles_and_names(text: str, spans: Sequence[_Span], attributions: Sequence[_Attribution]) -> set[int]:

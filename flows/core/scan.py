@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-DIGIT_RUN_RE: Final = re.compile(r"\d+")
+# The same as r"\d+", written to open with one character class, which the engine skips to quickly.
+DIGIT_RUN_RE: Final = re.compile(r"\d\d*")
 # Letters that match an ASCII letter only case-insensitively ("ſ" matches "s"), or lower-case to two characters.
 _CASE_FOLD_TRAPS: Final = "\u0130\u0131\u017f\u212a"
 
@@ -20,6 +21,21 @@ _CASE_FOLD_TRAPS: Final = "\u0130\u0131\u017f\u212a"
 def digit_runs(text: str) -> list[int]:
     """Where each run of digits starts."""
     return [match.start() for match in DIGIT_RUN_RE.finditer(text)]
+
+
+def find_all(text: str, words: Iterable[str]) -> list[int]:
+    """Where any of ``words`` starts in ``text``, sorted (occurrences inside one another included).
+
+    ``str.find`` runs through text far faster than the regex engine tries an alternation of common lower-case
+    words, which it does at nearly every character.
+    """
+    found = set()
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            found.add(at)
+            at = text.find(word, at + 1)
+    return sorted(found)
 
 
 def lowered_keeping_offsets(text: str) -> str | None:

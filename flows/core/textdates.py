@@ -36,13 +36,13 @@ import calendar
 import re
 import sys
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Final
 
-from flows.core.scan import digit_runs, lowered_keeping_offsets, matches_at, starts_before
+from flows.core.scan import DIGIT_RUN_RE, find_all, lowered_keeping_offsets, matches_at, starts_before
 
 
 class Granularity(StrEnum):
@@ -118,6 +118,11 @@ _FUTURE_RE: Final = re.compile(
     r"plans?\s+to|planning\s+to|upcoming)\b|[’']ll\b",
     re.IGNORECASE,
 )
+# Each match of _FUTURE_RE holds one of these, lower-cased ("plan" in "plans", "planned", "planning").
+_FUTURE_WORDS: Final = (
+    *("will", "shall", "won't", "’ll", "'ll", "upcoming", "plan"),
+    *("due", "set", "scheduled", "expected", "going"),  # after "is", "are", "was", "were"
+)
 _IRREGULAR_PAST: Final = (
     "met told went came took gave made saw found held won lost began became brought bought built caught chose "
     "drove fell felt fled fought got grew heard kept knew led paid ran rose sent sold spent spoke stood struck "
@@ -165,7 +170,7 @@ def resolve_dates(text: str, published: date | None) -> tuple[DateMention, ...]:
     """Every date expression in ``text``, resolved against ``published`` when relative; in text order."""
     candidates: list[tuple[int, int, _Resolved]] = []
     starts = _Starts.of(text)
-    tense = _Tense(text)
+    tense = _Tense(text, starts.lowered)
     for rule in _RULES:
         for match in _rule_matches(rule, starts):
             if not rule.accept(text, match):
@@ -187,7 +192,10 @@ def resolve_dates(text: str, published: date | None) -> tuple[DateMention, ...]:
 
 _MONTH_START_RE: Final = re.compile("|".join(calendar.month_abbr[1:]))  # every month name opens with one
 _WEEKDAY_RE: Final = re.compile("|".join(calendar.day_name))
-_UNIT_WORD_RE: Final = re.compile("week|month|year|decade")
+_UNIT_WORDS: Final = ("week", "month", "year", "decade")
+_DAY_WORDS: Final = ("yesterday", "today", "tomorrow", "tonight")
+_PARTS_OF_DAY: Final = ("night", "morning", "afternoon", "evening")  # after "last" or "this"
+_UNIT_AGO_RE: Final = re.compile(r"(?:day|week|month|year|decade)s?\s+ago")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,16 +203,20 @@ class _Starts:
     """Where expressions can start in one text, found once for all rules."""
 
     text: str
-    digits: list[int]  # starts of runs of digits
+    days: list[int]  # runs of one or two digits: a day of the month is one, followed by no other digit
+    years: list[int]  # runs of four digits: a year is one
     months: list[int]  # month names and abbreviations
     weekdays: list[int]
     lowered: str | None  # ``text.lower()`` when it keeps every offset and case-insensitive matches show in it
 
     @classmethod
     def of(cls, text: str) -> _Starts:
+        # a match opening with a digit has no digit (or letter) before it: it starts a run of digits
+        runs = [match.span() for match in DIGIT_RUN_RE.finditer(text)]
         return cls(
             text,
-            digit_runs(text),  # a match opening with a digit has no digit (or letter) before it
+            [start for start, end in runs if end - start <= 2],
+            [start for start, end in runs if end - start == 4],
             [m.start() for m in _MONTH_START_RE.finditer(text)],
             [m.start() for m in _WEEKDAY_RE.finditer(text)],
             lowered_keeping_offsets(text),
@@ -215,26 +227,44 @@ class _Starts:
         start, across the whitespace between them."""
         return sorted({*positions, *starts_before(self.text, positions, (4, 6))})
 
-    def if_contains(self, *words: str) -> list[int] | None:
-        """No start when the lower-cased text holds none of ``words``; else None, to try everywhere."""
-        if self.lowered is not None and not any(word in self.lowered for word in words):
+    def counted_ago(self) -> list[int] | None:
+        """Where "three days ago" or "a couple of weeks ago" can start: in the run of letters, digits and
+        whitespace just before a "days/weeks/months... ago" (any case)."""
+        if self.lowered is None:
+            return None
+        if "ago" not in self.lowered:  # a quick test that spares most texts the search
             return []
-        return None
+        starts: set[int] = set()
+        for unit in _UNIT_AGO_RE.finditer(self.lowered):
+            count_start = unit.start()
+            while count_start > 0 and (
+                self.text[count_start - 1].isalnum() or self.text[count_start - 1].isspace()
+            ):
+                count_start -= 1
+            starts.update(range(count_start, unit.start()))
+        return sorted(starts)
+
+    def deictic_days(self) -> list[int] | None:
+        """Where "yesterday/today/tomorrow/tonight" start, and "last/this" before a night, morning, afternoon
+        or evening (any case)."""
+        if self.lowered is None:
+            return None
+        parts = find_all(self.lowered, _PARTS_OF_DAY)
+        return sorted({*find_all(self.lowered, _DAY_WORDS), *starts_before(self.text, parts, (4,))})
 
     def unit_modifiers(self) -> list[int] | None:
         """Where "last/this/next/coming" can start before a week, month, year or decade (any case)."""
         if self.lowered is None:
             return None
-        return self.with_modifier([m.start() for m in _UNIT_WORD_RE.finditer(self.lowered)])
+        return sorted(set(starts_before(self.text, find_all(self.lowered, _UNIT_WORDS), (4, 6))))
 
 
-def _rule_matches(rule: _Rule, starts: _Starts) -> Iterator[re.Match[str]]:
+def _rule_matches(rule: _Rule, starts: _Starts) -> list[re.Match[str]]:
     """Exactly the matches of ``rule.pattern.finditer(text)``, trying the pattern only where it can start."""
     positions = rule.starts(starts)
     if positions is None:
-        yield from rule.pattern.finditer(starts.text)
-        return
-    yield from matches_at(rule.pattern, starts.text, positions)
+        return list(rule.pattern.finditer(starts.text))
+    return matches_at(rule.pattern, starts.text, positions)
 
 
 def _without_overlaps(candidates: list[tuple[int, int, _Resolved]]) -> list[tuple[int, int, _Resolved]]:
@@ -295,8 +325,9 @@ class _Tense:
     would run past the expression's sentence on that side, where it is never the nearest marker.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lowered: str | None) -> None:
         self._text = text
+        self._lowered = lowered  # ``text.lower()`` when it keeps offsets and case-insensitive matches
         self._breaks: tuple[list[int], list[int]] | None = None
         self._markers: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
 
@@ -316,12 +347,24 @@ class _Tense:
         """Tense markers starting in the sentence, as (start, end, is_future), sorted by start."""
         if (sentence_start, sentence_end) not in self._markers:
             found = [
-                (m.start(), m.end(), is_future)
-                for pattern, is_future in ((_FUTURE_RE, True), (_PAST_RE, False))
-                for m in pattern.finditer(self._text, sentence_start, sentence_end)
+                (m.start(), m.end(), False)
+                for m in _PAST_RE.finditer(self._text, sentence_start, sentence_end)
             ]
+            if self._may_hold_future(sentence_start, sentence_end):
+                found += [
+                    (m.start(), m.end(), True)
+                    for m in _FUTURE_RE.finditer(self._text, sentence_start, sentence_end)
+                ]
             self._markers[sentence_start, sentence_end] = sorted(found)
         return self._markers[sentence_start, sentence_end]
+
+    def _may_hold_future(self, sentence_start: int, sentence_end: int) -> bool:
+        """False when the sentence holds none of the words a future marker needs: most sentences, spared the
+        scan for one."""
+        if self._lowered is None:
+            return True
+        sentence = self._lowered[sentence_start:sentence_end]
+        return any(word in sentence for word in _FUTURE_WORDS)
 
     def future_context(self, start: int, end: int) -> bool | None:
         """True when the tense marker nearest the expression in its sentence is a future one ("will"), False
@@ -591,8 +634,12 @@ _RANGE_BEFORE_RE: Final = re.compile(r"\b(?:1[5-9]|20|21)\d\d\s*(?:-|–|to|and|
 _RANGE_AFTER_RE: Final = re.compile(r"\s*(?:-|–)\s*(?:1[5-9]|20|21)\d\d\b")
 
 
-def _at_digits(starts: _Starts) -> list[int]:
-    return starts.digits
+def _at_days(starts: _Starts) -> list[int]:
+    return starts.days
+
+
+def _at_years(starts: _Starts) -> list[int]:
+    return starts.years
 
 
 def _at_months(starts: _Starts) -> list[int]:
@@ -603,19 +650,19 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _Rule(
         re.compile(r"(?<![\d-])(?P<year>1[5-9]\d\d|20\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),
         _iso_day,
-        _at_digits,
+        _at_years,
     ),
     _Rule(
         re.compile(rf"\b{_DAY}[^\S\n]+(?:of[^\S\n]+)?{_MONTH},?[^\S\n]+{_YEAR}"),
         _absolute_day,
-        _at_digits,
+        _at_days,
         _valid_day,
     ),
     _Rule(re.compile(rf"\b{_MONTH}[^\S\n]+{_DAY},?[^\S\n]+{_YEAR}"), _absolute_day, _at_months, _valid_day),
     _Rule(
         re.compile(rf"\b{_DAY}[^\S\n]+(?:of[^\S\n]+)?{_MONTH},?[^\S\n]+{_REL_YEAR}"),
         _day_month_relative_year,
-        _at_digits,
+        _at_days,
         _valid_day,
     ),
     _Rule(
@@ -624,7 +671,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
         _at_months,
         _valid_day,
     ),
-    _Rule(re.compile(rf"\b{_DAY}[^\S\n]+(?:of[^\S\n]+)?{_MONTH}"), _day_month, _at_digits, _valid_day),
+    _Rule(re.compile(rf"\b{_DAY}[^\S\n]+(?:of[^\S\n]+)?{_MONTH}"), _day_month, _at_days, _valid_day),
     _Rule(
         re.compile(rf"\b{_MONTH}[^\S\n]+{_DAY}(?![\d:])(?!,?[^\S\n]*\d)"), _day_month, _at_months, _valid_day
     ),
@@ -661,15 +708,13 @@ _RULES: Final[tuple[_Rule, ...]] = (
             re.IGNORECASE,
         ),
         _deictic_day,
-        lambda starts: starts.if_contains(
-            "yesterday", "today", "tomorrow", "night", "morning", "afternoon", "evening"
-        ),
+        _Starts.deictic_days,
         _not_a_name,
     ),
     _Rule(
         re.compile(rf"\b(?P<m>{_COUNT}\s+{_UNIT}\s+ago)\b", re.IGNORECASE),
         _ago,
-        lambda starts: starts.if_contains("ago"),
+        _Starts.counted_ago,
     ),
     _Rule(
         re.compile(
@@ -679,13 +724,13 @@ _RULES: Final[tuple[_Rule, ...]] = (
         _Starts.unit_modifiers,
         _not_duration,
     ),
-    _Rule(re.compile(r"(?<![\w'’])(?P<m>(?P<year>1[5-9]\d0|20\d0)s)\b"), _decade, _at_digits),
+    _Rule(re.compile(r"(?<![\w'’])(?P<m>(?P<year>1[5-9]\d0|20\d0)s)\b"), _decade, _at_years),
     _Rule(
         re.compile(
             rf"(?<![\w.,$£€])(?:(?<=mid-)|(?<=\d\d\d\d-)|(?<=\d\d\d\d–)|(?<![-–])){_YEAR}(?![.,]\d|\s*(?:%|per\s?cent|percent))"
         ),
         _absolute_year,
-        _at_digits,
+        _at_years,
         _accept_year,
     ),
 )

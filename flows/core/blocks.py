@@ -61,6 +61,8 @@ COMMENT_MARK = re.compile(
     r"(?:comments?|discussion|reader comments)\s*(?:\(\d+\))?:?|.{1,40}\s(?:says|said|wrote|writes):)$",
     re.IGNORECASE,
 )
+# The first letters of COMMENT_MARK's word openings ("34 Comments" opens with a digit; "joe says:" ends in a colon).
+_COMMENT_MARK_OPENINGS = frozenset("lpawcdrLPAWCDR")
 
 # Frequent function words of the languages most often met on news pages; the density of these words tells
 # running text from menus and link lists whatever the topic.
@@ -462,6 +464,14 @@ def is_legal(block: str) -> bool:
     return len(found) >= 2 and _ADDRESSEE.search(block) is not None
 
 
+def is_comment_mark(block: str) -> bool:
+    """True for a line that opens or makes up a comment section ("34 Comments", "Leave a Reply", "joe says:")."""
+    opening = block[:1]
+    if not (opening.isdigit() or opening in _COMMENT_MARK_OPENINGS or block.endswith((":", ":\n"))):
+        return False  # spares the pattern, which tries a "... says:" line at length
+    return COMMENT_MARK.match(block) is not None
+
+
 def classify(features: BlockFeatures, *, dense_script: bool = False) -> BlockClass:
     """Context-free class of a block (jusText's first pass, with sentence shape standing in for links)."""
     if features.boilerplate and (features.chars < 100 or not features.sentence):
@@ -498,16 +508,22 @@ def classify_blocks(blocks: Sequence[str]) -> list[BlockClass]:
         for block, f in zip(blocks, features, strict=True)
     ]
     final = list(first)
+    settled = {BlockClass.SHORT, BlockClass.NEAR_GOOD}
+    before, after = _nearest(first, settled, -1), _nearest(first, settled, 1)
     for index, cls in enumerate(first):
         if cls is BlockClass.NEAR_GOOD:
-            before, after = _neighbour(first, index, -1, True), _neighbour(first, index, 1, True)
-            final[index] = BlockClass.GOOD if BlockClass.GOOD in (before, after) else BlockClass.BAD
+            good = BlockClass.GOOD in (before[index], after[index])
+            final[index] = BlockClass.GOOD if good else BlockClass.BAD
+    after = _nearest(final, {BlockClass.SHORT}, 1)
+    # The nearest class before ``index`` that is not short, with the short blocks before it already settled.
+    previous = BlockClass.BAD
     for index, cls in enumerate(first):
         if cls is BlockClass.SHORT:
-            before, after = _neighbour(final, index, -1), _neighbour(final, index, 1)
-            keep = before is after is BlockClass.GOOD and features[index].sentence
+            keep = previous is after[index] is BlockClass.GOOD and features[index].sentence
             edge = _edge_sentence(final, features, index, dense_script=dense)
             final[index] = BlockClass.GOOD if keep or edge else cls
+        if final[index] is not BlockClass.SHORT:
+            previous = final[index]
     return final
 
 
@@ -612,17 +628,17 @@ def stop_density(words: Sequence[str], stop_words: Collection[str]) -> float:
     return sum(1 for word in words if word in stop_words) / len(words) if words else 0.0
 
 
-def _neighbour(
-    classes: Sequence[BlockClass], index: int, step: int, skip_near_good: bool = False
-) -> BlockClass:
-    """The nearest class in direction ``step`` that is not short (the page edge counts as bad)."""
-    skipped = {BlockClass.SHORT, BlockClass.NEAR_GOOD} if skip_near_good else {BlockClass.SHORT}
-    index += step
-    while 0 <= index < len(classes):
+def _nearest(classes: Sequence[BlockClass], skipped: Collection[BlockClass], step: int) -> list[BlockClass]:
+    """For each block, the nearest class in direction ``step`` that is not in ``skipped`` (the page edge counts
+    as bad), found in one pass rather than by a walk from every block through runs of short blocks."""
+    nearest = [BlockClass.BAD] * len(classes)
+    indices = range(len(classes)) if step < 0 else range(len(classes) - 1, -1, -1)
+    current = BlockClass.BAD
+    for index in indices:
+        nearest[index] = current
         if classes[index] not in skipped:
-            return classes[index]
-        index += step
-    return BlockClass.BAD
+            current = classes[index]
+    return nearest
 
 
 def table_cells(blocks: Sequence[str], classes: Sequence[BlockClass]) -> set[int]:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flows.core.models import PublishedDate
-from flows.core.scan import digit_runs, lowered_keeping_offsets, matches_at
+from flows.core.scan import digit_runs, find_all, lowered_keeping_offsets, matches_at
 
 MONTHS = {
     name: number
@@ -164,6 +164,7 @@ UK_DATE_SHAPE = re.compile(r"\b" + _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR, re
 # case-sensitive pattern that opens with letters (not "\b") is scanned for quickly.
 _MONTH_PREFIX = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
 _US_ZONE = re.compile(r"\b(?=[CEMP])(?:" + "|".join(sorted(US_ZONES)) + r")\b")
+_DIGIT = re.compile(r"\d")
 MAX_DATE_LINE_CHARS = 160
 DATE_CACHE_SIZE = 4096
 _HANDLE = re.compile(r"\(@\w+\)|^\W*[-—–]\s*\S.*@\w+")
@@ -214,6 +215,12 @@ def _read_date(text: str, day_first: bool, reference: datetime | None) -> Publis
 def _may_hold_written_date(text: str) -> bool:
     """False when no written date can match: each one has a four-digit year starting "19" or "20"."""
     return "19" in text or "20" in text
+
+
+def _may_hold_absolute_date(text: str) -> bool:
+    """False when no written or numeric date can match: each has a year "19..", "20.." or digits before "/"
+    or "." (a relative date needs a reference time)."""
+    return _may_hold_written_date(text) or (("/" in text or "." in text) and _DIGIT.search(text) is not None)
 
 
 def _numeric_dates(text: str) -> list[re.Match[str]]:
@@ -377,11 +384,27 @@ def infer_day_first(text: str) -> bool:
         return votes > 0
     # Written dates and zones are weaker evidence (non-US sites write "November 8, 2023" too): one vote each.
     # Embedded posts ("— Name (@handle) November 2, 2023") show the social network's style, not the site's.
-    own = "\n".join(line for line in text.splitlines() if "@" not in line or not _HANDLE.search(line))
+    own = _without_embedded_posts(text)
     written = _count_uk_dates(own) - _count_us_dates(own)
     if written:
         return written > 0
-    return _US_ZONE.search(own) is None  # a US zone decides only a tie
+    return not _has_us_zone(own)  # a US zone decides only a tie
+
+
+def _without_embedded_posts(text: str) -> str:
+    """The text without the lines of embedded social posts, which sign off with an "@handle".
+
+    Text without an "@" comes back as it is: the line ends that a rejoin would turn into "\n" are white space to
+    the date and zone patterns, so they find as many matches in either.
+    """
+    if "@" not in text:
+        return text
+    return "\n".join(line for line in text.splitlines() if "@" not in line or not _HANDLE.search(line))
+
+
+def _has_us_zone(text: str) -> bool:
+    """``_US_ZONE.search(text) is not None``, tried only where a zone's capitals stand in the text."""
+    return any(_US_ZONE.match(text, at) for at in find_all(text, US_ZONES))
 
 
 def _count_uk_dates(text: str) -> int:
@@ -410,8 +433,8 @@ def find_date_candidates(
     """
     found: list[DateCandidate] = []
     for index, block in enumerate(blocks):
-        if len(block) > MAX_DATE_LINE_CHARS:
-            continue
+        if len(block) > MAX_DATE_LINE_CHARS or (reference is None and not _may_hold_absolute_date(block)):
+            continue  # the second test only spares the label and date scans of a block without digits
         in_byline = _BYLINE_START.match(block) is not None
         for segment, kind in _labelled_segments(block):
             date = parse_date_text(segment, day_first=day_first, reference=reference)

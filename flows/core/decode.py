@@ -37,6 +37,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _TEXT_CONTROL_BYTES = frozenset(b"\t\n\r\f\v\x1b")
+_BINARY_CONTROL_BYTES = bytes(byte for byte in range(0x20) if byte not in _TEXT_CONTROL_BYTES)
 SNIFF_BYTES = 8192
 MAX_CONTROL_SHARE = 0.05
 REPAIRED_SUFFIX = "+ftfy"
@@ -54,10 +55,15 @@ def describe_binary(data: bytes) -> str | None:
     head = data[:SNIFF_BYTES]
     if b"\x00" in head:
         return "binary data (it contains NUL bytes)"
-    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROL_BYTES)
+    controls = _count_bytes(head, _BINARY_CONTROL_BYTES)
     if head and controls / len(head) > MAX_CONTROL_SHARE:
         return f"binary data ({controls} control bytes in the first {len(head)})"
     return None
+
+
+def _count_bytes(data: bytes, which: bytes) -> int:
+    """How many bytes of ``data`` are among ``which`` (deleting them in C, not testing each byte in Python)."""
+    return len(data) - len(data.translate(None, which))
 
 
 def decode_text(data: bytes) -> DecodedText:

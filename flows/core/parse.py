@@ -22,11 +22,11 @@ from functools import lru_cache
 
 from flows.core.blocks import (
     BREAK_COST,
-    COMMENT_MARK,
     STOP_WORDS,
     BlockClass,
     classify_blocks,
     densest_span,
+    is_comment_mark,
     table_cells,
     text_length,
     words_of,
@@ -226,7 +226,7 @@ def find_layout(
     marked = [_span_class(blocks, classes, index, cells) for index in range(len(blocks))]
     date_indices = {c.index for c in dates}
     breaks = {i for i in date_indices if "@" not in blocks[i]}
-    breaks.update(i for i, block in enumerate(blocks) if COMMENT_MARK.match(block))
+    breaks.update(i for i, block in enumerate(blocks) if is_comment_mark(block))
     scores = link_list_scores(blocks, marked)
     intros = {index - 1 for index in cells if index - 1 not in cells}  # "Final standings:" or a paragraph
     scores.update((index, text_length(blocks[index])) for index in cells)  # a table's text counts in full
@@ -611,8 +611,10 @@ def _is_aside(block: str) -> bool:
 
 def is_reader_call(block: str, max_chars: int = MAX_CALL_CHARS) -> bool:
     """True for a short block that addresses the reader about the site ("Get our app on your phone")."""
+    # '"you" in block.lower()' spares the scans of most blocks: no other letter matches "y", "o" or "u" ignoring case.
     return (
         len(block) <= max_chars
+        and "you" in block.lower()
         and _SECOND_PERSON.search(block) is not None
         and _SITE_FUNCTION.search(block) is not None
     )

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.core.blocks import (
+    COMMENT_MARK,
     STOP_HIGH,
     STOP_WORDS,
     BlockClass,
@@ -21,6 +22,7 @@ from flows.core.blocks import (
     densest_span,
     ends_as_sentence,
     ends_as_statement,
+    is_comment_mark,
     is_legal,
     lower_words,
     page_stop_words,
@@ -909,3 +911,31 @@ def test_blocks_a_block_ends_as_a_sentence_or_a_statement(
 )
 def test_blocks_lower_words_are_the_words_in_lower_case(text: str, words: list[str]) -> None:
     assert lower_words(text) == words
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        *(
+            "34 Comments",
+            "Leave a Reply",
+            "post a comment",
+            "Add a comment",
+            "Write a reply",
+            "Comments (12):",
+        ),
+        *("discussion", "Reader comments", "joe says:", "Mary wrote:\n", "The minister said:", "Comment"),
+    ],
+)
+def test_blocks_comment_marks_are_recognised(block: str) -> None:
+    assert is_comment_mark(block)
+
+
+@given(
+    st.lists(
+        st.sampled_from(["34 ", "Comments", "comment", "Leave a ", "POST A ", "reply", "Discussion", "(12)"])
+        | st.sampled_from([":", ":\n", "joe ", "says", "wrote", " ", "\n", "x" * 30, "Reader comments"])
+    ).map("".join)
+)
+def test_blocks_comment_mark_test_finds_what_its_pattern_finds(block: str) -> None:
+    assert is_comment_mark(block) is (COMMENT_MARK.match(block) is not None)

@@ -321,3 +321,20 @@ def test_textdates_rules_tried_where_they_can_start_find_what_a_full_scan_finds(
         assert [m.span() for m in textdates._rule_matches(rule, starts)] == [
             m.span() for m in rule.pattern.finditer(text)
         ]
+
+
+@given(
+    st.lists(
+        _FRAGMENTS
+        | st.sampled_from(
+            ["WILL ", "shall", "won't", "They’ll", "we'll", "Upcoming", "is due to", "WERE SET TO"]
+        )
+        | st.sampled_from(
+            ["was expected to", "are going to", "plans to", "Planning to", "planned to", "ſ", "K"]
+        )
+    ).map("".join)
+)
+def test_textdates_a_sentence_with_a_future_marker_is_never_passed_over(text: str) -> None:
+    tense = textdates._Tense(text, textdates.lowered_keeping_offsets(text))
+    if textdates._FUTURE_RE.search(text):
+        assert tense._may_hold_future(0, len(text))

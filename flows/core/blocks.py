@@ -508,18 +508,18 @@ def classify_blocks(blocks: Sequence[str]) -> list[BlockClass]:
         for block, f in zip(blocks, features, strict=True)
     ]
     final = list(first)
-    settled = {BlockClass.SHORT, BlockClass.NEAR_GOOD}
-    before, after = _nearest(first, settled, -1), _nearest(first, settled, 1)
+    unsettled = {BlockClass.SHORT, BlockClass.NEAR_GOOD}
+    settled_before, settled_after = _nearest(first, unsettled, -1), _nearest(first, unsettled, 1)
     for index, cls in enumerate(first):
         if cls is BlockClass.NEAR_GOOD:
-            good = BlockClass.GOOD in (before[index], after[index])
+            good = BlockClass.GOOD in (settled_before[index], settled_after[index])
             final[index] = BlockClass.GOOD if good else BlockClass.BAD
-    after = _nearest(final, {BlockClass.SHORT}, 1)
+    long_after = _nearest(final, {BlockClass.SHORT}, 1)
     # The nearest class before ``index`` that is not short, with the short blocks before it already settled.
     previous = BlockClass.BAD
     for index, cls in enumerate(first):
         if cls is BlockClass.SHORT:
-            keep = previous is after[index] is BlockClass.GOOD and features[index].sentence
+            keep = previous is long_after[index] is BlockClass.GOOD and features[index].sentence
             edge = _edge_sentence(final, features, index, dense_script=dense)
             final[index] = BlockClass.GOOD if keep or edge else cls
         if final[index] is not BlockClass.SHORT:

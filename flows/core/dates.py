@@ -217,15 +217,19 @@ def _may_hold_written_date(text: str) -> bool:
     return "19" in text or "20" in text
 
 
+def _may_hold_numeric_date(text: str) -> bool:
+    """False when no numeric date can match: each is digits parted by "/" or "."."""
+    return ("/" in text or "." in text) and _DIGIT.search(text) is not None
+
+
 def _may_hold_absolute_date(text: str) -> bool:
-    """False when no written or numeric date can match: each has a year "19..", "20.." or digits before "/"
-    or "." (a relative date needs a reference time)."""
-    return _may_hold_written_date(text) or (("/" in text or "." in text) and _DIGIT.search(text) is not None)
+    """False when no written or numeric date can match (a relative date needs a reference time)."""
+    return _may_hold_written_date(text) or _may_hold_numeric_date(text)
 
 
 def _numeric_dates(text: str) -> list[re.Match[str]]:
     """``_NUMERIC_DATE.finditer(text)``, tried only where one can start: at a run of digits."""
-    if "/" not in text and "." not in text:
+    if not _may_hold_numeric_date(text):
         return []
     return matches_at(_NUMERIC_DATE, text, digit_runs(text))
 

@@ -195,7 +195,7 @@ _WEEKDAY_RE: Final = re.compile("|".join(calendar.day_name))
 _UNIT_WORDS: Final = ("week", "month", "year", "decade")
 _DAY_WORDS: Final = ("yesterday", "today", "tomorrow", "tonight")
 _PARTS_OF_DAY: Final = ("night", "morning", "afternoon", "evening")  # after "last" or "this"
-_UNIT_AGO_RE: Final = re.compile(r"(?:day|week|month|year|decade)s?\s+ago")
+_UNIT_AGO_RE: Final = re.compile(_UNIT + r"\s+ago")  # in lower-cased text
 
 
 @dataclass(frozen=True, slots=True)
@@ -718,7 +718,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
     ),
     _Rule(
         re.compile(
-            r"\b(?P<m>(?P<mod>last|this|next|coming)\s+(?P<unit>week|month|year|decade))\b", re.IGNORECASE
+            rf"\b(?P<m>(?P<mod>last|this|next|coming)\s+(?P<unit>{'|'.join(_UNIT_WORDS)}))\b", re.IGNORECASE
         ),
         _this_last_next,
         _Starts.unit_modifiers,

@@ -62,7 +62,7 @@ def _layout(model: type[pa.DataFrameModel]) -> _Layout:
     # milliseconds per article when every chunk of 24 articles built eight tables. The polars types come
     # from the schema's columns, not from model.empty(), which imports pandera's validation backends (about
     # 2 s of CPU in each spaCy worker, which never validates).
-    provenance = list(Provenance.to_schema().columns)
+    provenance = _provenance_names()
     schema = model.to_schema()
     own = [name for name in schema.columns if name not in provenance]
     columns = (*own, *provenance)
@@ -210,8 +210,30 @@ def table_frame(
 
     The provenance is the same on every row, so it is added as constant columns, not copied into each row.
     """
+    own, provenance = _own_types(model), _provenance_columns(run, model)
+    # Column by column: polars builds a frame from lists much faster than from a list of row dicts.
+    frame = pl.DataFrame({name: [row[name] for row in rows] for name in own}, schema=own)
+    return frame.with_columns(provenance)  # the provenance columns come last, as in the layout
+
+
+@functools.cache
+def _own_types(model: type[pa.DataFrameModel]) -> pl.Schema:
     schema = _layout(model).schema
-    provenance = {
+    provenance = _provenance_names()
+    return pl.Schema({name: dtype for name, dtype in schema.items() if name not in provenance})
+
+
+@functools.cache
+def _provenance_names() -> tuple[str, ...]:
+    return tuple(Provenance.to_schema().columns)
+
+
+@functools.lru_cache(maxsize=32)
+def _provenance_columns(run: RunInfo, model: type[pa.DataFrameModel]) -> tuple[pl.Expr, ...]:
+    # Built once per run and table: a chunk of 24 articles fills eight tables, and making the six literal
+    # expressions cost more than adding them to a table.
+    schema = _layout(model).schema
+    values = {
         "run_id": run.run_id,
         "ingested_at": run.ingested_at,
         "pipeline_version": run.pipeline_version,
@@ -219,9 +241,4 @@ def table_frame(
         "model_version": run.model_version,
         "schema_version": run.schema_version,
     }
-    own = {name: dtype for name, dtype in schema.items() if name not in provenance}
-    # Column by column: polars builds a frame from lists much faster than from a list of row dicts.
-    frame = pl.DataFrame({name: [row[name] for row in rows] for name in own}, schema=own)
-    return frame.with_columns(
-        pl.lit(value, dtype=schema[name]).alias(name) for name, value in provenance.items()
-    ).select(schema.names())
+    return tuple(pl.lit(values[name], dtype=schema[name]).alias(name) for name in _provenance_names())

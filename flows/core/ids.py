@@ -19,5 +19,5 @@ def article_id_for(sha256: str) -> str:
 
 def short_hash(*parts: object) -> str:
     """A 32-hex-digit id made from the given parts, for rows keyed by more than one value."""
-    joined = "\x1f".join(str(part) for part in parts)
+    joined = "\x1f".join(map(str, parts))
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:ID_HEX_DIGITS]

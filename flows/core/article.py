@@ -6,8 +6,7 @@ This is the whole per-file decision, pure: size and content checks, decoding (wi
 
 from __future__ import annotations
 
-import py3langid
-
+from flows.core import language
 from flows.core.decode import decode_text, describe_binary
 from flows.core.html import is_html, parse_html
 from flows.core.ids import article_id_for
@@ -70,8 +69,7 @@ def detect_language(text: str) -> str | None:
     sample = text[:LANGUAGE_SAMPLE_CHARS]
     if not any(character.isalpha() for character in sample):
         return None
-    language, _score = py3langid.classify(sample)
-    return str(language)
+    return language.classify(sample)
 
 
 def make_reject(

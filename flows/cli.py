@@ -345,6 +345,7 @@ def run_flow(settings: Settings, debug: bool, starting: threading.Thread | None 
     quiet_prefect(debug)
     from flows.ingest import ingest
 
+    load_once_per_process()  # while the temporary server may still be starting
     if starting is not None:
         starting.join()
     show_progress()
@@ -384,6 +385,17 @@ def start_temporary_server() -> threading.Thread | None:
     thread = threading.Thread(target=start, name="newsmill-prefect-server", daemon=True)
     thread.start()
     return thread
+
+
+def load_once_per_process() -> None:
+    """Load what a run's first batch would otherwise stop to load: pandera's validation backends and the
+    language model, about two seconds once per process. ``newsmill run`` loads them while Prefect's temporary
+    server starts."""
+    from flows.core import language
+    from flows.core.validate import prepare_validation
+
+    prepare_validation()
+    language.load_model()
 
 
 def stop_temporary_server(starting: threading.Thread | None) -> None:

@@ -111,3 +111,20 @@ def test_cli_model_looks_installed_without_importing_spacy(
     from flows.cli import model_looks_installed
 
     assert model_looks_installed(model.replace("{tmp}", str(tmp_path))) is installed
+
+
+def test_cli_loads_the_language_model_before_a_run() -> None:
+    from flows import cli
+    from flows.core import language
+
+    language._automaton.cache_clear()
+    language._weights.cache_clear()
+    cli.load_once_per_process()
+    assert language._automaton.cache_info().currsize == 1
+    assert language._weights.cache_info().currsize == 1
+
+
+def test_cli_validation_warm_up_accepts_an_empty_rejects_table() -> None:
+    from flows.core.validate import prepare_validation
+
+    prepare_validation()  # raises SchemaContractError if the empty table broke its own schema

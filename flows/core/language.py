@@ -48,6 +48,12 @@ def classify(text: str) -> str:
     return str(identifier.nb_classes[int(scores.argmax())])
 
 
+def load_model() -> None:
+    """Load py3langid's model and the arrays read here (about a second, once per process)."""
+    _automaton()
+    _weights()
+
+
 def raw_scores(data: bytes) -> npt.NDArray[np.float32]:
     """Each language's score for the UTF-8 bytes of a text, as py3langid scores them (before it folds the
     columns of a language listed twice)."""

@@ -14,9 +14,9 @@ import pandera.errors
 import pandera.polars as pa
 import polars as pl
 
-from flows.core.frames import RunInfo, column_order, rejects_frame
+from flows.core.frames import RunInfo, column_order, empty_frame, rejects_frame
 from flows.core.models import Reject, RejectReason, Stage
-from schemas.tables import IN_CONTEXT_MODELS, TABLE_MODELS, Articles
+from schemas.tables import IN_CONTEXT_MODELS, TABLE_MODELS, Articles, Rejects
 
 MAX_FAILURES_IN_DETAIL = 3
 
@@ -66,6 +66,12 @@ def validate_batch(tables: BatchTables, run: RunInfo) -> BatchTables:
     for name, frame in valid.frames().items():
         _require_valid(TABLE_MODELS[name], frame)
     return valid
+
+
+def prepare_validation() -> None:
+    """Load pandera's polars validation backends now, not inside a run's first validation (about a second,
+    once per process): validates an empty ``rejects`` table."""
+    _require_valid(TABLE_MODELS["rejects"], empty_frame(Rejects))
 
 
 def in_section_context(details: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:

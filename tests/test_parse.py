@@ -916,15 +916,18 @@ def test_blocks_lower_words_are_the_words_in_lower_case(text: str, words: list[s
 @pytest.mark.parametrize(
     "block",
     [
-        *(
-            "34 Comments",
-            "Leave a Reply",
-            "post a comment",
-            "Add a comment",
-            "Write a reply",
-            "Comments (12):",
-        ),
-        *("discussion", "Reader comments", "joe says:", "Mary wrote:\n", "The minister said:", "Comment"),
+        "34 Comments",
+        "Leave a Reply",
+        "post a comment",
+        "Add a comment",
+        "Write a reply",
+        "Comments (12):",
+        "discussion",
+        "Reader comments",
+        "joe says:",
+        "Mary wrote:\n",
+        "The minister said:",
+        "Comment",
     ],
 )
 def test_blocks_comment_marks_are_recognised(block: str) -> None:

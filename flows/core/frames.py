@@ -53,7 +53,8 @@ def empty_frame(model: type[pa.DataFrameModel]) -> pl.DataFrame:
 @dataclass(frozen=True, slots=True)
 class _Layout:
     columns: tuple[str, ...]  # the table's own columns, then the provenance columns
-    schema: pl.Schema
+    schema: pl.Schema  # every column's polars type, in that order
+    own: pl.Schema  # the table's own columns only
 
 
 @functools.cache
@@ -66,7 +67,8 @@ def _layout(model: type[pa.DataFrameModel]) -> _Layout:
     schema = model.to_schema()
     own = [name for name in schema.columns if name not in provenance]
     columns = (*own, *provenance)
-    return _Layout(columns, pl.Schema({name: schema.columns[name].dtype.type for name in columns}))
+    types = pl.Schema({name: schema.columns[name].dtype.type for name in columns})
+    return _Layout(columns, types, pl.Schema({name: types[name] for name in own}))
 
 
 def articles_frame(articles: Sequence[Article], run: RunInfo, skipped: dict[str, str]) -> pl.DataFrame:
@@ -210,17 +212,10 @@ def table_frame(
 
     The provenance is the same on every row, so it is added as constant columns, not copied into each row.
     """
-    own, provenance = _own_types(model), _provenance_columns(run, model)
+    own = _layout(model).own
     # Column by column: polars builds a frame from lists much faster than from a list of row dicts.
     frame = pl.DataFrame({name: [row[name] for row in rows] for name in own}, schema=own)
-    return frame.with_columns(provenance)  # the provenance columns come last, as in the layout
-
-
-@functools.cache
-def _own_types(model: type[pa.DataFrameModel]) -> pl.Schema:
-    schema = _layout(model).schema
-    provenance = _provenance_names()
-    return pl.Schema({name: dtype for name, dtype in schema.items() if name not in provenance})
+    return frame.with_columns(_provenance_columns(run, model))  # they come last, as in the layout
 
 
 @functools.cache
@@ -233,12 +228,5 @@ def _provenance_columns(run: RunInfo, model: type[pa.DataFrameModel]) -> tuple[p
     # Built once per run and table: a chunk of 24 articles fills eight tables, and making the six literal
     # expressions cost more than adding them to a table.
     schema = _layout(model).schema
-    values = {
-        "run_id": run.run_id,
-        "ingested_at": run.ingested_at,
-        "pipeline_version": run.pipeline_version,
-        "model_name": run.model_name,
-        "model_version": run.model_version,
-        "schema_version": run.schema_version,
-    }
+    values = {**run_metadata(run), "ingested_at": run.ingested_at}
     return tuple(pl.lit(values[name], dtype=schema[name]).alias(name) for name in _provenance_names())

@@ -81,16 +81,16 @@ def automaton_window(automaton: _Automaton) -> int | None:
     Follows every pair of states a walk from any state and a walk from the start state can be in after the
     same bytes, until the two agree for every byte string.
     """
-    states = np.arange(automaton.row_start.size, dtype=np.int64)
-    pairs = np.stack([states, np.zeros_like(states)], axis=1)
-    for window in range(1, 17):
-        pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    count = automaton.row_start.size
+    others = np.arange(1, count, dtype=np.int64)
+    pairs = np.stack([others, np.zeros_like(others)], axis=1)  # (any state, the start state), still apart
+    for window in range(17):
         if not len(pairs):
-            return window - 1
+            return window
         anywhere, from_start = (_every_move(automaton, column) for column in (pairs[:, 0], pairs[:, 1]))
         apart = anywhere != from_start
-        codes = np.unique(anywhere[apart] * states.size + from_start[apart])
-        pairs = np.stack([codes // states.size, codes % states.size], axis=1)
+        codes = np.unique(anywhere[apart] * count + from_start[apart])
+        pairs = np.stack([codes // count, codes % count], axis=1)
     return None
 
 

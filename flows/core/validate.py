@@ -16,7 +16,7 @@ import polars as pl
 
 from flows.core.frames import RunInfo, column_order, empty_frame, rejects_frame
 from flows.core.models import Reject, RejectReason, Stage
-from schemas.tables import IN_CONTEXT_MODELS, TABLE_MODELS, Articles, Rejects
+from schemas.tables import IN_CONTEXT_MODELS, TABLE_MODELS, Articles
 
 MAX_FAILURES_IN_DETAIL = 3
 
@@ -71,7 +71,8 @@ def validate_batch(tables: BatchTables, run: RunInfo) -> BatchTables:
 def prepare_validation() -> None:
     """Load pandera's polars validation backends now, not inside a run's first validation (about a second,
     once per process): validates an empty ``rejects`` table."""
-    _require_valid(TABLE_MODELS["rejects"], empty_frame(Rejects))
+    model = TABLE_MODELS["rejects"]
+    _require_valid(model, empty_frame(model))
 
 
 def in_section_context(details: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:

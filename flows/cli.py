@@ -305,7 +305,7 @@ def preflight(settings: Settings) -> None:
 
 def check_model(settings: Settings) -> None:
     """Load the configured spaCy pipeline once, turning a missing one into one clear line."""
-    from flows.core.nlp import ModelNotFoundError, load_pipeline
+    from flows.core.nlp.pipeline import ModelNotFoundError, load_pipeline
 
     try:
         load_pipeline(settings.model_name)
@@ -391,8 +391,8 @@ def load_once_per_process() -> None:
     """Load what a run's first batch would otherwise stop to load: pandera's validation backends and the
     language model, about two seconds once per process. ``newsmill run`` loads them while Prefect's temporary
     server starts."""
-    from flows.core import language
-    from flows.core.validate import prepare_validation
+    from flows.core.page import language
+    from flows.core.tables.validation import prepare_validation
 
     prepare_validation()
     language.load_model()
@@ -444,7 +444,7 @@ def show_progress() -> None:
 def known_problems(debug: bool) -> Iterator[None]:
     """Turn errors into one clear line (known ones) or a short hint (unknown ones), unless --debug."""
     from flows import storage
-    from flows.core.nlp import ModelNotFoundError
+    from flows.core.nlp.pipeline import ModelNotFoundError
     from flows.parallel import DaskClusterError
 
     known: tuple[type[BaseException], ...] = (

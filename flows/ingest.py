@@ -21,7 +21,7 @@ from prefect.utilities.annotations import opaque
 from flows import parallel, reports, storage, tasks
 from flows.config import PROGRESS_MARK, Settings
 from flows.core.summary import RunSummary, Tally, summarize
-from flows.core.validate import BatchTables
+from flows.core.tables.validation import BatchTables
 
 T = TypeVar("T")
 BATCH_GROWTH = 3  # each batch at most three times the one before, from a short first one

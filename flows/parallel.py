@@ -2,7 +2,7 @@
 
 Workers are *spawned*, never forked: a forked child of a process that used deltalake panics (tokio), and a
 spawned one shares nothing it should not. Each worker loads the pipeline (through the cached loader of
-:mod:`flows.core.nlp`) and the place gazetteer once, and returns plain records (polars frames of table rows),
+:mod:`flows.core.nlp.pipeline`) and the place gazetteer once, and returns plain records (polars frames of table rows),
 never ``Doc`` objects.
 
 The pool lives as long as the process (one per model and size): a ``newsmill serve`` process reuses it run
@@ -25,12 +25,12 @@ from typing import Any
 import polars as pl
 
 from flows.config import Settings
-from flows.core.enrich import batch_tables
-from flows.core.frames import RunInfo, rejects_frame
+from flows.core.batch import batch_tables
+from flows.core.intel.places import gazetteer
 from flows.core.models import Article, Reject
-from flows.core.nlp import load_pipeline
-from flows.core.places import gazetteer
-from flows.core.validate import BatchTables
+from flows.core.nlp.pipeline import load_pipeline
+from flows.core.tables.rows import RunInfo, rejects_frame
+from flows.core.tables.validation import BatchTables
 
 ARTICLES_PER_CHUNK = 24  # small enough to keep every worker busy to the end of a batch
 
@@ -101,7 +101,7 @@ def tables_in_pool(
     run: RunInfo,
     batch_size: int,
 ) -> BatchTables:
-    """:func:`flows.core.enrich.batch_tables` for a batch, its articles spread over the pool in chunks."""
+    """:func:`flows.core.batch.batch_tables` for a batch, its articles spread over the pool in chunks."""
     futures = [
         _submit(model_name, processes, list(articles[start : start + ARTICLES_PER_CHUNK]), run, batch_size)
         for start in range(0, len(articles), ARTICLES_PER_CHUNK)

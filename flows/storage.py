@@ -30,8 +30,8 @@ import pyarrow.dataset as pads
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 
-from flows.core.article import reject_too_large, reject_unreadable
 from flows.core.models import RawDocument, Reject, SourceFile
+from flows.core.page.article import reject_too_large, reject_unreadable
 from flows.core.sources import KnownSources
 from schemas.tables import ARTICLE_DETAIL_TABLES, TABLE_MODELS
 

@@ -19,12 +19,12 @@ from prefect.runtime import flow_run
 
 from flows import parallel, storage
 from flows.config import Settings
-from flows.core.enrich import batch_tables
-from flows.core.frames import RunInfo, run_metadata
+from flows.core.batch import batch_tables
 from flows.core.models import Article, RawDocument, Reject, SourceFile
-from flows.core.nlp import load_pipeline, model_info
+from flows.core.nlp.pipeline import load_pipeline, model_info
 from flows.core.sources import KnownSources, sort_outcomes
-from flows.core.validate import BatchTables, validate_batch
+from flows.core.tables.rows import RunInfo, run_metadata
+from flows.core.tables.validation import BatchTables, validate_batch
 from schemas.tables import TABLE_KEYS
 from schemas.vocabulary import SCHEMA_VERSION
 

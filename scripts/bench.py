@@ -67,10 +67,10 @@ def build_corpus(sample: str, count: int, folder: Path) -> None:
 
 def section_texts(raw: Path) -> list[str]:
     """The texts the flow tags, parsed the same way the flow parses them."""
-    from flows.core.article import to_article
     from flows.core.ids import sha256_hex
     from flows.core.models import Article, RawDocument, SourceFile
-    from flows.core.nlp import model_inputs
+    from flows.core.nlp.pipeline import model_inputs
+    from flows.core.page.article import to_article
 
     texts: list[str] = []
     for path in sorted(raw.iterdir()):
@@ -85,7 +85,7 @@ def bare_spacy(texts_file: str, model: str, batch_size: int, processes: int) -> 
     """In a fresh process (so its workers fork from a process that never used deltalake): time nlp.pipe."""
     import spacy
 
-    from flows.core.nlp import load_pipeline
+    from flows.core.nlp.pipeline import load_pipeline
 
     texts = json.loads(Path(texts_file).read_text(encoding="utf-8"))
     components = [
@@ -116,13 +116,13 @@ def time_bare_spacy(texts: list[str], work: Path, model: str, batch_size: int, p
 def stage_costs(raw: Path, work: Path, settings: Settings) -> dict[str, float]:
     """Seconds per article of each stage, one process, over a sample of the corpus (all warm)."""
     from flows import storage
-    from flows.core.enrich import batch_tables
-    from flows.core.frames import RunInfo, run_metadata
-    from flows.core.intel_frames import intelligence_frames
-    from flows.core.intelligence import analyse
-    from flows.core.nlp import extract_entities, load_pipeline
+    from flows.core.batch import batch_tables
+    from flows.core.intel.analysis import analyse
+    from flows.core.nlp.pipeline import extract_entities, load_pipeline
     from flows.core.sources import KnownSources, sort_outcomes
-    from flows.core.validate import validate_batch
+    from flows.core.tables.intel_rows import intelligence_frames
+    from flows.core.tables.rows import RunInfo, run_metadata
+    from flows.core.tables.validation import validate_batch
 
     nlp = load_pipeline(settings.model_name)
     run = RunInfo("bench", datetime.now(UTC), "bench", "m", "0", "0")
@@ -222,7 +222,7 @@ def main() -> None:
 
     starting = start_temporary_server()  # as `newsmill run` does: the server starts while the model loads
     from flows import parallel
-    from flows.core.nlp import load_pipeline
+    from flows.core.nlp.pipeline import load_pipeline
     from flows.ingest import ingest
 
     imported = time.perf_counter()

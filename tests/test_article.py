@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from flows.core.article import to_article
-from flows.core.frames import RunInfo, articles_frame
 from flows.core.models import Article, Reject, RejectReason, Stage
+from flows.core.page.article import to_article
+from flows.core.tables.rows import RunInfo, articles_frame
 from tests.conftest import BAD_INPUTS, DATA, cp1252_page, latin1_page, raw_document
 
 SAMPLE_BODY_FIRST = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.core.byline import credited_authors, parse_byline
-from flows.core.parse import parse_page
+from flows.core.page.byline import credited_authors, parse_byline
+from flows.core.page.parse import parse_page
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.core.canonical import (
+from flows.core.intel.canonical import (
     LinkMethod,
     MentionInput,
     canonicalize,

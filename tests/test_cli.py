@@ -78,8 +78,8 @@ def test_cli_history_shows_run_and_provenance(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
     from flows import storage
-    from flows.core.frames import RunInfo, rejects_frame, run_metadata
     from flows.core.models import Reject, RejectReason, Stage
+    from flows.core.tables.rows import RunInfo, rejects_frame, run_metadata
 
     run = RunInfo("run-42", datetime(2026, 1, 1, tzinfo=UTC), "0.1.0+gabc", "en_core", "3.8.0", "1.0.0")
     reject = Reject("a.txt", None, 0, 0, Stage.READ, RejectReason.UNREADABLE, "could not be read at all")
@@ -115,7 +115,7 @@ def test_cli_model_looks_installed_without_importing_spacy(
 
 def test_cli_loads_the_language_model_before_a_run() -> None:
     from flows import cli
-    from flows.core import language
+    from flows.core.page import language
 
     language._automaton.cache_clear()
     language._weights.cache_clear()
@@ -125,6 +125,6 @@ def test_cli_loads_the_language_model_before_a_run() -> None:
 
 
 def test_cli_validation_warm_up_accepts_an_empty_rejects_table() -> None:
-    from flows.core.validate import prepare_validation
+    from flows.core.tables.validation import prepare_validation
 
     prepare_validation()  # raises SchemaContractError if the empty table broke its own schema

@@ -9,8 +9,8 @@ import pytest
 
 from flows import storage, tasks
 from flows.config import Settings
-from flows.core.frames import RunInfo, entities_frame, run_metadata
 from flows.core.models import EntityMention, Section
+from flows.core.tables.rows import RunInfo, entities_frame, run_metadata
 
 
 def _mentions(first: int, count: int) -> list[EntityMention]:

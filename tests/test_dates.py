@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from flows.core.dates import (
+from flows.core.page.datelines import (
     DateKind,
     _labelled_segments,
     find_date_candidates,

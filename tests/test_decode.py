@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.core.decode import decode_text, describe_binary, repair_mojibake
+from flows.core.page.decode import decode_text, describe_binary, repair_mojibake
 
 TEXT = "\u201cNa\u00efve caf\u00e9\u201d, said the mayor \u2014 and left."
 

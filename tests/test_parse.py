@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.core.blocks import (
+from flows.core.page.blocks import (
     COMMENT_MARK,
     STOP_HIGH,
     STOP_WORDS,
@@ -28,14 +28,14 @@ from flows.core.blocks import (
     page_stop_words,
     table_cells,
 )
-from flows.core.byline import (
+from flows.core.page.byline import (
     is_credited_name_line,
     is_name_line,
     is_person_name,
     name_before_role,
     parse_byline,
 )
-from flows.core.parse import (
+from flows.core.page.parse import (
     clean_headline,
     count_words,
     drop_closing_notes,
@@ -814,7 +814,7 @@ def test_parse_click_here_call_at_the_end_is_dropped() -> None:
 
 def test_blocks_language_stop_words_load_without_importing_spacy() -> None:
     code = (
-        "import sys; from flows.core.blocks import best_language; "
+        "import sys; from flows.core.page.blocks import best_language; "
         "assert 'zijn' in (best_language(['de', 'boot', 'is', 'naar', 'het', 'eiland', 'zijn']) or ()); "
         "assert 'spacy' not in sys.modules"
     )

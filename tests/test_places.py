@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from flows.core.places import (
+from flows.core.intel.places import (
     FeatureType,
     GeoMethod,
     context_countries,

@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 import pytest
 
-from flows.core.article import to_article
-from flows.core.frames import RunInfo, articles_frame
-from flows.core.intelligence import analyse
+from flows.core.intel.analysis import analyse
 from flows.core.models import Article, DateBasis
+from flows.core.page.article import to_article
+from flows.core.tables.rows import RunInfo, articles_frame
 from tests.conftest import raw_document
 
 UPDATED_ONLY = b"""Garden club wins regional prize for its rose show

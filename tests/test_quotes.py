@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.core.quotes import (
+from flows.core.intel.quotes import (
     AttributionMethod,
     EntitySource,
     EntitySpan,

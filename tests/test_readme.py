@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from flows import storage
-from flows.core.article import to_article
-from flows.core.frames import RunInfo, articles_frame, entities_frame, run_metadata
 from flows.core.models import Article, EntityMention, Section
+from flows.core.page.article import to_article
+from flows.core.tables.rows import RunInfo, articles_frame, entities_frame, run_metadata
 from schemas.dictionary import render
 from tests.conftest import REPO, cp1252_page, raw_document
 

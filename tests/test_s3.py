@@ -10,8 +10,8 @@ import pytest
 
 from flows import storage
 from flows.config import Settings
-from flows.core.frames import RunInfo, entities_frame, run_metadata
 from flows.core.models import EntityMention, Section
+from flows.core.tables.rows import RunInfo, entities_frame, run_metadata
 from tests.conftest import SAMPLE_NAME
 
 BUCKET = "newsmill-test"

@@ -8,10 +8,10 @@ import pandera.errors
 import polars as pl
 import pytest
 
-from flows.core.article import to_article
-from flows.core.frames import RunInfo, articles_frame, column_order, entities_frame, rejects_frame
 from flows.core.models import Article, EntityMention, Reject, RejectReason, Section, Stage
-from flows.core.validate import BatchTables, SchemaContractError, in_section_context, validate_batch
+from flows.core.page.article import to_article
+from flows.core.tables.rows import RunInfo, articles_frame, column_order, entities_frame, rejects_frame
+from flows.core.tables.validation import BatchTables, SchemaContractError, in_section_context, validate_batch
 from schemas.tables import TABLE_KEYS, TABLE_MODELS, Articles, Entities, EntitiesInContext, Rejects
 from tests.conftest import raw_document
 
@@ -152,8 +152,8 @@ def test_schemas_are_strict_and_documented(model: type) -> None:
 
 def _intel_tables(article: Article, run: RunInfo) -> BatchTables:
     """The sample's real intelligence rows (from fixed mentions, no model) beside its article row."""
-    from flows.core.intel_frames import intelligence_frames
-    from flows.core.intelligence import analyse
+    from flows.core.intel.analysis import analyse
+    from flows.core.tables.intel_rows import intelligence_frames
 
     mentions = [
         _mention(article, "Iraqi Resistance Coordination Committee", "ORG"),
@@ -220,7 +220,8 @@ def test_schemas_intelligence_violation_rejects_its_article(
 
 
 def test_schemas_vocabulary_matches_the_extractors() -> None:
-    from flows.core import amounts, canonical, places, quotes, textdates
+    from flows.core.intel import amounts, canonical, places, quotes
+    from flows.core.intel import date_mentions as textdates
     from schemas import vocabulary as v
 
     assert tuple(canonical.LinkMethod) == v.LINK_METHODS

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flows import storage
-from flows.core.article import to_article
-from flows.core.frames import RunInfo, articles_frame, entities_frame, run_metadata
 from flows.core.models import Article, EntityMention, Reject, RejectReason, Section
+from flows.core.page.article import to_article
+from flows.core.tables.rows import RunInfo, articles_frame, entities_frame, run_metadata
 from schemas.tables import Entities
 from tests.conftest import raw_document
 

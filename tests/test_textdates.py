@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.core import textdates
-from flows.core.textdates import NO_ANCHOR, DateMention, Granularity, resolve_dates
+from flows.core.intel import date_mentions as textdates
+from flows.core.intel.date_mentions import NO_ANCHOR, DateMention, Granularity, resolve_dates
 
 PUBLISHED = date(2021, 7, 24)  # a Saturday, the sample article's date line
 

@@ -1,7 +1,7 @@
 """Typed records that flow between the pipeline's steps.
 
 Every step takes and returns these frozen, slotted dataclasses; no dicts travel between steps and no spaCy
-``Doc`` leaves :mod:`flows.core.nlp`.
+``Doc`` leaves :mod:`flows.core.nlp.pipeline`.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from flows.core.article import reject_duplicate, to_article
 from flows.core.models import Article, RawDocument, Reject, SourceFile
+from flows.core.page.article import reject_duplicate, to_article
 
 
 @dataclass(slots=True)

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 import trafilatura
 from trafilatura.settings import Document
 
-from flows.core.blocks import MIN_SENTENCE_WORDS, SHORT_CHARS, text_length, words_of
-from flows.core.dates import DatePrecision
 from flows.core.models import ParsedPage, PublishedDate
+from flows.core.page.blocks import MIN_SENTENCE_WORDS, SHORT_CHARS, text_length, words_of
+from flows.core.page.datelines import DatePrecision
 
 HTML_SUFFIXES = (".html", ".htm")
 _HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)

@@ -10,10 +10,10 @@ from datetime import datetime
 import pandera.polars as pa
 import polars as pl
 
-from flows.core.canonical import MentionLink, from_entity_mention, resolve_entities
 from flows.core.ids import short_hash
+from flows.core.intel.canonical import MentionLink, from_entity_mention, resolve_entities
 from flows.core.models import Article, EntityMention, Reject, Section
-from flows.core.ner_rules import VALUE_LABELS
+from flows.core.nlp.ner_rules import VALUE_LABELS
 from schemas.tables import Articles, Entities, Provenance, Rejects
 
 

@@ -56,7 +56,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from flows.core.canonical import full_names
+from flows.core.intel.canonical import full_names
 
 
 class SpeakerKind(StrEnum):

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from flows.core.models import Article, EntityMention, NlpResult, Section
-from flows.core.ner_rules import is_credit, ner_view, refine_span
+from flows.core.nlp.ner_rules import is_credit, ner_view, refine_span
 
 SENTENCE_COMPONENTS = ("senter", "parser", "sentencizer")
 PARAGRAPH_BREAKS = "newsmill_paragraph_breaks"
@@ -131,7 +131,7 @@ def model_inputs(
 ) -> Iterator[tuple[str, tuple[str, Section, str]]]:
     """What the model reads for each section, with the section's own text as context.
 
-    A headline is read recased (:func:`flows.core.ner_rules.ner_view`: capitals, and title case judged
+    A headline is read recased (:func:`flows.core.nlp.ner_rules.ner_view`: capitals, and title case judged
     against how the body writes each word); other sections as they are.
     """
     body = texts.get(Section.BODY)
@@ -146,7 +146,7 @@ def mentions_in(
     """The entity mentions of one section's ``Doc``, with the sentence each starts in.
 
     ``text`` is the section's own text when the model read a recased copy of it (same length); the news
-    rules of :mod:`flows.core.ner_rules` trim each mention and drop photo credits.
+    rules of :mod:`flows.core.nlp.ner_rules` trim each mention and drop photo credits.
     """
     source = doc.text if text is None else text
     # The sentence's text sliced from ``source`` (same length and spaces as the Doc's): ``Span.text`` would

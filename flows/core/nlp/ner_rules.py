@@ -18,7 +18,7 @@ Names only: the trims below leave numbers, dates and times (``VALUE_LABELS``) as
   are not part of it.
 * **Leading article.** "the Oval": names start after a lower-case "the" (the CoNLL and ACE convention),
   except for persons. A capital "The" is kept, since titles are written with it ("The Iraqi Resistance
-  Coordination Committee"); canonical names drop it (see :mod:`flows.core.canonical`).
+  Coordination Committee"); canonical names drop it (see :mod:`flows.core.intel.canonical`).
 * **Possessive.** "Lord 's", "Iraq’s": the possessive ending is not part of the name.
 * **Credits.** "John Moore/Getty Images", "Photo: AFP": a name glued to a photo agency by a slash is a
   credit, not a person in the story; such mentions are dropped.

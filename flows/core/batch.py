@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 from spacy.language import Language
 
-from flows.core.frames import RunInfo, articles_frame, entities_frame, rejects_frame
-from flows.core.intel_frames import intelligence_frames
-from flows.core.intelligence import analyse
+from flows.core.intel.analysis import analyse
 from flows.core.models import Article, Reject
-from flows.core.nlp import extract_entities
-from flows.core.validate import BatchTables
+from flows.core.nlp.pipeline import extract_entities
+from flows.core.tables.intel_rows import intelligence_frames
+from flows.core.tables.rows import RunInfo, articles_frame, entities_frame, rejects_frame
+from flows.core.tables.validation import BatchTables
 
 
 def batch_tables(

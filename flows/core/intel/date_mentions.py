@@ -24,7 +24,7 @@ Resolution rules (``published`` is the article's date):
   Thursday" is a future Thursday.
 * "yesterday", "today", "tomorrow", "N days/weeks/months/years ago", "last/this/next week/month/year" are
   counted from the published date. "the last year" / "the past ten years" are durations, not dates, and are
-  not emitted (see :mod:`flows.core.amounts` for durations).
+  not emitted (see :mod:`flows.core.intel.amounts` for durations).
 * Without a published date, relative expressions are kept with ``value=None`` and a note.
 * ``is_future`` is True when the resolved period starts after the published date; only a future cue in the
   text ("next week", "tomorrow", "will") or an explicit date can make that happen.

@@ -2,9 +2,9 @@
 
 A page as a scraper copies it is a sequence of blocks (one per line, blank lines between). The parser
 classifies blocks by their shape, not by site: the body is the densest run of text-like blocks
-(:mod:`flows.core.blocks`), the headline is the title-shaped block that leads into it (nearest to the byline
-and date line), the date line is the date block nearest that header (:mod:`flows.core.dates`), bylines give
-people and agencies (:mod:`flows.core.byline`), captions carry a photo credit, and related-link lines
+(:mod:`flows.core.page.blocks`), the headline is the title-shaped block that leads into it (nearest to the byline
+and date line), the date line is the date block nearest that header (:mod:`flows.core.page.datelines`), bylines give
+people and agencies (:mod:`flows.core.page.byline`), captions carry a photo credit, and related-link lines
 ("READ: ...") are recorded, not kept in the body. Inside the body, subheadings and list items between
 paragraphs are kept, lists of links under a "Related" label are not, and the article goes on past such a
 list when enough text follows. A field not found is None, never invented.
@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flows.core.blocks import (
+from flows.core.models import ParsedPage, PublishedDate
+from flows.core.page.blocks import (
     BREAK_COST,
     STOP_WORDS,
     BlockClass,
@@ -31,7 +32,7 @@ from flows.core.blocks import (
     text_length,
     words_of,
 )
-from flows.core.byline import (
+from flows.core.page.byline import (
     BLOCK_CACHE_SIZE,
     credited_authors,
     is_byline,
@@ -43,8 +44,13 @@ from flows.core.byline import (
     name_before_role,
     parse_byline,
 )
-from flows.core.dates import DateCandidate, DateKind, find_date_candidates, infer_day_first, is_date_line
-from flows.core.models import ParsedPage, PublishedDate
+from flows.core.page.datelines import (
+    DateCandidate,
+    DateKind,
+    find_date_candidates,
+    infer_day_first,
+    is_date_line,
+)
 
 _RELATED = re.compile(
     r"^\s*(?:READ|READ MORE|Read more|Read More|ALSO READ|Also read|Also Read|RELATED|Related|"

@@ -14,8 +14,8 @@ import pandera.errors
 import pandera.polars as pa
 import polars as pl
 
-from flows.core.frames import RunInfo, column_order, empty_frame, rejects_frame
 from flows.core.models import Reject, RejectReason, Stage
+from flows.core.tables.rows import RunInfo, column_order, empty_frame, rejects_frame
 from schemas.tables import IN_CONTEXT_MODELS, TABLE_MODELS, Articles
 
 MAX_FAILURES_IN_DETAIL = 3

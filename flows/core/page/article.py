@@ -6,12 +6,12 @@ This is the whole per-file decision, pure: size and content checks, decoding (wi
 
 from __future__ import annotations
 
-from flows.core import language
-from flows.core.decode import decode_text, describe_binary
-from flows.core.html import is_html, parse_html
 from flows.core.ids import article_id_for
 from flows.core.models import Article, RawDocument, Reject, RejectReason, SourceFile, Stage
-from flows.core.parse import count_words, parse_page
+from flows.core.page import language
+from flows.core.page.decode import decode_text, describe_binary
+from flows.core.page.html import is_html, parse_html
+from flows.core.page.parse import count_words, parse_page
 
 # The same language as a 5,000-character sample on every corpus page (even at 600), at a third of the cost.
 LANGUAGE_SAMPLE_CHARS = 1500

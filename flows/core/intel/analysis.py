@@ -1,9 +1,9 @@
 """Entity intelligence for a batch: canonical entities, places, quotes, amounts and dates, per article section.
 
-Pure: takes the articles and their entity mentions (from :mod:`flows.core.nlp`) and returns plain records with
-offsets into each section's text. The extractors themselves live in :mod:`flows.core.canonical`,
-:mod:`flows.core.places`, :mod:`flows.core.quotes`, :mod:`flows.core.amounts` and
-:mod:`flows.core.textdates`; this module runs them over the headline, caption and body and ties them together
+Pure: takes the articles and their entity mentions (from :mod:`flows.core.nlp.pipeline`) and returns plain records with
+offsets into each section's text. The extractors themselves live in :mod:`flows.core.intel.canonical`,
+:mod:`flows.core.intel.places`, :mod:`flows.core.intel.quotes`, :mod:`flows.core.intel.amounts` and
+:mod:`flows.core.intel.date_mentions`; this module runs them over the headline, caption and body and ties them together
 (a quote's speaker to its canonical entity, a place to the countries its article names).
 """
 
@@ -13,13 +13,13 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from flows.core.amounts import Amount, extract_amounts
-from flows.core.canonical import CanonicalEntity, MentionLink, from_entity_mention, resolve_entities
+from flows.core.intel.amounts import Amount, extract_amounts
+from flows.core.intel.canonical import CanonicalEntity, MentionLink, from_entity_mention, resolve_entities
+from flows.core.intel.date_mentions import DateMention, resolve_dates
+from flows.core.intel.places import FeatureType, Geocode, context_countries, dateline_anchor, geocode
+from flows.core.intel.quotes import EntitySpan, Quote, extract_quotes
 from flows.core.models import Article, EntityMention, Section
-from flows.core.ner_rules import VALUE_LABELS
-from flows.core.places import FeatureType, Geocode, context_countries, dateline_anchor, geocode
-from flows.core.quotes import EntitySpan, Quote, extract_quotes
-from flows.core.textdates import DateMention, resolve_dates
+from flows.core.nlp.ner_rules import VALUE_LABELS
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 # spaCy sometimes calls a city a facility; a FAC is a place only when its name is a city or country.

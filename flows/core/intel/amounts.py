@@ -19,7 +19,7 @@ Rules, in the order they are applied:
   noun after one (``Studio 8``, ``Harbour 2``, ``Boeing 747``; not ``Peru 9,450``, not a sentence's first word).
 * The object is the counted noun phrase after the number: words up to and including the first plural-looking
   word (``Shia groups``), stopping at function words and punctuation; for a value of one, up to three words.
-* ``N days/years ... ago`` is a date, not an amount (see :mod:`flows.core.textdates`).
+* ``N days/years ... ago`` is a date, not an amount (see :mod:`flows.core.intel.date_mentions`).
 """
 
 from __future__ import annotations

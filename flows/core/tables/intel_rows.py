@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from flows.core.frames import RunInfo, span_columns, table_frame
 from flows.core.ids import short_hash
-from flows.core.intelligence import Intelligence
+from flows.core.intel.analysis import Intelligence
+from flows.core.tables.rows import RunInfo, span_columns, table_frame
 from schemas.tables import Amounts, ArticleEntities, Places, Quotes, TextDates
 
 

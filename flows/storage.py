@@ -33,13 +33,13 @@ from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundErr
 from flows.core.models import RawDocument, Reject, SourceFile
 from flows.core.page.article import reject_too_large, reject_unreadable
 from flows.core.sources import KnownSources
-from schemas.tables import ARTICLE_DETAIL_TABLES, TABLE_MODELS
+from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES
 
 Location = str | Path  # a local folder, or an object-store URI such as s3://bucket/prefix
 StorageOptions = Mapping[str, str] | None
 OUTPUT_MARKER = ".newsmill-output"
 STAGING_DIR = "_staging"
-TABLE_NAMES = tuple(TABLE_MODELS)
+TABLE_NAMES = tuple(TABLES)
 # Detail tables first, articles last: a raw file counts as done once its articles or rejects row is in.
 COMMIT_ORDER = (*ARTICLE_DETAIL_TABLES, "rejects", "articles")
 MAX_COMMIT_ATTEMPTS = 12

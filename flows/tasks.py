@@ -25,7 +25,7 @@ from flows.core.nlp.pipeline import load_pipeline, model_info
 from flows.core.sources import KnownSources, sort_outcomes
 from flows.core.tables.rows import RunInfo, run_metadata
 from flows.core.tables.validation import BatchTables, validate_batch
-from schemas.tables import TABLE_KEYS
+from schemas.tables import TABLES
 from schemas.vocabulary import SCHEMA_VERSION
 
 IO_RETRY_DELAYS = [1.0, 2.0, 4.0]  # seconds; retries are for I/O only
@@ -134,7 +134,7 @@ def commit(settings: Settings, run: RunInfo) -> dict[str, storage.CommitResult]:
             settings.output_dir,
             staging,
             table,
-            TABLE_KEYS[table],
+            TABLES[table].key,
             metadata_,
             settings.object_store_options,
         )

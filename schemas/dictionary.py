@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandera.polars as pa
 
-from schemas.tables import TABLE_KEYS, TABLE_MODELS, Provenance
+from schemas.tables import TABLES, Provenance
 from schemas.vocabulary import SCHEMA_VERSION
 
 
@@ -33,9 +33,10 @@ def render() -> str:
         "`python -m schemas.dictionary > docs/data-dictionary.md`.",
         "",
     ]
-    for table, model in TABLE_MODELS.items():
+    for table in TABLES.values():
+        model = table.model
         schema = model.to_schema()
-        lines += [f"## `{table}`", "", (model.__doc__ or "").strip(), "", f"Key: `{TABLE_KEYS[table]}`.", ""]
+        lines += [f"## `{table.name}`", "", (model.__doc__ or "").strip(), "", f"Key: `{table.key}`.", ""]
         table_checks = [check.error for check in schema.checks if check.error]
         if table_checks:
             lines += ["Row checks: " + "; ".join(table_checks) + ".", ""]

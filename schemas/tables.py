@@ -6,37 +6,47 @@ means. Every table carries the same provenance columns (:class:`Provenance`).
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
 
 import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from schemas.vocabulary import (
-    AMOUNT_KINDS,
-    ATTRIBUTION_METHODS,
-    DATE_GRANULARITIES,
     ENTITY_LABELS,
-    ENTITY_SOURCES,
-    FEATURE_TYPES,
-    GEO_METHODS,
-    LINK_METHODS,
-    SPEAKER_KINDS,
     UNRESOLVED_GEO_METHODS,
     VALUE_LABELS,
+    AmountKind,
+    AttributionMethod,
     DateBasis,
+    DatePrecision,
+    EntitySource,
+    FeatureType,
+    GeoMethod,
+    Granularity,
+    LinkMethod,
     RejectReason,
     Section,
+    SpeakerKind,
     Stage,
 )
 
 HEX32 = r"^[0-9a-f]{32}$"
 HEX64 = r"^[0-9a-f]{64}$"
 ENTITY_KEY = r"^[A-Z_]+:\S"
-SECTIONS = [s.value for s in Section]
 UtcTimestamp = Annotated[pl.Datetime, "us", "UTC"]
 LocalTimestamp = Annotated[pl.Datetime, "us", None]
 StringList = Annotated[pl.List, pl.Utf8]
+
+
+def _values(kind: type[StrEnum]) -> list[str]:
+    """The values of a closed set, in its order (for ``isin`` checks)."""
+    return [member.value for member in kind]
+
+
+SECTIONS = _values(Section)
 
 
 def _text_at(start: str, end: str) -> pl.Expr:
@@ -80,6 +90,33 @@ class Provenance(pa.DataFrameModel):
     )
     model_version: str = pa.Field(str_length={"min_value": 1}, description="Version of that spaCy pipeline.")
     schema_version: str = pa.Field(str_length={"min_value": 1}, description="Version of these table schemas.")
+
+    class Config:  # every table model inherits it
+        strict = True
+        coerce = True
+
+
+class Span(Provenance):
+    """Columns of a table whose rows are spans of an article's section text (entities, quotes, amounts, dates).
+
+    Each table names its id column with ``span_id = _span_id("quote_id")``; it stays the first column.
+    """
+
+    span_id: str = pa.Field(
+        unique=True, str_matches=HEX32, description="Hash of article, section and offsets."
+    )
+    article_id: str = pa.Field(str_matches=HEX32, description="The article (articles.article_id).")
+    section: str = pa.Field(
+        isin=SECTIONS, description="Which text the offsets index: headline, caption, body."
+    )
+    start_char: pl.Int32 = pa.Field(ge=0, description="Start of the span in the section's text (characters).")
+    end_char: pl.Int32 = pa.Field(ge=1, description="End of the span in the section's text (exclusive).")
+    text: str = pa.Field(str_length={"min_value": 1}, description="section_text[start_char:end_char].")
+
+
+def _span_id(column: str, description: str = "Hash of article, section and offsets.") -> Any:
+    """The id column of a :class:`Span` table, under the table's own name."""
+    return pa.Field(alias=column, unique=True, str_matches=HEX32, description=description)
 
 
 class Articles(Provenance):
@@ -144,11 +181,11 @@ class Articles(Provenance):
         nullable=True, description="The date text as it appears on the page."
     )
     published_precision: str | None = pa.Field(
-        nullable=True, isin=["day", "minute", "second"], description="How precisely the page states the time."
+        nullable=True, isin=_values(DatePrecision), description="How precisely the page states the time."
     )
     published_basis: str | None = pa.Field(
         nullable=True,
-        isin=[basis.value for basis in DateBasis],
+        isin=_values(DateBasis),
         description=(
             "What published_at rests on: 'published', a stated publication time; 'updated', the page states "
             "only an update time, so the article was published at or before it."
@@ -178,10 +215,6 @@ class Articles(Provenance):
     entities_skipped_reason: str | None = pa.Field(
         nullable=True, description="Why no entities were extracted (e.g. a language the model does not read)."
     )
-
-    class Config:
-        strict = True
-        coerce = True
 
     @pa.dataframe_check(error="article_id must be the first 32 hex digits of source_sha256")
     @classmethod
@@ -216,25 +249,10 @@ class Articles(Provenance):
         )
 
 
-class Entities(Provenance):
+class Entities(Span):
     """One row per named-entity mention in an article's headline, caption or body."""
 
-    mention_id: str = pa.Field(
-        unique=True, str_matches=HEX32, description="Hash of article, section, offsets and label."
-    )
-    article_id: str = pa.Field(
-        str_matches=HEX32, description="The article the mention is in (articles.article_id)."
-    )
-    section: str = pa.Field(
-        isin=[s.value for s in Section], description="Which text the offsets index: headline, caption, body."
-    )
-    start_char: pl.Int32 = pa.Field(
-        ge=0, description="Start of the mention in the section's text (characters)."
-    )
-    end_char: pl.Int32 = pa.Field(ge=1, description="End of the mention in the section's text (exclusive).")
-    text: str = pa.Field(
-        str_length={"min_value": 1}, description="The mention: section_text[start_char:end_char]."
-    )
+    span_id: str = _span_id("mention_id", "Hash of article, section, offsets and label.")
     label: str = pa.Field(
         isin=sorted(ENTITY_LABELS), description="Entity type (OntoNotes labels for the default model)."
     )
@@ -254,13 +272,9 @@ class Entities(Provenance):
     )
     link_method: str | None = pa.Field(
         nullable=True,
-        isin=list(LINK_METHODS),
+        isin=_values(LinkMethod),
         description="How the mention was tied to its entity: exact, variant, alias, short_form or acronym.",
     )
-
-    class Config:
-        strict = True
-        coerce = True
 
     @pa.dataframe_check(error="end_char - start_char must equal the length of text")
     @classmethod
@@ -288,10 +302,6 @@ class EntitiesInContext(Entities):
     """
 
     section_text: str = pa.Field(description="The text of the mention's section.")
-
-    class Config:
-        strict = True
-        coerce = True
 
     @pa.dataframe_check(error="the text at start_char:end_char of the section must be the mention")
     @classmethod
@@ -338,10 +348,6 @@ class ArticleEntities(Provenance):
         description="Distinct texts of the mentions, in order of appearance."
     )
 
-    class Config:
-        strict = True
-        coerce = True
-
     @pa.dataframe_check(error="entity_key must start with the label")
     @classmethod
     def key_has_label(cls, data: PolarsData) -> pl.LazyFrame:
@@ -378,7 +384,7 @@ class Places(Provenance):
     )
     feature_type: str | None = pa.Field(
         nullable=True,
-        isin=list(FEATURE_TYPES),
+        isin=_values(FeatureType),
         description="country, admin1 (state, province, governorate), city, continent or region; null when unresolved.",
     )
     country_code: str | None = pa.Field(
@@ -402,7 +408,7 @@ class Places(Provenance):
     population: pl.Int64 | None = pa.Field(
         nullable=True, ge=0, description="GeoNames population of the place."
     )
-    method: str = pa.Field(isin=list(GEO_METHODS), description="How the place was resolved, or why not.")
+    method: str = pa.Field(isin=_values(GeoMethod), description="How the place was resolved, or why not.")
     confidence: pl.Float64 = pa.Field(
         ge=0,
         le=1,
@@ -410,16 +416,12 @@ class Places(Provenance):
     )
     candidates: pl.Int32 = pa.Field(ge=0, description="Gazetteer entries that matched the name.")
 
-    class Config:
-        strict = True
-        coerce = True
-
     @pa.dataframe_check(
         error="a place is resolved (feature_type set, confidence > 0) exactly when the method says so"
     )
     @classmethod
     def resolved_matches_method(cls, data: PolarsData) -> pl.LazyFrame:
-        unresolved = pl.col("method").is_in(list(UNRESOLVED_GEO_METHODS))
+        unresolved = pl.col("method").is_in(sorted(method.value for method in UNRESOLVED_GEO_METHODS))
         return data.lazyframe.select(
             (pl.col("feature_type").is_null() == unresolved)
             & (pl.col("resolved_name").is_null() == unresolved)
@@ -445,16 +447,10 @@ class Places(Provenance):
         )
 
 
-class Quotes(Provenance):
+class Quotes(Span):
     """One row per direct quotation in an article's headline, caption or body, with its speaker and cue verb."""
 
-    quote_id: str = pa.Field(
-        unique=True, str_matches=HEX32, description="Hash of article, section and offsets."
-    )
-    article_id: str = pa.Field(str_matches=HEX32, description="The article (articles.article_id).")
-    section: str = pa.Field(
-        isin=SECTIONS, description="Which text the offsets index: headline, caption, body."
-    )
+    span_id: str = _span_id("quote_id")
     start_char: pl.Int32 = pa.Field(ge=0, description="Start of the quoted words (after the opening mark).")
     end_char: pl.Int32 = pa.Field(ge=1, description="End of the quoted words (before the closing mark).")
     text: str = pa.Field(
@@ -474,7 +470,9 @@ class Quotes(Provenance):
     )
     speaker_start: pl.Int32 | None = pa.Field(nullable=True, ge=0, description="Start of the speaker phrase.")
     speaker_end: pl.Int32 | None = pa.Field(nullable=True, ge=1, description="End of the speaker phrase.")
-    speaker_kind: str = pa.Field(isin=list(SPEAKER_KINDS), description="entity, descriptor, pronoun or none.")
+    speaker_kind: str = pa.Field(
+        isin=_values(SpeakerKind), description="entity, descriptor, pronoun or none."
+    )
     speaker_entity_key: str | None = pa.Field(
         nullable=True,
         str_matches=ENTITY_KEY,
@@ -482,22 +480,18 @@ class Quotes(Provenance):
     )
     speaker_name: str | None = pa.Field(nullable=True, description="That entity's canonical name.")
     entity_source: str = pa.Field(
-        isin=list(ENTITY_SOURCES),
+        isin=_values(EntitySource),
         description="How the entity was found: named, affiliation, pronoun, preceding_quote, preceding_subject, none.",
     )
     cue: str | None = pa.Field(nullable=True, description='The cue verb as written ("said", "according to").')
     cue_start: pl.Int32 | None = pa.Field(nullable=True, ge=0, description="Start of the cue verb.")
     cue_end: pl.Int32 | None = pa.Field(nullable=True, ge=1, description="End of the cue verb.")
     method: str = pa.Field(
-        isin=list(ATTRIBUTION_METHODS), description="The pattern that attributed the quote."
+        isin=_values(AttributionMethod), description="The pattern that attributed the quote."
     )
     confidence: pl.Float64 = pa.Field(
         ge=0, le=1, description="Documented score of the attribution; 0 for a quote with no speaker."
     )
-
-    class Config:
-        strict = True
-        coerce = True
 
     @pa.dataframe_check(error="mark_start < start_char < end_char < mark_end and the text spans the offsets")
     @classmethod
@@ -530,28 +524,21 @@ class Quotes(Provenance):
         )
 
 
-class Amounts(Provenance):
+class Amounts(Span):
     """One row per amount (a number with what it counts) in an article's headline, caption or body."""
 
-    amount_id: str = pa.Field(
-        unique=True, str_matches=HEX32, description="Hash of article, section and offsets."
-    )
-    article_id: str = pa.Field(str_matches=HEX32, description="The article (articles.article_id).")
-    section: str = pa.Field(
-        isin=SECTIONS, description="Which text the offsets index: headline, caption, body."
-    )
+    span_id: str = _span_id("amount_id")
     start_char: pl.Int32 = pa.Field(
         ge=0, description="Start of the amount, with any qualifier or currency sign."
     )
     end_char: pl.Int32 = pa.Field(
         ge=1, description="End of the amount (after the counted object for counts)."
     )
-    text: str = pa.Field(str_length={"min_value": 1}, description="section_text[start_char:end_char].")
     value: pl.Float64 = pa.Field(
         ge=0, description='The number: "about 3,000 troops" -> 3000, "$1.25bn" -> 1.25e9.'
     )
     kind: str = pa.Field(
-        isin=list(AMOUNT_KINDS), description="count, money, percent, duration, age or measure."
+        isin=_values(AmountKind), description="count, money, percent, duration, age or measure."
     )
     unit: str | None = pa.Field(
         nullable=True, description="ISO 4217 currency, percent, percentage point, a time or measure unit."
@@ -563,10 +550,6 @@ class Amounts(Provenance):
         description='Qualified as approximate ("about", "more than", "hundreds of").'
     )
     qualifier: str | None = pa.Field(nullable=True, description="The qualifying words, lower-cased.")
-
-    class Config:
-        strict = True
-        coerce = True
 
     @pa.dataframe_check(error="the text spans the offsets, and so does the object")
     @classmethod
@@ -591,26 +574,15 @@ class Amounts(Provenance):
         return data.lazyframe.select(money_ok & percent_ok)
 
 
-class TextDates(Provenance):
+class TextDates(Span):
     """One row per date expression in an article's headline, caption or body, resolved against its published day."""
 
-    date_id: str = pa.Field(
-        unique=True, str_matches=HEX32, description="Hash of article, section and offsets."
-    )
-    article_id: str = pa.Field(str_matches=HEX32, description="The article (articles.article_id).")
-    section: str = pa.Field(
-        isin=SECTIONS, description="Which text the offsets index: headline, caption, body."
-    )
-    start_char: pl.Int32 = pa.Field(ge=0, description="Start of the expression in the section's text.")
-    end_char: pl.Int32 = pa.Field(ge=1, description="End of the expression (exclusive).")
-    text: str = pa.Field(str_length={"min_value": 1}, description="section_text[start_char:end_char].")
+    span_id: str = _span_id("date_id")
     value: pl.Date | None = pa.Field(
         nullable=True,
         description="First day of the period meant (a month is its 1st, a week its Monday); null when it cannot be resolved.",
     )
-    granularity: str = pa.Field(
-        isin=list(DATE_GRANULARITIES), description="day, week, month, year or decade."
-    )
+    granularity: str = pa.Field(isin=_values(Granularity), description="day, week, month, year or decade.")
     is_relative: bool = pa.Field(description='Needed the published date to resolve ("Friday", "last month").')
     is_future: bool = pa.Field(description="The period starts after the published date.")
     preposition: str | None = pa.Field(
@@ -620,10 +592,6 @@ class TextDates(Provenance):
     published_date: pl.Date | None = pa.Field(
         nullable=True, description="The article's published day (articles.published_at) used to resolve it."
     )
-
-    class Config:
-        strict = True
-        coerce = True
 
     @pa.dataframe_check(error="end_char - start_char must equal the length of text")
     @classmethod
@@ -658,10 +626,6 @@ class _InContext(pa.DataFrameModel):
 class QuotesInContext(Quotes, _InContext):
     """Quotes beside their section's text: every offset must point at the text it claims."""
 
-    class Config:
-        strict = True
-        coerce = True
-
     @pa.dataframe_check(error="the quote, speaker and cue must be the section's text at their offsets")
     @classmethod
     def offsets_inside_text(cls, data: PolarsData) -> pl.LazyFrame:
@@ -676,10 +640,6 @@ class QuotesInContext(Quotes, _InContext):
 class AmountsInContext(Amounts, _InContext):
     """Amounts beside their section's text."""
 
-    class Config:
-        strict = True
-        coerce = True
-
     @pa.dataframe_check(error="the amount and its object must be the section's text at their offsets")
     @classmethod
     def offsets_inside_text(cls, data: PolarsData) -> pl.LazyFrame:
@@ -690,10 +650,6 @@ class AmountsInContext(Amounts, _InContext):
 
 class TextDatesInContext(TextDates, _InContext):
     """Dates beside their section's text."""
-
-    class Config:
-        strict = True
-        coerce = True
 
     @pa.dataframe_check(error="the date expression must be the section's text at its offsets")
     @classmethod
@@ -717,48 +673,39 @@ class Rejects(Provenance):
     source_mtime_ns: pl.Int64 = pa.Field(
         ge=0, description="Modification time of the raw file (ns since the epoch)."
     )
-    stage: str = pa.Field(
-        isin=[s.value for s in Stage], description="Pipeline stage that turned the file away."
-    )
-    reason: str = pa.Field(isin=[r.value for r in RejectReason], description="Why, from a closed set.")
+    stage: str = pa.Field(isin=_values(Stage), description="Pipeline stage that turned the file away.")
+    reason: str = pa.Field(isin=_values(RejectReason), description="Why, from a closed set.")
     detail: str = pa.Field(str_length={"min_value": 10}, description="What happened and what to do about it.")
     article_id: str | None = pa.Field(
         nullable=True, str_matches=HEX32, description="The article this file duplicates or would have been."
     )
 
-    class Config:
-        strict = True
-        coerce = True
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One output table: everything the pipeline needs to know about it, in one record."""
+
+    name: str
+    model: type[pa.DataFrameModel]
+    key: str  # the unique id column: the commit inserts only rows whose key the table does not hold yet
+    # The model that checks offsets against the section's text (a ``section_text`` column joined in).
+    in_context: type[pa.DataFrameModel] | None = None
+    # Rows belong to one article (keyed by article_id) and are kept or rejected with it.
+    is_detail: bool = True
 
 
-TABLE_MODELS: dict[str, type[pa.DataFrameModel]] = {
-    "articles": Articles,
-    "entities": Entities,
-    "rejects": Rejects,
-    "article_entities": ArticleEntities,
-    "places": Places,
-    "quotes": Quotes,
-    "amounts": Amounts,
-    "text_dates": TextDates,
+# The table registry: adding a table is one entry here and its model above. Order is the output's order.
+TABLES: dict[str, Table] = {
+    table.name: table
+    for table in (
+        Table("articles", Articles, "article_id", is_detail=False),
+        Table("entities", Entities, "mention_id", EntitiesInContext),
+        Table("rejects", Rejects, "reject_id", is_detail=False),
+        Table("article_entities", ArticleEntities, "article_entity_id"),
+        Table("places", Places, "place_id"),
+        Table("quotes", Quotes, "quote_id", QuotesInContext),
+        Table("amounts", Amounts, "amount_id", AmountsInContext),
+        Table("text_dates", TextDates, "date_id", TextDatesInContext),
+    )
 }
-TABLE_KEYS: dict[str, str] = {
-    "articles": "article_id",
-    "entities": "mention_id",
-    "rejects": "reject_id",
-    "article_entities": "article_entity_id",
-    "places": "place_id",
-    "quotes": "quote_id",
-    "amounts": "amount_id",
-    "text_dates": "date_id",
-}
-# Tables whose rows belong to one article (keyed by article_id); they are kept or rejected with it.
-ARTICLE_DETAIL_TABLES: tuple[str, ...] = tuple(
-    name for name in TABLE_MODELS if name not in ("articles", "rejects")
-)
-# Models that validate a detail table beside its section's text (a ``section_text`` column is joined in).
-IN_CONTEXT_MODELS: dict[str, type[pa.DataFrameModel]] = {
-    "entities": EntitiesInContext,
-    "quotes": QuotesInContext,
-    "amounts": AmountsInContext,
-    "text_dates": TextDatesInContext,
-}
+ARTICLE_DETAIL_TABLES: tuple[str, ...] = tuple(name for name, table in TABLES.items() if table.is_detail)

@@ -1,6 +1,6 @@
 """Closed sets of values that the tables may hold: the contract's vocabulary.
 
-The pipeline imports these; nothing here imports the pipeline.
+The pipeline imports these StrEnums (they are defined only here); nothing here imports the pipeline.
 """
 
 from __future__ import annotations
@@ -60,19 +60,105 @@ ENTITY_LABELS = frozenset(
 # Labels of numbers, dates and times: mentions that have no canonical entity (see amounts, text_dates).
 VALUE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 
-# Closed sets of the intelligence tables. The extractors in flows/core define them as StrEnums; a test keeps
-# these copies equal (the contract may not import the pipeline).
-LINK_METHODS = ("exact", "variant", "alias", "short_form", "acronym")
-SPEAKER_KINDS = ("entity", "descriptor", "pronoun", "none")
-ATTRIBUTION_METHODS = (
-    "quote_speaker_cue", "quote_cue_speaker", "speaker_cue_quote", "according_to", "same_sentence", "colon", "none",
-)  # fmt: skip
-ENTITY_SOURCES = ("named", "affiliation", "pronoun", "preceding_quote", "preceding_subject", "none")
-AMOUNT_KINDS = ("count", "money", "percent", "duration", "age", "measure")
-DATE_GRANULARITIES = ("day", "week", "month", "year", "decade")
-FEATURE_TYPES = ("country", "admin1", "city", "continent", "region")
-GEO_METHODS = (
-    "country_name", "us_state", "continent", "region", "city_in_context", "city_unique", "city_dominant",
-    "city_alternate_name", "admin1", "ambiguous", "not_found",
-)  # fmt: skip
-UNRESOLVED_GEO_METHODS = ("ambiguous", "not_found")
+# Closed sets of the intelligence tables and the article's date precision; the extractors use these.
+
+
+class DatePrecision(StrEnum):
+    """How much of a date a page states (the values of :attr:`PublishedDate.precision`)."""
+
+    DAY = "day"
+    MINUTE = "minute"
+    SECOND = "second"
+
+
+class LinkMethod(StrEnum):
+    """How a mention was tied to its canonical entity."""
+
+    EXACT = "exact"  # its normalised name is the canonical name
+    VARIANT = "variant"  # the same name with a different case, article or possessive
+    ALIAS = "alias"  # the built-in alias table
+    SHORT_FORM = "short_form"  # part of a longer name in the same article
+    ACRONYM = "acronym"  # the initials of a longer name in the same article
+
+
+class SpeakerKind(StrEnum):
+    """What the speaker phrase is."""
+
+    ENTITY = "entity"  # a named PERSON/ORG (or a place standing for its government: "Baghdad said")
+    DESCRIPTOR = "descriptor"  # "a statement", "the spokesman", "officials"
+    PRONOUN = "pronoun"  # "he", "she", "they"
+    NONE = "none"
+
+
+class AttributionMethod(StrEnum):
+    """Which pattern attributed the quote."""
+
+    QUOTE_SPEAKER_CUE = "quote_speaker_cue"  # “…,” X said
+    QUOTE_CUE_SPEAKER = "quote_cue_speaker"  # “…,” said X
+    SPEAKER_CUE_QUOTE = "speaker_cue_quote"  # X said: “…”
+    ACCORDING_TO = "according_to"  # “…,” according to X / According to X, “…”
+    SAME_SENTENCE = "same_sentence"  # X said the plan was “a disgrace”
+    COLON = "colon"  # X: “…” (headlines)
+    NONE = "none"
+
+
+class EntitySource(StrEnum):
+    """How the speaker's entity was found."""
+
+    NAMED = "named"  # the speaker phrase is the entity
+    AFFILIATION = "affiliation"  # a mention inside a descriptor ("a US official")
+    PRONOUN = "pronoun"  # nearest preceding PERSON (he/she) or ORG/PERSON (they/it)
+    PRECEDING_QUOTE = "preceding_quote"  # same descriptor noun as an earlier attributed quote
+    PRECEDING_SUBJECT = "preceding_subject"  # subject of the nearest preceding sentence
+    NONE = "none"
+
+
+class AmountKind(StrEnum):
+    """What an amount measures."""
+
+    COUNT = "count"
+    MONEY = "money"
+    PERCENT = "percent"
+    DURATION = "duration"
+    AGE = "age"
+    MEASURE = "measure"
+
+
+class Granularity(StrEnum):
+    """How precise a date mention is; the value is the first day of the period."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+    DECADE = "decade"
+
+
+class FeatureType(StrEnum):
+    """What kind of place a name is."""
+
+    COUNTRY = "country"
+    ADMIN1 = "admin1"  # a country's first-level subdivision: US state, province, governorate
+    CITY = "city"
+    CONTINENT = "continent"
+    REGION = "region"  # a named region spanning countries ("Middle East")
+
+
+class GeoMethod(StrEnum):
+    """How a place was resolved, or why it was not."""
+
+    COUNTRY = "country_name"
+    US_STATE = "us_state"
+    CONTINENT = "continent"
+    REGION = "region"
+    CITY_IN_CONTEXT = "city_in_context"  # the article names the city's country
+    CITY_UNIQUE = "city_unique"  # the only city of that name
+    CITY_DOMINANT = "city_dominant"  # five times the people of any other city of that name
+    CITY_ALTERNATE = "city_alternate_name"  # found by an alternate name ("Kiev")
+    ADMIN1 = "admin1"
+    AMBIGUOUS = "ambiguous"  # several candidates and nothing in the article to choose: left null
+    NOT_FOUND = "not_found"
+
+
+# Geocoding methods that leave the place unresolved (its country and coordinates null).
+UNRESOLVED_GEO_METHODS = frozenset({GeoMethod.AMBIGUOUS, GeoMethod.NOT_FOUND})

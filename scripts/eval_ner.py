@@ -48,11 +48,11 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from flows.core.nlp import ner_rules  # noqa: E402
 from flows.core.intel.amounts import extract_amounts  # noqa: E402
 from flows.core.intel.date_mentions import resolve_dates  # noqa: E402
 from flows.core.intel.quotes import extract_quotes  # noqa: E402
 from flows.core.models import Article, ParsedPage, Section  # noqa: E402
+from flows.core.nlp import ner_rules  # noqa: E402
 
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 LABELS = Path(__file__).resolve().parent / "labels" / "extractors.json"

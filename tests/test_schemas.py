@@ -12,7 +12,7 @@ from flows.core.models import Article, EntityMention, Reject, RejectReason, Sect
 from flows.core.page.article import to_article
 from flows.core.tables.rows import RunInfo, articles_frame, column_order, entities_frame, rejects_frame
 from flows.core.tables.validation import BatchTables, SchemaContractError, in_section_context, validate_batch
-from schemas.tables import TABLE_KEYS, TABLE_MODELS, Articles, Entities, EntitiesInContext, Rejects
+from schemas.tables import TABLES, Articles, Entities, EntitiesInContext, Provenance, Rejects
 from tests.conftest import raw_document
 
 
@@ -219,27 +219,20 @@ def test_schemas_intelligence_violation_rejects_its_article(
     assert check in valid.rejects["detail"][0]
 
 
-def test_schemas_vocabulary_matches_the_extractors() -> None:
-    from flows.core.intel import amounts, canonical, places, quotes
-    from flows.core.intel import date_mentions as textdates
-    from schemas import vocabulary as v
-
-    assert tuple(canonical.LinkMethod) == v.LINK_METHODS
-    assert tuple(quotes.SpeakerKind) == v.SPEAKER_KINDS
-    assert tuple(quotes.AttributionMethod) == v.ATTRIBUTION_METHODS
-    assert tuple(quotes.EntitySource) == v.ENTITY_SOURCES
-    assert tuple(amounts.AmountKind) == v.AMOUNT_KINDS
-    assert tuple(textdates.Granularity) == v.DATE_GRANULARITIES
-    assert tuple(places.FeatureType) == v.FEATURE_TYPES
-    assert tuple(places.GeoMethod) == v.GEO_METHODS
-    assert set(v.UNRESOLVED_GEO_METHODS) == {m.value for m in places.GeoMethod} - places.RESOLVED_METHODS
-
-
-@pytest.mark.parametrize("name", sorted(TABLE_MODELS))
+@pytest.mark.parametrize("name", sorted(TABLES))
 def test_schemas_every_table_is_strict_documented_and_keyed(name: str) -> None:
-    model = TABLE_MODELS[name]
-    schema = model.to_schema()
+    table = TABLES[name]
+    schema = table.model.to_schema()
+    assert table.name == name
     assert schema.strict is True
+    assert schema.coerce is True
     assert all(column.description for column in schema.columns.values())
-    assert TABLE_KEYS[name] in schema.columns
-    assert schema.columns[TABLE_KEYS[name]].unique
+    assert table.key in schema.columns
+    assert schema.columns[table.key].unique
+    assert (
+        list(schema.columns)[len(Provenance.to_schema().columns)] == table.key
+    )  # the key is the first own column
+    if table.in_context is not None:
+        context = table.in_context.to_schema()
+        assert set(context.columns) == {*schema.columns, "section_text"}
+        assert context.strict is True

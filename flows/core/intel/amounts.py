@@ -26,21 +26,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Final
 
 from flows.core.scan import digit_runs, find_all, lowered_keeping_offsets, matches_at, starts_before
-
-
-class AmountKind(StrEnum):
-    """What an amount measures."""
-
-    COUNT = "count"
-    MONEY = "money"
-    PERCENT = "percent"
-    DURATION = "duration"
-    AGE = "age"
-    MEASURE = "measure"
+from schemas.vocabulary import AmountKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,11 @@ from datetime import date
 from flows.core.intel.amounts import Amount, extract_amounts
 from flows.core.intel.canonical import CanonicalEntity, MentionLink, from_entity_mention, resolve_entities
 from flows.core.intel.date_mentions import DateMention, resolve_dates
-from flows.core.intel.places import FeatureType, Geocode, context_countries, dateline_anchor, geocode
+from flows.core.intel.places import Geocode, context_countries, dateline_anchor, geocode
 from flows.core.intel.quotes import EntitySpan, Quote, extract_quotes
 from flows.core.models import Article, EntityMention, Section
 from flows.core.nlp.ner_rules import VALUE_LABELS
+from schemas.vocabulary import FeatureType
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 # spaCy sometimes calls a city a facility; a FAC is a place only when its name is a city or country.

@@ -30,20 +30,10 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import Final
 
 from flows.core.models import EntityMention, Section
-
-
-class LinkMethod(StrEnum):
-    """How a mention was tied to its canonical entity."""
-
-    EXACT = "exact"  # its normalised name is the canonical name
-    VARIANT = "variant"  # the same name with a different case, article or possessive
-    ALIAS = "alias"  # the built-in alias table
-    SHORT_FORM = "short_form"  # part of a longer name in the same article
-    ACRONYM = "acronym"  # the initials of a longer name in the same article
+from schemas.vocabulary import LinkMethod
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,20 +39,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 from typing import Final
 
 from flows.core.scan import DIGIT_RUN_RE, find_all, lowered_keeping_offsets, matches_at, starts_before
-
-
-class Granularity(StrEnum):
-    """How precise a date mention is; the value is the first day of the period."""
-
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-    YEAR = "year"
-    DECADE = "decade"
+from schemas.vocabulary import Granularity
 
 
 @dataclass(frozen=True, slots=True)

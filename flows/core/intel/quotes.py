@@ -53,42 +53,10 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Final
 
 from flows.core.intel.canonical import full_names
-
-
-class SpeakerKind(StrEnum):
-    """What the speaker phrase is."""
-
-    ENTITY = "entity"  # a named PERSON/ORG (or a place standing for its government: "Baghdad said")
-    DESCRIPTOR = "descriptor"  # "a statement", "the spokesman", "officials"
-    PRONOUN = "pronoun"  # "he", "she", "they"
-    NONE = "none"
-
-
-class AttributionMethod(StrEnum):
-    """Which pattern attributed the quote."""
-
-    QUOTE_SPEAKER_CUE = "quote_speaker_cue"  # “…,” X said
-    QUOTE_CUE_SPEAKER = "quote_cue_speaker"  # “…,” said X
-    SPEAKER_CUE_QUOTE = "speaker_cue_quote"  # X said: “…”
-    ACCORDING_TO = "according_to"  # “…,” according to X / According to X, “…”
-    SAME_SENTENCE = "same_sentence"  # X said the plan was “a disgrace”
-    COLON = "colon"  # X: “…” (headlines)
-    NONE = "none"
-
-
-class EntitySource(StrEnum):
-    """How the speaker's entity was found."""
-
-    NAMED = "named"  # the speaker phrase is the entity
-    AFFILIATION = "affiliation"  # a mention inside a descriptor ("a US official")
-    PRONOUN = "pronoun"  # nearest preceding PERSON (he/she) or ORG/PERSON (they/it)
-    PRECEDING_QUOTE = "preceding_quote"  # same descriptor noun as an earlier attributed quote
-    PRECEDING_SUBJECT = "preceding_subject"  # subject of the nearest preceding sentence
-    NONE = "none"
+from schemas.vocabulary import AttributionMethod, EntitySource, SpeakerKind
 
 
 @dataclass(frozen=True, slots=True)

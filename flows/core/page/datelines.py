@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flows.core.models import PublishedDate
 from flows.core.scan import digit_runs, find_all, lowered_keeping_offsets, matches_at
+from schemas.vocabulary import DatePrecision
 
 MONTHS = {
     name: number
@@ -75,14 +76,6 @@ ZONE_REGIONS = {
     "PT": "America/Los_Angeles",
 }
 US_ZONES = frozenset({"EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "ET", "CT", "MT", "PT"})
-
-
-class DatePrecision(StrEnum):
-    """How much of a date a page states (the values of :attr:`PublishedDate.precision`)."""
-
-    DAY = "day"
-    MINUTE = "minute"
-    SECOND = "second"
 
 
 class DateKind(StrEnum):

@@ -16,7 +16,7 @@ from trafilatura.settings import Document
 
 from flows.core.models import ParsedPage, PublishedDate
 from flows.core.page.blocks import MIN_SENTENCE_WORDS, SHORT_CHARS, text_length, words_of
-from flows.core.page.datelines import DatePrecision
+from schemas.vocabulary import DatePrecision
 
 HTML_SUFFIXES = (".html", ".htm")
 _HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)

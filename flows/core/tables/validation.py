@@ -16,7 +16,7 @@ import polars as pl
 
 from flows.core.models import Reject, RejectReason, Stage
 from flows.core.tables.rows import RunInfo, column_order, empty_frame, rejects_frame
-from schemas.tables import IN_CONTEXT_MODELS, TABLE_MODELS, Articles
+from schemas.tables import TABLES, Articles
 
 MAX_FAILURES_IN_DETAIL = 3
 
@@ -49,12 +49,12 @@ def validate_batch(tables: BatchTables, run: RunInfo) -> BatchTables:
     for article_id, message in failures(Articles, tables.articles, "article_id"):
         problems[article_id].append(f"articles.{message}")
     for name, frame in tables.details.items():
-        model = IN_CONTEXT_MODELS.get(name)
+        model = TABLES[name].in_context
         checked = in_section_context(frame, tables.articles) if model else frame
-        for article_id, message in failures(model or TABLE_MODELS[name], checked, "article_id"):
+        for article_id, message in failures(model or TABLES[name].model, checked, "article_id"):
             problems[article_id].append(f"{name}.{message}")
     if not problems:  # every check above passed on these very rows: only the rejects are left to check
-        _require_valid(TABLE_MODELS["rejects"], tables.rejects)
+        _require_valid(TABLES["rejects"].model, tables.rejects)
         return tables
     failed = list(problems)
     articles = tables.articles.filter(~pl.col("article_id").is_in(failed))
@@ -64,14 +64,14 @@ def validate_batch(tables: BatchTables, run: RunInfo) -> BatchTables:
     new_rejects = rejects_frame(_rejects_for(tables.articles, problems), run)
     valid = BatchTables(articles, pl.concat([tables.rejects, new_rejects]), details)
     for name, frame in valid.frames().items():
-        _require_valid(TABLE_MODELS[name], frame)
+        _require_valid(TABLES[name].model, frame)
     return valid
 
 
 def prepare_validation() -> None:
     """Load pandera's polars validation backends now, not inside a run's first validation (about a second,
     once per process): validates an empty ``rejects`` table."""
-    model = TABLE_MODELS["rejects"]
+    model = TABLES["rejects"].model
     _require_valid(model, empty_frame(model))
 
 

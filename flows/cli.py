@@ -128,13 +128,13 @@ def run(
         dask_workers=workers,
         dask_address=dask_address,
     )
-    with known_problems(debug):
+    with known_problems(debug=debug):
         if settings.on_dask:
             preflight(settings)
             require_api_url_for_dask()
-            summary = run_flow(settings, debug)
+            summary = run_flow(settings, debug=debug)
         else:
-            summary = run_on_this_machine(settings, debug)
+            summary = run_on_this_machine(settings, debug=debug)
     for line in summary.lines():
         click.echo(line)
 
@@ -155,7 +155,7 @@ def history(ctx: click.Context, table: str | None, output_dir: str | None, limit
     from flows import storage
 
     settings = Settings.from_env().with_overrides(output_dir=output_dir)
-    with known_problems(ctx.obj["debug"]):
+    with known_problems(debug=ctx.obj["debug"]):
         if not storage.output_exists(settings.output_dir, settings.object_store_options):
             raise KnownProblem(
                 f"output folder {str(settings.output_dir)!r} does not exist; run 'newsmill run' first"
@@ -220,7 +220,7 @@ def serve(
     settings = Settings.from_env().with_overrides(
         raw_dir=raw_dir, output_dir=output_dir, model_name=model, include=include or None
     )
-    with known_problems(ctx.obj["debug"]):
+    with known_problems(debug=ctx.obj["debug"]):
         preflight(settings)
         api_url = os.environ.setdefault("PREFECT_API_URL", "http://127.0.0.1:4200/api")
         require_server(api_url)
@@ -324,9 +324,9 @@ def check_folders(settings: Settings) -> None:
         raise KnownProblem(str(error)) from error
 
 
-def run_on_this_machine(settings: Settings, debug: bool) -> Any:
+def run_on_this_machine(settings: Settings, *, debug: bool) -> Any:
     """Check, then run the flow here; Prefect's temporary server starts while the model loads."""
-    quiet_prefect(debug)
+    quiet_prefect(debug=debug)
     check_folders(settings)  # cheap checks first: a known problem there starts no server
     starting = start_temporary_server() if model_looks_installed(settings.model_name) else None
     try:
@@ -334,15 +334,15 @@ def run_on_this_machine(settings: Settings, debug: bool) -> Any:
     except BaseException:
         stop_temporary_server(starting)
         raise
-    return run_flow(settings, debug, starting)
+    return run_flow(settings, debug=debug, starting=starting)
 
 
-def run_flow(settings: Settings, debug: bool, starting: threading.Thread | None = None) -> Any:
+def run_flow(settings: Settings, *, debug: bool, starting: threading.Thread | None = None) -> Any:
     """Run the ingest flow in this process with Prefect's output kept quiet (on Dask when asked).
 
     ``starting`` is the thread of :func:`start_temporary_server`, waited for before the flow starts.
     """
-    quiet_prefect(debug)
+    quiet_prefect(debug=debug)
     from flows.ingest import ingest
 
     load_once_per_process()  # while the temporary server may still be starting
@@ -424,7 +424,7 @@ def require_api_url_for_dask() -> None:
     require_server(api_url)
 
 
-def quiet_prefect(debug: bool) -> None:
+def quiet_prefect(*, debug: bool) -> None:
     """Set Prefect's environment before it is imported: no telemetry, no shutdown noise on the console."""
     for name, value in quiet_prefect_environment(LOGGING_CONFIG).items():
         os.environ.setdefault(name, value)
@@ -441,7 +441,7 @@ def show_progress() -> None:
 
 
 @contextmanager
-def known_problems(debug: bool) -> Iterator[None]:
+def known_problems(*, debug: bool) -> Iterator[None]:
     """Turn errors into one clear line (known ones) or a short hint (unknown ones), unless --debug."""
     from flows import storage
     from flows.core.nlp.pipeline import ModelNotFoundError

@@ -1,8 +1,7 @@
 """The ingest flow: raw/ -> fields and entities -> validated, versioned Delta tables in output/.
 
-A table of contents, nothing else: each step is a task in :mod:`flows.tasks`, run per batch of files.
-The NLP step of a batch is submitted and collected one step later, so while spaCy tags batch k (in worker
-processes, or on Dask workers) the flow reads and parses batch k+1; at most ``in_flight`` batches are held.
+A table of contents, nothing else: each step is a task in :mod:`flows.tasks`, run per batch of files
+(:func:`stage_batches` pipelines them: spaCy tags one batch while the next is read and parsed).
 """
 
 from __future__ import annotations
@@ -20,8 +19,10 @@ from prefect.utilities.annotations import opaque
 
 from flows import parallel, reports, storage, tasks
 from flows.config import PROGRESS_MARK, Settings
+from flows.core.models import SourceFile
+from flows.core.sources import KnownSources
 from flows.core.summary import RunSummary, Tally, summarize
-from flows.core.tables.validation import BatchTables
+from flows.core.tables.rows import BatchTables, RunInfo
 
 T = TypeVar("T")
 BATCH_GROWTH = 3  # each batch at most three times the one before, from a short first one
@@ -63,9 +64,44 @@ def ingest(
     known = tasks.load_known(settings)
     new_files, seen = tasks.find_new_files(settings, whole(known))
     tally = Tally(files_seen=seen, files_unchanged=seen - len(new_files))
-    processes = parallel.processes_for_run(settings, len(new_files))
+    processes = parallel.start_worker_pool(settings, len(new_files))
     batches = list(chunked(new_files, settings.files_per_batch, first=first_batch_size(settings, processes)))
     progress(f"{seen} raw files, {len(new_files)} new or changed, in {len(batches)} batches")
+    try:
+        stage_batches(settings, run, known, batches, processes, tally)
+        commits = tasks.commit(settings, run)
+        if any(result.version is not None for result in commits.values()):
+            tasks.maintain(settings, run, storage.TABLE_NAMES)
+    except BaseException:
+        tasks.discard_staged(settings, run)
+        raise
+    summary = summarize(
+        tally,
+        run_id=run.run_id,
+        raw_dir=str(settings.raw_dir),
+        output_dir=str(settings.output_dir),
+        model=f"{run.model_name} {run.model_version}",
+        rows_written={table: result.rows_inserted for table, result in commits.items()},
+        versions={table: commits[table].version for table in storage.TABLE_NAMES},
+    )
+    reports.publish_report(summary)
+    return summary
+
+
+def stage_batches(
+    settings: Settings,
+    run: RunInfo,
+    known: KnownSources,
+    batches: Sequence[Sequence[SourceFile]],
+    processes: int,
+    tally: Tally,
+) -> None:
+    """Read, parse, tag, validate and stage each batch, pipelined; count what each batch staged in ``tally``.
+
+    The tables of a batch are submitted and collected one step later, so while spaCy tags batch k (in worker
+    processes, or on Dask workers) the flow reads and parses batch k+1; at most :func:`batches_in_flight`
+    batches are held.
+    """
     bar = reports.start_progress(len(batches))
     in_flight: deque[tuple[int, int, PrefectFuture[BatchTables]]] = deque()
 
@@ -88,7 +124,7 @@ def ingest(
                 (
                     number,
                     len(sources),
-                    tasks.find_entities.submit(
+                    tasks.build_tables.submit(
                         settings, whole(articles), whole(rejects), run, number, processes
                     ),
                 )
@@ -97,25 +133,8 @@ def ingest(
                 finish_oldest()
         while in_flight:
             finish_oldest()
-        commits = tasks.commit(settings, run)
-        if any(result.version is not None for result in commits.values()):
-            tasks.maintain(settings, run, storage.TABLE_NAMES)
-    except BaseException:
-        tasks.discard_staged(settings, run)
-        raise
     finally:
         gc.unfreeze()
-    summary = summarize(
-        tally,
-        run_id=run.run_id,
-        raw_dir=str(settings.raw_dir),
-        output_dir=str(settings.output_dir),
-        model=f"{run.model_name} {run.model_version}",
-        rows_written={table: result.rows_inserted for table, result in commits.items()},
-        versions={table: commits[table].version for table in storage.TABLE_NAMES},
-    )
-    reports.publish_report(summary)
-    return summary
 
 
 class _Whole(opaque):

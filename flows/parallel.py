@@ -29,8 +29,7 @@ from flows.core.batch import batch_tables
 from flows.core.intel.places import gazetteer
 from flows.core.models import Article, Reject
 from flows.core.nlp.pipeline import load_pipeline
-from flows.core.tables.rows import RunInfo, rejects_frame
-from flows.core.tables.validation import BatchTables
+from flows.core.tables.rows import BatchTables, RunInfo, rejects_frame
 
 ARTICLES_PER_CHUNK = 24  # small enough to keep every worker busy to the end of a batch
 
@@ -82,8 +81,9 @@ def worker_pids() -> list[int]:
         return [pid for pool in _pools.values() for pid in pool._processes]
 
 
-def processes_for_run(settings: Settings, new_files: int) -> int:
-    """How many spaCy worker processes this run uses (:meth:`Settings.processes_for`); starts their pool.
+def start_worker_pool(settings: Settings, new_files: int) -> int:
+    """Start the pool of spaCy worker processes this run uses, if it uses more than one; return how many it uses
+    (:meth:`Settings.processes_for`).
 
     A started pool is reused by later runs of the same process.
     """

@@ -142,7 +142,7 @@ def load_known_sources(output: Location, options: StorageOptions = None) -> Know
     for table, is_article in (("articles", True), ("rejects", False)):
         frame = _read_columns(output, table, columns, options)
         for path, sha, size, mtime in frame.iter_rows():
-            known.add(path, sha, size, mtime, is_article)
+            known.add(path, sha, size, mtime, is_article=is_article)
     return known
 
 

@@ -22,9 +22,9 @@ from flows.config import Settings
 from flows.core.batch import batch_tables
 from flows.core.models import Article, RawDocument, Reject, SourceFile
 from flows.core.nlp.pipeline import load_pipeline, model_info
-from flows.core.sources import KnownSources, sort_outcomes
-from flows.core.tables.rows import RunInfo, run_metadata
-from flows.core.tables.validation import BatchTables, validate_batch
+from flows.core.sources import KnownSources, parse_files
+from flows.core.tables.rows import BatchTables, RunInfo, run_metadata
+from flows.core.tables.validation import validate_batch
 from schemas.tables import TABLES
 from schemas.vocabulary import SCHEMA_VERSION
 
@@ -86,11 +86,11 @@ def extract_fields(
     read: Sequence[RawDocument | Reject], known: KnownSources, number: int
 ) -> tuple[list[Article], list[Reject]]:
     """Decode and parse each new file into an article, or reject it with a reason."""
-    return sort_outcomes(read, known)
+    return parse_files(read, known)
 
 
-@task(name="find entities", task_run_name="find entities {number}", cache_policy=NO_CACHE)
-def find_entities(
+@task(name="build tables", task_run_name="build tables {number}", cache_policy=NO_CACHE)
+def build_tables(
     settings: Settings,
     articles: Sequence[Article],
     rejects: Sequence[Reject],
@@ -98,7 +98,8 @@ def find_entities(
     number: int,
     processes: int = 1,
 ) -> BatchTables:
-    """Run spaCy over the batch's articles (in ``processes`` worker processes) and shape every table's rows."""
+    """Every table's rows for the batch: spaCy over its articles (in ``processes`` worker processes), then the
+    entity-intelligence extractors; not yet validated."""
     if processes > 1:
         return parallel.tables_in_pool(
             settings.model_name, processes, articles, rejects, run, settings.nlp_batch_size

@@ -119,7 +119,7 @@ def stage_costs(raw: Path, work: Path, settings: Settings) -> dict[str, float]:
     from flows.core.batch import batch_tables
     from flows.core.intel.analysis import analyse
     from flows.core.nlp.pipeline import extract_entities, load_pipeline
-    from flows.core.sources import KnownSources, sort_outcomes
+    from flows.core.sources import KnownSources, parse_files
     from flows.core.tables.intel_rows import intelligence_frames
     from flows.core.tables.rows import RunInfo, run_metadata
     from flows.core.tables.validation import validate_batch
@@ -128,7 +128,7 @@ def stage_costs(raw: Path, work: Path, settings: Settings) -> dict[str, float]:
     run = RunInfo("bench", datetime.now(UTC), "bench", "m", "0", "0")
     sources = list(storage.iter_raw_files(raw, ()))[:STAGE_SAMPLE]
     warm = [storage.read_raw(raw, source, settings.max_file_bytes) for source in sources[:20]]
-    warm_articles, _ = sort_outcomes(warm, KnownSources())
+    warm_articles, _ = parse_files(warm, KnownSources())
     batch_tables(nlp, warm_articles, [], run, settings.nlp_batch_size)  # load lazily built tables once
     clock: dict[str, float] = {}
 
@@ -140,7 +140,7 @@ def stage_costs(raw: Path, work: Path, settings: Settings) -> dict[str, float]:
     started = time.perf_counter()
     read = [storage.read_raw(raw, source, settings.max_file_bytes) for source in sources]
     started = timed("read", started)
-    articles, rejects = sort_outcomes(read, KnownSources())
+    articles, rejects = parse_files(read, KnownSources())
     started = timed("parse", started)
     result = extract_entities(nlp, articles, settings.nlp_batch_size)
     started = timed("NLP: spaCy NER", started)

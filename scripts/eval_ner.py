@@ -204,10 +204,10 @@ def _ablations() -> dict[str, dict[str, Any]]:
 
 def evaluate_ner(corpus: Path, model: str, limit: int | None, ablate: bool) -> None:
     """Print per-label precision, recall and F1 for bare spaCy and newsmill on CoNLL dev."""
-    from flows.core.nlp import pipeline as nlp_module
+    from flows.core.nlp import pipeline
 
     docs = load_conll(corpus / "conll-dev", limit)
-    nlp = nlp_module.load_pipeline(model)
+    nlp = pipeline.load_pipeline(model)
     gold = [doc.gold for doc in docs]
     began = time.perf_counter()
     bare = score_spans([to_conll(s) for s in bare_spans(nlp, (doc.text for doc in docs))], gold)
@@ -229,7 +229,7 @@ def evaluate_ner(corpus: Path, model: str, limit: int | None, ablate: bool) -> N
         return
     print("\nAblation (newsmill with one rule off; all-label F1, change against all rules on):\n")
     for name, patches in _ablations().items():
-        module = nlp_module if "ner_view" in patches or "is_credit" in patches else ner_rules
+        module = pipeline if "ner_view" in patches or "is_credit" in patches else ner_rules
         saved = {key: getattr(module, key) for key in patches}
         for key, value in patches.items():
             setattr(module, key, value)
@@ -329,11 +329,11 @@ def title_case_scores(nlp: Any, examples: Sequence[TitleCaseExample]) -> dict[st
 
 def evaluate_title_case(corpus: Path, model: str, limit: int | None) -> None:
     """Print F1 per label for synthetic title-case headlines, bare and recased."""
-    from flows.core.nlp import pipeline as nlp_module
+    from flows.core.nlp import pipeline
 
     docs = load_conll(corpus / "conll-dev", limit)
     examples = [example for doc in docs if (example := title_case_example(doc)) is not None]
-    nlp = nlp_module.load_pipeline(model)
+    nlp = pipeline.load_pipeline(model)
     began = time.perf_counter()
     scores = title_case_scores(nlp, examples)
     detected = sum(ner_rules.is_title_case(title_case(example.sentence)) for example in examples)

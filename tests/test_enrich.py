@@ -11,8 +11,8 @@ from flows.core.batch import batch_tables
 from flows.core.models import Article
 from flows.core.nlp.pipeline import load_pipeline
 from flows.core.page.article import to_article
-from flows.core.tables.rows import RunInfo, column_order, empty_frame, table_frame
-from flows.core.tables.validation import BatchTables, validate_batch
+from flows.core.tables.rows import BatchTables, RunInfo, column_order, empty_frame, table_frame
+from flows.core.tables.validation import validate_batch
 from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES
 from tests.conftest import SAMPLE, raw_document
 

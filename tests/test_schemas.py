@@ -10,8 +10,15 @@ import pytest
 
 from flows.core.models import Article, EntityMention, Reject, RejectReason, Section, Stage
 from flows.core.page.article import to_article
-from flows.core.tables.rows import RunInfo, articles_frame, column_order, entities_frame, rejects_frame
-from flows.core.tables.validation import BatchTables, SchemaContractError, in_section_context, validate_batch
+from flows.core.tables.rows import (
+    BatchTables,
+    RunInfo,
+    articles_frame,
+    column_order,
+    entities_frame,
+    rejects_frame,
+)
+from flows.core.tables.validation import SchemaContractError, in_section_context, validate_batch
 from schemas.tables import TABLES, Articles, Entities, EntitiesInContext, Provenance, Rejects
 from tests.conftest import raw_document
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.core.intel import date_mentions as textdates
+from flows.core.intel import date_mentions
 from flows.core.intel.date_mentions import NO_ANCHOR, DateMention, Granularity, resolve_dates
 
 PUBLISHED = date(2021, 7, 24)  # a Saturday, the sample article's date line
@@ -316,9 +316,9 @@ _MORE_FRAGMENTS = st.sampled_from(
 
 @given(st.lists(_FRAGMENTS | _MORE_FRAGMENTS).map("".join))
 def test_textdates_rules_tried_where_they_can_start_find_what_a_full_scan_finds(text: str) -> None:
-    starts = textdates._Starts.of(text)
-    for rule in textdates._RULES:
-        assert [m.span() for m in textdates._rule_matches(rule, starts)] == [
+    starts = date_mentions._Starts.of(text)
+    for rule in date_mentions._RULES:
+        assert [m.span() for m in date_mentions._rule_matches(rule, starts)] == [
             m.span() for m in rule.pattern.finditer(text)
         ]
 
@@ -335,6 +335,6 @@ def test_textdates_rules_tried_where_they_can_start_find_what_a_full_scan_finds(
     ).map("".join)
 )
 def test_textdates_a_sentence_with_a_future_marker_is_never_passed_over(text: str) -> None:
-    tense = textdates._Tense(text, textdates.lowered_keeping_offsets(text))
-    if textdates._FUTURE_RE.search(text):
+    tense = date_mentions._Tense(text, date_mentions.lowered_keeping_offsets(text))
+    if date_mentions._FUTURE_RE.search(text):
         assert tense._may_hold_future(0, len(text))

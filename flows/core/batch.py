@@ -10,8 +10,7 @@ from flows.core.intel.analysis import analyse
 from flows.core.models import Article, Reject
 from flows.core.nlp.pipeline import extract_entities
 from flows.core.tables.intel_rows import intelligence_frames
-from flows.core.tables.rows import RunInfo, articles_frame, entities_frame, rejects_frame
-from flows.core.tables.validation import BatchTables
+from flows.core.tables.rows import BatchTables, RunInfo, articles_frame, entities_frame, rejects_frame
 
 
 def batch_tables(

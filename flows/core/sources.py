@@ -16,7 +16,7 @@ class KnownSources:
     by_path: dict[str, set[tuple[str | None, int, int]]] = field(default_factory=dict)
     path_by_sha: dict[str, str] = field(default_factory=dict)
 
-    def add(self, path: str, sha256: str | None, size: int, mtime_ns: int, is_article: bool) -> None:
+    def add(self, path: str, sha256: str | None, size: int, mtime_ns: int, *, is_article: bool) -> None:
         """Record one file version; an article also registers its content, to catch copies of it."""
         self.by_path.setdefault(path, set()).add((sha256, size, mtime_ns))
         if is_article and sha256 is not None:
@@ -45,7 +45,7 @@ def triage(raw: RawDocument, known: KnownSources) -> RawDocument | Reject | None
     return raw
 
 
-def sort_outcomes(
+def parse_files(
     read: Sequence[RawDocument | Reject], known: KnownSources
 ) -> tuple[list[Article], list[Reject]]:
     """Turn a batch of files just read into articles and rejects; files already recorded are left out.
@@ -63,7 +63,7 @@ def sort_outcomes(
                 outcome.source_sha256,
                 outcome.source_size_bytes,
                 outcome.source_mtime_ns,
-                True,
+                is_article=True,
             )
             articles.append(outcome)
         elif isinstance(outcome, Reject):

@@ -260,7 +260,7 @@ class _Form:
     initials: str  # of the words that count in an acronym
 
     @classmethod
-    def of(cls, key: tuple[str, str], name: str, label: str, alias: bool, variant: bool) -> _Form:
+    def of(cls, key: tuple[str, str], name: str, label: str, *, alias: bool, variant: bool) -> _Form:
         words = _words(name)
         letters = name.replace(".", "")
         like_acronym = 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
@@ -278,9 +278,11 @@ def _form_of_name(text: str, label: str) -> _Form:
     name = normalize_name(text, label)
     alias = _alias_for(name, label)
     if alias is not None:
-        return _Form.of((alias.label, alias.name.casefold()), alias.name, alias.label, True, True)
+        return _Form.of(
+            (alias.label, alias.name.casefold()), alias.name, alias.label, alias=True, variant=True
+        )
     variant = name != _SPACES_RE.sub(" ", text).strip()
-    return _Form.of((label, name.casefold()), name, label, False, variant)
+    return _Form.of((label, name.casefold()), name, label, alias=False, variant=variant)
 
 
 def _alias_for(name: str, label: str) -> _Alias | None:

@@ -22,7 +22,7 @@ from enum import StrEnum
 from functools import cache, lru_cache
 from pathlib import Path
 
-from flows.core.page.byline import BLOCK_CACHE_SIZE
+from flows.core.page.caches import BLOCK_CACHE_SIZE
 
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")

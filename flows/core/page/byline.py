@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from flows.core.page.caches import BLOCK_CACHE_SIZE
+
 _BY = re.compile(
     r"^\W*(?:(?:written|words|reported|story|text|photos?)\s+(?:and\s+\w+\s+)?)?by\b[:\s]*", re.I
 )
@@ -200,10 +202,6 @@ NOT_NAME_WORDS = frozenset(
 MAX_NAME_TOKENS = 5
 MAX_NAME_ROLE_TOKENS = 8  # "Ana Ruiz Live and breaking news reporter"; longer lines are headlines
 MAX_CREDITED_NAME_CHARS = 160
-# Block predicates here and in the parser are asked about the same block many times per page (the lines around
-# each candidate headline), and a site's pages share blocks; they are pure functions of a string, so their
-# answers are kept, up to this many blocks per predicate.
-BLOCK_CACHE_SIZE = 8192
 
 
 def strip_by(text: str) -> str | None:

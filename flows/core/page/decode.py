@@ -17,7 +17,7 @@ from functools import lru_cache
 import ftfy
 
 from flows.core.models import DecodedText
-from flows.core.page.byline import BLOCK_CACHE_SIZE
+from flows.core.page.caches import BLOCK_CACHE_SIZE
 
 _MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "a PDF document"),

@@ -33,7 +33,6 @@ from flows.core.page.blocks import (
     words_of,
 )
 from flows.core.page.byline import (
-    BLOCK_CACHE_SIZE,
     credited_authors,
     is_byline,
     is_credit_line,
@@ -44,6 +43,7 @@ from flows.core.page.byline import (
     name_before_role,
     parse_byline,
 )
+from flows.core.page.caches import BLOCK_CACHE_SIZE
 from flows.core.page.datelines import (
     DateCandidate,
     DateKind,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandera.polars as pa
@@ -27,6 +27,19 @@ class RunInfo:
     model_name: str
     model_version: str
     schema_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class BatchTables:
+    """A batch's rows for each table: articles, rejects, and the per-article detail tables by name."""
+
+    articles: pl.DataFrame
+    rejects: pl.DataFrame
+    details: Mapping[str, pl.DataFrame] = field(default_factory=dict)
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """Every table's rows, by table name."""
+        return {"articles": self.articles, "rejects": self.rejects, **self.details}
 
 
 def run_metadata(run: RunInfo) -> dict[str, str]:

@@ -7,15 +7,13 @@ An article and its detail rows (entities, ...) are kept or turned away together,
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import pandera.errors
 import pandera.polars as pa
 import polars as pl
 
 from flows.core.models import Reject, RejectReason, Stage
-from flows.core.tables.rows import RunInfo, column_order, empty_frame, rejects_frame
+from flows.core.tables.rows import BatchTables, RunInfo, column_order, empty_frame, rejects_frame
 from schemas.tables import TABLES, Articles
 
 MAX_FAILURES_IN_DETAIL = 3
@@ -23,19 +21,6 @@ MAX_FAILURES_IN_DETAIL = 3
 
 class SchemaContractError(RuntimeError):
     """Rows that newsmill built itself broke the schema in a way no single article explains: a bug."""
-
-
-@dataclass(frozen=True, slots=True)
-class BatchTables:
-    """A batch's rows for each table: articles, rejects, and the per-article detail tables by name."""
-
-    articles: pl.DataFrame
-    rejects: pl.DataFrame
-    details: Mapping[str, pl.DataFrame] = field(default_factory=dict)
-
-    def frames(self) -> dict[str, pl.DataFrame]:
-        """Every table's rows, by table name."""
-        return {"articles": self.articles, "rejects": self.rejects, **self.details}
 
 
 def validate_batch(tables: BatchTables, run: RunInfo) -> BatchTables:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -80,3 +81,38 @@ def test_language_any_text_gets_py3langid_answer(text: str) -> None:
 @given(st.text(max_size=40))
 def test_language_any_unicode_gets_py3langid_answer(text: str) -> None:
     assert language.classify(text) == py3langid.classify(text)[0]
+
+
+@pytest.fixture
+def fresh_fast_path_check() -> Iterator[None]:
+    language.fast_path_available.cache_clear()
+    yield
+    language.fast_path_available.cache_clear()
+
+
+def test_language_fast_path_checks_out_on_the_installed_py3langid(fresh_fast_path_check: None) -> None:
+    assert language.fast_path_available() is True
+
+
+class _RenamedInternals:
+    """A py3langid identifier whose private names changed: the fast path must not be used."""
+
+    min_confidence = None
+    _norm_probs = False
+
+
+def test_language_falls_back_to_public_classify_when_internals_change(
+    monkeypatch: pytest.MonkeyPatch, fresh_fast_path_check: None
+) -> None:
+    monkeypatch.setattr(language, "_identifier", _RenamedInternals)
+    assert language.fast_path_available() is False
+    for text in TEXTS:
+        assert language.classify(text) == py3langid.classify(text)[0]
+
+
+def test_language_falls_back_when_the_fast_path_answers_differently(
+    monkeypatch: pytest.MonkeyPatch, fresh_fast_path_check: None
+) -> None:
+    monkeypatch.setattr(language, "fast_classify", lambda text: "xx")
+    assert language.fast_path_available() is False
+    assert language.classify(TEXTS[1]) == "fr"

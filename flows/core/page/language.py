@@ -1,6 +1,10 @@
-"""Which language a text is written in: py3langid's model and its answers, at about a third of the cost.
+"""Which language a text is written in: py3langid's model and its answers, by a faster path when it checks out.
 
-py3langid costs about 0.65 ms per article sample, in two halves:
+The fast path reads py3langid's private model arrays (its automaton, weights and helpers). At load,
+:func:`fast_path_available` checks that those names exist and that the fast path gives ``py3langid.classify``'s
+answers on a few texts; if not (a py3langid release that renames or changes them), every text goes to the
+public ``py3langid.classify``. What the fast path buys is measured in docs/performance.md. py3langid's own
+cost is in two halves:
 
 - It counts the byte n-gram features of the text by walking a finite automaton over its bytes, one byte at
   a time in Python. That automaton forgets where it started within ``AUTOMATON_WINDOW`` bytes: from any
@@ -23,9 +27,21 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import py3langid
 from py3langid import langid
 
 AUTOMATON_WINDOW = 6  # bytes; the installed model's, see automaton_window
+# Texts the fast path must answer as py3langid does before it is used: scripts, cases, lengths, no features.
+_CHECK_TEXTS = (
+    "The government announced a new pension reform on Tuesday, which the unions criticised.",
+    "Le gouvernement a annoncé mardi une nouvelle réforme des retraites, contestée par les syndicats.",
+    "Правительство во вторник объявило о новой пенсионной реформе.",
+    "政府は火曜日、新たな年金改革を発表した。",
+    "SHOUTED HEADLINE IN CAPITALS",
+    "Cafe\u0301 de\u0301ja\u0300 vu",
+    "a",
+    "12 345",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +56,28 @@ class _Automaton:
 
 def classify(text: str) -> str:
     """The language code ``py3langid.classify`` gives ``text``."""
+    if fast_path_available():
+        return fast_classify(text)
+    return str(py3langid.classify(text)[0])
+
+
+@functools.cache
+def fast_path_available() -> bool:
+    """Whether py3langid's private names read here exist and the fast path gives ``py3langid.classify``'s
+    answers on a few texts (checked once per process)."""
+    try:
+        identifier = _identifier()
+        if identifier.min_confidence is not None or identifier._norm_probs:
+            return (
+                False  # py3langid would answer "und" or fold scores as probabilities: not what is copied here
+            )
+        return all(fast_classify(text) == py3langid.classify(text)[0] for text in _CHECK_TEXTS)
+    except Exception:  # any change in the internals (a missing name, another shape) means: use the public API
+        return False
+
+
+def fast_classify(text: str) -> str:
+    """The language code of ``text`` by the fast path (py3langid's private model arrays, walked by numpy)."""
     identifier = _identifier()
     scores = raw_scores(identifier._encode(text))
     for first, alias in identifier._alias_pairs:  # one score per language, as py3langid folds them
@@ -49,9 +87,10 @@ def classify(text: str) -> str:
 
 
 def load_model() -> None:
-    """Load py3langid's model and the arrays read here (about a second, once per process)."""
-    _automaton()
-    _weights()
+    """Load py3langid's model, check the fast path and load the arrays it reads (once per process)."""
+    if fast_path_available():
+        _automaton()
+        _weights()
 
 
 def raw_scores(data: bytes) -> npt.NDArray[np.float32]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from flows.core.page.blocks import (
     STOP_HIGH,
     STOP_WORDS,
     BlockClass,
+    best_language,
     block_features,
     classify,
     classify_blocks,
@@ -812,14 +811,12 @@ def test_parse_click_here_call_at_the_end_is_dropped() -> None:
     assert drop_closing_notes(("Text.", call), ()) == ("Text.",)
 
 
-def test_blocks_language_stop_words_load_without_importing_spacy() -> None:
-    code = (
-        "import sys; from flows.core.page.blocks import best_language; "
-        "assert 'zijn' in (best_language(['de', 'boot', 'is', 'naar', 'het', 'eiland', 'zijn']) or ()); "
-        "assert 'spacy' not in sys.modules"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
+def test_blocks_language_stop_words_are_spacys_public_lists() -> None:
+    from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH
+
+    found = best_language(["de", "boot", "is", "naar", "het", "eiland", "zijn"])
+    assert found == frozenset(word.lower() for word in DUTCH)
+    assert "zijn" in found
 
 
 # The boilerplate, legal and headline-boilerplate patterns open with a lookahead on their alternatives' first

@@ -13,14 +13,13 @@ that the article introduces (a long run of tiny cells, many of them numbers) cou
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
-from pathlib import Path
 
 from flows.core.page.caches import BLOCK_CACHE_SIZE
 
@@ -605,20 +604,14 @@ def _language_stop_words() -> tuple[Mapping[str, frozenset[str]], Mapping[str, t
 
 
 def _spacy_stop_words(code: str) -> Collection[str]:
-    """spaCy's stop words for a language, from its module ``spacy.lang.<code>.stop_words``.
+    """spaCy's stop words for a language, from its public module ``spacy.lang.<code>.stop_words``.
 
-    The module is plain data, so it is loaded on its own by location: importing it by name would first import
-    the whole of spaCy (seconds) into every process that only parses pages.
+    Importing it imports spaCy itself once (the flow's process and spaCy's workers have it loaded anyway).
     """
-    package = importlib.util.find_spec("spacy")  # locates the package without importing it
-    if package is None or not package.submodule_search_locations:
+    try:
+        module = importlib.import_module(f"spacy.lang.{code}.stop_words")
+    except ImportError:  # an older spaCy without this language
         return ()
-    path = Path(package.submodule_search_locations[0]) / "lang" / code / "stop_words.py"
-    spec = importlib.util.spec_from_file_location(f"_spacy_stop_words_{code}", path)
-    if not path.is_file() or spec is None or spec.loader is None:
-        return ()
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     words = getattr(module, "STOP_WORDS", ())
     return words if isinstance(words, (set, frozenset)) else ()
 

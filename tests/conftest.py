@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from flows.config import quiet_prefect_environment
 from flows.core.ids import sha256_hex
-from flows.core.models import RawDocument, SourceFile
-from flows.core.tables.rows import RunInfo
+from flows.core.intel.analysis import analyse
+from flows.core.models import Article, EntityMention, RawDocument, SourceFile
+from flows.core.tables.rows import RunInfo, entities_frame
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_NAME = "000_a3bff82c688751b7.txt"
@@ -27,6 +29,11 @@ def raw_document(
 ) -> RawDocument:
     """A raw document as storage would read it."""
     return RawDocument(source=SourceFile(path, len(data), mtime_ns), data=data, sha256=sha256_hex(data))
+
+
+def entity_rows(article: Article, mentions: Sequence[EntityMention], run: RunInfo) -> pl.DataFrame:
+    """The entities table's rows for mentions in ``article``, tied to their entities as a batch ties them."""
+    return entities_frame(mentions, run, analyse([article], mentions).links)
 
 
 @pytest.fixture

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from flows.core.page.byline import credited_authors, parse_byline
+from flows.core.page.byline import (
+    credited_authors,
+    is_credited_name_line,
+    is_name_line,
+    is_person_name,
+    name_before_role,
+    parse_byline,
+)
 from flows.core.page.parse import parse_page
 
 
@@ -18,7 +25,7 @@ from flows.core.page.parse import parse_page
         ("By Staff Writer", (), ()),
     ],
 )
-def test_a_byline_naming_no_person_credits_its_organisation(
+def test_byline_naming_no_person_credits_its_organisation(
     byline: str, authors: tuple[str, ...], agencies: tuple[str, ...]
 ) -> None:
     people, organisations = parse_byline(byline)
@@ -26,7 +33,7 @@ def test_a_byline_naming_no_person_credits_its_organisation(
     assert organisations == agencies
 
 
-def test_an_agency_byline_on_a_page_is_both_author_and_agency() -> None:
+def test_byline_of_an_agency_on_a_page_is_both_author_and_agency() -> None:
     page = parse_page(
         "\n\n".join(
             [
@@ -41,3 +48,86 @@ def test_an_agency_byline_on_a_page_is_both_author_and_agency() -> None:
     )
     assert page.authors == ("Associated Press",)
     assert page.agencies == ("Associated Press",)
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors", "agencies"),
+    [
+        ("By Ann Lee", ("Ann Lee",), ()),
+        ("By Ann Lee and Bo Chan", ("Ann Lee", "Bo Chan"), ()),
+        ("By Ann Lee, Bo Chan and Cy Dee", ("Ann Lee", "Bo Chan", "Cy Dee"), ()),
+        ("By Ann Lee, Senior Reporter", ("Ann Lee",), ()),
+        ("By Staff Writer", (), ()),
+        ("By Ann Lee | Associated Press", ("Ann Lee",), ("Associated Press",)),
+        ("By The Associated Press", (), ("The Associated Press",)),
+        ("by Bo Chan , Example.org", ("Bo Chan",), ()),
+        ("Written by Ann Lee on July 27, 2017", ("Ann Lee",), ()),
+        (
+            "By Ann Lee - The Daily Herald - Wednesday, November 8, 2023",
+            ("Ann Lee",),
+            (),
+        ),  # site name dropped
+        ("By Ann Lee Last updated Nov 8, 2023", ("Ann Lee",), ()),
+        ("By Leah C. Stokes", ("Leah C. Stokes",), ()),
+        ("By Email The Author", (), ()),
+    ],
+)
+def test_byline_people_and_agencies(byline: str, authors: tuple[str, ...], agencies: tuple[str, ...]) -> None:
+    assert parse_byline(byline) == (authors, agencies)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Gavin O'Neill", True), ("Ana Torres-Vidal", True), ("Breaking News", False),
+     ("Album/Single Reviews", False), ("ACLU Program Office", False), ("Ann", False)],
+)  # fmt: skip
+def test_byline_is_person_name(text: str, expected: bool) -> None:
+    assert is_person_name(text) is expected
+
+
+def test_byline_name_line_without_by() -> None:
+    assert is_name_line("Ann Lee, Bo Chan")
+    assert not is_name_line("Latest News, Top Stories")
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors", "agencies"),
+    [
+        ("By Ana Ruiz Staff Writer", ("Ana Ruiz",), ()),
+        ("by Metro Staff Report", (), ("Metro Staff Report",)),
+        ("ET Online", (), ("ET Online",)),
+        ("By ANA RUIZ AND TOM REED", ("ANA RUIZ", "TOM REED"), ()),
+    ],
+)
+def test_byline_roles_and_desk_credits(
+    byline: str, authors: tuple[str, ...], agencies: tuple[str, ...]
+) -> None:
+    assert parse_byline(byline) == (authors, agencies)
+
+
+def test_byline_dateline_in_capitals_is_not_a_name() -> None:
+    assert not is_person_name("WASHINGTON —")
+    assert not is_name_line("WASHINGTON —")
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("By Ana Ruiz Live and breaking news reporter", ("Ana Ruiz",)),
+        ("Tom Reed, AP Auto Writer", ("Tom Reed",)),
+        ("Ana Ruiz, Director of Education Policy, Example Foundation", ("Ana Ruiz",)),
+        ("By Ana Ruiz, Senior Reporter and Tom Reed", ("Ana Ruiz", "Tom Reed")),
+    ],
+)
+def test_byline_job_titles_are_not_people(byline: str, authors: tuple[str, ...]) -> None:
+    assert parse_byline(byline)[0] == authors
+
+
+def test_byline_credited_name_line_and_name_before_role() -> None:
+    assert is_credited_name_line("Ana Ruiz, Staff Attorney, Example Justice Program")
+    assert not is_credited_name_line("Ana Ruiz, Bo Chan")
+    assert name_before_role("Ana Ruiz Live and breaking news reporter") == "Ana Ruiz"
+    assert (
+        name_before_role("Native Ad Platform Names Marketing Pioneer Jo Bloggs Chief Strategy Officer")
+        is None
+    )

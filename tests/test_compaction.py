@@ -23,7 +23,7 @@ def _one_run(settings: Settings, run: RunInfo, number: int) -> None:
     """What the flow does for one small run: stage, commit, then maintain the tables it committed to."""
     run = replace(run, run_id=f"run-{number}")
     staging = storage.staging_dir(settings.output_dir, run.run_id)
-    storage.stage_batch(staging, 1, {"entities": entities_frame(_mentions(10 * number, 10), run)})
+    storage.stage_batch(staging, 1, {"entities": entities_frame(_mentions(10 * number, 10), run, {})})
     tasks.commit.fn(settings, run)
     tasks.maintain.fn(settings, run, ["entities"])
 

@@ -9,31 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.core.page.blocks import (
-    COMMENT_MARK,
-    STOP_HIGH,
-    STOP_WORDS,
-    BlockClass,
-    best_language,
-    block_features,
-    classify,
-    classify_blocks,
-    densest_span,
-    ends_as_sentence,
-    ends_as_statement,
-    is_comment_mark,
-    is_legal,
-    lower_words,
-    page_stop_words,
-    table_cells,
-)
-from flows.core.page.byline import (
-    is_credited_name_line,
-    is_name_line,
-    is_person_name,
-    name_before_role,
-    parse_byline,
-)
+from flows.core.page.blocks import classify_blocks
 from flows.core.page.parse import (
     clean_headline,
     count_words,
@@ -45,18 +21,17 @@ from flows.core.page.parse import (
     split_caption,
     unglue_dates,
 )
+from tests.conftest import SAMPLE
 
 DATA = Path(__file__).parent / "data" / "parse"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_a3bff82c688751b7.txt"
 
 
 def _page(name: str) -> str:
     return (DATA / name).read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the shared sample article is not checked out next to the repo")
 def test_parse_sample_article_exact() -> None:
-    page = parse_page(SEED.read_text(encoding="utf-8"))
+    page = parse_page(SAMPLE.read_text(encoding="utf-8"))
     assert page.site_tagline == "Creating new perspectives since 2009"
     assert page.headline == "Iraq resistance: ‘We will not accept foreign soldiers in Iraq’"
     assert page.published is not None
@@ -119,82 +94,6 @@ def test_parse_page_date_far_from_article_is_not_taken() -> None:
     page = parse_page("\n\n".join([*menu, *article]))
     assert page.published is not None
     assert page.published.local == datetime(2019, 3, 5)
-
-
-@pytest.mark.parametrize(
-    ("block", "expected"),
-    [
-        (
-            "The ferry left the pier at noon, and riders cheered as it pulled away from the dock.",
-            BlockClass.GOOD,
-        ),
-        ("Home", BlockClass.SHORT),
-        (
-            "Subscribe to our newsletter for the latest news and offers from our partners today",
-            BlockClass.BAD,
-        ),
-        (
-            "Weather Traffic Sports Business Entertainment Lifestyle Opinion Obituaries Classifieds",
-            BlockClass.BAD,
-        ),
-    ],
-)
-def test_blocks_classify_by_shape(block: str, expected: BlockClass) -> None:
-    assert classify(block_features(block)) is expected
-
-
-def test_blocks_repeated_short_block_is_boilerplate() -> None:
-    line = "Share this story with friends and family on the social sites"
-    assert classify(block_features(line, repeats=2)) is BlockClass.BAD
-
-
-def test_blocks_near_good_joins_good_neighbour() -> None:
-    good = (
-        "The council voted on Monday to keep the library open on Sundays, after a long debate on the budget."
-    )
-    near = "It was the third vote on the issue this year."  # short sentence
-    classes = classify_blocks([good * 2, near, good])
-    assert classes[1] is BlockClass.GOOD
-
-
-@pytest.mark.parametrize(
-    ("byline", "authors", "agencies"),
-    [
-        ("By Ann Lee", ("Ann Lee",), ()),
-        ("By Ann Lee and Bo Chan", ("Ann Lee", "Bo Chan"), ()),
-        ("By Ann Lee, Bo Chan and Cy Dee", ("Ann Lee", "Bo Chan", "Cy Dee"), ()),
-        ("By Ann Lee, Senior Reporter", ("Ann Lee",), ()),
-        ("By Staff Writer", (), ()),
-        ("By Ann Lee | Associated Press", ("Ann Lee",), ("Associated Press",)),
-        ("By The Associated Press", (), ("The Associated Press",)),
-        ("by Bo Chan , Example.org", ("Bo Chan",), ()),
-        ("Written by Ann Lee on July 27, 2017", ("Ann Lee",), ()),
-        (
-            "By Ann Lee - The Daily Herald - Wednesday, November 8, 2023",
-            ("Ann Lee",),
-            (),
-        ),  # site name dropped
-        ("By Ann Lee Last updated Nov 8, 2023", ("Ann Lee",), ()),
-        ("By Leah C. Stokes", ("Leah C. Stokes",), ()),
-        ("By Email The Author", (), ()),
-    ],
-)
-def test_byline_people_and_agencies(byline: str, authors: tuple[str, ...], agencies: tuple[str, ...]) -> None:
-    assert parse_byline(byline) == (authors, agencies)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("Gavin O'Neill", True), ("Ana Torres-Vidal", True), ("Breaking News", False),
-     ("Album/Single Reviews", False), ("ACLU Program Office", False), ("Ann", False)],
-)  # fmt: skip
-def test_byline_is_person_name(text: str, expected: bool) -> None:
-    assert is_person_name(text) is expected
-
-
-def test_byline_name_line_without_by() -> None:
-    assert is_name_line("Ann Lee, Bo Chan")
-    assert not is_name_line("Latest News, Top Stories")
 
 
 def test_parse_split_byline_blocks_are_joined() -> None:
@@ -423,72 +322,7 @@ def test_parse_organisation_credit_next_to_date_is_the_author_and_an_agency() ->
     assert page.agencies == ("Metro Online",)
 
 
-@pytest.mark.parametrize(
-    ("byline", "authors", "agencies"),
-    [
-        ("By Ana Ruiz Staff Writer", ("Ana Ruiz",), ()),
-        ("by Metro Staff Report", (), ("Metro Staff Report",)),
-        ("ET Online", (), ("ET Online",)),
-        ("By ANA RUIZ AND TOM REED", ("ANA RUIZ", "TOM REED"), ()),
-    ],
-)
-def test_byline_roles_and_desk_credits(
-    byline: str, authors: tuple[str, ...], agencies: tuple[str, ...]
-) -> None:
-    assert parse_byline(byline) == (authors, agencies)
-
-
-def test_byline_dateline_in_capitals_is_not_a_name() -> None:
-    assert not is_person_name("WASHINGTON —")
-    assert not is_name_line("WASHINGTON —")
-
-
-def test_blocks_page_stop_words_learn_function_words_of_uncovered_language() -> None:
-    sentences = [
-        f"Kota {name} ialah tempat yang ramai sekali pada hari minggu bagi semua warga kota kami."
-        for name in ("Alfa", "Beta", "Gama", "Delta", "Epsi", "Zeta", "Eta", "Teta")
-    ]
-    extra = page_stop_words(sentences) - STOP_WORDS
-    assert {"ialah", "bagi", "semua"} <= extra
-    english = ["The ferry left the pier at noon and the crew said it was on time for the first trip."] * 8
-    assert page_stop_words(english) == STOP_WORDS
-
-
-@pytest.mark.parametrize(
-    ("block", "legal"),
-    [
-        ("This website uses cookies to improve your experience. You can opt-out in your browser.", True),
-        ("© 2022 Example Media. All rights reserved.", True),
-        ("The regulator fined the company over its use of cookies, the agency said on Tuesday.", False),
-    ],
-)
-def test_blocks_legal_text_is_recognised(block: str, legal: bool) -> None:
-    assert is_legal(block) is legal
-
-
 # --- regression tests for the second round of corpus fixes (hand-written fixtures, no corpus text) -------
-
-
-def test_blocks_repeated_sentence_joins_article_but_repeated_menu_item_does_not() -> None:
-    good = (
-        "The council voted on Monday to keep the library open on Sundays, after a long debate on the budget."
-    )
-    quote = '"We did not think this was the right way to do things at all," the mayor told the meeting.'
-    menu = "Local News Sport Weather"
-    classes = classify_blocks([good, good + " Again.", quote, "Menu", menu, menu, "Footer", quote])
-    assert classes[2] is BlockClass.GOOD  # the quote shown again further down stays article text here
-    assert classes[4] is BlockClass.BAD
-
-
-def test_blocks_short_last_sentence_joins_article_but_teaser_question_does_not() -> None:
-    good = (
-        "The council voted on Monday to keep the library open on Sundays, after a long debate on the budget."
-    )
-    closing = "Her last day at the library is in April."
-    teaser = "Markets on a high and prices rising: time to be careful now?"
-    other = good.replace("Monday", "Tuesday")
-    assert classify_blocks([good, other, closing, "Share"])[2] is BlockClass.GOOD
-    assert classify_blocks([good, other, teaser, "Share"])[2] is not BlockClass.GOOD
 
 
 def test_parse_closing_credit_kept_and_closing_notes_dropped() -> None:
@@ -641,29 +475,6 @@ def test_parse_names_with_jobs_and_employers_next_to_date() -> None:
     assert "School Discipline" not in page.authors
 
 
-@pytest.mark.parametrize(
-    ("byline", "authors"),
-    [
-        ("By Ana Ruiz Live and breaking news reporter", ("Ana Ruiz",)),
-        ("Tom Reed, AP Auto Writer", ("Tom Reed",)),
-        ("Ana Ruiz, Director of Education Policy, Example Foundation", ("Ana Ruiz",)),
-        ("By Ana Ruiz, Senior Reporter and Tom Reed", ("Ana Ruiz", "Tom Reed")),
-    ],
-)
-def test_byline_job_titles_are_not_people(byline: str, authors: tuple[str, ...]) -> None:
-    assert parse_byline(byline)[0] == authors
-
-
-def test_byline_credited_name_line_and_name_before_role() -> None:
-    assert is_credited_name_line("Ana Ruiz, Staff Attorney, Example Justice Program")
-    assert not is_credited_name_line("Ana Ruiz, Bo Chan")
-    assert name_before_role("Ana Ruiz Live and breaking news reporter") == "Ana Ruiz"
-    assert (
-        name_before_role("Native Ad Platform Names Marketing Pioneer Jo Bloggs Chief Strategy Officer")
-        is None
-    )
-
-
 def test_parse_caption_with_credit_in_capitals_is_not_body() -> None:
     assert split_caption("Agents unload the seized boat at the ramp. By EXAMPLE BORDER AGENCY") == (
         "Agents unload the seized boat at the ramp.",
@@ -673,17 +484,6 @@ def test_parse_caption_with_credit_in_capitals_is_not_body() -> None:
 
 
 # --- body-text rules: language, unspaced scripts, inner blocks, tables, lists (hand-written fixtures) -----
-
-
-def test_blocks_page_stop_words_add_the_list_of_the_page_language() -> None:
-    page = _page("dutch_story.txt").split("\n\n")
-    stops = page_stop_words(page)
-    assert {"naar", "zijn", "haar", "ook"} <= stops - STOP_WORDS  # spaCy's Dutch list joins the built-in one
-    sentence = "Volgens de rederij zijn beide motoren vervangen en is ook het stuur helemaal vernieuwd."
-    assert block_features(sentence, stop_words=STOP_WORDS).stop_density < STOP_HIGH
-    assert block_features(sentence, stop_words=stops).stop_density >= STOP_HIGH
-    english = ["The ferry left the pier at noon and the crew said it was on time for the first trip."] * 8
-    assert page_stop_words(english) == STOP_WORDS
 
 
 def test_parse_story_in_another_language_keeps_its_paragraphs() -> None:
@@ -746,16 +546,6 @@ def test_parse_two_headlines_inside_a_run_make_it_a_link_list() -> None:
     assert inner_short_blocks(blocks, classify_blocks(blocks), 0, len(blocks)) == set()
 
 
-def test_blocks_table_after_an_intro_is_article_but_a_widget_after_a_heading_is_not() -> None:
-    intro = "The final standings of the regional touring series after twelve rounds of racing this year:"
-    cells = ["Pos.", "Driver", "Points", "1", "Ana Ruiz", "412", "2", "Bo Chan", "398", "3", "Cy Dee", "350"]
-    after = "Only the top ten drivers score points in the final round, which is held on the old airfield."
-    blocks = [intro, *cells, after]
-    assert table_cells(blocks, classify_blocks(blocks)) == set(range(1, len(cells) + 1))
-    calendar = ["November 2019", "M", "T", "W", "T", "F", "1", "2", "3", "4", "5", "6", "7", "8"]
-    assert table_cells(calendar, classify_blocks(calendar)) == set()
-
-
 def test_parse_table_introduced_by_the_article_is_kept_whole() -> None:
     page = parse_page(_page("table_after_intro.txt"))
     assert page.paragraphs[2] == "Final standings of the regional touring series after 12 rounds:"
@@ -785,22 +575,6 @@ def test_parse_teaser_after_a_related_list_is_not_body() -> None:
     assert not any("expedited" in p for p in page.paragraphs)
 
 
-def test_blocks_related_label_is_a_soft_break() -> None:
-    story = [
-        "The council voted on Monday to keep the library open on Sundays, after a long debate on the budget.",
-        "Readers had signed a letter asking for longer hours, and the librarians said they would staff them.",
-    ]
-    more = (
-        "The new hours start in May. The council will pay for two more librarians from the money it saved on "
-        "the heating of the old town hall, and it will look again at the plan after a year."
-    )
-    teaser = "Our case against the closure has been expedited. Here is what that means."
-    label = {2: -150, 3: 0}  # the "Related" label costs a soft break, the headline under it nothing
-    for tail, span in ((more, (0, 5)), (teaser, (0, 2))):  # a short teaser does not pay for the label
-        blocks = [*story, "Related", "Bridge plan shelved again by the board", tail]
-        assert densest_span(blocks, classify_blocks(blocks), label) == span
-
-
 def test_parse_quotation_with_its_source_in_brackets_is_not_a_caption() -> None:
     assert split_caption("“Do not let hatred of a people lead you to injustice.” [Book 5:8]") is None
     assert split_caption("Crowds at the fair [Jane Doe/Example Images]") is not None
@@ -809,45 +583,6 @@ def test_parse_quotation_with_its_source_in_brackets_is_not_a_caption() -> None:
 def test_parse_click_here_call_at_the_end_is_dropped() -> None:
     call = "Get the magazine delivered to your door every month. Click here for more information."
     assert drop_closing_notes(("Text.", call), ()) == ("Text.",)
-
-
-def test_blocks_language_stop_words_are_spacys_public_lists() -> None:
-    from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH
-
-    found = best_language(["de", "boot", "is", "naar", "het", "eiland", "zijn"])
-    assert found == frozenset(word.lower() for word in DUTCH)
-    assert "zijn" in found
-
-
-# The boilerplate, legal and headline-boilerplate patterns open with a lookahead on their alternatives' first
-# letters (a speed-up): every phrase they list must still be found, in any case.
-@pytest.mark.parametrize(
-    "phrase",
-    [
-        "cookies", "subscribed", "subscription", "newsletter", "sign in", "sign up", "login", "log out",
-        "advertisement", "all rights reserved", "copyright", "privacy policy", "terms of use", "share this",
-        "skip to", "navigation", "follow us", "click here", "your inbox", "email address", "comments below",
-        "related stories", "most popular", "sponsored", "download our app", "read more", "see more", "watch now",
-        "continue reading", "you might also like", "more from",
-    ],
-)  # fmt: skip
-def test_blocks_every_boilerplate_phrase_is_found(phrase: str) -> None:
-    for text in (phrase, phrase.upper(), phrase.title()):
-        assert block_features(f"Some words then {text} and more words").boilerplate
-
-
-@pytest.mark.parametrize(
-    ("first", "second"),
-    [
-        ("cookies", "consent"), ("privacy", "personal data"), ("terms and conditions", "trademark"),
-        ("registered trademark", "all rights reserved"), ("copyright", "disclaimer"), ("affiliate", "our site"),
-        ("this website", "not be intended"), ("liability", "opt-out"), ("third parties", "browser"),
-        ("subscribers", "website"),
-    ],
-)  # fmt: skip
-def test_blocks_any_two_legal_terms_with_an_addressee_make_a_legal_block(first: str, second: str) -> None:
-    assert is_legal(f"We note the {first.upper()} and the {second} here.")
-    assert not is_legal(f"The {first} was discussed at length.")  # one term, no addressee
 
 
 @pytest.mark.parametrize(
@@ -873,69 +608,3 @@ def test_parse_split_caption_needs_the_bracket_of_a_bracketed_credit() -> None:
         "Jane Doe",
     )
     assert split_caption("Crowds gather outside the court Jane Doe/Reuters") is None
-
-
-@pytest.mark.parametrize(
-    ("block", "sentence", "statement"),
-    [
-        ("The minister resigned.", True, True),
-        ("Why did the minister resign?", True, False),
-        ("The dates are:", True, False),
-        ('He said: "We will win."  ', True, True),
-        ("He said: “We will win!”)", True, True),
-        ("(Reporting by Ana Ruiz.)", True, True),
-        ("“Quoted headline”", True, False),  # a closing quote ends a sentence, not a statement
-        ("The minister resigned", False, False),
-        ("Tokyoで会議が開かれた。", True, True),
-        ("Tokyo「会議。」", True, False),
-        ("", False, False),
-    ],
-)
-def test_blocks_a_block_ends_as_a_sentence_or_a_statement(
-    block: str, sentence: bool, statement: bool
-) -> None:
-    assert ends_as_sentence(block) is sentence
-    assert ends_as_statement(block) is statement
-
-
-@pytest.mark.parametrize(
-    ("text", "words"),
-    [
-        ("Don't tell the U.S. Senate", ["don't", "tell", "the", "u.s", "senate"]),
-        ("İstanbul İS big", ["i̇stanbul", "i̇s", "big"]),  # lowered word by word
-        ("ΟΔΟΣ..Α", ["οδος", "α"]),  # a word's own final sigma
-    ],
-)
-def test_blocks_lower_words_are_the_words_in_lower_case(text: str, words: list[str]) -> None:
-    assert lower_words(text) == words
-
-
-@pytest.mark.parametrize(
-    "block",
-    [
-        "34 Comments",
-        "Leave a Reply",
-        "post a comment",
-        "Add a comment",
-        "Write a reply",
-        "Comments (12):",
-        "discussion",
-        "Reader comments",
-        "joe says:",
-        "Mary wrote:\n",
-        "The minister said:",
-        "Comment",
-    ],
-)
-def test_blocks_comment_marks_are_recognised(block: str) -> None:
-    assert is_comment_mark(block)
-
-
-@given(
-    st.lists(
-        st.sampled_from(["34 ", "Comments", "comment", "Leave a ", "POST A ", "reply", "Discussion", "(12)"])
-        | st.sampled_from([":", ":\n", "joe ", "says", "wrote", " ", "\n", "x" * 30, "Reader comments"])
-    ).map("".join)
-)
-def test_blocks_comment_mark_test_finds_what_its_pattern_finds(block: str) -> None:
-    assert is_comment_mark(block) is (COMMENT_MARK.match(block) is not None)

@@ -13,9 +13,9 @@ import pytest
 from flows import storage
 from flows.core.models import Article, EntityMention, Section
 from flows.core.page.article import to_article
-from flows.core.tables.rows import RunInfo, articles_frame, entities_frame, run_metadata
+from flows.core.tables.rows import RunInfo, articles_frame, run_metadata
 from schemas.dictionary import render
-from tests.conftest import REPO, cp1252_page, raw_document
+from tests.conftest import REPO, cp1252_page, entity_rows, raw_document
 
 README = REPO / "README.md"
 
@@ -37,7 +37,10 @@ def two_versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
             article.article_id, Section.BODY, 0, 3, (article.page.body or "")[:3], "PERSON", 0
         )
         staging = storage.staging_dir(output, run.run_id)
-        frames = {"articles": articles_frame([article], run, {}), "entities": entities_frame([mention], run)}
+        frames = {
+            "articles": articles_frame([article], run, {}),
+            "entities": entity_rows(article, [mention], run),
+        }
         storage.stage_batch(staging, 1, frames)
         for table, key in (("entities", "mention_id"), ("articles", "article_id")):
             storage.commit_staged(output, staging, table, key, run_metadata(run))

@@ -70,7 +70,7 @@ def test_s3_commit_read_and_maintain(aws_env: dict[str, str], run_info: RunInfo,
             EntityMention("a" * 32, Section.BODY, i, i + 3, "abc", "ORG", 0)
             for i in range(number, number + 5)
         ]
-        storage.stage_batch(staging, 1, {"entities": entities_frame(mentions, run_info)})
+        storage.stage_batch(staging, 1, {"entities": entities_frame(mentions, run_info, {})})
         storage.commit_staged(output, staging, "entities", "mention_id", run_metadata(run_info), options)
     assert storage.table_version(output, "entities", options) == 2
     assert storage.read_table(output, "entities", options=options).height == 7

@@ -20,7 +20,7 @@ from flows.core.tables.rows import (
 )
 from flows.core.tables.validation import SchemaContractError, in_section_context, validate_batch
 from schemas.tables import TABLES, Articles, Entities, EntitiesInContext, Provenance, Rejects
-from tests.conftest import raw_document
+from tests.conftest import entity_rows, raw_document
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def _tables(article: Article, run: RunInfo, mentions: list[EntityMention]) -> Ba
     return BatchTables(
         articles_frame([article], run, {}),
         rejects_frame([], run),
-        {"entities": entities_frame(mentions, run)},
+        {"entities": entity_rows(article, mentions, run)},
     )
 
 
@@ -118,14 +118,16 @@ def test_schemas_entities_in_context_sees_each_section_text(article: Article, ru
         _mention(article, "Iraq", section=Section.HEADLINE),
         _mention(article, "Baghdad", section=Section.CAPTION),
     ]
-    context = in_section_context(entities_frame(mentions, run_info), articles_frame([article], run_info, {}))
+    context = in_section_context(
+        entity_rows(article, mentions, run_info), articles_frame([article], run_info, {})
+    )
     EntitiesInContext.validate(context)
     assert context["section_text"].to_list() == [article.page.headline, article.page.image_caption]
 
 
 def test_schemas_duplicate_ids_are_caught(article: Article, run_info: RunInfo) -> None:
     mention = _mention(article, "Baghdad")
-    frame = entities_frame([mention, mention], run_info)
+    frame = entity_rows(article, [mention, mention], run_info)
     with pytest.raises(pandera.errors.SchemaError, match="unique"):
         Entities.validate(frame)
 

@@ -18,7 +18,7 @@ from flows.core.models import Article, EntityMention, Reject, RejectReason, Sect
 from flows.core.page.article import to_article
 from flows.core.tables.rows import RunInfo, articles_frame, entities_frame, run_metadata
 from schemas.tables import Entities
-from tests.conftest import raw_document
+from tests.conftest import SAMPLE, entity_rows, raw_document
 
 METADATA = {
     "run_id": "run-1",
@@ -101,14 +101,14 @@ def test_storage_commit_round_trip_with_metadata(
 
 
 def test_storage_recommit_of_same_rows_adds_no_version(tmp_path: Path, run_info: RunInfo) -> None:
-    frames = {"entities": entities_frame(_mentions(5), run_info)}
+    frames = {"entities": entities_frame(_mentions(5), run_info, {})}
     first = storage.commit_staged(
         tmp_path, _stage(tmp_path, "r1", frames), "entities", "mention_id", METADATA
     )
     again = storage.commit_staged(
         tmp_path, _stage(tmp_path, "r2", frames), "entities", "mention_id", METADATA
     )
-    more = {"entities": entities_frame(_mentions(8), run_info)}
+    more = {"entities": entities_frame(_mentions(8), run_info, {})}
     grown = storage.commit_staged(tmp_path, _stage(tmp_path, "r3", more), "entities", "mention_id", METADATA)
     assert (first.version, again.version, grown.version) == (0, None, 1)
     assert (again.rows_inserted, grown.rows_inserted) == (0, 3)
@@ -130,7 +130,7 @@ def test_storage_concurrent_commits_never_duplicate(tmp_path: Path, run_info: Ru
     ready = context.Barrier(3)
     children = []
     for run in range(3):  # overlapping key ranges: each run shares rows with the others
-        frame = entities_frame(_mentions(20 + 10 * run), run_info)
+        frame = entities_frame(_mentions(20 + 10 * run), run_info, {})
         staging = str(_stage(tmp_path, f"run-{run}", {"entities": frame}))
         children.append(context.Process(target=_commit_in_child, args=(str(tmp_path), staging, ready)))
     for child in children:
@@ -146,7 +146,7 @@ def test_storage_concurrent_commits_never_duplicate(tmp_path: Path, run_info: Ru
 def test_storage_run_killed_between_commits_is_completed_without_duplicates(
     tmp_path: Path, run_info: RunInfo
 ) -> None:
-    frames = {"entities": entities_frame(_mentions(6), run_info), "articles": pl.DataFrame()}
+    frames = {"entities": entities_frame(_mentions(6), run_info, {}), "articles": pl.DataFrame()}
     staging = _stage(tmp_path, "killed", {"entities": frames["entities"]})
     storage.commit_staged(tmp_path, staging, "entities", "mention_id", METADATA)  # then the process died
     rerun = _stage(tmp_path, "rerun", {"entities": frames["entities"]})
@@ -187,11 +187,13 @@ def test_storage_any_schema_valid_frame_survives_write_and_read(
 ) -> None:
     output = tmp_path_factory.mktemp("delta")
     run = RunInfo("run-h", datetime(2026, 1, 1, tzinfo=UTC), "0.1.0", "m", "1", "1.0.0")
+    article = to_article(raw_document(SAMPLE.read_bytes()))
+    assert isinstance(article, Article)
     mentions = [
-        EntityMention("b" * 32, Section.BODY, start, start + len(text), text, label, 0)
+        EntityMention(article.article_id, Section.BODY, start, start + len(text), text, label, 0)
         for text, start, label in rows
     ]
-    frame = Entities.validate(entities_frame(mentions, run))
+    frame = Entities.validate(entity_rows(article, mentions, run))
     storage.commit_staged(
         output, _stage(output, "h", {"entities": frame}), "entities", "mention_id", METADATA
     )

@@ -11,9 +11,8 @@ import pandera.polars as pa
 import polars as pl
 
 from flows.core.ids import short_hash
-from flows.core.intel.canonical import MentionLink, from_entity_mention, resolve_entities
+from flows.core.intel.canonical import MentionLink
 from flows.core.models import Article, EntityMention, Reject, Section
-from flows.core.nlp.ner_rules import VALUE_LABELS
 from schemas.tables import Articles, Entities, Provenance, Rejects
 
 
@@ -93,18 +92,16 @@ def articles_frame(articles: Sequence[Article], run: RunInfo, skipped: dict[str,
 def entities_frame(
     mentions: Iterable[EntityMention],
     run: RunInfo,
-    links: Mapping[tuple[str, Section, int, int, str], MentionLink] | None = None,
+    links: Mapping[tuple[str, Section, int, int, str], MentionLink],
 ) -> pl.DataFrame:
-    """The entities table's rows for a batch, each tied to its canonical entity.
+    """The entities table's rows for a batch, each name tied to its canonical entity.
 
-    ``links`` (by article id, section, offsets and label) come from the batch's canonicalisation; without
-    them each article's mentions are canonicalised here.
+    ``links`` (by article id, section, offsets and label) come from the batch's canonicalisation
+    (:func:`flows.core.intel.analysis.analyse`); numbers and dates have none.
     """
-    mentions = list(mentions)
-    found = links if links is not None else link_by_article(mentions)
     rows = []
     for mention in mentions:
-        link = found.get(
+        link = links.get(
             (mention.article_id, mention.section, mention.start_char, mention.end_char, mention.label)
         )
         span = (mention.article_id, mention.section, mention.start_char, mention.end_char, mention.text)
@@ -119,23 +116,6 @@ def entities_frame(
             }
         )
     return table_frame(rows, Entities, run)
-
-
-def link_by_article(
-    mentions: Sequence[EntityMention],
-) -> dict[tuple[str, Section, int, int, str], MentionLink]:
-    """Each name mention's canonical entity, canonicalising each article's mentions (in order) together."""
-    by_article: dict[str, list[EntityMention]] = {}
-    for mention in mentions:
-        if mention.label in VALUE_LABELS:
-            continue
-        by_article.setdefault(mention.article_id, []).append(mention)
-    links = {}
-    for own in by_article.values():
-        resolved = resolve_entities([from_entity_mention(m) for m in own])
-        for m, link in zip(own, resolved.links, strict=True):
-            links[(m.article_id, m.section, m.start_char, m.end_char, m.label)] = link
-    return links
 
 
 def rejects_frame(rejects: Iterable[Reject], run: RunInfo) -> pl.DataFrame:

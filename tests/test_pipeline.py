@@ -54,7 +54,7 @@ PAGE = (
 )
 
 
-def test_nlp_offsets_point_at_the_mention_in_each_section(ruler_nlp: Language) -> None:
+def test_pipeline_offsets_point_at_the_mention_in_each_section(ruler_nlp: Language) -> None:
     article = _article(PAGE)
     result = extract_entities(ruler_nlp, [article])
     texts = article.section_texts()
@@ -64,7 +64,7 @@ def test_nlp_offsets_point_at_the_mention_in_each_section(ruler_nlp: Language) -
         assert mention.article_id == article.article_id
 
 
-def test_nlp_credit_is_not_searched_for_entities(ruler_nlp: Language) -> None:
+def test_pipeline_credit_is_not_searched_for_entities(ruler_nlp: Language) -> None:
     article = _article(PAGE)
     assert article.page.image_credit == "Harbour Trust"
     caption = [
@@ -73,7 +73,7 @@ def test_nlp_credit_is_not_searched_for_entities(ruler_nlp: Language) -> None:
     assert caption == ["Ada Byron", "Lisbon"]
 
 
-def test_nlp_sentence_index_restarts_per_section_and_never_spans_paragraphs(ruler_nlp: Language) -> None:
+def test_pipeline_sentence_index_restarts_per_section_and_never_spans_paragraphs(ruler_nlp: Language) -> None:
     article = _article(PAGE)
     body = [
         (m.text, m.sentence_index)
@@ -83,7 +83,7 @@ def test_nlp_sentence_index_restarts_per_section_and_never_spans_paragraphs(rule
     assert body == [("Harbour Trust", 0), ("Ada Byron", 0), ("Lisbon", 0), ("Ada Byron", 2), ("Lisbon", 2)]
 
 
-def test_nlp_other_language_is_skipped_with_a_reason(ruler_nlp: Language) -> None:
+def test_pipeline_other_language_is_skipped_with_a_reason(ruler_nlp: Language) -> None:
     french = _article(
         "Le conseil de Lisbon a vot\u00e9 le budget de la ville pour l'ann\u00e9e prochaine hier soir.\n\n"
         "Les \u00e9lus de l'opposition ont d\u00e9nonc\u00e9 une hausse des imp\u00f4ts tr\u00e8s importante.\n",
@@ -95,24 +95,24 @@ def test_nlp_other_language_is_skipped_with_a_reason(ruler_nlp: Language) -> Non
     assert all(m.article_id != french.article_id for m in result.mentions)
 
 
-def test_nlp_unknown_model_is_a_clear_error() -> None:
+def test_pipeline_unknown_model_is_a_clear_error() -> None:
     with pytest.raises(ModelNotFoundError, match="not installed"):
         load_pipeline("xx_no_such_pipeline")
 
 
-def test_nlp_keeps_only_what_entities_need() -> None:
+def test_pipeline_keeps_only_what_entities_need() -> None:
     nlp = load_pipeline(REAL_MODEL)
     assert nlp.pipe_names == [PARAGRAPH_BREAKS, "senter", "ner"]
     info = model_info(nlp)
     assert (info.name, info.version, info.language) == (REAL_MODEL, "3.8.0", "en")
 
 
-def test_nlp_components_needed_keeps_a_shared_encoder_only_when_ner_listens() -> None:
+def test_pipeline_components_needed_keeps_a_shared_encoder_only_when_ner_listens() -> None:
     full = spacy.load(REAL_MODEL)
     assert components_needed(full) == ["senter", "ner"]  # this model's ner has its own tok2vec
 
 
-def test_nlp_real_model_on_sample(sample_bytes: bytes) -> None:
+def test_pipeline_real_model_on_sample(sample_bytes: bytes) -> None:
     article = to_article(raw_document(sample_bytes))
     assert isinstance(article, Article)
     mentions = extract_entities(load_pipeline(REAL_MODEL), [article]).mentions

@@ -31,7 +31,7 @@ from flows.core.page.datelines import (
         ("14/05/2021 | 20:26 PM", datetime(2021, 5, 14, 20, 26), True, "minute"),
     ],
 )
-def test_dates_parse_date_text_reads_formats(
+def test_datelines_parse_date_text_reads_formats(
     text: str, local: datetime, has_time: bool, precision: str
 ) -> None:
     found = parse_date_text(text)
@@ -51,7 +51,7 @@ def test_dates_parse_date_text_reads_formats(
         ("June 8, 2023, 10:28 p.m. ET", "ET", datetime(2023, 6, 9, 2, 28, tzinfo=UTC)),
     ],
 )
-def test_dates_stated_zone_gives_aware_utc(text: str, zone: str, utc: datetime) -> None:
+def test_datelines_stated_zone_gives_aware_utc(text: str, zone: str, utc: datetime) -> None:
     found = parse_date_text(text)
     assert found is not None
     assert found.timezone == zone
@@ -68,7 +68,7 @@ def test_dates_stated_zone_gives_aware_utc(text: str, zone: str, utc: datetime) 
         ("11/8/23", False, datetime(2023, 11, 8)),
     ],
 )
-def test_dates_numeric_order_follows_day_first(text: str, day_first: bool, expected: datetime) -> None:
+def test_datelines_numeric_order_follows_day_first(text: str, day_first: bool, expected: datetime) -> None:
     found = parse_date_text(text, day_first=day_first)
     assert found is not None
     assert found.local == expected
@@ -92,11 +92,11 @@ def test_dates_numeric_order_follows_day_first(text: str, day_first: bool, expec
         ("Published 10:00 GMT", True),
     ],
 )
-def test_dates_infer_day_first_from_page_evidence(page: str, day_first: bool) -> None:
+def test_datelines_infer_day_first_from_page_evidence(page: str, day_first: bool) -> None:
     assert infer_day_first(page) is day_first
 
 
-def test_dates_relative_needs_a_reference_time() -> None:
+def test_datelines_relative_needs_a_reference_time() -> None:
     assert parse_date_text("2 hours ago") is None
     reference = datetime(2023, 11, 9, 12, 0, tzinfo=UTC)
     found = parse_date_text("2 hours ago", reference=reference)
@@ -109,7 +109,7 @@ def test_dates_relative_needs_a_reference_time() -> None:
     assert not yesterday.has_time
 
 
-def test_dates_a_relative_time_before_the_year_one_is_no_date() -> None:
+def test_datelines_a_relative_time_before_the_year_one_is_no_date() -> None:
     reference = datetime(2023, 11, 9, 12, 0, tzinfo=UTC)
     assert parse_date_text("99999999 weeks ago", reference=reference) is None
 
@@ -125,18 +125,18 @@ def test_dates_a_relative_time_before_the_year_one_is_no_date() -> None:
         ("Our team visited the old mill on May 2, 2022 with the mayor and two councillors", []),
     ],
 )
-def test_dates_candidates_label_published_and_updated(block: str, kinds: list[DateKind]) -> None:
+def test_datelines_candidates_label_published_and_updated(block: str, kinds: list[DateKind]) -> None:
     assert [c.kind for c in find_date_candidates([block])] == kinds
 
 
-def test_dates_byline_with_date_is_a_candidate() -> None:
+def test_datelines_byline_with_date_is_a_candidate() -> None:
     (candidate,) = find_date_candidates(["By Ann Lee, August 14, 2020 2:30 pm"], day_first=False)
     assert candidate.in_byline
     assert candidate.date.local == datetime(2020, 8, 14, 14, 30)
 
 
 @pytest.mark.parametrize("text", ["100M users", "32° 34'S", "6005", "Feb 30, 2021", "13/13/2020", "2.3, 4.1"])
-def test_dates_numbers_that_are_not_dates_give_none(text: str) -> None:
+def test_datelines_numbers_that_are_not_dates_give_none(text: str) -> None:
     assert parse_date_text(text) is None
 
 
@@ -149,7 +149,7 @@ def test_dates_numbers_that_are_not_dates_give_none(text: str) -> None:
         ("Version 2.0", False),
     ],
 )
-def test_dates_is_date_line_only_for_whole_date_lines(block: str, expected: bool) -> None:
+def test_datelines_is_date_line_only_for_whole_date_lines(block: str, expected: bool) -> None:
     assert is_date_line(block) is expected
 
 
@@ -157,14 +157,14 @@ def test_dates_is_date_line_only_for_whole_date_lines(block: str, expected: bool
     "month",
     ["Jan.", "February", "MAR", "april", "May", "Jun", "July", "Aug.", "Sept.", "October", "Nov", "DECEMBER"],
 )
-def test_dates_every_month_name_reads_in_any_case(month: str) -> None:
+def test_datelines_every_month_name_reads_in_any_case(month: str) -> None:
     date = parse_date_text(f"Posted {month} 8, 2023")
     assert date is not None
     assert (date.local.year, date.local.day) == (2023, 8)
     assert not infer_day_first(f"Posted {month} 8, 2023 and again {month} 9, 2023")  # US order counts
 
 
-def test_dates_a_relative_date_follows_the_zone_of_its_reference() -> None:
+def test_datelines_a_relative_date_follows_the_zone_of_its_reference() -> None:
     """Equal instants in different zones give different local days: answers are never shared between them."""
     utc = datetime(2024, 3, 1, 23, 30, tzinfo=UTC)
     tokyo = utc.astimezone(timezone(timedelta(hours=9)))
@@ -185,5 +185,5 @@ def test_dates_a_relative_date_follows_the_zone_of_its_reference() -> None:
         ("The report was published on 8 November 2023", ["plain"]),  # not capitalised: not a label
     ],
 )
-def test_dates_labels_cut_a_block_into_kinds(block: str, kinds: list[str]) -> None:
+def test_datelines_labels_cut_a_block_into_kinds(block: str, kinds: list[str]) -> None:
     assert [kind.value for _, kind in _labelled_segments(block)] == kinds

@@ -35,7 +35,7 @@ def _summary(mention: DateMention) -> tuple[str, date | None, Granularity, bool]
     return mention.text, mention.value, mention.granularity, mention.is_future
 
 
-def test_textdates_sample_body_pins_every_date() -> None:
+def test_date_mentions_sample_body_pins_every_date() -> None:
     mentions = resolve_dates(SAMPLE_BODY, PUBLISHED)
     assert [_summary(m) for m in mentions] == [
         ("Friday", date(2021, 7, 23), Granularity.DAY, False),
@@ -47,7 +47,7 @@ def test_textdates_sample_body_pins_every_date() -> None:
     assert [m.is_relative for m in mentions] == [True, False, True, False]
 
 
-def test_textdates_sample_caption_date() -> None:
+def test_date_mentions_sample_caption_date() -> None:
     (mention,) = resolve_dates(SAMPLE_CAPTION, PUBLISHED)
     assert _summary(mention) == ("May 31, 2021", date(2021, 5, 31), Granularity.DAY, False)
 
@@ -84,13 +84,13 @@ def test_textdates_sample_caption_date() -> None:
         ("The vote was held in mid-2020.", ("2020", date(2020, 1, 1), Granularity.YEAR, False)),
     ],
 )
-def test_textdates_resolves_against_published_date(
+def test_date_mentions_resolves_against_published_date(
     text: str, expected: tuple[str, date | None, Granularity, bool]
 ) -> None:
     assert [_summary(m) for m in resolve_dates(text, PUBLISHED)] == [expected]
 
 
-def test_textdates_reported_speech_keeps_each_tense() -> None:
+def test_date_mentions_reported_speech_keeps_each_tense() -> None:
     text = "Hussein said on Friday the talks will be held on Tuesday."
     assert [(m.text, m.value) for m in resolve_dates(text, PUBLISHED)] == [
         ("Friday", date(2021, 7, 23)),
@@ -117,7 +117,7 @@ def test_textdates_reported_speech_keeps_each_tense() -> None:
         "Fridays are quiet",
     ],
 )
-def test_textdates_ignores_durations_and_non_dates(text: str) -> None:
+def test_date_mentions_ignores_durations_and_non_dates(text: str) -> None:
     assert resolve_dates(text, PUBLISHED) == ()
 
 
@@ -155,13 +155,13 @@ def test_textdates_ignores_durations_and_non_dates(text: str) -> None:
         ),
     ],
 )
-def test_textdates_tense_abbreviations_and_naming_uses(
+def test_date_mentions_tense_abbreviations_and_naming_uses(
     text: str, expected: tuple[str, date | None, Granularity, bool]
 ) -> None:
     assert [_summary(m) for m in resolve_dates(text, PUBLISHED)] == [expected]
 
 
-def test_textdates_paired_months_and_the_end_of_a_range() -> None:
+def test_date_mentions_paired_months_and_the_end_of_a_range() -> None:
     pair = resolve_dates("Talks ran in April and May.", PUBLISHED)
     assert [(m.text, m.value) for m in pair] == [("April", date(2021, 4, 1)), ("May", date(2021, 5, 1))]
     autumn = date(2021, 11, 10)
@@ -172,12 +172,12 @@ def test_textdates_paired_months_and_the_end_of_a_range() -> None:
     ]
 
 
-def test_textdates_between_years_gives_both_ends() -> None:
+def test_date_mentions_between_years_gives_both_ends() -> None:
     mentions = resolve_dates("between 2014 and 2016", PUBLISHED)
     assert [(m.text, m.value) for m in mentions] == [("2014", date(2014, 1, 1)), ("2016", date(2016, 1, 1))]
 
 
-def test_textdates_without_published_date_keeps_relative_unresolved() -> None:
+def test_date_mentions_without_published_date_keeps_relative_unresolved() -> None:
     mentions = resolve_dates("on Friday, since 2014, on 7 April this year", None)
     assert [(m.text, m.value, m.note) for m in mentions] == [
         ("Friday", None, NO_ANCHOR),
@@ -187,7 +187,7 @@ def test_textdates_without_published_date_keeps_relative_unresolved() -> None:
     assert not any(m.is_future for m in mentions)
 
 
-def test_textdates_impossible_day_is_kept_with_a_note() -> None:
+def test_date_mentions_impossible_day_is_kept_with_a_note() -> None:
     (mention,) = resolve_dates("on 31 February 2021", PUBLISHED)
     assert mention.value is None
     assert mention.note is not None
@@ -214,7 +214,7 @@ _PAST_EXPRESSIONS = st.sampled_from(
 
 
 @given(_PAST_EXPRESSIONS, st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)))
-def test_textdates_past_expressions_never_resolve_after_published(phrase: str, published: date) -> None:
+def test_date_mentions_past_expressions_never_resolve_after_published(phrase: str, published: date) -> None:
     for mention in resolve_dates(f"The committee met {phrase}.", published):
         if mention.value is not None:
             assert mention.value <= published
@@ -258,7 +258,7 @@ _FRAGMENTS = st.sampled_from(
     st.one_of(st.text(), st.lists(_FRAGMENTS | st.text(max_size=3)).map("".join)),
     st.one_of(st.none(), st.dates()),
 )
-def test_textdates_never_raises_and_offsets_match_text(text: str, published: date | None) -> None:
+def test_date_mentions_never_raises_and_offsets_match_text(text: str, published: date | None) -> None:
     mentions = resolve_dates(text, published)
     for mention in mentions:
         assert 0 <= mention.start < mention.end <= len(text)
@@ -279,7 +279,7 @@ def test_textdates_never_raises_and_offsets_match_text(text: str, published: dat
         ("It happened three days AGO.", ("three days AGO", date(2021, 7, 21))),
     ],
 )
-def test_textdates_modifiers_and_any_case(text: str, expected: tuple[str, date]) -> None:
+def test_date_mentions_modifiers_and_any_case(text: str, expected: tuple[str, date]) -> None:
     assert [(m.text, m.value) for m in resolve_dates(text, PUBLISHED)] == [expected]
 
 
@@ -291,7 +291,7 @@ def test_textdates_modifiers_and_any_case(text: str, expected: tuple[str, date])
         ("Talks were held on Friday.\nThey will resume on Friday.", date(2021, 7, 23)),
     ],
 )
-def test_textdates_tense_comes_from_the_expressions_own_sentence(text: str, expected: date) -> None:
+def test_date_mentions_tense_comes_from_the_expressions_own_sentence(text: str, expected: date) -> None:
     assert resolve_dates(text, PUBLISHED)[0].value == expected
 
 
@@ -305,7 +305,7 @@ def test_textdates_tense_comes_from_the_expressions_own_sentence(text: str, expe
         ("The vote on Friday.", date(2021, 7, 23)),  # no tense: the latest Friday
     ],
 )
-def test_textdates_future_markers(text: str, expected: date) -> None:
+def test_date_mentions_future_markers(text: str, expected: date) -> None:
     assert resolve_dates(text, PUBLISHED)[0].value == expected
 
 
@@ -315,7 +315,7 @@ _MORE_FRAGMENTS = st.sampled_from(
 
 
 @given(st.lists(_FRAGMENTS | _MORE_FRAGMENTS).map("".join))
-def test_textdates_rules_tried_where_they_can_start_find_what_a_full_scan_finds(text: str) -> None:
+def test_date_mentions_rules_tried_where_they_can_start_find_what_a_full_scan_finds(text: str) -> None:
     starts = date_mentions._Starts.of(text)
     for rule in date_mentions._RULES:
         assert [m.span() for m in date_mentions._rule_matches(rule, starts)] == [
@@ -334,7 +334,7 @@ def test_textdates_rules_tried_where_they_can_start_find_what_a_full_scan_finds(
         )
     ).map("".join)
 )
-def test_textdates_a_sentence_with_a_future_marker_is_never_passed_over(text: str) -> None:
+def test_date_mentions_a_sentence_with_a_future_marker_is_never_passed_over(text: str) -> None:
     tense = date_mentions._Tense(text, date_mentions.lowered_keeping_offsets(text))
     if date_mentions._FUTURE_RE.search(text):
         assert tense._may_hold_future(0, len(text))

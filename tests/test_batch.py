@@ -35,7 +35,7 @@ def tables(article: Article) -> BatchTables:
     return valid
 
 
-def test_enrich_builds_every_detail_table(tables: BatchTables) -> None:
+def test_batch_builds_every_detail_table(tables: BatchTables) -> None:
     assert set(tables.details) == set(ARTICLE_DETAIL_TABLES)
     assert all(tables.details[name].height > 0 for name in ARTICLE_DETAIL_TABLES)
     assert {name for name, table in TABLES.items() if table.in_context} == {
@@ -46,7 +46,7 @@ def test_enrich_builds_every_detail_table(tables: BatchTables) -> None:
     }
 
 
-def test_enrich_sample_quotes(tables: BatchTables) -> None:
+def test_batch_sample_quotes(tables: BatchTables) -> None:
     quotes = tables.details["quotes"].sort("section", "start_char")
     rows = quotes.select(
         "section", "start_char", "end_char", "speaker", "cue", "speaker_entity_key", "entity_source", "method"
@@ -63,7 +63,7 @@ def test_enrich_sample_quotes(tables: BatchTables) -> None:
     )
 
 
-def test_enrich_sample_amounts(tables: BatchTables) -> None:
+def test_batch_sample_amounts(tables: BatchTables) -> None:
     amounts = tables.details["amounts"].sort("start_char")
     assert amounts.select("text", "value", "kind", "unit", "object", "approximate", "qualifier").rows() == [
         ("four Shia groups", 4.0, "count", None, "Shia groups", False, None),
@@ -73,7 +73,7 @@ def test_enrich_sample_amounts(tables: BatchTables) -> None:
     ]
 
 
-def test_enrich_sample_dates_resolved_against_published_day(tables: BatchTables) -> None:
+def test_batch_sample_dates_resolved_against_published_day(tables: BatchTables) -> None:
     dates = tables.details["text_dates"].sort("section", "start_char")
     assert dates.select("section", "text", "value", "granularity", "is_relative", "is_future").rows() == [
         ("body", "Friday", date(2021, 7, 23), "day", True, False),
@@ -85,7 +85,7 @@ def test_enrich_sample_dates_resolved_against_published_day(tables: BatchTables)
     assert set(dates["published_date"]) == {date(2021, 7, 24)}
 
 
-def test_enrich_sample_canonical_entities(tables: BatchTables) -> None:
+def test_batch_sample_canonical_entities(tables: BatchTables) -> None:
     entities = tables.details["article_entities"]
     by_key = {row["entity_key"]: row for row in entities.iter_rows(named=True)}
     assert by_key["PERSON:fuad hussein"]["surface_forms"] == ["Fuad Hussein", "Hussein"]
@@ -102,7 +102,7 @@ def test_enrich_sample_canonical_entities(tables: BatchTables) -> None:
     )
 
 
-def test_enrich_sample_places(tables: BatchTables) -> None:
+def test_batch_sample_places(tables: BatchTables) -> None:
     places = tables.details["places"].sort("entity_key")
     assert places.select("name", "feature_type", "country_code", "method").rows() == [
         ("Baghdad", "city", "IQ", "city_in_context"),
@@ -121,7 +121,7 @@ def test_enrich_sample_places(tables: BatchTables) -> None:
 
 
 @pytest.mark.parametrize("name", list(TABLES))
-def test_enrich_table_frames_have_the_schema_pandera_gives(name: str) -> None:
+def test_batch_table_frames_have_the_schema_pandera_gives(name: str) -> None:
     model = TABLES[name].model
     expected = model.empty().select(column_order(model)).schema
     run = RunInfo("test-run", datetime(2026, 11, 29, tzinfo=UTC), "0.1.0", "m", "1", "1.1.0")
@@ -129,14 +129,14 @@ def test_enrich_table_frames_have_the_schema_pandera_gives(name: str) -> None:
     assert table_frame([], model, run).schema == expected
 
 
-def test_enrich_table_frame_stamps_provenance_on_every_row(tables: BatchTables) -> None:
+def test_batch_table_frame_stamps_provenance_on_every_row(tables: BatchTables) -> None:
     entities = tables.details["entities"]
     assert entities.height > 1
     assert entities.select(pl.col("run_id").unique()).to_series().to_list() == ["test-run"]
     assert entities["ingested_at"].unique().to_list() == [datetime(2026, 11, 29, tzinfo=UTC)]
 
 
-def test_enrich_validating_a_valid_batch_again_changes_nothing(tables: BatchTables) -> None:
+def test_batch_validating_a_valid_batch_again_changes_nothing(tables: BatchTables) -> None:
     run = RunInfo("test-run", datetime(2026, 11, 29, tzinfo=UTC), "0.1.0", "m", "1", "1.1.0")
     again = validate_batch(tables, run)
     for name, frame in tables.frames().items():

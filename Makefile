@@ -2,7 +2,8 @@
 #   make run    ingest raw/ into output/ (a temporary local Prefect server; nothing to start first)
 #   make server a local Prefect server with its UI on http://127.0.0.1:4200 (state in .prefect/)
 #   make serve  ingest every 60 s against that server (runs and their reports show in the UI)
-#   make test   lint, type-check and the whole test suite (end-to-end with the real model)
+#   make test   lint, type-check and the whole test suite (end-to-end with the real model); what CI runs
+#   make test-fast  lint, type-check and the tests that are not end-to-end (no Prefect run)
 #   make bench  throughput of the whole flow against bare spaCy on the same texts (BENCH_ARTICLES=5000;
 #               BENCH_ARGS="--no-baseline" for peak memory only)
 #   make eval   field-extraction quality on ../shared/corpus/pages
@@ -21,7 +22,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export UV_PYTHON ?= $(shell command -v python3.11 || command -v $(PYTHON))
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: setup run server serve test lint typecheck pytest bench eval eval-ner eval-places clean
+.PHONY: setup run server serve test test-fast lint typecheck pytest pytest-fast bench eval eval-ner eval-places clean
 
 setup: $(STAMP)
 
@@ -54,6 +55,11 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest
+
+pytest-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not e2e"
+
+test-fast: lint typecheck pytest-fast
 
 BENCH_ARTICLES ?= 5000
 bench: $(STAMP)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from flows.core.page import blocks
 from flows.core.page.blocks import (
     COMMENT_MARK,
+    SPACED_LANGUAGES,
     STOP_HIGH,
     STOP_WORDS,
     BlockClass,
@@ -158,6 +161,20 @@ def test_blocks_language_stop_words_are_spacys_public_lists() -> None:
     found = best_language(["de", "boot", "is", "naar", "het", "eiland", "zijn"])
     assert found == frozenset(word.lower() for word in DUTCH)
     assert "zijn" in found
+
+
+@pytest.mark.parametrize("code", SPACED_LANGUAGES)
+def test_blocks_stop_words_from_the_file_are_those_of_the_public_import(code: str) -> None:
+    public = importlib.import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS
+    assert blocks._stop_words_from_file(code) == frozenset(public)
+
+
+def test_blocks_stop_words_fall_back_to_the_public_import(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH
+
+    monkeypatch.setattr(blocks, "_stop_words_from_file", lambda code: None)
+    assert set(blocks._spacy_stop_words("nl")) == set(DUTCH)
+    assert blocks._spacy_stop_words("xx-none") == ()
 
 
 # The boilerplate, legal and headline-boilerplate patterns open with a lookahead on their alternatives' first

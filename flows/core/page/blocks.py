@@ -14,12 +14,14 @@ that the article introduces (a long run of tiny cells, many of them numbers) cou
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
+from pathlib import Path
 
 from flows.core.page.caches import BLOCK_CACHE_SIZE
 
@@ -604,10 +606,37 @@ def _language_stop_words() -> tuple[Mapping[str, frozenset[str]], Mapping[str, t
 
 
 def _spacy_stop_words(code: str) -> Collection[str]:
-    """spaCy's stop words for a language, from its public module ``spacy.lang.<code>.stop_words``.
+    """spaCy's stop words for a language: the set ``spacy.lang.<code>.stop_words.STOP_WORDS``.
 
-    Importing it imports spaCy itself once (the flow's process and spaCy's workers have it loaded anyway).
+    Read from the module's file when it is where spaCy keeps it and defines a set of strings there; otherwise
+    (a spaCy that moved or changed it) by the public import. Importing it by name imports the language's
+    package first (French builds its tokenizer exceptions), seconds that the file alone does not cost: see
+    docs/performance.md. A test checks that both give the same lists.
     """
+    words = _stop_words_from_file(code)
+    return words if words is not None else _stop_words_by_import(code)
+
+
+def _stop_words_from_file(code: str) -> frozenset[str] | None:
+    package = importlib.util.find_spec("spacy")  # locates the package without importing it
+    if package is None or not package.submodule_search_locations:
+        return None
+    path = Path(package.submodule_search_locations[0]) / "lang" / code / "stop_words.py"
+    spec = importlib.util.spec_from_file_location(f"_spacy_stop_words_{code}", path)
+    if not path.is_file() or spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception:  # the file needs its package (a relative import, ...): take the public import
+        return None
+    words = getattr(module, "STOP_WORDS", None)
+    if not isinstance(words, (set, frozenset)) or not all(isinstance(word, str) for word in words):
+        return None
+    return frozenset(words)
+
+
+def _stop_words_by_import(code: str) -> Collection[str]:
     try:
         module = importlib.import_module(f"spacy.lang.{code}.stop_words")
     except ImportError:  # an older spaCy without this language

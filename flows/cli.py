@@ -389,7 +389,7 @@ def start_temporary_server() -> threading.Thread | None:
 
 def load_once_per_process() -> None:
     """Load what a run's first batch would otherwise stop to load: pandera's validation backends and the
-    language model, about two seconds once per process. ``newsmill run`` loads them while Prefect's temporary
+    language model, once per process. ``newsmill run`` loads them while Prefect's temporary
     server starts."""
     from flows.core.page import language
     from flows.core.tables.validation import prepare_validation

@@ -150,18 +150,18 @@ def whole(value: T) -> T:
     """A task input Prefect hands over as it is, without walking into it (a batch holds thousands of records).
 
     Prefect looks inside every task argument for futures and states to wait for; over a batch of articles that
-    walk cost about 0.8 ms per article. ``opaque`` still waits for a future given whole and links the two
+    walk is a cost per article (docs/performance.md). ``opaque`` still waits for a future given whole and links the two
     tasks in the UI, but does not look inside the value.
     """
     return cast(T, _Whole(value))
 
 
 def freeze_long_lived_objects() -> None:
-    """Leave what outlives the run (modules, the spaCy pipeline: about 250,000 objects) out of the run's
-    garbage collections; the run unfreezes them when it ends.
+    """Leave what outlives the run (modules, the spaCy pipeline: a great many objects) out of the run's
+    garbage collections; :func:`stage_batches` unfreezes them when it ends.
 
-    Each full collection otherwise walks all of them: about 0.2 s, once per batch (:func:`release_finished_batch`)
-    and whenever Python starts one itself. A collection first, so no garbage is frozen with them.
+    Each full collection otherwise walks all of them, once per batch (:func:`release_finished_batch`) and
+    whenever Python starts one itself. A collection first, so no garbage is frozen with them.
     """
     gc.collect()
     gc.freeze()
@@ -171,9 +171,9 @@ def release_finished_batch() -> None:
     """Free a staged batch's records now, not at Python's next full garbage collection.
 
     A finished batch's records are left in reference cycles (its trip through Prefect's task runs), which only
-    a full collection frees, and Python runs one rarely once a process holds many objects. Measured over
-    10,000 bench articles, the flow process after the last batch: 922 MB without this, 635 MB with it (537 MB
-    after the first batch). With the long-lived objects frozen, the collection walks only the run's own.
+    a full collection frees, and Python runs one rarely once a process holds many objects, so without this the
+    flow process grows with every batch (docs/performance.md, "Memory"). With the long-lived objects frozen,
+    the collection walks only the run's own.
     """
     gc.collect()
 
@@ -199,8 +199,8 @@ def chunked(items: Sequence[T], size: int, first: int | None = None) -> Iterator
     """Consecutive slices of at most ``size`` items; with ``first``, the slices start at ``first`` items and
     grow ``BATCH_GROWTH``-fold up to ``size``.
 
-    The flow parses batch k+1 while the workers tag batch k, and parsing an article costs a tenth of tagging
-    it, so a batch a few times larger than the one before is parsed before the workers run out of work; large
+    The flow parses batch k+1 while the workers tag batch k, and parsing an article costs a small part of
+    tagging it, so a batch a few times larger than the one before is parsed before the workers run out of work; large
     batches then spread the fixed cost of each batch (its Prefect tasks, one validation per table).
     """
     iterator = iter(items)

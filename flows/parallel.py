@@ -181,7 +181,7 @@ def _prepare_worker(model_name: str) -> None:
     """Load once per worker what every chunk needs: the spaCy pipeline and the place gazetteer.
 
     Both are built before the worker takes its first chunk, while the flow reads and parses the first batch;
-    the gazetteer (about a second) would otherwise be built inside the first chunk's tagging.
+    the gazetteer would otherwise be built inside the first chunk's tagging.
     """
     load_pipeline(model_name)
     gazetteer()

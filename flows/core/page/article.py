@@ -13,7 +13,7 @@ from flows.core.page.decode import decode_text, describe_binary
 from flows.core.page.html import is_html, parse_html
 from flows.core.page.parse import count_words, parse_page
 
-# The same language as a 5,000-character sample on every corpus page (even at 600), at a third of the cost.
+# Enough text for the language of the whole body, at a fraction of the cost (docs/performance.md).
 LANGUAGE_SAMPLE_CHARS = 1500
 _NO_PLAIN_TEXT = (
     "no paragraph of running text was found (lines of at least 8 words ending like a sentence); "

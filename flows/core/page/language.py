@@ -13,7 +13,7 @@ cost is in two halves:
   over the bytes just before it, and numpy takes those walks for every position at once.
 - It scores the counts against its feature weights, kept as float16: numpy converts the rows a text uses to
   float32 one by one before multiplying, which is most of the scoring. The weights are converted once here
-  (exactly: every float16 is a float32), at 57 MB more memory, and the product is the same.
+  (exactly: every float16 is a float32), at the memory docs/performance.md gives, and the product is the same.
 
 The features are counted in the order the byte walk first meets them and scored by py3langid's own code, so
 the answers are the same as ``py3langid.classify``'s, to the bit.

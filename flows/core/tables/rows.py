@@ -71,10 +71,10 @@ class _Layout:
 
 @functools.cache
 def _layout(model: type[pa.DataFrameModel]) -> _Layout:
-    # Built once per model and process: pandera's to_schema() costs milliseconds, which added up to several
-    # milliseconds per article when every chunk of 24 articles built eight tables. The polars types come
-    # from the schema's columns, not from model.empty(), which imports pandera's validation backends (about
-    # 2 s of CPU in each spaCy worker, which never validates).
+    # Built once per model and process: pandera's to_schema() is slow enough to matter when every chunk of
+    # articles builds eight tables. The polars types come from the schema's columns, not from model.empty(),
+    # which imports pandera's validation backends into each spaCy worker, which never validates (the costs
+    # are in docs/performance.md).
     provenance = _provenance_names()
     schema = model.to_schema()
     own = [name for name in schema.columns if name not in provenance]

@@ -54,8 +54,8 @@ def validate_batch(tables: BatchTables, run: RunInfo) -> BatchTables:
 
 
 def prepare_validation() -> None:
-    """Load pandera's polars validation backends now, not inside a run's first validation (about a second,
-    once per process): validates an empty ``rejects`` table."""
+    """Load pandera's polars validation backends now, not inside a run's first validation (once per process):
+    validates an empty ``rejects`` table."""
     model = TABLES["rejects"].model
     _require_valid(model, empty_frame(model))
 

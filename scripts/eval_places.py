@@ -32,7 +32,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from flows.core.intel.analysis import PlaceMention, analyse, places_of  # noqa: E402
-from flows.core.intel.canonical import from_entity_mention, resolve_entities  # noqa: E402
+from flows.core.intel.canonical import resolve_entities  # noqa: E402
 from flows.core.intel.places import gazetteer  # noqa: E402
 from flows.core.models import Article, EntityMention, RawDocument, SourceFile  # noqa: E402
 from flows.core.nlp.ner_rules import VALUE_LABELS  # noqa: E402
@@ -76,7 +76,7 @@ def time_places(articles: Sequence[Article], mentions: Sequence[EntityMention], 
     entities = []
     for article in articles:
         own = [m for m in mentions if m.article_id == article.article_id and m.label not in VALUE_LABELS]
-        entities.append(resolve_entities([from_entity_mention(m) for m in own]).entities)
+        entities.append(resolve_entities(own).entities)
     best = float("inf")
     for _ in range(rounds):
         began = time.perf_counter()

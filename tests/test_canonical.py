@@ -8,11 +8,9 @@ from hypothesis import strategies as st
 
 from flows.core.intel.canonical import (
     LinkMethod,
-    MentionInput,
     canonicalize,
     entity_key,
     expand_short_form,
-    from_entity_mention,
     full_names,
     link_mentions,
     normalize_name,
@@ -22,8 +20,8 @@ from flows.core.models import EntityMention, Section
 H, C, B = Section.HEADLINE, Section.CAPTION, Section.BODY
 
 
-def _m(text: str, label: str, section: Section = B, sentence: int = 3, start: int = 0) -> MentionInput:
-    return MentionInput(section, start, start + len(text), text, label, sentence)
+def _m(text: str, label: str, section: Section = B, sentence: int = 3, start: int = 0) -> EntityMention:
+    return EntityMention("a" * 32, section, start, start + len(text), text, label, sentence)
 
 
 # The sample article's mentions in the caller's order (headline, caption, body), as spaCy might label them.
@@ -103,7 +101,7 @@ def test_canonical_sample_article_entities() -> None:
     ],
 )
 def test_canonical_joins_short_forms_only_when_unambiguous(
-    mentions: list[MentionInput], expected: list[str]
+    mentions: list[EntityMention], expected: list[str]
 ) -> None:
     assert [link.name for link in link_mentions(mentions)] == expected
 
@@ -181,7 +179,7 @@ def test_canonical_salience_weights_headline_lead_and_frequency() -> None:
 
 def test_canonical_accepts_pipeline_mentions_and_expands_names() -> None:
     mention = EntityMention("a1", Section.BODY, 4, 16, "Fuad Hussein", "PERSON", 1)
-    assert from_entity_mention(mention) == MentionInput(Section.BODY, 4, 16, "Fuad Hussein", "PERSON", 1)
+    assert [link.entity_key for link in link_mentions([mention])] == ["PERSON:fuad hussein"]
     names = [("Iraqi Resistance Coordination Committee", "ORG"), ("Anadolu Agency", "ORG")]
     assert expand_short_form("The Resistance Coordination Committee", "ORG", names) == names[0][0]
     assert expand_short_form("Agency", "GPE", names) == "Agency"
@@ -203,7 +201,8 @@ _NAMES = st.sampled_from(
     ["US", "U.S.", "Hussein", "Fuad Hussein", "the Committee", "IS", "Is", "", " ", "'s", "."]
 )
 _MENTIONS = st.builds(
-    MentionInput,
+    EntityMention,
+    st.just("a" * 32),
     st.sampled_from(list(Section)),
     st.integers(0, 500),
     st.integers(0, 500),
@@ -214,7 +213,7 @@ _MENTIONS = st.builds(
 
 
 @given(st.lists(_MENTIONS, max_size=25))
-def test_canonical_never_raises_and_links_every_mention(mentions: list[MentionInput]) -> None:
+def test_canonical_never_raises_and_links_every_mention(mentions: list[EntityMention]) -> None:
     entities = canonicalize(mentions)
     links = link_mentions(mentions)
     assert [link.order for link in links] == list(range(len(mentions)))

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from flows.core.intel.quotes import (
     AttributionMethod,
     EntitySource,
-    EntitySpan,
     Quote,
     SpeakerKind,
     extract_quotes,
 )
+from flows.core.models import EntityMention, Section
 
 # The sample article's body paragraphs (our own seed article), up to the second quote.
 SAMPLE_PARAGRAPHS = [
@@ -36,19 +36,20 @@ SAMPLE_PARAGRAPHS = [
     "The US has been leading an international alliance against Daesh since 2014, as about 3,000 "
     "troops are deployed in Iraq, including 2,500 Americans.",
 ]
+ARTICLE = "a" * 32
 READ_LINE = (
     "READ: Teen social media influencer threatens to jump off roof amid deteriorating situation in Iraq"
 )
 
 
-def _mentions(text: str, names: list[tuple[str, str]]) -> list[EntitySpan]:
+def _mentions(text: str, names: list[tuple[str, str]]) -> list[EntityMention]:
     """Every occurrence of each name, longest names first, as a spaCy pipeline would report them."""
-    found: list[EntitySpan] = []
+    found: list[EntityMention] = []
     for name, label in sorted(names, key=lambda n: -len(n[0])):
         for match in re.finditer(re.escape(name), text):
-            if not any(m.start < match.end() and match.start() < m.end for m in found):
-                found.append(EntitySpan(match.start(), match.end(), label, name))
-    return sorted(found, key=lambda m: m.start)
+            if not any(m.start_char < match.end() and match.start() < m.end_char for m in found):
+                found.append(EntityMention(ARTICLE, Section.BODY, match.start(), match.end(), name, label, 0))
+    return sorted(found, key=lambda m: m.start_char)
 
 
 _SAMPLE_NAMES = [
@@ -299,11 +300,14 @@ def test_quotes_never_raises_and_offsets_match_text(text: str, data: st.DataObje
     spans = data.draw(
         st.lists(
             st.builds(
-                EntitySpan,
+                EntityMention,
+                st.just(ARTICLE),
+                st.just(Section.BODY),
                 st.integers(-2, len(text) + 2),
                 st.integers(-2, len(text) + 2),
-                st.sampled_from(["PERSON", "ORG", "GPE", "NORP"]),
                 st.text(max_size=6),
+                st.sampled_from(["PERSON", "ORG", "GPE", "NORP"]),
+                st.just(0),
             ),
             max_size=6,
         )

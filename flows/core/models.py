@@ -28,6 +28,9 @@ __all__ = [
 ]
 
 
+MentionKey = tuple[str, Section, int, int, str]  # article id, section, start, end, label
+
+
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     """A raw file found on disk, before it is read."""
@@ -137,7 +140,10 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class EntityMention:
-    """One named-entity mention; ``start_char``/``end_char`` index the section's text exactly."""
+    """One named-entity mention; ``start_char``/``end_char`` index the section's text exactly.
+
+    The one mention record: the pipeline makes it, and the canonicaliser and the quote extractor read it.
+    """
 
     article_id: str
     section: Section
@@ -146,6 +152,11 @@ class EntityMention:
     text: str
     label: str
     sentence_index: int
+
+    @property
+    def key(self) -> MentionKey:
+        """What identifies the mention within a batch; its canonical link is kept under this key."""
+        return (self.article_id, self.section, self.start_char, self.end_char, self.label)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,19 +14,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from flows.core.intel.amounts import Amount, extract_amounts
-from flows.core.intel.canonical import CanonicalEntity, MentionLink, from_entity_mention, resolve_entities
+from flows.core.intel.canonical import CanonicalEntity, MentionLink, resolve_entities
 from flows.core.intel.date_mentions import DateMention, resolve_dates
 from flows.core.intel.places import Geocode, context_countries, dateline_anchor, geocode
-from flows.core.intel.quotes import EntitySpan, Quote, extract_quotes
-from flows.core.models import Article, EntityMention, Section
+from flows.core.intel.quotes import Quote, extract_quotes
+from flows.core.models import Article, EntityMention, MentionKey, Section
 from flows.core.nlp.ner_rules import VALUE_LABELS
 from schemas.vocabulary import FeatureType
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 # spaCy sometimes calls a city a facility; a FAC is a place only when its name is a city or country.
 FAC_AS_PLACE = frozenset({FeatureType.CITY, FeatureType.COUNTRY, FeatureType.ADMIN1})
-
-MentionSpan = tuple[str, Section, int, int, str]  # article id, section, start, end, label
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,17 +80,12 @@ class SectionDate:
 class Intelligence:
     """Everything found in a batch, as records ready to become table rows."""
 
-    links: dict[MentionSpan, MentionLink]  # name mentions only: numbers and dates have no canonical entity
+    links: dict[MentionKey, MentionLink]  # name mentions only: numbers and dates have no canonical entity
     entities: tuple[ArticleEntity, ...]
     places: tuple[PlaceMention, ...]
     quotes: tuple[SectionQuote, ...]
     amounts: tuple[SectionAmount, ...]
     dates: tuple[SectionDate, ...]
-
-
-def span_of(mention: EntityMention) -> MentionSpan:
-    """The key that identifies a mention within a batch."""
-    return (mention.article_id, mention.section, mention.start_char, mention.end_char, mention.label)
 
 
 def analyse(
@@ -102,7 +95,7 @@ def analyse(
     by_article: dict[str, list[EntityMention]] = {}
     for mention in mentions:
         by_article.setdefault(mention.article_id, []).append(mention)
-    links: dict[MentionSpan, MentionLink] = {}
+    links: dict[MentionKey, MentionLink] = {}
     entities: list[ArticleEntity] = []
     places: list[PlaceMention] = []
     quotes: list[SectionQuote] = []
@@ -112,8 +105,8 @@ def analyse(
         if article.article_id in skipped:
             continue
         own = [m for m in by_article.get(article.article_id, []) if m.label not in VALUE_LABELS]
-        resolved = resolve_entities([from_entity_mention(m) for m in own])
-        article_links = {span_of(m): link for m, link in zip(own, resolved.links, strict=True)}
+        resolved = resolve_entities(own)
+        article_links = {m.key: link for m, link in zip(own, resolved.links, strict=True)}
         links.update(article_links)
         entities += [ArticleEntity(article.article_id, entity) for entity in resolved.entities]
         places += places_of(article, resolved.entities)
@@ -150,12 +143,12 @@ def places_of(article: Article, entities: Sequence[CanonicalEntity]) -> list[Pla
 
 
 def quotes_of(
-    article: Article, mentions: Sequence[EntityMention], links: dict[MentionSpan, MentionLink]
+    article: Article, mentions: Sequence[EntityMention], links: dict[MentionKey, MentionLink]
 ) -> list[SectionQuote]:
     """Quotes in each section, their speakers tied to the article's canonical entities."""
-    spans: dict[Section, list[EntitySpan]] = {}
+    spans: dict[Section, list[EntityMention]] = {}
     for m in mentions:
-        spans.setdefault(m.section, []).append(EntitySpan(m.start_char, m.end_char, m.label, m.text))
+        spans.setdefault(m.section, []).append(m)
     found = []
     for section, text in article.section_texts().items():
         for quote in extract_quotes(text, spans.get(section, [])):

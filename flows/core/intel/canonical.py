@@ -37,18 +37,6 @@ from schemas.vocabulary import LinkMethod
 
 
 @dataclass(frozen=True, slots=True)
-class MentionInput:
-    """One entity mention as the caller found it, in the article's combined order."""
-
-    section: Section
-    start: int
-    end: int
-    text: str
-    label: str
-    sentence_index: int
-
-
-@dataclass(frozen=True, slots=True)
 class CanonicalEntity:
     """One entity of an article with all its mentions counted."""
 
@@ -166,18 +154,6 @@ _WORD_RE: Final = re.compile(r"[\w'’&-]+")
 _NAME_CACHE_SIZE: Final = 1 << 16  # distinct (name, label) pairs remembered per process
 
 
-def from_entity_mention(mention: EntityMention) -> MentionInput:
-    """The canonicaliser's input record for one pipeline mention."""
-    return MentionInput(
-        mention.section,
-        mention.start_char,
-        mention.end_char,
-        mention.text,
-        mention.label,
-        mention.sentence_index,
-    )
-
-
 def normalize_name(text: str, label: str) -> str:
     """The name without edge punctuation, a leading "the", a trailing possessive or a person's title."""
     name = _SPACES_RE.sub(" ", text).strip(_EDGE_PUNCTUATION)
@@ -197,7 +173,7 @@ def entity_key(name: str, label: str) -> str:
     return f"{label}:{folded}"
 
 
-def resolve_entities(mentions: Sequence[MentionInput]) -> Canonicalization:
+def resolve_entities(mentions: Sequence[EntityMention]) -> Canonicalization:
     """Group an article's mentions into canonical entities and link every mention to one."""
     forms = [_form_of(m) for m in mentions]
     targets = _short_form_targets(forms)
@@ -211,12 +187,12 @@ def resolve_entities(mentions: Sequence[MentionInput]) -> Canonicalization:
     return Canonicalization(entities, linked)
 
 
-def canonicalize(mentions: Sequence[MentionInput]) -> tuple[CanonicalEntity, ...]:
+def canonicalize(mentions: Sequence[EntityMention]) -> tuple[CanonicalEntity, ...]:
     """The article's canonical entities, in order of first appearance."""
     return resolve_entities(mentions).entities
 
 
-def link_mentions(mentions: Sequence[MentionInput]) -> tuple[MentionLink, ...]:
+def link_mentions(mentions: Sequence[EntityMention]) -> tuple[MentionLink, ...]:
     """For each input mention, in input order, the canonical entity it belongs to."""
     return resolve_entities(mentions).links
 
@@ -269,7 +245,7 @@ class _Form:
         return cls(key, name, label, words, alias, variant, acronym, initials)
 
 
-def _form_of(mention: MentionInput) -> _Form:
+def _form_of(mention: EntityMention) -> _Form:
     return _form_of_name(mention.text, mention.label)
 
 
@@ -366,7 +342,7 @@ def _link(order: int, form: _Form, target: _Form | None) -> MentionLink:
 # --- entities ---------------------------------------------------------------------------------------------
 
 
-def _entities(mentions: Sequence[MentionInput], links: Sequence[MentionLink]) -> tuple[CanonicalEntity, ...]:
+def _entities(mentions: Sequence[EntityMention], links: Sequence[MentionLink]) -> tuple[CanonicalEntity, ...]:
     groups: dict[str, list[int]] = {}
     for link in links:
         groups.setdefault(link.entity_key, []).append(link.order)
@@ -376,7 +352,7 @@ def _entities(mentions: Sequence[MentionInput], links: Sequence[MentionLink]) ->
 
 
 def _entity(
-    mentions: Sequence[MentionInput], links: Sequence[MentionLink], orders: list[int], salience: float
+    mentions: Sequence[EntityMention], links: Sequence[MentionLink], orders: list[int], salience: float
 ) -> CanonicalEntity:
     first = orders[0]
     counts: dict[str, int] = {}  # a plain dict: building a Counter costs more than the rest of this function
@@ -389,14 +365,14 @@ def _entity(
         label=links[first].label,
         mention_count=len(orders),
         first_section=mentions[first].section,
-        first_start=mentions[first].start,
+        first_start=mentions[first].start_char,
         first_order=first,
         salience=round(salience, 4),
         surface_forms=tuple(dict.fromkeys(mentions[i].text for i in orders)),
     )
 
 
-def _mention_weight(mention: MentionInput) -> float:
+def _mention_weight(mention: EntityMention) -> float:
     if mention.section is Section.BODY and mention.sentence_index == 0:
         return _LEAD_WEIGHT
     return _SECTION_WEIGHTS.get(mention.section, 1.0)

@@ -56,17 +56,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from flows.core.intel.canonical import full_names
+from flows.core.models import EntityMention
 from schemas.vocabulary import AttributionMethod, EntitySource, SpeakerKind
-
-
-@dataclass(frozen=True, slots=True)
-class EntitySpan:
-    """A named-entity mention in the same text the quotes are taken from."""
-
-    start: int
-    end: int
-    label: str
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,7 +344,7 @@ class _Speaker:
     kind: SpeakerKind
     start: int | None
     end: int | None
-    entity: EntitySpan | None
+    entity: EntityMention | None
     source: EntitySource
 
 
@@ -464,16 +455,16 @@ def _trim_speaker(source: str, start: int, end: int, inverted: bool) -> tuple[in
 def _resolve_speaker(
     text: str,
     attribution: _Attribution,
-    mentions: Sequence[EntitySpan],
-    earlier: dict[str, EntitySpan],
-    subjects: Sequence[EntitySpan | None],
+    mentions: Sequence[EntityMention],
+    earlier: dict[str, EntityMention],
+    subjects: Sequence[EntityMention | None],
 ) -> _Speaker:
     if attribution.speaker_start is None or attribution.speaker_end is None:
         return _NO_SPEAKER
     start, end = attribution.speaker_start, attribution.speaker_end
     named = _named_speaker(text, start, end, mentions)
     if named is not None:
-        return _Speaker(SpeakerKind.ENTITY, named.start, named.end, named, EntitySource.NAMED)
+        return _Speaker(SpeakerKind.ENTITY, named.start_char, named.end_char, named, EntitySource.NAMED)
     phrase = text[start:end]
     words = phrase.lower().split()
     if len(words) == 1 and words[0] in _PRONOUNS:
@@ -494,47 +485,53 @@ def _resolve_speaker(
     return _Speaker(SpeakerKind.DESCRIPTOR, start, end, None, EntitySource.NONE)
 
 
-def _named_speaker(text: str, start: int, end: int, mentions: Sequence[EntitySpan]) -> EntitySpan | None:
+def _named_speaker(
+    text: str, start: int, end: int, mentions: Sequence[EntityMention]
+) -> EntityMention | None:
     """The PERSON/ORG ending the phrase or heading it before an apposition, or a mention that is all of it."""
     inside = _mentions_within(mentions, start, end)
     for mention in inside:
-        rest_after = text[mention.end : end].strip(" ,.’'s")
+        rest_after = text[mention.end_char : end].strip(" ,.’'s")
         rest_before = re.sub(
-            r"^(?:the|a|an)\s+", "", text[start : mention.start].strip(), flags=re.IGNORECASE
+            r"^(?:the|a|an)\s+", "", text[start : mention.start_char].strip(), flags=re.IGNORECASE
         )
-        if mention.label in _SPEAKER_LABELS and (not rest_after or text[mention.end : end].startswith(",")):
+        if mention.label in _SPEAKER_LABELS and (
+            not rest_after or text[mention.end_char : end].startswith(",")
+        ):
             return mention
         if not rest_after and not rest_before:
             return mention
     return None
 
 
-def _mentions_within(mentions: Sequence[EntitySpan], start: int, end: int) -> list[EntitySpan]:
+def _mentions_within(mentions: Sequence[EntityMention], start: int, end: int) -> list[EntityMention]:
     """The mentions (sorted by start) that lie inside ``start:end``, in order."""
     inside = []
-    for mention in mentions[bisect_left(mentions, start, key=lambda m: m.start) :]:
-        if mention.start >= end:
+    for mention in mentions[bisect_left(mentions, start, key=lambda m: m.start_char) :]:
+        if mention.start_char >= end:
             break
-        if mention.end <= end:
+        if mention.end_char <= end:
             inside.append(mention)
     return inside
 
 
-def _nearest_before(mentions: Sequence[EntitySpan], pos: int, labels: Sequence[str]) -> EntitySpan | None:
-    candidates = [m for m in mentions if m.end <= pos and m.label in labels]
-    return max(candidates, key=lambda m: m.start) if candidates else None
+def _nearest_before(
+    mentions: Sequence[EntityMention], pos: int, labels: Sequence[str]
+) -> EntityMention | None:
+    candidates = [m for m in mentions if m.end_char <= pos and m.label in labels]
+    return max(candidates, key=lambda m: m.start_char) if candidates else None
 
 
 def _sentence_subjects(
-    text: str, starts: Sequence[int], mentions: Sequence[EntitySpan]
-) -> list[EntitySpan | None]:
+    text: str, starts: Sequence[int], mentions: Sequence[EntityMention]
+) -> list[EntityMention | None]:
     """For each sentence, the PERSON/ORG mention that opens it (its subject), if any."""
-    subjects: list[EntitySpan | None] = [None] * len(starts)
+    subjects: list[EntityMention | None] = [None] * len(starts)
     for mention in mentions:  # sorted by start, so the first accepted mention of a sentence wins
-        index = bisect_right(starts, mention.start) - 1
+        index = bisect_right(starts, mention.start_char) - 1
         if subjects[index] is not None or mention.label not in _SPEAKER_LABELS:
             continue
-        prefix = text[starts[index] : mention.start].strip()
+        prefix = text[starts[index] : mention.start_char].strip()
         if len(prefix) <= 50 and _SUBJECT_PREFIX_RE.match(prefix):
             subjects[index] = mention
     return subjects
@@ -543,17 +540,19 @@ def _sentence_subjects(
 # --- assembling ------------------------------------------------------------------------------------------
 
 
-def extract_quotes(text: str, mentions: Sequence[EntitySpan]) -> tuple[Quote, ...]:
+def extract_quotes(text: str, mentions: Sequence[EntityMention]) -> tuple[Quote, ...]:
     """Every direct quote in ``text`` with its speaker; ``mentions`` are entity mentions in the same text."""
     doubles = _double_quote_spans(text)
     spans = sorted([*doubles, *_single_quote_spans(text, doubles)], key=lambda s: s.mark_start)
     if not spans:
         return ()
-    valid = sorted((m for m in mentions if 0 <= m.start < m.end <= len(text)), key=lambda m: m.start)
+    valid = sorted(
+        (m for m in mentions if 0 <= m.start_char < m.end_char <= len(text)), key=lambda m: m.start_char
+    )
     starts = _sentence_starts(text, spans)
     masked = _mask(text, spans)
     subjects = _sentence_subjects(text, starts, valid)
-    earlier: dict[str, EntitySpan] = {}
+    earlier: dict[str, EntityMention] = {}
     contexts = [_context(text, span, starts) for span in spans]
     attributions = [
         _attribute(text, masked, span, context) for span, context in zip(spans, contexts, strict=True)
@@ -670,7 +669,7 @@ def _mask(text: str, spans: Sequence[_Span]) -> str:
     return "".join(chars)
 
 
-def _remember(text: str, speaker: _Speaker, earlier: dict[str, EntitySpan]) -> None:
+def _remember(text: str, speaker: _Speaker, earlier: dict[str, EntityMention]) -> None:
     if speaker.kind is SpeakerKind.DESCRIPTOR and speaker.entity is not None and speaker.end is not None:
         head = _NON_WORD_RE.sub("", text[: speaker.end].split()[-1].lower())
         earlier[head] = speaker.entity
@@ -708,8 +707,8 @@ def _quote(
         speaker_kind=speaker.kind,
         speaker_entity=entity_name,
         speaker_entity_label=entity.label if entity else None,
-        speaker_entity_start=entity.start if entity else None,
-        speaker_entity_end=entity.end if entity else None,
+        speaker_entity_start=entity.start_char if entity else None,
+        speaker_entity_end=entity.end_char if entity else None,
         entity_source=speaker.source,
         cue=text[attribution.cue_start : attribution.cue_end] if attribution.cue_start is not None else None,
         cue_start=attribution.cue_start,

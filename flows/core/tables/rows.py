@@ -12,7 +12,7 @@ import polars as pl
 
 from flows.core.ids import short_hash
 from flows.core.intel.canonical import MentionLink
-from flows.core.models import Article, EntityMention, Reject, Section
+from flows.core.models import Article, EntityMention, MentionKey, Reject, Section
 from schemas.tables import Articles, Entities, Provenance, Rejects
 
 
@@ -92,7 +92,7 @@ def articles_frame(articles: Sequence[Article], run: RunInfo, skipped: dict[str,
 def entities_frame(
     mentions: Iterable[EntityMention],
     run: RunInfo,
-    links: Mapping[tuple[str, Section, int, int, str], MentionLink],
+    links: Mapping[MentionKey, MentionLink],
 ) -> pl.DataFrame:
     """The entities table's rows for a batch, each name tied to its canonical entity.
 
@@ -101,9 +101,7 @@ def entities_frame(
     """
     rows = []
     for mention in mentions:
-        link = links.get(
-            (mention.article_id, mention.section, mention.start_char, mention.end_char, mention.label)
-        )
+        link = links.get(mention.key)
         span = (mention.article_id, mention.section, mention.start_char, mention.end_char, mention.text)
         rows.append(
             {

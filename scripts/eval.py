@@ -3,7 +3,12 @@
 Run from the repository root::
 
     .venv/bin/python scripts/eval.py [--corpus ../shared/corpus/pages] [--worst 10] [--failures] [--pipeline]
-        [--save before.json] [--compare before.json]
+        [--save before.json] [--compare before.json] [--folds 5] [--wire ../shared/corpus/conll-dev]
+
+Two figures are printed per field and per source: in-sample (the parser as shipped, whose learned parts were
+trained on every page) and leave-publisher-out cross-validated (pages grouped by the domain of their gold url
+into folds; each fold is extracted with learned parts trained on the other folds only). A parser without learned
+parts gives the same figure twice. The cross-validated figure is the one of record.
 
 The corpus is read where it lies and never copied. Extraction is one swappable step that returns an
 :class:`Extracted` record per page: by default :func:`extract_pages` calls the parser directly (fast); with
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import importlib.util
 import json
 import os
 import re
@@ -25,15 +31,18 @@ import sys
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "pages"
-SOURCES = ("sh", "tf", "hd")
+DEFAULT_WIRE = REPO_ROOT.parent / "shared" / "corpus" / "conll-dev"
+SOURCES = ("sh", "tf", "hd", "np")
+FOLDS = 5
 SHINGLE_SIZE = 4
 SIMILAR_HEADLINE = 0.9
 
@@ -57,6 +66,7 @@ class Gold:
 
     page_id: str
     domain: str
+    url: str = ""
     title: str | None = None
     published: date | None = None
     date_visible: bool = False
@@ -67,7 +77,7 @@ class Gold:
 
     @property
     def source(self) -> str:
-        """The source prefix of the page id (``sh``, ``tf``, ``hd``)."""
+        """The source prefix of the page id (``sh``, ``tf``, ``hd``, ``np``)."""
         return self.page_id.split("-", 1)[0]
 
 
@@ -313,6 +323,117 @@ def summarise_by_source(scores: Sequence[PageScore]) -> list[Summary]:
     return [*groups, summarise("all", scores)]
 
 
+# --- figures of record: per field, per source, in-sample beside cross-validated ---------------------------
+
+FIELDS = (
+    "headline exact",
+    "date (visible)",
+    "author F1",
+    "body F1",
+    "snippets found",
+    "boilerplate out",
+)
+
+
+def field_figures(scores: Sequence[PageScore]) -> dict[str, float | None]:
+    """The figure of each field in :data:`FIELDS` over these pages (None where no page has that gold)."""
+
+    def share(flags: Iterable[bool | None]) -> float | None:
+        values = [flag for flag in flags if flag is not None]
+        return sum(values) / len(values) if values else None
+
+    def ratio(pairs: Iterable[tuple[int, int] | None]) -> float | None:
+        present = [pair for pair in pairs if pair is not None]
+        total = sum(p[1] for p in present)
+        return sum(p[0] for p in present) / total if total else None
+
+    authors = [s.author_prf[2] for s in scores if s.author_prf is not None]
+    counts = [s.body_tp_fp_fn for s in scores if s.body_tp_fp_fn is not None]
+    return {
+        "headline exact": share(s.headline_exact for s in scores),
+        "date (visible)": share(s.date_correct for s in scores if s.date_visible),
+        "author F1": statistics.mean(authors) if authors else None,
+        "body F1": body_metrics(counts)[2] if counts else None,
+        "snippets found": ratio(s.snippets_found for s in scores),
+        "boilerplate out": ratio(s.boilerplate_out for s in scores),
+    }
+
+
+def figures_by_source(scores: Sequence[PageScore]) -> dict[str, dict[str, float | None]]:
+    """:func:`field_figures` per source prefix, then over all pages (key ``all``)."""
+    groups = {source: field_figures([s for s in scores if s.source == source]) for source in SOURCES}
+    return {**groups, "all": field_figures(scores)}
+
+
+def format_side_by_side(
+    in_sample: Mapping[str, Mapping[str, float | None]], validated: Mapping[str, Mapping[str, float | None]]
+) -> str:
+    """One row per field, one column per source: ``in-sample / cross-validated``."""
+    groups = list(in_sample)
+    label = "field (in-sample / CV)"
+    width = max(len(label), *(len(f) for f in FIELDS)) + 2
+
+    def cell(value: float | None) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    header = label.ljust(width) + "".join(g.ljust(16) for g in groups)
+    rows = [
+        field.ljust(width)
+        + "".join(f"{cell(in_sample[g][field])} / {cell(validated[g][field])}".ljust(16) for g in groups)
+        for field in FIELDS
+    ]
+    return "\n".join([header, *rows])
+
+
+def publisher(gold: Gold) -> str:
+    """The publisher a page belongs to: the host of its gold url without ``www.``, else its domain field."""
+    host = urlsplit(gold.url).hostname or gold.domain or gold.page_id
+    host = host.casefold()
+    return host[4:] if host.startswith("www.") else host
+
+
+def group_folds(groups: Mapping[str, str], folds: int = FOLDS) -> dict[str, int]:
+    """Assign each item (key) to one of ``folds`` folds so that all items of a group share a fold.
+
+    As scikit-learn's GroupKFold does, and deterministic: groups from the largest (ties by name) each go to
+    the fold holding fewest items so far (ties to the lowest fold).
+    """
+    sizes = Counter(groups.values())
+    load = [0] * folds
+    fold_of: dict[str, int] = {}
+    for group in sorted(sizes, key=lambda g: (-sizes[g], g)):
+        target = min(range(folds), key=lambda f: (load[f], f))
+        fold_of[group] = target
+        load[target] += sizes[group]
+    return {item: fold_of[group] for item, group in groups.items()}
+
+
+Extractor = Callable[[Path, Sequence[str], object | None], dict[str, Extracted]]
+Learner = Callable[[Path, Sequence[str]], object | None]
+
+
+def cross_validate(
+    corpus: Path,
+    gold: Mapping[str, Gold],
+    extract: Extractor,
+    learn: Learner | None,
+    folds: int = FOLDS,
+) -> dict[str, Extracted]:
+    """Each page extracted with learned parts trained on the pages of the other folds only.
+
+    ``learn(corpus, train_ids)`` returns the models the extractor takes (``None`` for the shipped ones); with
+    no learner the extraction is the in-sample one, fold by fold.
+    """
+    fold_of = group_folds({page_id: publisher(g) for page_id, g in gold.items()}, folds)
+    extracted: dict[str, Extracted] = {}
+    for fold in range(folds):
+        held_out = sorted(p for p, f in fold_of.items() if f == fold)
+        training = sorted(p for p, f in fold_of.items() if f != fold)
+        models = learn(corpus, training) if learn is not None else None
+        extracted.update(extract(corpus, held_out, models))
+    return extracted
+
+
 def worst_body_pages(scores: Sequence[PageScore], limit: int = 10) -> list[tuple[str, str, float]]:
     """The pages with the lowest body F1, as ``(page_id, domain, f1)``."""
     rated = [(s.page_id, s.domain, body_page_f1(s.body_tp_fp_fn)) for s in scores if s.body_tp_fp_fn]
@@ -396,6 +517,7 @@ def gold_from_json(data: Mapping[str, Any]) -> Gold:
     return Gold(
         page_id=data["id"],
         domain=data.get("domain") or "",
+        url=data.get("url") or "",
         title=data.get("title") if "title" in fields else None,
         published=_day(data.get("published")) if "published" in fields else None,
         date_visible=bool(checks.get("date_visible_in_txt")),
@@ -412,14 +534,19 @@ def load_gold(corpus: Path) -> dict[str, Gold]:
     return {gold.page_id: gold for gold in golds}
 
 
-def extract_pages(corpus: Path) -> dict[str, Extracted]:
-    """Run the parser on every ``<id>.txt`` (decoded as UTF-8) and keep the scored fields."""
+def extract_pages(
+    corpus: Path, page_ids: Sequence[str] | None = None, models: object | None = None
+) -> dict[str, Extracted]:
+    """Run the parser on each ``<id>.txt`` (all, or those of ``page_ids``; decoded as UTF-8) and keep the
+    scored fields; ``models`` are learned parts to use instead of the shipped ones."""
     sys.path.insert(0, str(REPO_ROOT))
     from flows.core.page.parse import parse_page
 
+    paths = sorted(corpus.glob("*.txt")) if page_ids is None else [corpus / f"{p}.txt" for p in page_ids]
     records: dict[str, Extracted] = {}
-    for path in sorted(corpus.glob("*.txt")):
-        page = parse_page(path.read_bytes().decode("utf-8", errors="replace"))
+    for path in paths:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        page = parse_page(text) if models is None else parse_page(text, models=models)  # type: ignore[call-arg]
         records[path.stem] = Extracted(
             page_id=path.stem,
             headline=page.headline,
@@ -430,6 +557,45 @@ def extract_pages(corpus: Path) -> dict[str, Extracted]:
             date_basis=page.dated[1].value if page.dated else None,
         )
     return records
+
+
+def load_learner() -> Learner | None:
+    """The trainer of the parser's learned parts (``scripts/train.py``), or None when it has none."""
+    path = REPO_ROOT / "scripts" / "train.py"
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location("newsmill_train", path)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["newsmill_train"] = module
+    spec.loader.exec_module(module)
+    learner: Learner = module.train_for_pages
+    return learner
+
+
+# --- wire text (CoNLL-2003 dev: Reuters documents) -------------------------------------------------------
+
+
+def wire_outcomes(folder: Path) -> Counter[str]:
+    """What the per-file decision makes of each wire document: its article kind, or ``reject: <reason>``."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from flows.core.ids import sha256_hex
+    from flows.core.models import Article, RawDocument, SourceFile
+    from flows.core.page.article import to_article
+
+    outcomes: Counter[str] = Counter()
+    for path in sorted(folder.glob("*.txt")):
+        data = path.read_bytes()
+        raw = RawDocument(source=SourceFile(path.name, len(data), 0), data=data, sha256=sha256_hex(data))
+        result = to_article(raw)
+        if isinstance(result, Article):
+            outcomes[f"article: {getattr(result.page, 'article_kind', 'article')}"] += 1
+            outcomes["with dateline place"] += result.page.dateline_place is not None
+            outcomes["with date"] += result.page.published is not None
+        else:
+            outcomes[f"reject: {result.reason.value}"] += 1
+    return outcomes
 
 
 @dataclass(frozen=True, slots=True)
@@ -512,6 +678,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="score the real pipeline's Delta tables (newsmill run into a temp folder, ~1 min) instead of "
         "calling the parser, and report the rejects",
     )
+    parser.add_argument("--folds", type=int, default=FOLDS, help="folds of publishers for cross-validation")
+    parser.add_argument(
+        "--wire",
+        type=Path,
+        default=DEFAULT_WIRE,
+        help="folder of plain wire documents (<id>.txt) to count rejects on; skipped when absent",
+    )
     args = parser.parse_args(argv)
     corpus = args.corpus if args.corpus.is_absolute() else (Path.cwd() / args.corpus)
     if not corpus.is_dir():
@@ -529,6 +702,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         extracted = extract_pages(corpus)
     scores = score_pages(extracted, gold)
     print(format_table(summarise_by_source(scores)))
+    validated = cross_validate(corpus, gold, extract_pages, load_learner(), args.folds)
+    print(f"\nleave-publisher-out cross-validation ({args.folds} folds grouped by the gold url's domain):")
+    print(format_side_by_side(figures_by_source(scores), figures_by_source(score_pages(validated, gold))))
+    wire = args.wire if args.wire.is_absolute() else (Path.cwd() / args.wire)
+    if wire.is_dir():
+        outcomes = wire_outcomes(wire)
+        print(
+            f"\nwire documents ({wire.name}): " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
+        )
     if args.pipeline:
         print()
         print(format_rejects(run.rejects))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -182,3 +183,61 @@ def test_eval_reports_apart_how_the_dates_taken_from_an_update_time_score() -> N
     summary = ev.summarise("all", ev.score_pages(extracted, gold))
     assert summary.values["date (visible)"].startswith("0.500")
     assert summary.values["date from update (vis.)"].startswith("1.000 (1/1)")
+
+
+def test_group_folds_keep_a_publisher_in_one_fold_and_balance_the_folds() -> None:
+    groups = {"a1": "a.com", "a2": "a.com", "a3": "a.com", "b1": "b.org", "b2": "b.org", "c1": "c.net"}
+    folds = ev.group_folds(groups, folds=2)
+    assert folds["a1"] == folds["a2"] == folds["a3"]
+    assert folds["b1"] == folds["b2"]
+    assert folds["b1"] != folds["a1"]  # the second-largest publisher goes to the emptier fold
+    assert folds["c1"] == folds["b1"]
+    assert ev.group_folds(groups, folds=2) == folds  # deterministic
+
+
+def test_publisher_is_the_gold_url_host_without_www() -> None:
+    gold = ev.Gold(page_id="tf-x", domain="other", url="https://www.Example.com/news/1")
+    assert ev.publisher(gold) == "example.com"
+    assert ev.publisher(ev.Gold(page_id="sh-y", domain="site.org")) == "site.org"
+
+
+def test_field_figures_give_none_where_no_page_has_that_gold() -> None:
+    scores = [
+        ev.PageScore(
+            page_id="tf-1",
+            source="tf",
+            domain="a",
+            has_headline=True,
+            has_body=True,
+            headline_exact=True,
+            author_prf=(1.0, 0.5, 0.6),
+            snippets_found=(2, 4),
+        ),
+        ev.PageScore(page_id="tf-2", source="tf", domain="b", has_headline=True, has_body=True,
+                     headline_exact=False, author_prf=(1.0, 1.0, 1.0)),
+    ]  # fmt: skip
+    figures = ev.field_figures(scores)
+    assert figures["headline exact"] == 0.5
+    assert figures["author F1"] == pytest.approx(0.8)
+    assert figures["snippets found"] == 0.5
+    assert figures["body F1"] is None
+    assert figures["boilerplate out"] is None
+
+
+def test_cross_validation_trains_on_the_other_folds_only() -> None:
+    gold = {f"tf-{i}": ev.Gold(page_id=f"tf-{i}", domain=f"site{i % 3}.com") for i in range(9)}
+    seen: list[tuple[set[str], set[str]]] = []
+
+    def learn(corpus: Path, training: Sequence[str]) -> object:
+        return set(training)
+
+    def extract(corpus: Path, page_ids: Sequence[str], models: object | None) -> dict[str, object]:
+        assert isinstance(models, set)
+        seen.append((set(page_ids), models))
+        return {p: ev._nothing(p) for p in page_ids}
+
+    extracted = ev.cross_validate(Path("."), gold, extract, learn, folds=3)  # type: ignore[arg-type]
+    assert set(extracted) == set(gold)
+    for held_out, trained_on in seen:
+        assert held_out.isdisjoint(trained_on)
+        assert held_out | trained_on == set(gold)

@@ -19,6 +19,7 @@ from schemas.vocabulary import (
     UNRESOLVED_GEO_METHODS,
     VALUE_LABELS,
     AmountKind,
+    ArticleKind,
     AttributionMethod,
     DateBasis,
     DatePrecision,
@@ -159,6 +160,13 @@ class Articles(Provenance):
     )
     dateline_place: str | None = pa.Field(
         nullable=True, description='Place of the dateline ("HOUSTON, Texas").'
+    )
+    article_kind: str = pa.Field(
+        isin=_values(ArticleKind),
+        description=(
+            "The text's shape: 'article', running text; 'brief', a few short lines (a wire brief, a result); "
+            "'table', mostly rows of figures (results, standings) under a line or two of text."
+        ),
     )
     published_at: LocalTimestamp | None = pa.Field(
         nullable=True,

@@ -39,6 +39,14 @@ class DateBasis(StrEnum):
     UPDATED = "updated"  # the page states no publication time, only an update: published at or before it
 
 
+class ArticleKind(StrEnum):
+    """What shape of text an article is (plain wire copy included: it is an article, never a reject)."""
+
+    ARTICLE = "article"  # running text: paragraphs of sentences
+    BRIEF = "brief"  # a few short lines: a wire brief, a result, a notice
+    TABLE = "table"  # mostly rows of figures (results, standings, prices) under a line or two of text
+
+
 class Section(StrEnum):
     """The parts of an article that entities are taken from (not tagline, credit or related headlines)."""
 

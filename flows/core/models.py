@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from schemas.vocabulary import DateBasis, RejectReason, Section, Stage
+from schemas.vocabulary import ArticleKind, DateBasis, RejectReason, Section, Stage
 
 __all__ = [
     "Article",
+    "ArticleKind",
     "DateBasis",
     "DecodedText",
     "EntityMention",
@@ -93,6 +94,7 @@ class ParsedPage:
     ] = ()  # news agencies and organisations credited in the byline ("Associated Press")
     dateline_place: str | None = None  # "HOUSTON, Texas" from "HOUSTON, Texas (KTRK) -- ..."
     updated: PublishedDate | None = None  # the "Updated ..." time, never taken for the publication time
+    article_kind: ArticleKind = ArticleKind.ARTICLE  # running text, a brief, or mostly a table
 
     @property
     def dated(self) -> tuple[PublishedDate, DateBasis] | None:

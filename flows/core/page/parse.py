@@ -51,6 +51,7 @@ from flows.core.page.datelines import (
     infer_day_first,
     is_date_line,
 )
+from flows.core.page.wire import article_kind, parse_undated_wire, parse_wire
 
 _RELATED = re.compile(
     r"^\s*(?:READ|READ MORE|Read more|Read More|ALSO READ|Also read|Also Read|RELATED|Related|"
@@ -159,10 +160,27 @@ class _Layout:
 
 
 def parse_page(text: str) -> ParsedPage:
-    """Find the article's fields in a page's plain text."""
-    blocks = unglue_dates(split_blocks(text))
+    """Find the article's fields in a page's plain text (plain wire copy is read by its own shape)."""
+    lines = split_blocks(text)
+    wire = parse_wire(lines)
+    if wire is not None:
+        return wire
+    page = parse_blocks(unglue_dates(lines), day_first=infer_day_first(text))
+    if not page.paragraphs and not has_blank_line(text):
+        return parse_undated_wire(lines) or page
+    return page
+
+
+def has_blank_line(text: str) -> bool:
+    """True when some line of the text is empty or blank (blocks copied from a page are set apart so)."""
+    return re.search(r"\n[ \t\r]*\n", text.replace("\r\n", "\n").strip()) is not None
+
+
+def parse_blocks(blocks: list[str], *, day_first: bool) -> ParsedPage:
+    """Find the article's fields in a page's blocks (one per non-empty line); ``day_first`` reads the
+    page's all-numeric dates."""
     classes = classify_blocks(blocks)
-    candidates = find_date_candidates(blocks, day_first=infer_day_first(text))
+    candidates = find_date_candidates(blocks, day_first=day_first)
     layout = find_layout(blocks, classes, candidates)
     start, end = layout.body
     header_start = layout.headline if layout.headline is not None else start
@@ -188,6 +206,7 @@ def parse_page(text: str) -> ParsedPage:
         agencies=agencies,
         dateline_place=find_dateline_place(paragraphs[0]) if paragraphs else None,
         updated=updated,
+        article_kind=article_kind(paragraphs),
     )
 
 

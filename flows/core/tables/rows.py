@@ -175,6 +175,7 @@ def _article_row(article: Article, skipped_reason: str | None) -> dict[str, obje
         "authors": list(page.authors),
         "agencies": list(page.agencies),
         "dateline_place": page.dateline_place,
+        "article_kind": page.article_kind.value,
         "published_at": published.local if published else None,
         "published_has_time": published.has_time if published else None,
         "published_tz_known": bool(published and published.utc is not None),

@@ -23,6 +23,7 @@ import argparse
 import difflib
 import importlib.util
 import json
+import math
 import os
 import re
 import statistics
@@ -335,6 +336,11 @@ FIELDS = (
 )
 
 
+def field_key(name: str) -> str:
+    """The key of a field in the floors file ("date (visible)" -> "date_visible")."""
+    return re.sub(r"\W+", "_", name.casefold()).strip("_")
+
+
 def field_figures(scores: Sequence[PageScore]) -> dict[str, float | None]:
     """The figure of each field in :data:`FIELDS` over these pages (None where no page has that gold)."""
 
@@ -383,6 +389,21 @@ def format_side_by_side(
         for field in FIELDS
     ]
     return "\n".join([header, *rows])
+
+
+FLOOR_MARGIN = 0.02
+
+
+def floors_toml(figures: Mapping[str, Mapping[str, float | None]], margin: float = FLOOR_MARGIN) -> str:
+    """The ``[fields]`` section of ``tests/quality_floors.toml`` for these cross-validated figures: each floor
+    the figure minus ``margin``, rounded down to two decimals."""
+    lines = ["[fields]"]
+    for group, values in figures.items():
+        for name, value in values.items():
+            if value is not None:
+                floor = max(0.0, math.floor((value - margin) * 100 + 1e-9) / 100)
+                lines.append(f"{group}.{field_key(name)} = {floor:.2f}  # achieved {value:.3f}")
+    return "\n".join(lines)
 
 
 def publisher(gold: Gold) -> str:
@@ -678,6 +699,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="score the real pipeline's Delta tables (newsmill run into a temp folder, ~1 min) instead of "
         "calling the parser, and report the rejects",
     )
+    parser.add_argument(
+        "--floors", action="store_true", help="print the [fields] floors (CV figures minus a margin) as TOML"
+    )
     parser.add_argument("--folds", type=int, default=FOLDS, help="folds of publishers for cross-validation")
     parser.add_argument(
         "--wire",
@@ -704,7 +728,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_table(summarise_by_source(scores)))
     validated = cross_validate(corpus, gold, extract_pages, load_learner(), args.folds)
     print(f"\nleave-publisher-out cross-validation ({args.folds} folds grouped by the gold url's domain):")
-    print(format_side_by_side(figures_by_source(scores), figures_by_source(score_pages(validated, gold))))
+    validated_figures = figures_by_source(score_pages(validated, gold))
+    print(format_side_by_side(figures_by_source(scores), validated_figures))
+    if args.floors:
+        print("\n" + floors_toml(validated_figures))
     wire = args.wire if args.wire.is_absolute() else (Path.cwd() / args.wire)
     if wire.is_dir():
         outcomes = wire_outcomes(wire)

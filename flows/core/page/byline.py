@@ -15,18 +15,22 @@ from functools import lru_cache
 from flows.core.page.caches import BLOCK_CACHE_SIZE
 
 _BY = re.compile(
-    r"^\W*(?:(?:written|words|reported|story|text|photos?)\s+(?:and\s+\w+\s+)?)?by\b[:\s]*", re.I
+    r"^\W*(?:(?:written|words|reported|story|text|photos?|analysis|opinion|commentary|review|column|essay)\s+"
+    r"(?:and\s+\w+\s+)?)?by\b[:\s]*",
+    re.I,
 )
 _CUT = re.compile(
     r"\s+(?:[-|–—•·]|on|at)\s+(?=.*\d)|\s*[|•·]\s*|\s+[-–—]\s+|\s+(?:last\s+)?(?:updated|published|posted)\b|"
-    r"\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b,?|\s+\d",
+    r"\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b,?|\s+\d|"
+    r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d",  # "By A B JAN. 13, 2017"
     re.IGNORECASE,
 )
 # Case-sensitive: "ET Online" is a desk credit, not "E" and "Online"; capitalised bylines write "AND".
 _SPLIT_PEOPLE = re.compile(r"\s*(?:&|\b(?:and|And|AND|und|y|et)\b|;)\s*")
 _NAME_TOKEN = re.compile(
-    r"^(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|[A-ZÀ-ÖØ-Þ]\.|(?:de|da|del|der|van|von|la|le|bin|al|el|di|du|dos|ter)$)"
+    r"^(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|[\"“][A-ZÀ-ÖØ-Þ][\w'’.-]*[\"”]?|[A-ZÀ-ÖØ-Þ][\w'’.-]*[\"”]|[A-ZÀ-ÖØ-Þ]\.|(?:de|da|del|der|van|von|la|le|bin|al|el|di|du|dos|ter)$)"
 )
+_INITIALS = re.compile(r"(?:[A-ZÀ-ÖØ-Þ]\.)+")
 AGENCIES = frozenset(
     name.casefold()
     for name in (
@@ -157,6 +161,19 @@ NOT_NAME_WORDS = frozenset(
         "comment",
         "view",
         "author",
+        # interface strings shaped like two capitalised words ("Link Copied", "Ad Feedback", "Save Story")
+        "link",
+        "copied",
+        "feedback",
+        "save",
+        "saved",
+        "story",
+        "gallery",
+        "profile",
+        "account",
+        "settings",
+        "close",
+        "skip",
         "archive",
         "about",
         "contact",
@@ -242,12 +259,21 @@ def is_person_name(text: str) -> bool:
     tokens = text.split()
     if not 2 <= len(tokens) <= MAX_NAME_TOKENS or any(ch.isdigit() for ch in text) or "@" in text:
         return False
-    lowered = {token.lower().strip(".,") for token in tokens}
+    # Initials between the first and last name ("Dana A. Ford", "James S.A. Corey") are not words.
+    lowered = {
+        token.lower().strip(".,")
+        for position, token in enumerate(tokens)
+        if not (0 < position < len(tokens) - 1 and _INITIALS.fullmatch(token))
+    }
     if lowered & (ROLE_WORDS | ORG_WORDS | NOT_NAME_WORDS):
         return False
     if text.isupper():  # "JOHN SMITH": some sites print bylines in capitals
         return all(_NAME_TOKEN.fullmatch(token) for token in tokens)
-    if any(len(token) > 2 and token.isupper() for token in tokens):  # acronyms name organisations
+    if any(
+        len(token) > 2 and token.isupper() and not _INITIALS.fullmatch(token) for token in tokens[:-1]
+    ) or (
+        len(tokens[-1]) > 2 and tokens[-1].isupper()
+    ):  # acronyms name organisations ("Acme S.A."), initials inside a name do not ("James S.A. Corey")
         return False
     return all(_NAME_TOKEN.fullmatch(token) for token in tokens) and tokens[0][0].isupper()
 

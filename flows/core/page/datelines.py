@@ -445,8 +445,15 @@ def find_date_candidates(
 
 def _labelled_segments(block: str) -> list[tuple[str, DateKind]]:
     """Cut a block at its labels ("Published", "Updated") into segments with the kind each label gives."""
-    # A label opens the line or is capitalised ("Crime Published On ..."); "was published on" is not a label.
-    labels = [label for label in _LABEL.finditer(block) if label.start() == 0 or label.group(0)[0].isupper()]
+    # A label opens the line, is capitalised ("Crime Published On ...") or follows a comma or a bar ("on May 2,
+    # 2014 at 12:06 PM, updated May 2, ..."); "was published on" is not a label.
+    labels = [
+        label
+        for label in _LABEL.finditer(block)
+        if label.start() == 0
+        or label.group(0)[0].isupper()
+        or block[: label.start()].rstrip().endswith((",", "|"))
+    ]
     if not labels:
         return [(block, DateKind.PLAIN)]
     segments = [(block[: labels[0].start()], DateKind.PLAIN)] if labels[0].start() > 0 else []

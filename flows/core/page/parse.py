@@ -33,6 +33,7 @@ from flows.core.page.blocks import (
     words_of,
 )
 from flows.core.page.byline import (
+    AGENCIES,
     credited_authors,
     is_byline,
     is_credit_line,
@@ -130,8 +131,9 @@ MAX_GLUED_DATE_CHARS = 60
 _TITLE_SITE = re.compile(r"^(?P<title>.{15,}?)\s+(?:\||-|–|—|::|•)\s+(?P<site>[^|–—•]{2,40})$")
 # "(?=[...])": the alternatives' first letters, so words that cannot start one are passed over (same matches).
 _BOILERPLATE_TITLE = re.compile(
-    r"\b(?=[aceflmnprst])(?:cookies?|subscri(?:be|bed|bing|ption)|newsletters?|sign in|sign up|log ?in|advertisement|rights reserved|copyright|"
-    r"privacy|terms of|share|follow us|click|min read|author|rss|feed|menu|skip to|email)\b",
+    r"\b(?=[aceflmnprst])(?:cookies?|subscri(?:be|bed|bing|ption)|newsletters?|sign(?:ed)? (?:in|up|out)|log(?:ged)? ?(?:in|out)|"
+    r"advertisement|rights reserved|copyright|public profile|my account|privacy|terms of|share|follow us|click|min read|"
+    r"author|rss|feed|menu|skip to|email)\b",
     re.IGNORECASE,
 )
 
@@ -264,6 +266,12 @@ def find_layout(
     if headline is not None and headline >= start:
         start = headline + 1
     byline = find_byline(blocks, headline if headline is not None else max(0, start - 8), start, date_indices)
+    if byline is None and headline is not None:
+        byline = byline_above(blocks, headline, date_indices)
+    if byline is None:
+        header = distant_header(blocks, start, date_indices)
+        if header is not None:
+            headline, byline = header
     items = trailing_list(blocks, end)
     end = max(end, max(items, default=end - 1) + 1)
     if end < len(blocks) and _CLOSING_CREDIT.match(blocks[end]):
@@ -497,7 +505,20 @@ def _is_title_with_stop(block: str) -> bool:
 
 
 def _is_credit_line(block: str) -> bool:
-    return block.startswith(("(", "[")) or bool(re.search(r"\b\w+/\w+", block) and count_words(block) < 8)
+    return (
+        block.startswith(("(", "["))
+        or bool(re.search(r"\b\w+/\w+", block) and count_words(block) < 8)
+        or _ends_with_agency_credit(block)
+    )
+
+
+_TRAILING_PARENS = re.compile(r"[(\[](?P<credit>[^()\[\]]{2,40})[)\]]\s*$")
+
+
+def _ends_with_agency_credit(block: str) -> bool:
+    """True for a photo caption that ends crediting a news agency ("... (The Associated Press)", "[AFP]")."""
+    match = _TRAILING_PARENS.search(block)
+    return match is not None and match["credit"].strip().casefold() in AGENCIES
 
 
 def clean_headline(block: str, blocks: Sequence[str]) -> str:
@@ -535,6 +556,39 @@ def find_byline(
         if is_name_line(block) and index + 1 < len(blocks) and is_role_line(blocks[index + 1]):
             return index, index + 2  # "Ana Ruiz" / "Political Editor" on two lines
         if any(abs(index - d) <= 1 for d in date_indices) and is_credit_line(block):
+            return index, index + 1
+    return None
+
+
+BYLINE_ABOVE_REACH = 6
+DISTANT_HEADER_REACH = 150
+
+
+def distant_header(
+    blocks: Sequence[str], body_start: int, date_indices: set[int]
+) -> tuple[int, tuple[int, int]] | None:
+    """The article's header set far above its body (a video carousel or an ad block in between): the nearest
+    title-shaped block above the body with a "By" line naming someone right under it and a date line within
+    three blocks of that byline. Returns the headline's index and the byline's range."""
+    for index in range(body_start - 2, max(-1, body_start - DISTANT_HEADER_REACH), -1):
+        below = index + 1
+        if not is_byline(blocks[below]) or not any(abs(below - d) <= 3 for d in date_indices):
+            continue
+        if is_title(blocks[index]) and index not in date_indices and parse_byline(blocks[below]) != ((), ()):
+            return index, (below, below + 1)
+    return None
+
+
+def byline_above(blocks: Sequence[str], headline: int, date_indices: set[int]) -> tuple[int, int] | None:
+    """A byline printed above the headline, the nearest first: a "By" line naming someone within two blocks of
+    a date line, or a bare name line with a date line between it and the headline (some sites set "Name" /
+    "Section" / "Date" / "Headline"; an interface string shaped like a name has no date below it)."""
+    for index in range(headline - 1, max(-1, headline - 1 - BYLINE_ABOVE_REACH), -1):
+        block = blocks[index]
+        if is_byline(block):
+            if parse_byline(block) != ((), ()) and any(abs(index - d) <= 2 for d in date_indices):
+                return index, index + 1
+        elif is_name_line(block) and any(index < d < headline for d in date_indices):
             return index, index + 1
     return None
 

@@ -1,0 +1,127 @@
+"""Layout shapes that pages from publishers never seen put around an article's fields.
+
+Each fixture is made up for this test, in one general shape: a bare name over the date above the headline, a
+"By NAME <date>" line with the date glued on, a header set far above the body (a video strip in between), an
+"Analysis by" credit, initials inside names, a date line with a lowercase "updated" after a comma, interface
+strings and agency-credited captions that must not be taken for the headline.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from flows.core.page.byline import is_person_name, parse_byline
+from flows.core.page.parse import parse_page
+
+PARAGRAPHS = (
+    "The river authority said on Tuesday that the new flood barrier in the lower town would be finished a year "
+    "earlier than planned, after the contractor brought in a second crew for the winter months.",
+    "Residents who lost their homes in the floods two years ago welcomed the news but said they would believe it "
+    "when they saw the barrier standing, and asked the authority to publish its weekly progress reports.",
+    "The barrier will cost about 40 million dollars, most of it paid by the national government, and it is meant "
+    "to hold back a flood of the size the town last saw in the spring of the year it was founded.",
+)
+
+
+def _page(*header: str, between: tuple[str, ...] = ()) -> str:
+    menu = ("Home", "World", "Business", "Culture", "Sign In", "Search")
+    return "\n\n".join([*menu, *header, *between, *PARAGRAPHS, "Most Popular", "About us", "Contact"]) + "\n"
+
+
+def test_a_bare_name_over_the_section_and_date_above_the_headline_is_the_byline() -> None:
+    page = parse_page(
+        _page(
+            "Mira Talbot",
+            "Business",
+            "Nov 7, 2023 2:00 AM",
+            "Flood barrier in the lower town to be finished a year early",
+        )
+    )
+    assert page.authors == ("Mira Talbot",)
+    assert page.headline == "Flood barrier in the lower town to be finished a year early"
+    assert page.published is not None
+    assert page.published.local.date() == date(2023, 11, 7)
+
+
+def test_an_interface_string_shaped_like_a_name_is_not_a_byline() -> None:
+    page = parse_page(
+        _page(
+            "Flood barrier in the lower town to be finished a year early",
+            "Nov 7, 2023 2:00 AM",
+            "Link Copied",
+            "Ad Feedback",
+        )
+    )
+    assert page.authors == ()
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("By JANE ROWE JAN. 13, 2017", ("JANE ROWE",)),
+        ("by Jane Rowe July 10, 2015", ("Jane Rowe",)),
+        ('By Lena "Mags" Orr November 19, 2023 7:18 pm', ('Lena "Mags" Orr',)),
+        (
+            "By Tom K. Bright , Ann S.J. Vale, and Bo Lind, Metro Desk",
+            ("Tom K. Bright", "Ann S.J. Vale", "Bo Lind"),
+        ),
+        ("Analysis by Ruth Kemper, Senior Legal Analyst", ("Ruth Kemper",)),
+    ],
+)
+def test_a_byline_keeps_its_names_whole_and_leaves_a_glued_date_out(
+    byline: str, authors: tuple[str, ...]
+) -> None:
+    assert parse_byline(byline)[0] == authors
+
+
+def test_initials_inside_a_name_are_a_name_but_a_company_suffix_is_not() -> None:
+    assert is_person_name("Ann S.J. Vale")
+    assert not is_person_name("Acme S.A.")
+
+
+def test_a_header_set_far_above_the_body_gives_headline_byline_and_date() -> None:
+    carousel = tuple(
+        item
+        for n in range(30)
+        for item in (f"Video clip number {n} of the evening news", "02:27", "Now playing")
+    )
+    page = parse_page(
+        _page(
+            "Flood barrier in the lower town to be finished a year early",
+            "By Mira Talbot and Owen Pryce, Staff",
+            "7 minute read",
+            "Updated 4:48 PM EST, Mon November 6, 2023",
+            between=carousel,
+        )
+    )
+    assert page.headline == "Flood barrier in the lower town to be finished a year early"
+    assert page.authors == ("Mira Talbot", "Owen Pryce")
+    assert page.dated is not None
+    assert page.dated[0].local.date() == date(2023, 11, 6)
+
+
+def test_a_date_line_with_updated_after_a_comma_dates_the_page() -> None:
+    page = parse_page(
+        _page(
+            "Flood barrier in the lower town to be finished a year early",
+            "on December 27, 2014 at 12:06 PM, updated December 27, 2014 at 12:10 PM",
+        )
+    )
+    assert page.published is not None
+    assert page.published.local.date() == date(2014, 12, 27)
+    assert page.updated is not None
+
+
+def test_interface_strings_and_agency_credited_captions_are_not_the_headline() -> None:
+    page = parse_page(
+        _page(
+            "You are signed in as",
+            "Edit Public Profile Sign Out",
+            "Flood barrier in the lower town to be finished a year early",
+            "Workers on the barrier last week. (The Associated Press)",
+            "March 3, 2023",
+        )
+    )
+    assert page.headline == "Flood barrier in the lower town to be finished a year early"

@@ -6,7 +6,8 @@
 #   make test-fast  lint, type-check and the tests that are not end-to-end (no Prefect run)
 #   make bench  throughput of the whole flow against bare spaCy on the same texts (BENCH_ARTICLES=5000;
 #               BENCH_ARGS="--no-baseline" for peak memory only)
-#   make eval   field-extraction quality on ../shared/corpus/pages
+#   make eval   field-extraction quality on ../shared/corpus/pages, in-sample and cross-validated by publisher
+#   make train  retrain the learned block model from ../shared/corpus/pages (flows/core/page/models/blocks.json)
 #   make eval-ner    entities on CoNLL-2003 dev beside bare spaCy; quotes, amounts, dates against hand labels
 #   make eval-places how many corpus place names are geocoded, and the most frequent misses
 
@@ -22,7 +23,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export UV_PYTHON ?= $(shell command -v python3.11 || command -v $(PYTHON))
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: setup run server serve test test-fast lint typecheck pytest pytest-fast bench eval eval-ner eval-places clean
+.PHONY: setup run server serve test test-fast lint typecheck pytest pytest-fast bench train eval eval-ner eval-places clean
 
 setup: $(STAMP)
 
@@ -64,6 +65,9 @@ test-fast: lint typecheck pytest-fast
 BENCH_ARTICLES ?= 5000
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --articles $(BENCH_ARTICLES) $(BENCH_ARGS)
+
+train: $(STAMP)
+	$(BIN)/python scripts/train.py
 
 eval: $(STAMP)
 	$(BIN)/python scripts/eval.py

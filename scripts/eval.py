@@ -567,7 +567,7 @@ def extract_pages(
     records: dict[str, Extracted] = {}
     for path in paths:
         text = path.read_bytes().decode("utf-8", errors="replace")
-        page = parse_page(text) if models is None else parse_page(text, models=models)  # type: ignore[call-arg]
+        page = parse_page(text) if models is None else parse_page(text, block_model=models)  # type: ignore[arg-type]
         records[path.stem] = Extracted(
             page_id=path.stem,
             headline=page.headline,
@@ -581,18 +581,32 @@ def extract_pages(
 
 
 def load_learner() -> Learner | None:
-    """The trainer of the parser's learned parts (``scripts/train.py``), or None when it has none."""
+    """The trainer of the shipped parser's learned parts, or None: the parser ships without one (the block
+    model is measured apart, see :func:`load_block_learner`)."""
+    return None
+
+
+def load_block_learner() -> Learner:
+    """The block model's trainer (``scripts/train.py``), to measure the parser with it (``--block-model``)."""
     path = REPO_ROOT / "scripts" / "train.py"
-    if not path.exists():
-        return None
     spec = importlib.util.spec_from_file_location("newsmill_train", path)
-    if spec is None or spec.loader is None:
-        return None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["newsmill_train"] = module
     spec.loader.exec_module(module)
     learner: Learner = module.train_for_pages
     return learner
+
+
+def extract_with_shipped_block_model(
+    corpus: Path, page_ids: Sequence[str] | None = None, models: object | None = None
+) -> dict[str, Extracted]:
+    """:func:`extract_pages` with the block model in ``models``, or the committed one (in-sample)."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from flows.core.page.blockmodel import shipped_model
+
+    return extract_pages(corpus, page_ids, models if models is not None else shipped_model())
 
 
 # --- wire text (CoNLL-2003 dev: Reuters documents) -------------------------------------------------------
@@ -702,6 +716,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--floors", action="store_true", help="print the [fields] floors (CV figures minus a margin) as TOML"
     )
+    parser.add_argument(
+        "--block-model",
+        action="store_true",
+        help="also measure the parser with the learned block model (trains it per fold: slower)",
+    )
     parser.add_argument("--folds", type=int, default=FOLDS, help="folds of publishers for cross-validation")
     parser.add_argument(
         "--wire",
@@ -732,6 +751,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_side_by_side(figures_by_source(scores), validated_figures))
     if args.floors:
         print("\n" + floors_toml(validated_figures))
+    if args.block_model:
+        with_model = score_pages(extract_with_shipped_block_model(corpus), gold)
+        learner = load_block_learner()
+        with_model_cv = cross_validate(corpus, gold, extract_with_shipped_block_model, learner, args.folds)
+        print("\nwith the learned block model (not shipped; committed model in-sample / trained per fold):")
+        print(
+            format_side_by_side(
+                figures_by_source(with_model), figures_by_source(score_pages(with_model_cv, gold))
+            )
+        )
     wire = args.wire if args.wire.is_absolute() else (Path.cwd() / args.wire)
     if wire.is_dir():
         outcomes = wire_outcomes(wire)

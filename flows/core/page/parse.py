@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flows.core.models import ParsedPage, PublishedDate
+from flows.core.page.blockmodel import BlockModel, keep_paragraphs
 from flows.core.page.blocks import (
     BREAK_COST,
     STOP_WORDS,
@@ -161,13 +162,17 @@ class _Layout:
     cells: frozenset[int] = frozenset()  # cells of a table the body introduces, kept whole, repeats too
 
 
-def parse_page(text: str) -> ParsedPage:
-    """Find the article's fields in a page's plain text (plain wire copy is read by its own shape)."""
+def parse_page(text: str, *, block_model: BlockModel | None = None) -> ParsedPage:
+    """Find the article's fields in a page's plain text (plain wire copy is read by its own shape).
+
+    ``block_model`` (:mod:`flows.core.page.blockmodel`) is a learned check on the body's paragraphs, for
+    evaluation: the parser ships without one (see ``docs/extraction-quality.md``).
+    """
     lines = split_blocks(text)
     wire = parse_wire(lines)
     if wire is not None:
         return wire
-    page = parse_blocks(unglue_dates(lines), day_first=infer_day_first(text))
+    page = parse_blocks(unglue_dates(lines), day_first=infer_day_first(text), block_model=block_model)
     if not page.paragraphs and not has_blank_line(text):
         return parse_undated_wire(lines) or page
     return page
@@ -178,9 +183,9 @@ def has_blank_line(text: str) -> bool:
     return re.search(r"\n[ \t\r]*\n", text.replace("\r\n", "\n").strip()) is not None
 
 
-def parse_blocks(blocks: list[str], *, day_first: bool) -> ParsedPage:
+def parse_blocks(blocks: list[str], *, day_first: bool, block_model: BlockModel | None = None) -> ParsedPage:
     """Find the article's fields in a page's blocks (one per non-empty line); ``day_first`` reads the
-    page's all-numeric dates."""
+    page's all-numeric dates, ``block_model`` checks the body's paragraphs."""
     classes = classify_blocks(blocks)
     candidates = find_date_candidates(blocks, day_first=day_first)
     layout = find_layout(blocks, classes, candidates)
@@ -193,10 +198,12 @@ def parse_blocks(blocks: list[str], *, day_first: bool) -> ParsedPage:
     byline_text = " ".join(blocks[layout.byline[0] : layout.byline[1]]) if layout.byline else None
     authors, agencies = parse_byline(byline_text) if byline_text else ((), ())
     paragraphs = drop_closing_notes(body_paragraphs(blocks, classes, layout, skip), authors)
+    headline = clean_headline(blocks[layout.headline], blocks) if layout.headline is not None else None
+    paragraphs = keep_paragraphs(paragraphs, blocks, headline, block_model)
     caption, credit = find_caption(blocks, header_start, end)
     return ParsedPage(
         site_tagline=find_tagline(blocks[: min(5, header_start)]) if layout.headline is not None else None,
-        headline=clean_headline(blocks[layout.headline], blocks) if layout.headline is not None else None,
+        headline=headline,
         published=published,
         image_caption=caption,
         image_credit=credit,

@@ -1,0 +1,206 @@
+"""Train the parser's learned parts from the evaluation corpus and write them into the package.
+
+Run from the repository root (``make train``)::
+
+    .venv/bin/python scripts/train.py [--corpus ../shared/corpus/pages] [--check]
+
+The block model (:mod:`flows.core.page.blockmodel`) learns which of the paragraphs the layout rules keep are
+article text. Each paragraph the rules keep on a page with gold is labelled from that gold: article text when
+most of its word 4-grams are in the gold body (pages with a gold body), or when it holds a snippet the gold
+says must be in the body; boilerplate when its 4-grams are not in the gold body, or when it holds a snippet the
+gold says must stay out. Paragraphs of pages with snippet gold that hold neither are left out. The corpus is
+read where it lies; only the fitted numbers are written. Training is deterministic: ``--check`` retrains and
+fails when the result differs from the committed file. :func:`train_for_pages` is what ``scripts/eval.py``
+calls to cross-validate by publisher.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from flows.core.page.blockmodel import FEATURES, MODEL_PATH, BlockModel, features  # noqa: E402
+from flows.core.page.parse import parse_page, split_blocks  # noqa: E402
+
+DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "pages"
+SHINGLE = 4
+BODY_SHARE = 0.5  # a paragraph with at least this share of its 4-grams in the gold body is article text
+REGULARISATION = 1.0
+THRESHOLDS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)  # 0: keep every paragraph the rules keep
+_TOKEN = re.compile(r"\w+")
+
+
+def _grams(text: str) -> set[tuple[str, ...]]:
+    tokens = _TOKEN.findall(text.casefold())
+    if len(tokens) < SHINGLE:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+
+
+def label(paragraph: str, gold: dict[str, object]) -> int | None:
+    """1 for article text, 0 for boilerplate, None when the gold does not say."""
+    fields = set(gold.get("gold_fields") or ())  # type: ignore[call-overload]
+    flat = " ".join(paragraph.split())
+    present = [" ".join(str(s).split()) for s in gold.get("body_snippets_present") or ()]  # type: ignore[attr-defined]
+    absent = [" ".join(str(s).split()) for s in gold.get("boilerplate_snippets_absent") or ()]  # type: ignore[attr-defined]
+    if "body" in fields and gold.get("body"):
+        grams = _grams(paragraph)
+        body = _grams(str(gold["body"]))
+        if not grams:
+            return None
+        if len(grams) == 1 and len(next(iter(grams))) < SHINGLE:  # a few words: the words as a phrase
+            return int(" ".join(next(iter(grams))) in " ".join(_TOKEN.findall(str(gold["body"]).casefold())))
+        return int(len(grams & body) >= BODY_SHARE * len(grams))
+    if any(snippet and snippet in flat for snippet in present):
+        return 1
+    if any(snippet and snippet in flat for snippet in absent):
+        return 0
+    return None
+
+
+def training_data(
+    corpus: Path, page_ids: Sequence[str]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Features, labels and word counts of the labelled paragraphs the rules keep on these pages."""
+    pages = [page_rows(corpus, page_id) for page_id in sorted(page_ids)]
+    pages = [rows for rows in pages if len(rows[1])]
+    if not pages:
+        return np.zeros((0, len(FEATURES))), np.zeros(0, dtype=np.int64), np.zeros(0)
+    return (
+        np.vstack([rows[0] for rows in pages]),
+        np.concatenate([rows[1] for rows in pages]),
+        np.concatenate([rows[2] for rows in pages]),
+    )
+
+
+@cache
+def page_rows(
+    corpus: Path, page_id: str
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """One page's labelled rows (cached: cross-validation trains on the same pages several times)."""
+    gold = json.loads((corpus / f"{page_id}.json").read_text(encoding="utf-8"))
+    text = (corpus / f"{page_id}.txt").read_bytes().decode("utf-8", errors="replace")
+    page = parse_page(text, block_model=None)
+    empty = (np.zeros((0, len(FEATURES))), np.zeros(0, dtype=np.int64), np.zeros(0))
+    if len(page.paragraphs) < 2:
+        return empty
+    matrix = features(page.paragraphs, split_blocks(text), page.headline)
+    keep = [(row, value, float(len(_TOKEN.findall(p)))) for row, p in zip(matrix, page.paragraphs, strict=True)
+            if (value := label(p, gold)) is not None]  # fmt: skip
+    if not keep:
+        return empty
+    return (
+        np.vstack([row for row, _, _ in keep]),
+        np.asarray([value for _, value, _ in keep], dtype=np.int64),
+        np.asarray([words for _, _, words in keep]),
+    )
+
+
+def fit(
+    matrix: npt.NDArray[np.float64], labels: npt.NDArray[np.int64], words: npt.NDArray[np.float64]
+) -> BlockModel:
+    """A logistic regression on standardised features; the threshold that keeps the most words of article
+    text while dropping boilerplate (word-weighted F1 of the kept paragraphs, on these training rows)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = matrix.mean(axis=0)
+    scale = matrix.std(axis=0)
+    scale[scale == 0] = 1.0
+    scaled = (matrix - mean) / scale
+    regression = LogisticRegression(C=REGULARISATION, max_iter=5000, solver="lbfgs")
+    regression.fit(scaled, labels)
+    model = BlockModel(
+        features=FEATURES,
+        mean=tuple(float(v) for v in mean),
+        scale=tuple(float(v) for v in scale),
+        coef=tuple(float(v) for v in regression.coef_[0]),
+        intercept=float(regression.intercept_[0]),
+        threshold=0.0,
+    )
+    rounded = BlockModel.from_json(model.to_json())  # choose the threshold with the numbers that ship
+    probabilities = rounded.probabilities(matrix)
+    best = max(THRESHOLDS, key=lambda t: (_kept_f1(probabilities >= t, labels, words), -t))
+    return BlockModel.from_json(
+        BlockModel(
+            features=rounded.features,
+            mean=rounded.mean,
+            scale=rounded.scale,
+            coef=rounded.coef,
+            intercept=rounded.intercept,
+            threshold=best,
+        ).to_json()
+    )
+
+
+def _kept_f1(
+    kept: npt.NDArray[np.bool_], labels: npt.NDArray[np.int64], words: npt.NDArray[np.float64]
+) -> float:
+    tp = float(words[kept & (labels == 1)].sum())
+    fp = float(words[kept & (labels == 0)].sum())
+    fn = float(words[~kept & (labels == 1)].sum())
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def gold_pages(corpus: Path) -> list[str]:
+    """Ids of the pages whose gold can label paragraphs (a body, or snippets)."""
+    ids = []
+    for path in sorted(corpus.glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        if "body" in (gold.get("gold_fields") or ()) or gold.get("body_snippets_present"):
+            ids.append(path.stem)
+    return ids
+
+
+def trained_model_text(corpus: Path) -> str:
+    """The JSON text of the block model trained on every usable page of the corpus (what ``make train``
+    writes)."""
+    return fit(*training_data(corpus, gold_pages(corpus))).to_json()
+
+
+def train_for_pages(corpus: Path, page_ids: Sequence[str]) -> BlockModel:
+    """The block model trained on these pages only (those of them with labelling gold)."""
+    usable = set(gold_pages(corpus)) & set(page_ids)
+    return fit(*training_data(corpus, sorted(usable)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Train on every page of the corpus and write (or, with ``--check``, compare) the shipped model."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of <id>.txt and <id>.json"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="fail when training does not give the committed model"
+    )
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"error: corpus folder not found: {args.corpus}", file=sys.stderr)
+        return 2
+    matrix, labels, words = training_data(args.corpus, gold_pages(args.corpus))
+    text = fit(matrix, labels, words).to_json()
+    print(
+        f"block model: {len(labels)} paragraphs ({int((labels == 0).sum())} boilerplate), {len(FEATURES)} features"
+    )
+    if args.check:
+        same = MODEL_PATH.exists() and MODEL_PATH.read_text(encoding="utf-8") == text
+        print("the committed model is reproduced" if same else f"error: training does not give {MODEL_PATH}")
+        return 0 if same else 1
+    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
+    MODEL_PATH.write_text(text, encoding="utf-8")
+    print(f"wrote {MODEL_PATH.relative_to(REPO_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

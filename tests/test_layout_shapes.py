@@ -125,3 +125,25 @@ def test_interface_strings_and_agency_credited_captions_are_not_the_headline() -
         )
     )
     assert page.headline == "Flood barrier in the lower town to be finished a year early"
+
+
+def _dated(date_line: str, paragraph: str) -> date | None:
+    text = f"Town hall to reopen after repairs\n\nBy Mira Talbot\n\n{date_line}\n\n{paragraph}\n\n{PARAGRAPHS[1]}\n"
+    dated = parse_page(text).dated
+    return dated[0].local.date() if dated is not None else None
+
+
+def test_a_numeric_date_is_read_month_first_when_the_page_names_that_month() -> None:
+    paragraph = (
+        "The town hall will reopen on Monday after three months of repairs to its roof, the council said, and "
+        "the first meeting in the old chamber is set for later in November."
+    )
+    assert _dated("Updated 11/08/23 10:46 PM", paragraph) == date(2023, 11, 8)
+
+
+def test_a_month_named_with_another_year_says_nothing_about_the_date() -> None:
+    paragraph = (
+        "The town hall will reopen on Monday after repairs to the roof that storms damaged in August 2015, the "
+        "council said, and the first meeting in the old chamber will be held there soon."
+    )
+    assert _dated("08/11/2023 | 20:26", paragraph) == date(2023, 11, 8)  # day-first, the default

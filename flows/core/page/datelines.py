@@ -385,7 +385,54 @@ def infer_day_first(text: str) -> bool:
     written = _count_uk_dates(own) - _count_us_dates(own)
     if written:
         return written > 0
+    named = _named_month_votes(own)  # the page names the month of one reading only ("later in November")
+    if named:
+        return named > 0
     return not _has_us_zone(own)  # a US zone decides only a tie
+
+
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _named_month_votes(text: str) -> int:
+    """Evidence from the page naming a month: for an ambiguous numeric date ("11/08/23"), the page naming
+    the month of one reading ("later in November") and not the other's votes for that reading (positive:
+    day-first). A month named with another year ("in August 2015") says nothing about this date; "May" is
+    left out, being a common word too."""
+    named: dict[int, set[int | None]] = {}
+    for number, name in enumerate(_MONTH_NAMES, start=1):
+        if name == "May" or name not in text:
+            continue
+        for mention in re.finditer(
+            rf"\b{name}\b(?:\s+\d{{1,2}}(?!\d)(?:st|nd|rd|th)?,?)?(?:\s+(?P<year>\d{{4}}))?", text
+        ):
+            named.setdefault(number, set()).add(int(mention["year"]) if mention["year"] else None)
+    votes = 0
+    for match in _numeric_dates(text):
+        first, second = int(match["a"]), int(match["b"])
+        if first == second or first > 12 or second > 12:
+            continue
+        year = int(match["year"]) % 100
+        votes += _names(named, second, year) - _names(named, first, year)
+    return votes
+
+
+def _names(named: dict[int, set[int | None]], month: int, year: int) -> bool:
+    """True when the page names this month without a year or with this year (two last digits)."""
+    return any(y is None or y % 100 == year for y in named.get(month, ()))
 
 
 def _without_embedded_posts(text: str) -> str:

@@ -147,3 +147,26 @@ def test_a_month_named_with_another_year_says_nothing_about_the_date() -> None:
         "council said, and the first meeting in the old chamber will be held there soon."
     )
     assert _dated("08/11/2023 | 20:26", paragraph) == date(2023, 11, 8)  # day-first, the default
+
+
+@pytest.mark.parametrize(
+    "blurb",
+    [
+        "The latest news, analysis and opinion from our reporters in the valley towns.",
+        "Get the latest on the flood barrier in your inbox every Friday.",
+        "Advertising disclosure: we may earn a commission from links on this page.",
+    ],
+)
+def test_a_promo_or_disclosure_blurb_closing_the_body_is_left_out(blurb: str) -> None:
+    text = "Flood barrier to be finished a year early\n\nMarch 3, 2023\n\n" + "\n\n".join(
+        [*PARAGRAPHS, blurb]
+    )
+    body = parse_page(text + "\n").body or ""
+    assert PARAGRAPHS[-1] in body
+    assert blurb not in body
+
+
+def test_the_latest_figures_inside_the_story_stay() -> None:
+    line = "The latest figures from the river authority show the water a metre higher than last spring."
+    text = "Flood barrier to be finished a year early\n\nMarch 3, 2023\n\n" + "\n\n".join([*PARAGRAPHS, line])
+    assert line in (parse_page(text + "\n").body or "")

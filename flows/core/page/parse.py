@@ -726,9 +726,27 @@ def drop_closing_notes(paragraphs: tuple[str, ...], authors: Sequence[str]) -> t
     the same words inside the story are reporting (a deals story tells readers how to sign up).
     """
     kept = list(paragraphs)
-    while kept and (is_reader_call(kept[-1]) or any(_is_author_note(kept[-1], a) for a in authors)):
+    while kept and (
+        is_reader_call(kept[-1])
+        or is_promo_blurb(kept[-1])
+        or any(_is_author_note(kept[-1], a) for a in authors)
+    ):
         kept.pop()
     return tuple(kept)
+
+
+# A teaser for the site's own coverage or newsletters ("The latest news and analysis from our bureau ...",
+# "Get the latest on ..."), or an advertising disclosure: the page's furniture, when it closes the body.
+_PROMO_BLURB = re.compile(
+    r"^(?:(?:get|for|read) )?(?:the|all the|your) latest (?:news|on|from|updates?|headlines|stories)\b|"
+    r"^advertis\w* disclosure\b|^(?:this|the) (?:post|article|story|page) (?:may )?contains? affiliate links\b",
+    re.IGNORECASE,
+)
+
+
+def is_promo_blurb(block: str, max_chars: int = MAX_CALL_CHARS) -> bool:
+    """True for a short teaser of the site's coverage or an advertising disclosure (see ``_PROMO_BLURB``)."""
+    return len(block) <= max_chars and _PROMO_BLURB.match(block) is not None
 
 
 def _is_author_note(paragraph: str, author: str) -> bool:

@@ -180,3 +180,10 @@ def test_the_parser_never_raises(lines: list[str], separator: str) -> None:
 def test_wire_shaped_input_never_raises(place: str, day: date, lines: list[str]) -> None:
     text = "\n".join(["A HEADLINE .", f"{place} {day.isoformat()}", *lines])
     parse_page(text)
+
+
+def test_wire_copy_with_blank_lines_is_still_an_article() -> None:
+    page = parse_page(RESULTS.replace("\n", "\n\n"))
+    assert page.paragraphs
+    assert page.published is not None
+    assert page.published.local.date() == date(2004, 3, 20)

@@ -169,12 +169,15 @@ def parse_page(text: str, *, block_model: BlockModel | None = None) -> ParsedPag
     evaluation: the parser ships without one (see ``docs/extraction-quality.md``).
     """
     lines = split_blocks(text)
-    wire = parse_wire(lines)
+    unbroken = not has_blank_line(
+        text
+    )  # wire and feed exports; a page copied from a browser sets blocks apart
+    wire = parse_wire(lines) if unbroken else None
     if wire is not None:
         return wire
     page = parse_blocks(unglue_dates(lines), day_first=infer_day_first(text), block_model=block_model)
-    if not page.paragraphs and not has_blank_line(text):
-        return parse_undated_wire(lines) or page
+    if not page.paragraphs:
+        return parse_wire(lines) or (parse_undated_wire(lines) if unbroken else None) or page
     return page
 
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.core.models import Article, ArticleKind
+from flows.core.models import Article, ArticleKind, Reject
 from flows.core.page.article import to_article
 from flows.core.page.parse import parse_page
 from flows.core.page.wire import article_kind, holds_sentence, is_table_row, tidy_place
@@ -187,3 +187,12 @@ def test_wire_copy_with_blank_lines_is_still_an_article() -> None:
     assert page.paragraphs
     assert page.published is not None
     assert page.published.local.date() == date(2004, 3, 20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=600) | st.text(max_size=600).map(str.encode))
+def test_every_raw_file_becomes_an_article_or_a_reject(data: bytes) -> None:
+    outcome = to_article(raw_document(data, "page.txt"))
+    assert isinstance(outcome, (Article, Reject))
+    if isinstance(outcome, Reject):
+        assert outcome.detail

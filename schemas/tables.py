@@ -386,14 +386,19 @@ class Places(Provenance):
         str_matches=ENTITY_KEY, description="The place entity (article_entities.entity_key)."
     )
     name: str = pa.Field(str_length={"min_value": 1}, description="The entity's canonical name as looked up.")
-    label: str = pa.Field(isin=["GPE", "LOC", "FAC"], description="The entity's label.")
+    label: str = pa.Field(isin=["GPE", "LOC", "FAC", "NORP"], description="The entity's label.")
+    adjectival: bool = pa.Field(
+        description='The mentions are a demonym or adjective standing for the place ("Turkish" -> Turkey; '
+        "label NORP), not the place's name."
+    )
     resolved_name: str | None = pa.Field(
         nullable=True, description="The gazetteer's name of the place (Kyiv for Kiev); null when unresolved."
     )
     feature_type: str | None = pa.Field(
         nullable=True,
         isin=_values(FeatureType),
-        description="country, admin1 (state, province, governorate), city, continent or region; null when unresolved.",
+        description="country, admin1 (state, province, governorate), city (or US town), US county, continent or "
+        "region; null when unresolved.",
     )
     country_code: str | None = pa.Field(
         nullable=True,
@@ -409,7 +414,8 @@ class Places(Provenance):
         ge=-90,
         le=90,
         description="WGS84 latitude: a city's or continent's own point, a country's capital, a US state's "
-        "population-weighted centre of its cities; null for other regions.",
+        "population-weighted centre of its cities, a small US town's or county's mean point of its ZIP codes; "
+        "null for other regions.",
     )
     longitude: pl.Float64 | None = pa.Field(nullable=True, ge=-180, le=180, description="WGS84 longitude.")
     geonames_id: pl.Int64 | None = pa.Field(nullable=True, ge=1, description="GeoNames id of the place.")
@@ -442,17 +448,24 @@ class Places(Provenance):
         return data.lazyframe.select(_both_or_neither("latitude", "longitude"))
 
     @pa.dataframe_check(
-        error="countries, admin1 regions and cities have a country_code; cities have coordinates"
+        error="countries, admin1 regions, counties and cities have a country_code; cities have coordinates"
     )
     @classmethod
     def countries_and_cities_complete(cls, data: PolarsData) -> pl.LazyFrame:
         kind = pl.col("feature_type")
-        needs_country = kind.is_in(["country", "admin1", "city"]).fill_null(False)
+        needs_country = kind.is_in(["country", "admin1", "city", "county"]).fill_null(False)
         needs_point = (kind == "city").fill_null(False)
         return data.lazyframe.select(
             (~needs_country | pl.col("country_code").is_not_null())
             & (~needs_point | pl.col("latitude").is_not_null())
         )
+
+    @pa.dataframe_check(error="an adjectival place is a NORP entity resolved to a country, and only it")
+    @classmethod
+    def adjectival_is_a_country(cls, data: PolarsData) -> pl.LazyFrame:
+        norp = pl.col("label") == "NORP"
+        country = (pl.col("feature_type") == "country").fill_null(False)
+        return data.lazyframe.select((pl.col("adjectival") == norp) & (~norp | country))
 
 
 class Quotes(Span):

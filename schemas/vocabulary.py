@@ -150,6 +150,7 @@ class FeatureType(StrEnum):
     CITY = "city"
     CONTINENT = "continent"
     REGION = "region"  # a named region spanning countries ("Middle East")
+    COUNTY = "county"  # a US county, parish or borough (second-level subdivision)
 
 
 class GeoMethod(StrEnum):
@@ -164,6 +165,9 @@ class GeoMethod(StrEnum):
     CITY_DOMINANT = "city_dominant"  # five times the people of any other city of that name
     CITY_ALTERNATE = "city_alternate_name"  # found by an alternate name ("Kiev")
     ADMIN1 = "admin1"
+    TOWN_IN_STATE = "town_in_state"  # a US town of the article's home state (a post-office town of any size)
+    US_COUNTY = "us_county"  # a US county, in the article's home state or the only one of its name
+    DEMONYM = "demonym"  # an adjective or demonym standing for its country ("Turkish")
     AMBIGUOUS = "ambiguous"  # several candidates and nothing in the article to choose: left null
     NOT_FOUND = "not_found"
 

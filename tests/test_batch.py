@@ -104,13 +104,14 @@ def test_batch_sample_canonical_entities(tables: BatchTables) -> None:
 
 def test_batch_sample_places(tables: BatchTables) -> None:
     places = tables.details["places"].sort("entity_key")
-    assert places.select("name", "feature_type", "country_code", "method").rows() == [
-        ("Baghdad", "city", "IQ", "city_in_context"),
-        ("Iran", "country", "IR", "country_name"),
-        ("Iraq", "country", "IQ", "country_name"),
-        ("United States", "country", "US", "country_name"),
-        ("Washington", "city", "US", "city_in_context"),
-        ("International Zone", None, None, "not_found"),
+    assert places.select("name", "feature_type", "country_code", "method", "adjectival").rows() == [
+        ("Baghdad", "city", "IQ", "city_in_context", False),
+        ("Iran", "country", "IR", "country_name", False),
+        ("Iraq", "country", "IQ", "country_name", False),
+        ("United States", "country", "US", "country_name", False),
+        ("Washington", "city", "US", "city_in_context", False),
+        ("International Zone", None, None, "not_found", False),
+        ("Americans", "country", "US", "demonym", True),  # a NORP standing for its country
     ]
     baghdad = places.row(0, named=True)
     assert (round(baghdad["latitude"], 2), round(baghdad["longitude"], 2), baghdad["geonames_id"]) == (

@@ -10,10 +10,13 @@ from flows.core.intel.places import (
     FeatureType,
     GeoMethod,
     context_countries,
+    country_of_demonym,
     dateline_anchor,
     fold,
     gazetteer,
     geocode,
+    home_states,
+    qualifying_states,
 )
 
 IRAQ_STORY = frozenset({"IQ", "IR", "US"})
@@ -229,3 +232,95 @@ def test_places_gazetteer_built_once_and_lookups_are_fast() -> None:
         geocode("northern Israel", IRAQ_STORY)  # a miss, then a second lookup without the qualifier
         geocode("Calif.", IRAQ_STORY)
     assert time.perf_counter() - began < 0.5
+
+
+# --- local news: home states, US towns and counties, "City, State", datelines, demonyms -----------------
+
+
+@pytest.mark.parametrize(
+    ("names", "states"),
+    [
+        (["Cottonport", "Avoyelles", "Alexandria"], {"LA"}),  # every name is a town or parish of Louisiana
+        (["Springfield", "Ohio"], {"OH"}),  # the state named outright
+        (["Iraq", "Baghdad"], set()),
+        (["Springfield"], set()),  # one name is no evidence for a state
+    ],
+)
+def test_places_home_states(names: list[str], states: set[str]) -> None:
+    assert home_states(names, None) == states
+
+
+@pytest.mark.parametrize(
+    ("name", "states", "feature", "resolved", "state", "method"),
+    [
+        ("Alexandria", {"LA"}, FeatureType.CITY, "Alexandria", "LA", GeoMethod.CITY_IN_CONTEXT),
+        ("Paris", {"TX"}, FeatureType.CITY, "Paris", "TX", GeoMethod.CITY_IN_CONTEXT),
+        ("Cottonport", {"LA"}, FeatureType.CITY, "Cottonport", "LA", GeoMethod.TOWN_IN_STATE),
+        ("Avoyelles", {"LA"}, FeatureType.COUNTY, "Avoyelles Parish", "LA", GeoMethod.US_COUNTY),
+        ("Laurel County", {"KY"}, FeatureType.COUNTY, "Laurel County", "KY", GeoMethod.US_COUNTY),
+        ("Cottonport, La.", set(), FeatureType.CITY, "Cottonport", "LA", GeoMethod.TOWN_IN_STATE),
+    ],
+)
+def test_places_local_names_in_the_home_state(
+    name: str, states: set[str], feature: FeatureType, resolved: str, state: str, method: GeoMethod
+) -> None:
+    found = geocode(name, frozenset({"US"}), states=frozenset(states))
+    assert found.place is not None
+    assert (found.place.feature_type, found.place.name, found.place.admin1, found.method) == (
+        feature,
+        resolved,
+        state,
+        method,
+    )
+    assert found.place.latitude is not None
+
+
+def test_places_county_of_many_states_needs_the_home_state() -> None:
+    assert geocode("Fulton County", frozenset({"US"})).method is GeoMethod.AMBIGUOUS
+    assert geocode("Fulton County", frozenset({"US"}), states=frozenset({"GA"})).method is GeoMethod.US_COUNTY
+
+
+def test_places_small_town_of_another_state_is_left_null() -> None:
+    # Cottonport is a Louisiana town: a story set in Ohio does not take it
+    assert geocode("Cottonport", frozenset({"US"}), states=frozenset({"OH"})).place is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "states"),
+    [
+        ("He moved to Paris, Texas, in 1990.", "Paris", {"TX"}),
+        ("a lawyer from Alexandria, Va., said", "Alexandria", {"VA"}),
+        ("Paris, France, is far away.", "Paris", set()),
+        ("In Paris the mayor spoke.", "Paris", set()),
+    ],
+)
+def test_places_city_state_convention(text: str, name: str, states: set[str]) -> None:
+    assert qualifying_states(name, [text]) == states
+
+
+def test_places_canadian_provinces_are_not_us_towns() -> None:
+    context = context_countries(["B.C.", "Ontario"], None) | {"US", "CA"}
+    for name, resolved in (("B.C.", "British Columbia"), ("Ontario", "Ontario")):
+        found = geocode(name, context)
+        assert found.place is not None
+        assert (found.place.feature_type, found.place.country_code, found.place.name) == (
+            FeatureType.ADMIN1,
+            "CA",
+            resolved,
+        )
+
+
+def test_places_new_york_dateline_is_the_city() -> None:
+    found = geocode("New York", frozenset({"US"}), dateline_anchor("New York", "NEW YORK"))
+    assert found.place is not None
+    assert (found.place.feature_type, found.place.name) == (FeatureType.CITY, "New York City")
+    # without the dateline the name is the state
+    assert geocode("New York", frozenset({"US"})).place.feature_type is FeatureType.ADMIN1  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("name", "country"), [("Turkish", "TR"), ("Israelis", "IL"), ("American", "US"), ("Democrats", None)]
+)
+def test_places_demonyms_stand_for_their_country(name: str, country: str | None) -> None:
+    place = country_of_demonym(name)
+    assert (place.country_code if place else None) == country

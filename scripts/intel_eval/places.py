@@ -39,7 +39,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from flows.core.intel import places as geo  # noqa: E402
 from flows.core.intel.analysis import PLACE_LABELS, places_of  # noqa: E402
-from flows.core.intel.canonical import CanonicalEntity, from_entity_mention, resolve_entities  # noqa: E402
+from flows.core.intel.canonical import CanonicalEntity, resolve_entities  # noqa: E402
 from flows.core.models import Article, EntityMention, RawDocument, Section, SourceFile  # noqa: E402
 from flows.core.nlp.ner_rules import VALUE_LABELS  # noqa: E402
 from flows.core.page.article import to_article  # noqa: E402
@@ -116,7 +116,7 @@ def run_pipeline(docs: Sequence[Doc]) -> None:
             by_id[article_id].bare = [(e.start_char, e.end_char, e.label_) for e in spacy_doc.ents]
     for article_id, doc in by_id.items():
         own = [m for m in mentions.get(article_id, []) if m.label not in VALUE_LABELS]
-        resolved = resolve_entities([from_entity_mention(m) for m in own])
+        resolved = resolve_entities(own)
         doc.entities = resolved.entities
         doc.body_mentions = [
             (m, link.entity_key)
@@ -143,7 +143,7 @@ def predictions(doc: Doc) -> list[Prediction]:
     for mention, key in doc.body_mentions:
         row = rows.get(key)
         if row is not None:
-            adjectival = bool(getattr(row, "adjectival", False))
+            adjectival = row.adjectival
             found.append(
                 Prediction(mention.start_char, mention.end_char, mention.text, row.geocode.place, adjectival)
             )

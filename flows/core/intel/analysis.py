@@ -16,11 +16,20 @@ from datetime import date
 from flows.core.intel.amounts import Amount, extract_amounts
 from flows.core.intel.canonical import CanonicalEntity, MentionLink, resolve_entities
 from flows.core.intel.date_mentions import DateMention, resolve_dates
-from flows.core.intel.places import Geocode, context_countries, dateline_anchor, geocode
+from flows.core.intel.places import (
+    CONFIDENCE,
+    Geocode,
+    context_countries,
+    country_of_demonym,
+    dateline_anchor,
+    geocode,
+    home_states,
+    qualifying_states,
+)
 from flows.core.intel.quotes import Quote, extract_quotes
 from flows.core.models import Article, EntityMention, MentionKey, Section
 from flows.core.nlp.ner_rules import VALUE_LABELS
-from schemas.vocabulary import FeatureType
+from schemas.vocabulary import FeatureType, GeoMethod
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 # spaCy sometimes calls a city a facility; a FAC is a place only when its name is a city or country.
@@ -44,6 +53,7 @@ class PlaceMention:
     name: str
     label: str
     geocode: Geocode
+    adjectival: bool = False  # a demonym or adjective standing for the place ("Turkish" -> Turkey)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,16 +139,29 @@ def analyse(
 
 
 def places_of(article: Article, entities: Sequence[CanonicalEntity]) -> list[PlaceMention]:
-    """The article's GPE and LOC entities (and FACs named like a city or country), geocoded in context."""
+    """The article's GPE and LOC entities (and FACs named like a city or country), geocoded in context, and
+    its NORP entities that stand for a country ("Turkish", "Israelis"), marked adjectival."""
     candidates = [e for e in entities if e.label in PLACE_LABELS or e.label == "FAC"]
     dateline = article.page.dateline_place
-    context = context_countries([e.name for e in candidates if e.label in PLACE_LABELS], dateline)
+    names = [e.name for e in candidates if e.label in PLACE_LABELS]
+    context = context_countries(names, dateline)
+    states = home_states(names, dateline) if "US" in context or not context else frozenset()
+    texts = list(article.section_texts().values())
     found = []
     for entity in candidates:
-        result = geocode(entity.name, context, dateline_anchor(entity.name, dateline))
+        qualified = qualifying_states(entity.name, texts)
+        where = context | {"US"} if qualified else context
+        result = geocode(entity.name, where, dateline_anchor(entity.name, dateline), qualified or states)
         if entity.label == "FAC" and (result.place is None or result.place.feature_type not in FAC_AS_PLACE):
             continue
         found.append(PlaceMention(article.article_id, entity.entity_key, entity.name, entity.label, result))
+    for entity in entities:
+        country = country_of_demonym(entity.name) if entity.label == "NORP" else None
+        if country is not None:
+            demonym = Geocode(country, GeoMethod.DEMONYM, CONFIDENCE[GeoMethod.DEMONYM], 1)
+            found.append(
+                PlaceMention(article.article_id, entity.entity_key, entity.name, "NORP", demonym, True)
+            )
     return found
 
 

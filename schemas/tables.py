@@ -22,6 +22,7 @@ from schemas.vocabulary import (
     ArticleKind,
     AttributionMethod,
     DateBasis,
+    DateKind,
     DatePrecision,
     EntitySource,
     FeatureType,
@@ -603,7 +604,15 @@ class TextDates(Span):
         nullable=True,
         description="First day of the period meant (a month is its 1st, a week its Monday); null when it cannot be resolved.",
     )
-    granularity: str = pa.Field(isin=_values(Granularity), description="day, week, month, year or decade.")
+    granularity: str = pa.Field(
+        isin=_values(Granularity),
+        description="day, week, month, quarter, half, year or decade; reference for a kind other than date.",
+    )
+    kind: str = pa.Field(
+        isin=_values(DateKind),
+        description='date (a calendar period), or a reference to the past ("recently"), present ("now", '
+        '"currently") or future ("soon") that names no period: past_ref, present_ref, future_ref.',
+    )
     is_relative: bool = pa.Field(description='Needed the published date to resolve ("Friday", "last month").')
     is_future: bool = pa.Field(description="The period starts after the published date.")
     preposition: str | None = pa.Field(
@@ -630,6 +639,16 @@ class TextDates(Span):
     def relative_needs_anchor(cls, data: PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             ~pl.col("is_relative") | pl.col("value").is_null() | pl.col("published_date").is_not_null()
+        )
+
+    @pa.dataframe_check(
+        error="a reference (kind not date) has granularity reference and no value, and only it"
+    )
+    @classmethod
+    def references_have_no_value(cls, data: PolarsData) -> pl.LazyFrame:
+        reference = pl.col("kind") != "date"
+        return data.lazyframe.select(
+            (reference == (pl.col("granularity") == "reference")) & (~reference | pl.col("value").is_null())
         )
 
     @pa.dataframe_check(error="an unresolved date says why in note")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-SCHEMA_VERSION = "1.3.0"  # 1.3.0: published_basis; a page showing only an update time is dated by it
+SCHEMA_VERSION = "1.4.0"  # 1.4.0: places.adjectival, US counties and towns; text_dates.kind, quarters, halves
 
 
 class Stage(StrEnum):
@@ -140,6 +140,18 @@ class Granularity(StrEnum):
     MONTH = "month"
     YEAR = "year"
     DECADE = "decade"
+    QUARTER = "quarter"  # "the third quarter", "third-quarter": value is the quarter's first day
+    HALF = "half"  # "the first half of 1989"
+    REFERENCE = "reference"  # "now", "recently", "the future": no calendar period (see DateKind)
+
+
+class DateKind(StrEnum):
+    """A calendar date, or a reference to the present, past or future that names no period ("now")."""
+
+    DATE = "date"
+    PAST_REF = "past_ref"  # "recently", "the past", "previously"
+    PRESENT_REF = "present_ref"  # "now", "currently", "at present"
+    FUTURE_REF = "future_ref"  # "the future", "soon"
 
 
 class FeatureType(StrEnum):

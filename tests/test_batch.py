@@ -77,6 +77,7 @@ def test_batch_sample_dates_resolved_against_published_day(tables: BatchTables) 
     dates = tables.details["text_dates"].sort("section", "start_char")
     assert dates.select("section", "text", "value", "granularity", "is_relative", "is_future").rows() == [
         ("body", "Friday", date(2021, 7, 23), "day", True, False),
+        ("body", "previously", None, "reference", False, False),  # kind past_ref: no calendar period
         ("body", "2014", date(2014, 1, 1), "year", False, False),
         ("body", "7 April this year", date(2021, 4, 7), "day", True, False),
         ("body", "5 January, 2020", date(2020, 1, 5), "day", False, False),

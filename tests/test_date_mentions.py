@@ -10,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flows.core.intel import date_mentions
-from flows.core.intel.date_mentions import NO_ANCHOR, DateMention, Granularity, resolve_dates
+from flows.core.intel.date_mentions import (
+    NO_ANCHOR,
+    REFERENCE_NOTE,
+    DateKind,
+    DateMention,
+    Granularity,
+    resolve_dates,
+)
 
 PUBLISHED = date(2021, 7, 24)  # a Saturday, the sample article's date line
 
@@ -338,3 +345,77 @@ def test_date_mentions_a_sentence_with_a_future_marker_is_never_passed_over(text
     tense = date_mentions._Tense(text, date_mentions.lowered_keeping_offsets(text))
     if date_mentions._FUTURE_RE.search(text):
         assert tense._may_hold_future(0, len(text))
+
+
+# --- quarters, halves, "a year earlier", references, dates ahead of a past-tense clause -----------------
+
+REPORT_DAY = date(1989, 10, 27)  # an earnings report in late October
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Third-quarter net fell 5%.", [("Third-quarter", date(1989, 7, 1), Granularity.QUARTER)]),
+        ("Profit in the third quarter rose.", [("the third quarter", date(1989, 7, 1), Granularity.QUARTER)]),
+        ("Sales in the fourth quarter of 1988 fell.", [("the fourth quarter of 1988", date(1988, 10, 1), Granularity.QUARTER)]),
+        ("Costs rose in the first quarter.", [("the first quarter", date(1989, 1, 1), Granularity.QUARTER)]),
+        ("Sales were weak in the quarter, it said.", [("the quarter", date(1989, 7, 1), Granularity.QUARTER)]),
+        ("It expects a loss next quarter.", [("next quarter", date(1990, 1, 1), Granularity.QUARTER)]),
+        ("Earnings for the first half of 1989 rose.", [("the first half of 1989", date(1989, 1, 1), Granularity.HALF)]),
+        ("Profits will rise in the second half.", [("the second half", date(1989, 7, 1), Granularity.HALF)]),
+    ],
+)  # fmt: skip
+def test_date_mentions_quarters_and_halves(text: str, expected: list[tuple[str, date, Granularity]]) -> None:
+    assert [(m.text, m.value, m.granularity) for m in resolve_dates(text, REPORT_DAY)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "year_back"),
+    [
+        ("Third-quarter profit rose to $5 million from $3 million a year earlier.", ("a year earlier", date(1988, 7, 1), Granularity.QUARTER)),
+        ("Net rose in the third quarter. In the year-ago period, it lost $2 million.", ("the year-ago period", date(1988, 7, 1), Granularity.QUARTER)),
+        ("In the third quarter it earned $4. In the 1988 quarter, it earned $3.", ("the 1988 quarter", date(1988, 7, 1), Granularity.QUARTER)),
+        ("Membership is up from a year ago.", ("a year ago", date(1988, 10, 27), Granularity.DAY)),
+    ],
+)  # fmt: skip
+def test_date_mentions_a_year_earlier(text: str, year_back: tuple[str, date, Granularity]) -> None:
+    assert (*[(m.text, m.value, m.granularity) for m in resolve_dates(text, REPORT_DAY)][-1],) == year_back
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("He is now retired.", [("now", DateKind.PRESENT_REF)]),
+        ("The plant is currently closed.", [("currently", DateKind.PRESENT_REF)]),
+        ("She recently moved; the future looks bright.", [("recently", DateKind.PAST_REF), ("the future", DateKind.FUTURE_REF)]),
+        ("A now-defunct bank lent in the past five years.", []),  # a compound and a duration
+        ("He backed it as recently as 2011.", [("2011", DateKind.DATE)]),
+    ],
+)  # fmt: skip
+def test_date_mentions_references_to_past_present_future(
+    text: str, kinds: list[tuple[str, DateKind]]
+) -> None:
+    found = resolve_dates(text, REPORT_DAY)
+    assert [(m.text, m.kind) for m in found] == kinds
+    for mention in found:
+        if mention.kind is not DateKind.DATE:
+            assert (mention.value, mention.granularity, mention.note) == (
+                None,
+                Granularity.REFERENCE,
+                REFERENCE_NOTE,
+            )
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Directors authorized a split, payable Dec. 7 to holders.", date(1989, 12, 7)),
+        ("The company said it extended the offer to Nov. 20.", date(1989, 11, 20)),
+        ("Conseco said it is calling for the redemption on Dec. 7 of its shares.", date(1989, 12, 7)),
+        ("The committee met on Dec. 7.", date(1988, 12, 7)),  # the past verb governs the date
+        ("The loans were extended through January.", date(1990, 1, 1)),
+        ("The plant was closed in January.", date(1989, 1, 1)),
+    ],
+)
+def test_date_mentions_upcoming_date_in_a_past_tense_sentence(text: str, value: date) -> None:
+    assert [m.value for m in resolve_dates(text, REPORT_DAY)] == [value]

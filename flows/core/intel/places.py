@@ -544,10 +544,13 @@ def _local_index(
     return {key: tuple(places) for key, places in index.items()}
 
 
-def home_states(names: Iterable[str], dateline_place: str | None, min_names: int = 2) -> frozenset[str]:
+_HOME_STATE_MIN_NAMES: Final = 2  # names of a local story found in one state before it is the home state
+
+
+def home_states(names: Iterable[str], dateline_place: str | None) -> frozenset[str]:
     """The US states a local story is set in: the state in which the most of its place names are towns,
     counties, cities or the state itself ("Cottonport", "Avoyelles", "Alexandria" -> Louisiana), when that
-    state holds at least ``min_names`` of them and no other state as many; else the states it names outright."""
+    state holds at least two of them and no other state as many; else the states it names outright."""
     table, local = gazetteer(), us_local()
     named: set[str] = set()
     votes: dict[str, int] = {}
@@ -566,7 +569,7 @@ def home_states(names: Iterable[str], dateline_place: str | None, min_names: int
         for code in found:
             votes[code] = votes.get(code, 0) + 1
     ranked = sorted(votes.items(), key=lambda item: -item[1])
-    if ranked and ranked[0][1] >= min_names and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+    if ranked and ranked[0][1] >= _HOME_STATE_MIN_NAMES and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
         return frozenset({ranked[0][0]})
     return frozenset(named)
 

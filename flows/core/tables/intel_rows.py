@@ -139,6 +139,7 @@ def text_dates_frame(found: Intelligence, run: RunInfo) -> pl.DataFrame:
             ),
             "value": item.mention.value,
             "granularity": item.mention.granularity.value,
+            "kind": item.mention.kind.value,
             "is_relative": item.mention.is_relative,
             "is_future": item.mention.is_future,
             "preposition": item.mention.preposition,

@@ -382,6 +382,8 @@ def evaluate(corpus: Path) -> tuple[Figures, str]:
             by_setting.append([score_doc(d) for d in docs])
     shipped = total(by_setting[0])
     cv = cross_validated(docs, by_setting, same_place_rate)
+    best = max(range(len(by_setting)), key=lambda i: (same_place_rate(total(by_setting[i])), -i))
+    print(f"places: shipped {settings_list[0]}, best in-sample {settings_list[best]}", file=sys.stderr)
     kinds = ["all", *KINDS, "adjectival"]
     figures = Figures(
         detection_f=f1(shipped.tp, shipped.fp, shipped.fn)[2],

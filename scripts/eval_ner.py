@@ -368,9 +368,10 @@ def predicted_items(kind: str, text: str, published: date | None) -> list[dict[s
             {"start": a.start, "end": a.end, "value": a.value, "kind": a.kind.value}
             for a in extract_amounts(text)
         ]
-    return [
+    return [  # the labels' conventions leave out references ("now", "recently"): text_dates.kind says which
         {"start": d.start, "end": d.end, "value": d.value.isoformat() if d.value else None}
         for d in resolve_dates(text, published)
+        if d.kind == "date"
     ]
 
 

@@ -50,8 +50,8 @@ def test_amounts_sample_article_pins_every_amount() -> None:
         ),
         ("2m people", ("2m people", 2_000_000, AmountKind.COUNT, None, "people", False)),
         ("it cost $1.25 billion.", ("$1.25 billion", 1.25e9, AmountKind.MONEY, "USD", None, False)),
-        ("a £30m deal", ("£30m", 30e6, AmountKind.MONEY, "GBP", None, False)),
-        ("a €5bn fund", ("€5bn", 5e9, AmountKind.MONEY, "EUR", None, False)),
+        ("a £30m deal", ("£30m", 30e6, AmountKind.MONEY, "GBP", "deal", False)),  # money says what it is for
+        ("a €5bn fund", ("€5bn", 5e9, AmountKind.MONEY, "EUR", "fund", False)),
         ("five million dollars", ("five million dollars", 5e6, AmountKind.MONEY, "USD", None, False)),
         ("15% of voters", ("15%", 15, AmountKind.PERCENT, "percent", "voters", False)),
         ("rose 15 per cent", ("15 per cent", 15, AmountKind.PERCENT, "percent", None, False)),
@@ -247,3 +247,84 @@ def test_amounts_numbers_tried_where_they_can_start_find_what_a_full_scan_finds(
     assert [m.span() for m in amounts._phone_matches(text, digits)] == [
         m.span() for m in amounts._PHONE_RE.finditer(text)
     ]
+
+
+# --- ages, years, weight, scales, named dollars, what money is for, vague scales ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nadia Mohamed, 27, was arrested.", [("27", 27, AmountKind.AGE, "year")]),
+        ("The woman, aged 96, died at home.", [("96", 96, AmountKind.AGE, "year")]),
+        ("Smith, 45, and Jones, 50, were charged.", [("45", 45, AmountKind.AGE, "year"), ("50", 50, AmountKind.AGE, "year")]),
+        ("In 2010, 27 people died.", [("27 people", 27, AmountKind.COUNT, None)]),  # no name before the comma
+    ],
+)  # fmt: skip
+def test_amounts_ages_are_not_counts(
+    text: str, expected: list[tuple[str, float, AmountKind, str | None]]
+) -> None:
+    assert [(a.text, a.value, a.kind, a.unit) for a in extract_amounts(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The city was founded in 860 BC by traders.",
+        "Pompeii was buried in AD 79.",
+        "The composer Mozart (1761) wrote it.",
+    ],
+)
+def test_amounts_years_with_an_era_or_in_parentheses_are_not_amounts(text: str) -> None:
+    assert extract_amounts(text) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The baby weighed 8 pounds.", (8, AmountKind.MEASURE, "pound")),
+        ("He lost 20 pounds in a month.", (20, AmountKind.MEASURE, "pound")),
+        ("Police seized 5 pounds of cocaine.", (5, AmountKind.MEASURE, "pound")),
+        ("The fine was 500 pounds.", (500, AmountKind.MONEY, "GBP")),
+        ("The company lost 20 million pounds.", (20e6, AmountKind.MONEY, "GBP")),
+        ("The deal is worth 5 lakh rupees.", (5e5, AmountKind.MONEY, "INR")),
+        ("It cost Rs 3 crore.", (3e7, AmountKind.MONEY, "INR")),
+        ("Profit was 20 mln dlrs.", (20e6, AmountKind.MONEY, "USD")),
+        ("Sales of 3 bln euros.", (3e9, AmountKind.MONEY, "EUR")),
+        ("It paid 10 million Hong Kong dollars.", (10e6, AmountKind.MONEY, "HKD")),
+        ("a loan of 4 million Singapore dollars", (4e6, AmountKind.MONEY, "SGD")),
+    ],
+)
+def test_amounts_units_and_scales(text: str, expected: tuple[float, AmountKind, str]) -> None:
+    (amount,) = extract_amounts(text)
+    assert (amount.value, amount.kind, amount.unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "obj"),
+    [
+        ("The government spent $5 million on new schools.", "new schools"),
+        ("He paid $20 million for the team.", "the team"),
+        ("The company raised $2 billion to fund expansion.", "expansion"),
+        ("It won a $5 million contract.", "contract"),
+        ("The fund had $3 billion in assets.", None),  # the sentence does not say what it is for
+    ],
+)
+def test_amounts_money_says_what_it_is_for(text: str, obj: str | None) -> None:
+    (amount,) = extract_amounts(text)
+    assert amount.kind is AmountKind.MONEY
+    assert amount.object == obj
+    if obj is not None:
+        assert text[amount.object_start : amount.object_end] == obj  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier"),
+    [
+        ("Several thousand people marched.", 3000, "several"),
+        ("A few hundred protesters gathered.", 200, "a few"),
+    ],
+)
+def test_amounts_vague_scales_are_approximate(text: str, value: float, qualifier: str) -> None:
+    (amount,) = extract_amounts(text)
+    assert (amount.value, amount.approximate, amount.qualifier) == (value, True, qualifier)

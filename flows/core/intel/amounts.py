@@ -82,7 +82,17 @@ _TENS: Final = {
     "ninety": 90,
 }
 _SCALES: Final = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_SHORT_SCALES: Final = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12}
+_SHORT_SCALES: Final = {
+    "k": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "bln": 1e9,
+    "tn": 1e12,
+}
+_SOUTH_ASIAN_SCALES: Final = {"lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
 _VAGUE: Final = {"dozens": 12, "hundreds": 100, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
 
 _NUM_WORD = "|".join(sorted([*_UNITS, *_TENS, *_SCALES, "dozen"], key=len, reverse=True))
@@ -127,6 +137,11 @@ _CURRENCY_SYMBOLS: Final = {
     "RS": "INR",
     "RS.": "INR",
 }
+# Dollars of other countries, named in words ("10 million Hong Kong dollars").
+_NAMED_DOLLARS: Final = {
+    "hong kong": "HKD", "singapore": "SGD", "australian": "AUD", "canadian": "CAD", "new zealand": "NZD",
+    "taiwan": "TWD", "new taiwan": "TWD", "us": "USD", "u.s.": "USD",
+}  # fmt: skip
 _CURRENCY_WORDS: Final = {
     "dollar": "USD",
     "euro": "EUR",
@@ -142,6 +157,7 @@ _CURRENCY_WORDS: Final = {
     "shekel": "ILS",
     "riyal": "SAR",
     "dirham": "AED",
+    "dlr": "USD",
 }
 _ISO_CODES: Final = (
     "USD",
@@ -157,6 +173,10 @@ _ISO_CODES: Final = (
     "IQD",
     "TRY",
     "ILS",
+    "HKD",
+    "SGD",
+    "NZD",
+    "TWD",
 )
 
 _QUALIFIERS: Final = (
@@ -230,18 +250,35 @@ _MEASURE_UNITS: Final = {
     "mw": "MW",
     "gw": "GW",
     "kwh": "kWh",
+    "pound": "pound",
+    "lb": "pound",
+    "lbs": "pound",
 }
 
 _SCALE_SUFFIX: Final = re.compile(
-    r"(?:[ \t-]?(?P<long>hundred|thousand|million|billion|trillion)\b|(?P<short>mln|mn|bn|tn|k|m|b)(?![\w]))",
+    r"(?:[ \t-]?(?P<long>hundred|thousand|million|billion|trillion)\b|[ \t](?P<asian>lakhs?|crores?)\b"
+    r"|(?P<short>mln|bln|mn|bn|tn|k|m|b)(?![\w])|[ \t](?P<wire>mln|bln)\b)",
     re.IGNORECASE,
 )
 _PERCENT_SUFFIX: Final = re.compile(
     r"\s?(?:%|per\s?cent\b|percent\b)|\s(?P<points>percentage\s+points?\b)", re.IGNORECASE
 )
 _CURRENCY_SUFFIX: Final = re.compile(
-    r"\s+(?:US\s+)?(?P<word>(?:dollar|euro|pound|yen|yuan|renminbi|rupee|rouble|ruble|lira|shekel|riyal|dirham)"
+    r"\s+(?:(?P<whose>Hong\s+Kong|Singapore|Australian|Canadian|New\s+Zealand|(?:New\s+)?Taiwan|U\.?S\.?)\s+)?"
+    r"(?P<word>(?:dollar|euro|pound|yen|yuan|renminbi|rupee|rouble|ruble|lira|shekel|riyal|dirham|dlr)"
     r"s?(?:\s+sterling)?|sterling)\b|\s?(?P<code>" + "|".join(_ISO_CODES) + r")\b"
+)
+# "pounds" is weight, not sterling, after these words or before "of" and a thing ("8 pounds of cocaine").
+_WEIGHT_BEFORE_RE: Final = re.compile(
+    r"\b(?:weigh\w*|weight|lost|lose|losing|gained|gain|heavy|heavier|lighter|tipped\s+the\s+scales)\b[^.!?\n]*$",
+    re.IGNORECASE,
+)
+_WEIGHT_AFTER_RE: Final = re.compile(r"\s+of\s+(?!(?:the|his|her|their|its|public|taxpayers)\b)[a-z]")
+_BIG_SCALE_BEFORE_RE: Final = re.compile(r"(?:million|billion|trillion|\dm|\dbn)$", re.IGNORECASE)
+_MONEY_CUE_BEFORE_RE: Final = re.compile(
+    r"\b(?:cost|costs|paid|pay|pays|worth|price|priced|fine|fined|spent|spend|raised|salary|earn\w*|sold|bought|"
+    r"million|billion)\b[^.!?\n]*$",
+    re.IGNORECASE,
 )
 _UNIT_SUFFIX: Final = re.compile(
     r"(?P<sep>[ \t]+|-)(?P<unit>"
@@ -394,9 +431,12 @@ def _read_number(text: str, match: re.Match[str]) -> _Number | None:
     scale = _SCALE_SUFFIX.match(text, match.end())
     if scale is None:
         return _Number(match.start(), match.end(), value, False, False, raw)
-    factor = (
-        _SCALES[scale.group("long").lower()] if scale.group("long") else _SHORT_SCALES[scale.group().lower()]
-    )
+    if scale.group("long"):
+        factor = _SCALES[scale.group("long").lower()]
+    elif scale.group("asian"):
+        factor = _SOUTH_ASIAN_SCALES[scale.group("asian").lower()]
+    else:
+        factor = _SHORT_SCALES[(scale.group("short") or scale.group("wire")).lower()]
     return _Number(match.start(), scale.end(), value * factor, False, False, None)
 
 
@@ -450,8 +490,10 @@ def _word_step(previous: str, word: str) -> bool | None:
 
 
 def _build_amount(text: str, number: _Number) -> Amount | None:
-    if _is_excluded(text, number):
+    if _is_excluded(text, number) or _is_era_year(text, number):
         return None
+    if _is_age(text, number):
+        return _finish(text, number, number.start, number.end, AmountKind.AGE, "year")
     start, currency = _currency_before(text, number.start)
     if currency is not None:
         end, word_currency = _currency_after(text, number.end)
@@ -470,12 +512,17 @@ def _build_amount(text: str, number: _Number) -> Amount | None:
 def _finish(text: str, number: _Number, start: int, end: int, kind: AmountKind, unit: str | None) -> Amount:
     obj = _object_for(text, number, end, kind)
     qualifier, start = _qualifier_before(text, start, number)
+    value = number.value
+    vague = _VAGUE_SCALE_BEFORE_RE.search(text, max(0, start - 12), start) if qualifier is None else None
+    if vague is not None and number.is_words and text[number.start : number.end].lower() in _BARE_SCALES:
+        qualifier, start = " ".join(vague.group("q").lower().split()), vague.start()
+        value *= _VAGUE_FACTORS[qualifier]  # "several thousand": at least three thousand
     span_end = obj[2] if obj is not None and kind is AmountKind.COUNT else end
     return Amount(
         start=start,
         end=span_end,
         text=text[start:span_end],
-        value=number.value,
+        value=value,
         kind=kind,
         unit=unit,
         object=obj[0] if obj else None,
@@ -486,8 +533,40 @@ def _finish(text: str, number: _Number, start: int, end: int, kind: AmountKind, 
     )
 
 
+_BARE_SCALES: Final = frozenset({"hundred", "thousand", "million", "billion", "dozen"})
+_VAGUE_FACTORS: Final = {"several": 3, "a few": 2, "a couple of": 2}
+_VAGUE_SCALE_BEFORE_RE: Final = re.compile(
+    r"\b(?P<q>[Ss]everal|[Aa][ \t]+few|[Aa][ \t]+couple[ \t]+of)[ \t]+$"
+)
+# What money is for: "a $5 million contract", "spent $5 million on new schools", "paid $20 million for the team".
+_MONEY_NOUNS: Final = (
+    "contract|deal|grant|loan|budget|settlement|package|fine|bond|project|investment|fund|stake|bonus|salary|"
+    "acquisition|purchase|bid|offer|donation|award|renovation|expansion|program|programme|plan|lawsuit|bill|"
+    "bailout|subsidy|payout|ransom|tax|levy|fee|upgrade|overhaul|stadium|facility|campaign|debt|deficit|"
+    "compensation|sale|merger|takeover|buyout|investment|scheme|prize|reward|cut|cuts|increase|rise"
+)
+_MONEY_NOUN_RE: Final = re.compile(rf"[ \t]+(?P<o>(?:{_MONEY_NOUNS})s?)\b")
+_MONEY_PURPOSE_RE: Final = re.compile(
+    r"[ \t]+(?:(?:in|of)[ \t]+\w+[ \t]+)?(?:for|on|to[ \t]+(?:buy|build|fund|finance|pay[ \t]+for|cover|repair|"
+    r"expand|upgrade|settle|acquire|renovate|develop))[ \t]+(?P<o>(?:(?:the|a|an|its|their|his|her|new)[ \t]+)?"
+    r"[A-Za-z][\w’'-]*(?:[ \t]+(?!(?:in|at|by|with|from|that|which|and|or|to|on|for|after|before|as|last|this|"
+    r"next|over|since|during|because|when|while|if|but)\b)[A-Za-z][\w’'-]*){0,4})"
+)
+
+
+def _money_object(text: str, end: int) -> tuple[str, int, int] | None:
+    """What the money is for, where the sentence says it right after the amount."""
+    match = _MONEY_NOUN_RE.match(text, end) or _MONEY_PURPOSE_RE.match(text, end)
+    if match is None:
+        return None
+    return match.group("o"), match.start("o"), match.end("o")
+
+
 def _object_for(text: str, number: _Number, end: int, kind: AmountKind) -> tuple[str, int, int] | None:
-    """Counts take the noun after them; percentages and vague plurals take the noun after "of"."""
+    """Counts take the noun after them; percentages and vague plurals take the noun after "of"; money what it
+    is for ("a $5 million contract", "spent $5 million on new schools")."""
+    if kind is AmountKind.MONEY:
+        return _money_object(text, end)
     if kind is AmountKind.COUNT and not number.is_vague:
         return _object_after(text, end, number.value == 1)
     if kind is AmountKind.PERCENT or number.is_vague:
@@ -510,6 +589,40 @@ def _is_excluded(text: str, number: _Number) -> bool:
     if _looks_like_year(number) and _YEAR_CONTEXT.search(before):
         return True
     return bool(_TIME_OF_DAY.match(after) and not number.is_vague) or bool(_IDENTIFIER_BEFORE.search(before))
+
+
+# "Nadia Mohamed, 27, was ..." (a name, then the age between commas) and "aged 96", "age 41".
+_NAME_COMMA_BEFORE_RE: Final = re.compile(r"[A-Z][\w’'.-]+,[ \t]*$")
+_COMMA_AFTER_RE: Final = re.compile(r"[ \t]*(?:,|\)|;|$)")
+_AGED_BEFORE_RE: Final = re.compile(r"\b(?:[Aa]ged|[Aa]ge|[Aa]ges)[ \t]+$")
+_MAX_AGE: Final = 120
+# "860 BC", "AD 79", "(1761)": years, not counts.
+_ERA_AFTER_RE: Final = re.compile(r"[ \t]*(?:BC|BCE|AD|CE|B\.C\.|A\.D\.)(?![\w])")
+_ERA_BEFORE_RE: Final = re.compile(r"(?:\bAD|A\.D\.)[ \t]*$")
+_PAREN_YEAR_RE: Final = re.compile(r"\(\d{4}\)|\(\d{4}[-–]\d{2,4}\)")
+
+
+def _is_age(text: str, number: _Number) -> bool:
+    """A person's age: "Nadia Mohamed, 27, was arrested", "aged 96"."""
+    digits = number.plain_digits
+    if digits is None or not digits.isdigit() or not 0 < int(digits) <= _MAX_AGE:
+        return False
+    before = text[max(0, number.start - 40) : number.start]
+    if _AGED_BEFORE_RE.search(before):
+        return True
+    return bool(_NAME_COMMA_BEFORE_RE.search(before) and _COMMA_AFTER_RE.match(text, number.end))
+
+
+def _is_era_year(text: str, number: _Number) -> bool:
+    """A year with its era ("860 BC", "AD 79") or alone in parentheses ("(1761)")."""
+    digits = number.plain_digits
+    if digits is None or not digits.isdigit():
+        return False
+    if _ERA_AFTER_RE.match(text, number.end) or _ERA_BEFORE_RE.search(
+        text, max(0, number.start - 6), number.start
+    ):
+        return True
+    return len(digits) == 4 and _PAREN_YEAR_RE.match(text, max(0, number.start - 1)) is not None
 
 
 def _near_month(before: str, after: str) -> bool:
@@ -575,7 +688,21 @@ def _currency_after(text: str, end: int) -> tuple[int, str | None]:
     if match.group("code"):
         return match.end(), match.group("code")
     word = match.group("word").lower().split()[0].rstrip("s")
+    whose = match.group("whose")
+    if whose and word == "dollar":
+        return match.end(), _NAMED_DOLLARS[" ".join(whose.lower().split())]
+    if word == "pound" and _weight_not_money(text, end, match.end()):
+        return end, None
     return match.end(), _CURRENCY_WORDS.get(word, _CURRENCY_WORDS.get(word + "s"))
+
+
+def _weight_not_money(text: str, start: int, end: int) -> bool:
+    """ "weighed 8 pounds", "lost 20 pounds", "5 pounds of cocaine": pounds of weight, unless money is named
+    close by ("paid 500 pounds")."""
+    before = text[max(0, start - 60) : start]
+    if _MONEY_CUE_BEFORE_RE.search(before[-30:]) or _BIG_SCALE_BEFORE_RE.search(before):
+        return False  # "paid 500 pounds", "lost 20 million pounds"
+    return bool(_WEIGHT_BEFORE_RE.search(before) or _WEIGHT_AFTER_RE.match(text, end))
 
 
 def _suffix(text: str, number: _Number) -> tuple[int, AmountKind, str | None] | None:

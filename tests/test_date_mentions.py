@@ -359,6 +359,8 @@ REPORT_DAY = date(1989, 10, 27)  # an earnings report in late October
         ("Profit in the third quarter rose.", [("the third quarter", date(1989, 7, 1), Granularity.QUARTER)]),
         ("Sales in the fourth quarter of 1988 fell.", [("the fourth quarter of 1988", date(1988, 10, 1), Granularity.QUARTER)]),
         ("Costs rose in the first quarter.", [("the first quarter", date(1989, 1, 1), Granularity.QUARTER)]),
+        ("In the 1988 third quarter it lost $2.", [("the 1988 third quarter", date(1988, 7, 1), Granularity.QUARTER)]),
+        ("It may close in next year's first quarter.", [("next year's first quarter", date(1990, 1, 1), Granularity.QUARTER)]),
         ("Sales were weak in the quarter, it said.", [("the quarter", date(1989, 7, 1), Granularity.QUARTER)]),
         ("It expects a loss next quarter.", [("next quarter", date(1990, 1, 1), Granularity.QUARTER)]),
         ("Earnings for the first half of 1989 rose.", [("the first half of 1989", date(1989, 1, 1), Granularity.HALF)]),

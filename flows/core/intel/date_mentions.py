@@ -746,8 +746,14 @@ def _ordinal_period(match: re.Match[str], published: date | None, future: bool |
     is_half = match.group("unit").lower() == "half"
     months, granularity = (6, Granularity.HALF) if is_half else (3, Granularity.QUARTER)
     index = (_ORDINALS_HALF if is_half else _ORDINALS)[match.group("ord").lower()]
-    if match.group("year"):
-        return _Resolved(date(int(match.group("year")), months * (index - 1) + 1, 1), granularity, False)
+    year = match.group("year") or match.group("pyear")
+    if year:  # "the third quarter of 1990", "the 1988 third quarter"
+        return _Resolved(date(int(year), months * (index - 1) + 1, 1), granularity, False)
+    if match.group("rel"):  # "this year's third quarter", "next year's first quarter"
+        rel = match.group("rel")
+        return _relative(
+            granularity, published, lambda p: date(_year_shift(p, rel), months * (index - 1) + 1, 1)
+        )
     return _relative(granularity, published, lambda p: _period_of(p, months, index, future))
 
 
@@ -831,7 +837,8 @@ def _words_present(*words: str) -> Callable[[_Starts], list[int] | None]:
 _RULES: Final[tuple[_Rule, ...]] = (
     _Rule(
         re.compile(
-            r"\b(?P<m>(?:the\s+)?(?:(?:fiscal|calendar)\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|"
+            r"\b(?P<m>(?:the\s+)?(?:(?P<pyear>1[5-9]\d\d|20\d\d)\s+|(?P<rel>this|last|next)\s+year[’']s\s+)?"
+            r"(?:(?:fiscal|calendar)\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|"
             r"last|latter)[\s-]+(?P<unit>quarter|half)(?:[^\S\n]+of[^\S\n]+(?:fiscal[^\S\n]+)?"
             r"(?P<year>1[5-9]\d\d|20\d\d))?)\b",
             re.IGNORECASE,

@@ -118,6 +118,7 @@ class Geocode:
 
 
 _DOMINANCE: Final = 5
+_IN_CONTEXT_DOMINANCE: Final = 5  # the same among namesakes in the article's countries
 _WORLD_CITY_DOMINANCE: Final = 20  # a city this much bigger wins over a namesake in the article's countries
 _BIG_US_CITY: Final = 500_000
 _ALTERNATE_MIN_POPULATION: Final = 100_000
@@ -843,7 +844,7 @@ def _choose_city(cities: Sequence[Place], context: frozenset[str], alternate: bo
         and (biggest.population or 0) >= _WORLD_CITY_DOMINANCE * (in_context[0].population or 0)
     ):
         local = in_context[0]
-        if not _dominates(in_context) or (
+        if not _dominates(in_context, _IN_CONTEXT_DOMINANCE) or (
             biggest.country_code not in context
             and (local.population or 0) < _SMALL_CITY
             and (biggest.population or 0) >= _DOMINANCE * (local.population or 0)
@@ -871,9 +872,10 @@ def _plausible_alternate(key: str, city: Place) -> bool:
     return " " not in key and (city.population or 0) >= _ALTERNATE_WORLD_CITY
 
 
-def _dominates(places: Sequence[Place]) -> bool:
-    """The first (most populous) place has five times the people of the second, or is alone."""
-    return len(places) == 1 or (places[0].population or 0) >= _DOMINANCE * (places[1].population or 0)
+def _dominates(places: Sequence[Place], factor: float | None = None) -> bool:
+    """The first (most populous) place has ``factor`` (five) times the people of the second, or is alone."""
+    times = _DOMINANCE if factor is None else factor
+    return len(places) == 1 or (places[0].population or 0) >= times * (places[1].population or 0)
 
 
 def _choose_admin1(regions: Sequence[Place], context: frozenset[str]) -> Geocode:

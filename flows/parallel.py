@@ -26,7 +26,7 @@ import polars as pl
 
 from flows.config import Settings
 from flows.core.batch import batch_tables
-from flows.core.intel.places import gazetteer
+from flows.core.intel.places import gazetteer, us_local
 from flows.core.models import Article, Reject
 from flows.core.nlp.pipeline import load_pipeline
 from flows.core.tables.rows import BatchTables, RunInfo, rejects_frame
@@ -178,13 +178,14 @@ def _submit(
 
 
 def _prepare_worker(model_name: str) -> None:
-    """Load once per worker what every chunk needs: the spaCy pipeline and the place gazetteer.
+    """Load once per worker what every chunk needs: the spaCy pipeline, the place gazetteer and the US towns.
 
-    Both are built before the worker takes its first chunk, while the flow reads and parses the first batch;
-    the gazetteer would otherwise be built inside the first chunk's tagging.
+    They are built before the worker takes its first chunk, while the flow reads and parses the first batch;
+    the gazetteer and the US town table would otherwise be built inside the first chunk's tagging.
     """
     load_pipeline(model_name)
     gazetteer()
+    us_local()
 
 
 def _worker_pid() -> int:

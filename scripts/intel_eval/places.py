@@ -385,7 +385,10 @@ def evaluate(corpus: Path) -> tuple[Figures, str]:
     cv = cross_validated(docs, by_setting, same_place_rate)
     ranked = sorted(range(len(by_setting)), key=lambda i: (-same_place_rate(total(by_setting[i])), i))
     for i in ranked[:3]:
-        print(f"places: {settings_list[i]} in-sample {same_place_rate(total(by_setting[i])):.3f}", file=sys.stderr)
+        print(
+            f"places: {settings_list[i]} in-sample {same_place_rate(total(by_setting[i])):.3f}",
+            file=sys.stderr,
+        )
     kinds = ["all", *KINDS, "adjectival"]
     figures = Figures(
         detection_f=f1(shipped.tp, shipped.fp, shipped.fn)[2],

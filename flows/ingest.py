@@ -32,7 +32,8 @@ BATCH_GROWTH = 3  # each batch at most three times the one before, from a short 
     name="newsmill-ingest",
     flow_run_name="ingest {raw_dir} into {output_dir}",
     validate_parameters=False,
-    on_failure=[reports.report_failure],
+    on_completion=[reports.warn_if_behind_schedule],
+    on_failure=[reports.report_failure, reports.warn_if_behind_schedule],
 )
 def ingest(
     raw_dir: str = "raw",

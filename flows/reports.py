@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -60,3 +61,53 @@ def report_failure(flow: Any, flow_run: Any, state: Any) -> None:
 def _one_line(message: str) -> str:
     first = message.strip().splitlines()[0] if message.strip() else message
     return first[:300]
+
+
+def warn_if_behind_schedule(flow: Any, flow_run: Any, state: Any) -> None:
+    """A warning when a scheduled run took longer than the time to the deployment's next run (a Prefect hook).
+
+    The run due meanwhile was cancelled (one run at a time): the schedule asks for more than the service does.
+    """
+    started, expected = flow_run.start_time, flow_run.expected_start_time
+    if flow_run.deployment_id is None or started is None or expected is None:
+        return
+    following = _next_run_time(flow_run.deployment_id, expected)
+    if following is None:
+        return
+    warning = schedule_warning(datetime.now(UTC) - started, following - expected)
+    if warning:
+        flow_run_logger(flow_run, flow).warning(warning)
+
+
+def schedule_warning(took: timedelta, interval: timedelta) -> str | None:
+    """What to say when a run took longer than the interval between two scheduled runs; None when it did not."""
+    if took <= interval:
+        return None
+    return (
+        f"this run took {took.total_seconds():.0f} s, longer than the {interval.total_seconds():.0f} s between "
+        "scheduled runs: runs that come due while one runs are cancelled; choose a longer interval"
+    )
+
+
+def _next_run_time(deployment_id: UUID, after: datetime) -> datetime | None:
+    """When the deployment's first run scheduled after ``after`` was due (whatever became of it)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterDeploymentId,
+        FlowRunFilterExpectedStartTime,
+    )
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(
+                deployment_id=FlowRunFilterDeploymentId(any_=[deployment_id]),
+                expected_start_time=FlowRunFilterExpectedStartTime(
+                    after_=after + timedelta(milliseconds=1)  # type: ignore[arg-type]  # Prefect's DateTime is a datetime
+                ),
+            ),
+            sort=FlowRunSort.EXPECTED_START_TIME_ASC,
+            limit=1,
+        )
+    return runs[0].expected_start_time if runs else None

@@ -236,6 +236,9 @@ def serve(
         api_url = os.environ.setdefault("PREFECT_API_URL", "http://127.0.0.1:4200/api")
         require_server(api_url)
         quiet_prefect(debug=True)  # a service's terminal shows each run's log lines
+        # Look for due runs as often as they come (up to Prefect's every 10 s), so each is started or
+        # cancelled on time instead of several at once.
+        os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", str(min(10, interval or 10)))
         from flows.ingest import ingest
 
         schedule = f"cron {cron!r}" if cron else f"every {interval} s"
@@ -251,6 +254,7 @@ def serve(
             global_limit=one_run_at_a_time(),
             print_starting_message=False,
         )
+        pause_schedule(f"{FLOW_NAME}/{name}")  # stopped: no runs left waiting for a serve that is gone
 
 
 @main.command()
@@ -264,23 +268,52 @@ def pause(ctx: click.Context, name: str) -> None:
     For a serve that was killed rather than stopped (stopping serve pauses its schedule itself);
     'newsmill serve' resumes the schedule. Uses PREFECT_API_URL, or http://127.0.0.1:4200/api when unset.
     """
-    with known_problems(ctx.obj["debug"]):
+    with known_problems(debug=ctx.obj["debug"]):
         api_url = os.environ.setdefault("PREFECT_API_URL", "http://127.0.0.1:4200/api")
         require_server(api_url)
-        quiet_prefect(ctx.obj["debug"])
-        from prefect.client.orchestration import get_client
+        quiet_prefect(debug=ctx.obj["debug"])
         from prefect.exceptions import ObjectNotFound
 
         full_name = f"{FLOW_NAME}/{name}"
-        with get_client(sync_client=True) as client:
-            try:
-                deployment = client.read_deployment_by_name(full_name)
-            except ObjectNotFound as error:
-                raise KnownProblem(
-                    f"no deployment {full_name!r} at {api_url}; 'newsmill serve --name NAME' creates one"
-                ) from error
-            client.pause_deployment(deployment.id)
-        click.echo(f"paused {full_name}: no new runs until 'newsmill serve' starts it again")
+        try:
+            deleted = pause_schedule(full_name)
+        except ObjectNotFound as error:
+            raise KnownProblem(
+                f"no deployment {full_name!r} at {api_url}; 'newsmill serve --name NAME' creates one"
+            ) from error
+        click.echo(
+            f"paused {full_name} ({deleted} runs not yet started deleted): "
+            "no new runs until 'newsmill serve' starts it again"
+        )
+
+
+def pause_schedule(full_name: str) -> int:
+    """Pause a deployment's schedule and delete its runs not yet started; how many were deleted.
+
+    Prefect's pause deletes only the runs due in the future: those already due would stay Scheduled (or Late)
+    for good, with no serve to start them.
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterDeploymentId,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name(full_name)
+        client.pause_deployment(deployment.id)
+        waiting = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(
+                deployment_id=FlowRunFilterDeploymentId(any_=[deployment.id]),
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])),
+            )
+        )
+        for run in waiting:
+            client.delete_flow_run(run.id)
+    return len(waiting)
 
 
 def one_run_at_a_time() -> Any:
@@ -309,6 +342,9 @@ def server_environment(host: str, port: int, home: Path, database_url: str | Non
         # Prefect schedules up to 100 runs ahead (an hour at least): with a short interval, a wall of
         # Scheduled runs in the UI. Twenty ahead is enough for the scheduler's once-a-minute pass.
         "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_RUNS": "20",
+        # On SQLite (one writer at a time), the service that marks overdue runs Late writes ten at once and
+        # fails with "database is locked" tracebacks; serve starts or cancels every due run itself.
+        **({} if database_url else {"PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED": "false"}),
     }
 
 
@@ -391,27 +427,48 @@ def check_folders(settings: Settings) -> None:
 
 
 def run_on_this_machine(settings: Settings, *, debug: bool) -> Any:
-    """Check, then run the flow here; Prefect's temporary server starts while the model loads."""
+    """Check, then run the flow here; Prefect's temporary server starts while the model loads.
+
+    With no new or changed file, the model is neither checked by loading it nor loaded: the run loads none.
+    """
     quiet_prefect(debug=debug)
     check_folders(settings)  # cheap checks first: a known problem there starts no server
-    starting = start_temporary_server() if model_looks_installed(settings.model_name) else None
+    if not model_looks_installed(settings.model_name):
+        check_model(settings)  # the one clear line saying so
+    starting = start_temporary_server()
+    preload = anything_new(settings)
     try:
-        check_model(settings)
+        if preload:
+            check_model(settings)
     except BaseException:
         stop_temporary_server(starting)
         raise
-    return run_flow(settings, debug=debug, starting=starting)
+    return run_flow(settings, debug=debug, starting=starting, preload=preload)
 
 
-def run_flow(settings: Settings, *, debug: bool, starting: threading.Thread | None = None) -> Any:
+def anything_new(settings: Settings) -> bool:
+    """True when the raw folder has a file the tables do not hold yet (as the flow's first tasks decide)."""
+    from flows import storage
+
+    known = storage.load_known_sources(settings.output_dir, settings.object_store_options)
+    return any(
+        not known.unchanged(source) for source in storage.iter_raw_files(settings.raw_dir, settings.include)
+    )
+
+
+def run_flow(
+    settings: Settings, *, debug: bool, starting: threading.Thread | None = None, preload: bool = True
+) -> Any:
     """Run the ingest flow in this process with Prefect's output kept quiet (on Dask when asked).
 
-    ``starting`` is the thread of :func:`start_temporary_server`, waited for before the flow starts.
+    ``starting`` is the thread of :func:`start_temporary_server`, waited for before the flow starts;
+    ``preload`` loads what the first batch needs meanwhile.
     """
     quiet_prefect(debug=debug)
     from flows.ingest import ingest
 
-    load_once_per_process()  # while the temporary server may still be starting
+    if preload:
+        load_once_per_process()  # while the temporary server may still be starting
     if starting is not None:
         starting.join()
     show_progress()

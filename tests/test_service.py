@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections import Counter
@@ -245,6 +247,7 @@ def test_service_stopping_serve_pauses_its_schedule(
         serve.wait(timeout=60)
     assert serve.returncode is not None
     assert _api(address, f"deployments/{deployment['id']}")["paused"]
+    assert not _states(_deployment_runs(address, deployment["id"]))["Scheduled"]
 
 
 def test_service_pause_of_an_unknown_deployment_is_one_line(server: tuple[str, dict[str, str]]) -> None:
@@ -408,3 +411,106 @@ def test_service_server_log_has_no_errors_after_serve_runs_and_ui(
     log = server_log.read_text(errors="replace")
     assert "database is locked" not in log, log[-5000:]
     assert "Traceback" not in log, log[-5000:]
+
+
+def _postgres_bin() -> Path | None:
+    """The folder of Debian's PostgreSQL programs (initdb, pg_ctl), the newest installed; None without them."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda path: int(path.parts[-3]))
+    return found[-1].parent if found else None
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL cluster of its own in a temporary folder on a free port; yields the URL of a new database.
+
+    As root, the cluster runs as Debian's ``postgres`` user (PostgreSQL refuses to run as root).
+    """
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        message = "Debian's postgresql is needed (.ci/run installs it)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    folder = Path(tempfile.mkdtemp(prefix="newsmill-pg-"))
+    as_owner: list[str] = []
+    if os.geteuid() == 0:
+        owner = pwd.getpwnam("postgres")
+        os.chown(folder, owner.pw_uid, owner.pw_gid)
+        as_owner = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    data = folder / "data"
+
+    def pg(program: str, *args: str) -> None:
+        subprocess.run(
+            [*as_owner, str(bin_dir / program), *args], check=True, capture_output=True, timeout=120
+        )
+
+    pg("initdb", "-D", str(data), "-U", "newsmill", "--auth=trust", "-E", "UTF8", "--no-sync")
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+    pg("pg_ctl", "-D", str(data), "-o", options, "-l", str(folder / "postgres.log"), "-w", "start")
+    try:
+        pg("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "newsmill", "prefect")
+        yield f"postgresql+asyncpg://newsmill@127.0.0.1:{port}/prefect"
+    finally:
+        pg("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_service_postgresql_server_takes_serve_runs_and_the_ui(
+    postgres_url: str, tmp_path: Path, raw_folder: Path
+) -> None:
+    log = tmp_path / "server.log"
+    with _newsmill_server(tmp_path / "home", log, "--database-url", postgres_url) as (address, env):
+        raw, output = tmp_path / "served-raw", tmp_path / "served-output"
+        raw.mkdir()
+        (raw / "page.txt").write_bytes(SAMPLE.read_bytes())
+        serve = _serve(env, raw, output, "--interval", "5")
+        try:
+            run = subprocess.run(
+                _newsmill("run", "--raw", str(raw_folder), "--output", str(tmp_path / "out"), env=env),
+                env=env,
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            assert run.returncode == 0, run.stderr
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline and storage.table_version(output, "articles") is None:
+                time.sleep(2)
+            assert storage.read_table(output, "articles")["source_path"].to_list() == ["page.txt"]
+            _look_at_the_ui(address)
+        finally:
+            serve.terminate()
+            serve.wait(timeout=60)
+        runs = _api(address, "flow_runs/filter", {"limit": 200})
+        assert _states(runs)["Completed"] >= 2, _states(runs)
+    bin_dir = _postgres_bin()
+    assert bin_dir is not None
+    counted = subprocess.run(
+        [
+            str(bin_dir / "psql"),
+            postgres_url.replace("+asyncpg", ""),
+            "-tAc",
+            "select count(*) from flow_run",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert int(counted.stdout) == len(runs)  # the server's state is in PostgreSQL
+    text = log.read_text(errors="replace")
+    assert "state in postgresql+asyncpg://newsmill@127.0.0.1" in text
+    assert "Traceback" not in text, text[-5000:]
+    assert " ERROR " not in text, text[-5000:]
+
+
+def _look_at_the_ui(address: str) -> None:
+    """What the UI's pages ask the server for: the runs, deployments, flows and artifacts lists."""
+    for path in (
+        "flow_runs/filter",
+        "deployments/filter",
+        "flows/filter",
+        "artifacts/filter",
+        "task_runs/filter",
+    ):
+        assert isinstance(_api(address, path, {"limit": 50}), list), path

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 from uuid import UUID
 
 from prefect.artifacts import (
@@ -21,20 +22,44 @@ REPORT_KEY = "newsmill-run-report"
 PROGRESS_KEY = "newsmill-run-progress"
 
 
-def start_progress(total_batches: int) -> UUID | None:
-    """A progress bar for the run (batches done out of ``total_batches``)."""
+def start_progress(total_files: int) -> UUID | None:
+    """A progress bar for the run: raw files processed out of ``total_files``."""
     artifact = create_progress_artifact(
-        progress=0.0 if total_batches else 100.0,
+        progress=0.0 if total_files else 100.0,
         key=PROGRESS_KEY,
-        description=f"Batches of raw files processed (of {total_batches}).",
+        description=f"New or changed raw files processed (of {total_files}).",
     )
     return artifact if isinstance(artifact, UUID) else None
 
 
 def advance_progress(artifact: UUID | None, done: int, total: int) -> None:
-    """Move the progress bar to ``done`` of ``total`` batches."""
+    """Move the progress bar to ``done`` of ``total`` files."""
     if artifact is not None and total:
         update_progress_artifact(artifact_id=artifact, progress=100.0 * done / total)
+
+
+def run_name() -> str:
+    """A flow run's name: the raw folder's name and the local time it started, e.g. ``raw 2026-12-03 14:05:09``."""
+    from prefect.runtime import flow_run
+
+    raw_dir = str(flow_run.parameters.get("raw_dir") or "raw")
+    return f"{Path(raw_dir).name or raw_dir} {datetime.now().astimezone():%Y-%m-%d %H:%M:%S}"
+
+
+def finished(summary: RunSummary) -> RunSummary:
+    """The flow's return value: the summary, in a Completed state whose message is the run's outcome; the
+    outcome is also added to the run's tags (both show in the UI's list of runs)."""
+    from prefect.runtime import flow_run
+    from prefect.states import Completed
+
+    run_id = flow_run.get_id()
+    if run_id:
+        from prefect.client.orchestration import get_client
+
+        with get_client(sync_client=True) as client:
+            client.update_flow_run(UUID(run_id), tags=[*flow_run.get_tags(), *summary.outcome_tags()])
+    # Prefect hands the caller the state's data (the summary); the UI shows the state's message.
+    return cast(RunSummary, Completed(message=summary.outcome(), data=summary))
 
 
 def publish_report(summary: RunSummary) -> None:

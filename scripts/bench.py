@@ -358,7 +358,9 @@ def newsmill_run(raw: Path, output: Path, prefect_home: Path) -> float:
         str(output),
     ]
     started = time.perf_counter()
-    subprocess.run(command, env=env, check=True, capture_output=True, timeout=900)
+    # Output to a file, not a pipe: a child that outlived the run (a temporary server) would hold a pipe open.
+    with (prefect_home.parent / "newsmill-run.log").open("a") as log:
+        subprocess.run(command, env=env, check=True, stdout=log, stderr=log, timeout=900)
     return time.perf_counter() - started
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -26,9 +27,6 @@ from flows import storage
 from tests.conftest import REPO, SAMPLE, cp1252_page
 
 pytestmark = pytest.mark.e2e
-SCREENSHOTS = (
-    Path(os.environ.get("NEWSMILL_SCREENSHOT_DIR", "")) if os.environ.get("NEWSMILL_SCREENSHOT_DIR") else None
-)
 
 
 def _free_port() -> int:
@@ -330,10 +328,24 @@ def test_service_run_report_is_shown_in_the_prefect_ui(
     )
     assert run.returncode == 0, run.stderr
     run_id = run.stdout.split()[1].rstrip(":")
+    flow_run = _api(address, f"flow_runs/{run_id}")
+    outcome = "3 articles, 6 rejects: binary_content 1, duplicate_content 1, empty_file 1, no_article_text 1, no_text 1, too_large 1"
+    assert flow_run["state"]["message"] == outcome
+    assert {"3 articles", "6 rejects"} <= set(flow_run["tags"])
+    assert re.fullmatch(r"raw \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", flow_run["name"]), flow_run["name"]
 
     browser = _browser()
     try:
         wait = WebDriverWait(browser, 60)  # type: ignore[arg-type]
+        browser.get(f"{address}/runs")  # type: ignore[attr-defined]
+        listed = wait.until(
+            ec.visibility_of_element_located((By.XPATH, f"//*[normalize-space(.)='{flow_run['name']}']"))
+        )
+        assert listed.is_displayed()
+        for tag in ("3 articles", "6 rejects"):  # the outcome, in the list of runs
+            assert wait.until(
+                ec.visibility_of_element_located((By.XPATH, f"//*[normalize-space(.)='{tag}']"))
+            )
         browser.get(f"{address}/runs/flow-run/{run_id}")  # type: ignore[attr-defined]
         tab = wait.until(
             ec.element_to_be_clickable(
@@ -356,11 +368,15 @@ def test_service_run_report_is_shown_in_the_prefect_ui(
         assert f"newsmill run {run_id}" in page
         assert "copy-of-sample.txt" in page
         assert "duplicate_content" in page
-        shot = tmp_path / "run-report.png"
-        assert browser.save_screenshot(str(shot))  # type: ignore[attr-defined]
-        if SCREENSHOTS is not None:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            shutil.copy(shot, SCREENSHOTS / "run-report.png")
+        reject = browser.find_element(By.XPATH, "//li[contains(., 'huge.txt')]")  # type: ignore[attr-defined]
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", reject)  # type: ignore[attr-defined]
+        assert reject.text.endswith("or raise the limit with --max-file-mb"), reject.text
+        assert browser.execute_script(  # type: ignore[attr-defined]
+            "const r = arguments[0].getBoundingClientRect();"
+            "return r.right <= document.documentElement.clientWidth && arguments[0].scrollWidth <= arguments[0].clientWidth;",
+            reject,
+        ), "the reject's 'what to do' runs past the page"
+        assert browser.save_screenshot(str(REPO / "docs" / "run-report.png"))  # type: ignore[attr-defined]
     finally:
         browser.quit()  # type: ignore[attr-defined]
 

@@ -1,5 +1,7 @@
 # newsmill: every target sets itself up (virtual env from the lock file, the spaCy model) on first use.
-#   make run    ingest raw/ into output/ (a temporary local Prefect server; nothing to start first)
+# run, server and serve use .venv-run (the runtime packages only); the other targets .venv (with the dev group).
+#   make run    ingest raw/ into output/ (recorded on the `make server` server when it is up, else on a
+#               temporary local Prefect server; nothing to start first)
 #   make server a local Prefect server with its UI on http://127.0.0.1:4200 (state in .prefect/)
 #   make serve  ingest every 60 s against that server (runs and their reports show in the UI)
 #   make test   lint, type-check and the whole test suite (end-to-end with the real model); what CI runs
@@ -18,6 +20,10 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced
+RUN_VENV := .venv-run
+RUN_BIN := $(RUN_VENV)/bin
+RUN_STAMP := $(RUN_VENV)/.synced
+LOCAL_API := http://127.0.0.1:4200/api
 
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export UV_PYTHON ?= $(shell command -v python3.11 || command -v $(PYTHON))
@@ -36,14 +42,22 @@ $(STAMP): $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --quiet
 	touch $@
 
-run: $(STAMP)
-	$(BIN)/newsmill run
+# The runtime environment: no test, lint or type-checking packages.
+$(RUN_STAMP): $(UV) uv.lock pyproject.toml
+	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(RUN_VENV) $(UV) sync --frozen --quiet --no-dev
+	touch $@
 
-server: $(STAMP)
-	$(BIN)/newsmill server
+# With PREFECT_API_URL unset, a run goes to the `make server` server when it answers (so it shows in its UI).
+run: $(RUN_STAMP)
+	@if [ -z "$$PREFECT_API_URL" ] && $(RUN_BIN)/python -c "import urllib.request as u; u.urlopen('$(LOCAL_API)/health', timeout=2)" 2>/dev/null; then \
+	  echo "recording the run on the server at $(LOCAL_API)"; export PREFECT_API_URL=$(LOCAL_API); fi; \
+	$(RUN_BIN)/newsmill run
 
-serve: $(STAMP)
-	$(BIN)/newsmill serve --interval 60
+server: $(RUN_STAMP)
+	$(RUN_BIN)/newsmill server
+
+serve: $(RUN_STAMP)
+	$(RUN_BIN)/newsmill serve --interval 60
 
 lint: $(STAMP)
 	$(BIN)/ruff check flows schemas tests scripts
@@ -79,4 +93,4 @@ eval-places: $(STAMP)
 	$(BIN)/python scripts/eval_places.py
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .prefect .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(RUN_VENV) $(TOOLS) .prefect .mypy_cache .ruff_cache .pytest_cache

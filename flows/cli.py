@@ -1,4 +1,4 @@
-"""The command line: ``newsmill run`` and ``newsmill history``.
+"""The command line: ``newsmill run``, ``history``, ``server``, ``serve`` and ``pause``.
 
 Known problems print one line saying what to do and exit non-zero; ``--debug`` shows the traceback.
 Prefect is imported only after its environment is set, so its own noise never reaches the terminal.
@@ -22,6 +22,7 @@ import click
 from flows.config import PROGRESS_MARK, Settings, quiet_prefect_environment
 
 LOGGING_CONFIG = Path(__file__).with_name("prefect-logging.yml")
+FLOW_NAME = "newsmill-ingest"
 EXIT_KNOWN_ERROR = 2
 
 
@@ -176,14 +177,22 @@ def history(ctx: click.Context, table: str | None, output_dir: str | None, limit
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=4200, show_default=True, help="Port of the API and UI."
 )
-def server(host: str, port: int) -> None:
+@click.option(
+    "--database-url",
+    help="The server's database, e.g. postgresql+asyncpg://USER:PASSWORD@HOST:5432/DB for a team "
+    "[default: SQLite under PREFECT_HOME].",
+)
+def server(host: str, port: int, database_url: str | None) -> None:
     """Start a local Prefect server with its UI (SQLite state under PREFECT_HOME, default ./.prefect).
 
     Keep it running in its own terminal; point runs at it with PREFECT_API_URL=http://HOST:PORT/api.
+    With --database-url the state lives in that database (PostgreSQL), which takes many writers at once.
     """
-    environment = server_environment(host, port, Path(os.environ.get("PREFECT_HOME", ".prefect")).resolve())
+    home = Path(os.environ.get("PREFECT_HOME", ".prefect")).resolve()
+    environment = server_environment(host, port, home, database_url)
+    where = redact_password(database_url) if database_url else environment["PREFECT_HOME"]
     click.echo(
-        f"Prefect UI: http://{host}:{port}  (API: {environment['PREFECT_UI_API_URL']}; state in {environment['PREFECT_HOME']})"
+        f"Prefect UI: http://{host}:{port}  (API: {environment['PREFECT_UI_API_URL']}; state in {where})"
     )
     click.echo(f"In another terminal: export PREFECT_API_URL={environment['PREFECT_UI_API_URL']}")
     sys.stdout.flush()
@@ -212,8 +221,10 @@ def serve(
 ) -> None:
     """Run the ingest flow on a schedule against a Prefect server (see 'newsmill server').
 
-    Each scheduled run ingests only new and changed files; runs never overlap (one at a time).
-    Uses PREFECT_API_URL, or the local server at http://127.0.0.1:4200/api when it is unset.
+    Each scheduled run ingests only new and changed files. Runs never overlap: a run that comes due while
+    another one runs is cancelled, not queued, so a service slower than its schedule never falls behind.
+    Stopping serve pauses the schedule and starting it again resumes it ('newsmill pause' pauses it when
+    serve was killed). Uses PREFECT_API_URL, or the local server at http://127.0.0.1:4200/api when unset.
     """
     if (cron is None) == (interval is None):
         raise KnownProblem("give exactly one schedule: --cron EXPRESSION or --interval SECONDS")
@@ -225,6 +236,9 @@ def serve(
         api_url = os.environ.setdefault("PREFECT_API_URL", "http://127.0.0.1:4200/api")
         require_server(api_url)
         quiet_prefect(debug=True)  # a service's terminal shows each run's log lines
+        # Look for due runs as often as they come (up to Prefect's every 10 s), so each is started or
+        # cancelled on time instead of several at once.
+        os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", str(min(10, interval or 10)))
         from flows.ingest import ingest
 
         schedule = f"cron {cron!r}" if cron else f"every {interval} s"
@@ -234,25 +248,113 @@ def serve(
             cron=cron,
             interval=interval,
             parameters=flow_parameters(settings),
-            pause_on_shutdown=False,
-            limit=1,
-            global_limit=1,
+            paused=False,  # serving again resumes a schedule that stopping serve (or 'newsmill pause') paused
+            pause_on_shutdown=True,
+            limit=None,  # every due run is proposed at once, so the server cancels what it cannot start
+            global_limit=one_run_at_a_time(),
             print_starting_message=False,
+        )
+        pause_schedule(f"{FLOW_NAME}/{name}")  # stopped: no runs left waiting for a serve that is gone
+
+
+@main.command()
+@click.option(
+    "--name", default="scheduled", show_default=True, help="Name of the deployment 'newsmill serve' created."
+)
+@click.pass_context
+def pause(ctx: click.Context, name: str) -> None:
+    """Pause the schedule of 'newsmill serve' and delete its runs not yet started.
+
+    For a serve that was killed rather than stopped (stopping serve pauses its schedule itself);
+    'newsmill serve' resumes the schedule. Uses PREFECT_API_URL, or http://127.0.0.1:4200/api when unset.
+    """
+    with known_problems(debug=ctx.obj["debug"]):
+        api_url = os.environ.setdefault("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+        require_server(api_url)
+        quiet_prefect(debug=ctx.obj["debug"])
+        from prefect.exceptions import ObjectNotFound
+
+        full_name = f"{FLOW_NAME}/{name}"
+        try:
+            deleted = pause_schedule(full_name)
+        except ObjectNotFound as error:
+            raise KnownProblem(
+                f"no deployment {full_name!r} at {api_url}; 'newsmill serve --name NAME' creates one"
+            ) from error
+        click.echo(
+            f"paused {full_name} ({deleted} runs not yet started deleted): "
+            "no new runs until 'newsmill serve' starts it again"
         )
 
 
-def server_environment(host: str, port: int, home: Path) -> dict[str, str]:
-    """Environment of a local Prefect server: loopback, its own SQLite file, telemetry off, UI on that port."""
+def pause_schedule(full_name: str) -> int:
+    """Pause a deployment's schedule and delete its runs not yet started; how many were deleted.
+
+    Prefect's pause deletes only the runs due in the future: those already due would stay Scheduled (or Late)
+    for good, with no serve to start them.
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterDeploymentId,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name(full_name)
+        client.pause_deployment(deployment.id)
+        waiting = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(
+                deployment_id=FlowRunFilterDeploymentId(any_=[deployment.id]),
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])),
+            )
+        )
+        for run in waiting:
+            client.delete_flow_run(run.id)
+    return len(waiting)
+
+
+def one_run_at_a_time() -> Any:
+    """The served deployment's concurrency limit: one run; a run due while another runs is cancelled.
+
+    Prefect's default (ENQUEUE) would hold such runs back and start them late, one after the other, so a
+    service slower than its schedule would pile up Late runs without end.
+    """
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+
+    return ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
+
+
+def server_environment(host: str, port: int, home: Path, database_url: str | None = None) -> dict[str, str]:
+    """Environment of a local Prefect server: loopback, its database (SQLite under ``home`` unless
+    ``database_url``), telemetry off, UI on that port, a short queue of future runs."""
     return {
         "PREFECT_HOME": str(home),
         "PREFECT_SERVER_API_HOST": host,
         "PREFECT_SERVER_API_PORT": str(port),
         "PREFECT_UI_API_URL": f"http://{host}:{port}/api",
-        "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'server.db'}",
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL": database_url or f"sqlite+aiosqlite:///{home / 'server.db'}",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
         "PREFECT_UI_ENABLED": "true",
+        # Prefect schedules up to 100 runs ahead (an hour at least): with a short interval, a wall of
+        # Scheduled runs in the UI. Twenty ahead is enough for the scheduler's once-a-minute pass.
+        "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_RUNS": "20",
+        # On SQLite (one writer at a time), the service that marks overdue runs Late writes ten at once and
+        # fails with "database is locked" tracebacks; serve starts or cancels every due run itself.
+        **({} if database_url else {"PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED": "false"}),
     }
+
+
+def redact_password(url: str) -> str:
+    """A database URL fit to print: its password replaced by ***."""
+    scheme, _, rest = url.partition("://")
+    credentials, at, location_ = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return url
+    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{location_}"
 
 
 def require_server(api_url: str) -> None:
@@ -325,27 +427,48 @@ def check_folders(settings: Settings) -> None:
 
 
 def run_on_this_machine(settings: Settings, *, debug: bool) -> Any:
-    """Check, then run the flow here; Prefect's temporary server starts while the model loads."""
+    """Check, then run the flow here; Prefect's temporary server starts while the model loads.
+
+    With no new or changed file, the model is neither checked by loading it nor loaded: the run loads none.
+    """
     quiet_prefect(debug=debug)
     check_folders(settings)  # cheap checks first: a known problem there starts no server
-    starting = start_temporary_server() if model_looks_installed(settings.model_name) else None
+    if not model_looks_installed(settings.model_name):
+        check_model(settings)  # the one clear line saying so
+    starting = start_temporary_server()
+    preload = anything_new(settings)
     try:
-        check_model(settings)
+        if preload:
+            check_model(settings)
     except BaseException:
         stop_temporary_server(starting)
         raise
-    return run_flow(settings, debug=debug, starting=starting)
+    return run_flow(settings, debug=debug, starting=starting, preload=preload)
 
 
-def run_flow(settings: Settings, *, debug: bool, starting: threading.Thread | None = None) -> Any:
+def anything_new(settings: Settings) -> bool:
+    """True when the raw folder has a file the tables do not hold yet (as the flow's first tasks decide)."""
+    from flows import storage
+
+    known = storage.load_known_sources(settings.output_dir, settings.object_store_options)
+    return any(
+        not known.unchanged(source) for source in storage.iter_raw_files(settings.raw_dir, settings.include)
+    )
+
+
+def run_flow(
+    settings: Settings, *, debug: bool, starting: threading.Thread | None = None, preload: bool = True
+) -> Any:
     """Run the ingest flow in this process with Prefect's output kept quiet (on Dask when asked).
 
-    ``starting`` is the thread of :func:`start_temporary_server`, waited for before the flow starts.
+    ``starting`` is the thread of :func:`start_temporary_server`, waited for before the flow starts;
+    ``preload`` loads what the first batch needs meanwhile.
     """
     quiet_prefect(debug=debug)
     from flows.ingest import ingest
 
-    load_once_per_process()  # while the temporary server may still be starting
+    if preload:
+        load_once_per_process()  # while the temporary server may still be starting
     if starting is not None:
         starting.join()
     show_progress()

@@ -26,13 +26,15 @@ from flows.core.tables.rows import BatchTables, RunInfo
 
 T = TypeVar("T")
 BATCH_GROWTH = 3  # each batch at most three times the one before, from a short first one
+FIRST_BATCH_FILES = 50  # the first batch when spaCy runs in this process (50, 150, 450, ... files)
 
 
 @flow(
     name="newsmill-ingest",
-    flow_run_name="ingest {raw_dir} into {output_dir}",
+    flow_run_name=reports.run_name,
     validate_parameters=False,
-    on_failure=[reports.report_failure],
+    on_completion=[reports.warn_if_behind_schedule],
+    on_failure=[reports.report_failure, reports.warn_if_behind_schedule],
 )
 def ingest(
     raw_dir: str = "raw",
@@ -85,7 +87,7 @@ def ingest(
         versions={table: commits[table].version for table in storage.TABLE_NAMES},
     )
     reports.publish_report(summary)
-    return summary
+    return reports.finished(summary)
 
 
 def stage_batches(
@@ -102,16 +104,20 @@ def stage_batches(
     processes, or on Dask workers) the flow reads and parses batch k+1; at most :func:`batches_in_flight`
     batches are held.
     """
-    bar = reports.start_progress(len(batches))
+    total_files = sum(len(sources) for sources in batches)
+    bar = reports.start_progress(total_files)
+    files_done = 0
     in_flight: deque[tuple[int, int, PrefectFuture[BatchTables]]] = deque()
 
     def finish_oldest() -> None:
+        nonlocal files_done
         number, files, tagged = in_flight.popleft()
         tables = tasks.validate(whole(tagged.result()), run, number)
         tasks.stage(settings, run, whole(tables), number)
         tally.add_batch(tables.frames())
         release_finished_batch()
-        reports.advance_progress(bar, number, len(batches))
+        files_done += files
+        reports.advance_progress(bar, files_done, total_files)
         progress(f"batch {number}/{len(batches)}: {files} files, {tables.articles.height} articles")
 
     try:
@@ -189,9 +195,10 @@ def progress(message: str) -> None:
 
 
 def first_batch_size(settings: Settings, processes: int) -> int:
-    """A short first batch when spaCy runs in worker processes, so they start tagging soon after the run does."""
+    """A short first batch: worker processes start tagging soon after the run does, and the run's progress
+    moves file by file batches, not from 0 to 100 % at the end of one large batch."""
     if processes <= 1:
-        return settings.files_per_batch
+        return min(settings.files_per_batch, FIRST_BATCH_FILES)
     return min(settings.files_per_batch, 2 * processes * parallel.ARTICLES_PER_CHUNK)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
 from uuid import UUID
 
 from prefect.artifacts import (
@@ -20,20 +22,44 @@ REPORT_KEY = "newsmill-run-report"
 PROGRESS_KEY = "newsmill-run-progress"
 
 
-def start_progress(total_batches: int) -> UUID | None:
-    """A progress bar for the run (batches done out of ``total_batches``)."""
+def start_progress(total_files: int) -> UUID | None:
+    """A progress bar for the run: raw files processed out of ``total_files``."""
     artifact = create_progress_artifact(
-        progress=0.0 if total_batches else 100.0,
+        progress=0.0 if total_files else 100.0,
         key=PROGRESS_KEY,
-        description=f"Batches of raw files processed (of {total_batches}).",
+        description=f"New or changed raw files processed (of {total_files}).",
     )
     return artifact if isinstance(artifact, UUID) else None
 
 
 def advance_progress(artifact: UUID | None, done: int, total: int) -> None:
-    """Move the progress bar to ``done`` of ``total`` batches."""
+    """Move the progress bar to ``done`` of ``total`` files."""
     if artifact is not None and total:
         update_progress_artifact(artifact_id=artifact, progress=100.0 * done / total)
+
+
+def run_name() -> str:
+    """A flow run's name: the raw folder's name and the local time it started, e.g. ``raw 2026-12-03 14:05:09``."""
+    from prefect.runtime import flow_run
+
+    raw_dir = str(flow_run.parameters.get("raw_dir") or "raw")
+    return f"{Path(raw_dir).name or raw_dir} {datetime.now().astimezone():%Y-%m-%d %H:%M:%S}"
+
+
+def finished(summary: RunSummary) -> RunSummary:
+    """The flow's return value: the summary, in a Completed state whose message is the run's outcome; the
+    outcome is also added to the run's tags (both show in the UI's list of runs)."""
+    from prefect.runtime import flow_run
+    from prefect.states import Completed
+
+    run_id = flow_run.get_id()
+    if run_id:
+        from prefect.client.orchestration import get_client
+
+        with get_client(sync_client=True) as client:
+            client.update_flow_run(UUID(run_id), tags=[*flow_run.get_tags(), *summary.outcome_tags()])
+    # Prefect hands the caller the state's data (the summary); the UI shows the state's message.
+    return cast(RunSummary, Completed(message=summary.outcome(), data=summary))
 
 
 def publish_report(summary: RunSummary) -> None:
@@ -60,3 +86,53 @@ def report_failure(flow: Any, flow_run: Any, state: Any) -> None:
 def _one_line(message: str) -> str:
     first = message.strip().splitlines()[0] if message.strip() else message
     return first[:300]
+
+
+def warn_if_behind_schedule(flow: Any, flow_run: Any, state: Any) -> None:
+    """A warning when a scheduled run took longer than the time to the deployment's next run (a Prefect hook).
+
+    The run due meanwhile was cancelled (one run at a time): the schedule asks for more than the service does.
+    """
+    started, expected = flow_run.start_time, flow_run.expected_start_time
+    if flow_run.deployment_id is None or started is None or expected is None:
+        return
+    following = _next_run_time(flow_run.deployment_id, expected)
+    if following is None:
+        return
+    warning = schedule_warning(datetime.now(UTC) - started, following - expected)
+    if warning:
+        flow_run_logger(flow_run, flow).warning(warning)
+
+
+def schedule_warning(took: timedelta, interval: timedelta) -> str | None:
+    """What to say when a run took longer than the interval between two scheduled runs; None when it did not."""
+    if took <= interval:
+        return None
+    return (
+        f"this run took {took.total_seconds():.0f} s, longer than the {interval.total_seconds():.0f} s between "
+        "scheduled runs: runs that come due while one runs are cancelled; choose a longer interval"
+    )
+
+
+def _next_run_time(deployment_id: UUID, after: datetime) -> datetime | None:
+    """When the deployment's first run scheduled after ``after`` was due (whatever became of it)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterDeploymentId,
+        FlowRunFilterExpectedStartTime,
+    )
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(
+                deployment_id=FlowRunFilterDeploymentId(any_=[deployment_id]),
+                expected_start_time=FlowRunFilterExpectedStartTime(
+                    after_=after + timedelta(milliseconds=1)  # type: ignore[arg-type]  # Prefect's DateTime is a datetime
+                ),
+            ),
+            sort=FlowRunSort.EXPECTED_START_TIME_ASC,
+            limit=1,
+        )
+    return runs[0].expected_start_time if runs else None

@@ -60,6 +60,29 @@ class RawFolderError(RuntimeError):
 # --- locations --------------------------------------------------------------------------------------------
 
 
+def model_meta(model_name: str) -> dict[str, Any] | None:
+    """The ``meta.json`` of an installed spaCy pipeline (a package or a folder), read without loading it;
+    None when there is none."""
+    import importlib.util
+    import json
+
+    folder = Path(model_name)
+    if not folder.is_dir():
+        try:
+            spec = importlib.util.find_spec(model_name)
+        except (ImportError, ValueError):
+            return None
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        if not locations:
+            return None
+        folder = Path(locations[0])
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
 def is_remote(output: Location) -> bool:
     """True for an object-store URI (``s3://...``), False for a local folder."""
     return isinstance(output, str) and "://" in output and not output.startswith("file://")

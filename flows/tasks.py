@@ -33,18 +33,30 @@ IO_RETRY_DELAYS = [1.0, 2.0, 4.0]  # seconds; retries are for I/O only
 
 @task(name="prepare run", cache_policy=NO_CACHE)
 def prepare_run(settings: Settings) -> RunInfo:
-    """Check the folders, load the spaCy pipeline once for this process, and stamp the run."""
+    """Check the folders and stamp the run with the pipeline's name and version.
+
+    The pipeline itself is loaded by the first batch that needs it: a run with nothing new loads no model.
+    """
     storage.check_raw_dir(settings.raw_dir)
     storage.prepare_output_dir(settings.output_dir)
-    info = model_info(load_pipeline(settings.model_name))
+    name, version = model_identity(settings.model_name)
     return RunInfo(
         run_id=str(flow_run.get_id() or _local_run_id()),
         ingested_at=datetime.now(UTC),
         pipeline_version=pipeline_version(),
-        model_name=info.name,
-        model_version=info.version,
+        model_name=name,
+        model_version=version,
         schema_version=SCHEMA_VERSION,
     )
+
+
+def model_identity(model_name: str) -> tuple[str, str]:
+    """The pipeline's name and version as spaCy reports them, from its meta.json (loaded only without one)."""
+    meta = storage.model_meta(model_name)
+    if meta is None or "name" not in meta or "lang" not in meta:
+        info = model_info(load_pipeline(model_name))
+        return info.name, info.version
+    return f"{meta['lang']}_{meta['name']}", str(meta.get("version", "0.0.0"))
 
 
 @task(

@@ -16,7 +16,11 @@ Builds N articles derived from the sample (varied so no two are equal) in a temp
    same section texts the flow tags (headline, caption, body), same batch size; timed before the first flow
    run and after each one, and each flow run's ratio taken against the mean of the bare runs on either side
    of it (this machine's speed drifts by tens of percent over minutes);
-5. the cost per article of each stage, measured in one process over a sample of 300 articles.
+5. the cost per article of each stage, measured in one process over a sample of 300 articles;
+6. a run with nothing new in a fresh process, as a scheduled run or ``make run`` pays it: ``newsmill run`` over
+   the ingested folder, wall time from process start to exit (with Prefect's temporary server), twice.
+
+``--no-op-only`` measures only 6 (after ingesting the N articles with ``newsmill run``).
 
 Prints articles per second for the flow and bare spaCy and their ratio, the start-up on its own line, the
 no-new-files figure, peak RSS and the stage table.
@@ -202,11 +206,25 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="full flow runs, each between two bare runs")
     parser.add_argument("--no-baseline", action="store_true", help="skip bare spaCy and the stage table")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--no-op-only", action="store_true", help="only a fresh process's run with nothing new"
+    )
     parser.add_argument("--bare", help=argparse.SUPPRESS)
     args = parser.parse_args()
     settings = Settings.from_env()
     if args.bare:
         bare_spacy(args.bare, settings.model_name, settings.nlp_batch_size, args.processes)
+        return
+    if args.no_op_only:
+        work = Path(tempfile.mkdtemp(prefix="newsmill-bench-"))
+        (work / "raw").mkdir()
+        build_corpus(
+            (REPO / "raw" / "000_a3bff82c688751b7.txt").read_text(encoding="utf-8"),
+            args.articles,
+            work / "raw",
+        )
+        newsmill_run(work / "raw", work / "output", work / "prefect")
+        print_no_op_runs(work / "raw", work / "output", work / "prefect")
         return
     for name, value in quiet_prefect_environment(LOGGING_CONFIG).items():
         os.environ.setdefault(name, value)
@@ -322,8 +340,36 @@ def main() -> None:
         for name, seconds in costs.items():
             print(f"  {name:<26} {1000 * seconds:7.2f} ms  {100 * seconds / total:5.1f} %")
         print(f"  {'total':<26} {1000 * total:7.2f} ms")
+    print_no_op_runs(raw, output, work / "prefect")
     if args.keep:
         print(f"kept {work}")
+
+
+def newsmill_run(raw: Path, output: Path, prefect_home: Path) -> float:
+    """Wall seconds of ``newsmill run`` in a fresh process, with Prefect's temporary server (no PREFECT_API_URL)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "NEWSMILL_"))}
+    env["PREFECT_HOME"] = str(prefect_home)
+    command = [
+        str(Path(sys.executable).with_name("newsmill")),
+        "run",
+        "--raw",
+        str(raw),
+        "--output",
+        str(output),
+    ]
+    started = time.perf_counter()
+    # Output to a file, not a pipe: a child that outlived the run (a temporary server) would hold a pipe open.
+    with (prefect_home.parent / "newsmill-run.log").open("a") as log:
+        subprocess.run(command, env=env, check=True, stdout=log, stderr=log, timeout=900)
+    return time.perf_counter() - started
+
+
+def print_no_op_runs(raw: Path, output: Path, prefect_home: Path) -> None:
+    """Two runs with nothing new, each a fresh ``newsmill run`` process (the first may create Prefect's database)."""
+    first, second = (newsmill_run(raw, output, prefect_home) for _ in range(2))
+    print(
+        f"nothing new, fresh process  {second:.1f} s wall (`newsmill run`, temporary server; the one before {first:.1f} s)"
+    )
 
 
 if __name__ == "__main__":

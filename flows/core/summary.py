@@ -109,6 +109,24 @@ class RunSummary:
         """Articles this run added."""
         return self.rows_written.get("articles", 0)
 
+    def outcome(self) -> str:
+        """The run's outcome in one line, e.g. ``124 articles, 3 rejects: too_large 2, empty_file 1``."""
+        rejected = sum(self.rejects_by_reason.values())
+        if self.files_seen == self.files_unchanged:
+            return f"nothing new ({self.files_unchanged} files already ingested)"
+        reasons = ", ".join(
+            f"{reason} {count}" for reason, count in sorted(self.rejects_by_reason.items(), key=_by_count)
+        )
+        line = f"{self.articles_written} articles, {rejected} rejects"
+        return f"{line}: {reasons}" if reasons else line
+
+    def outcome_tags(self) -> list[str]:
+        """Tags for the run in the Prefect UI's lists: articles and rejects written, or nothing new."""
+        if self.files_seen == self.files_unchanged:
+            return ["nothing new"]
+        rejected = sum(self.rejects_by_reason.values())
+        return [f"{self.articles_written} articles", f"{rejected} rejects"]
+
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:
     return -item[1], item[0]
@@ -144,11 +162,13 @@ def report_markdown(summary: RunSummary) -> str:
         "",
         "## New table versions",
         "",
-        "| table | version | rows added | where |",
-        "| --- | --- | --- | --- |",
+        f"Each table is the folder of its name in `{summary.output_dir}`.",
+        "",
+        "| table | version | rows added |",
+        "| --- | --- | --- |",
         *(
             f"| {table} | {'v' + str(version) if version is not None else 'unchanged'} | "
-            f"{summary.rows_written.get(table, 0)} | `{summary.output_dir}/{table}` |"
+            f"{summary.rows_written.get(table, 0)} |"
             for table, version in summary.versions.items()
         ),
     ]
@@ -159,12 +179,10 @@ def report_markdown(summary: RunSummary) -> str:
 def _rejects_section(summary: RunSummary) -> list[str]:
     if not summary.rejected_files:
         return ["", "## Rejects", "", "None."]
-    shown = [
-        f"| `{path}` | {reason} | {detail.replace('|', '/')} |"
-        for path, reason, detail in summary.rejected_files
-    ]
+    # A list, not a table: the UI clips a wide table, and "what to do" is the part a reader needs whole.
+    shown = [f"- `{path}`: **{reason}**. {detail}" for path, reason, detail in summary.rejected_files]
     more = sum(summary.rejects_by_reason.values()) - len(shown)
-    return ["", "## Rejects", "", "| file | reason | what to do |", "| --- | --- | --- |", *shown] + (
+    return ["", "## Rejects", "", "Each file, why it was turned away and what to do:", "", *shown] + (
         ["", f"... and {more} more (see the `rejects` table)."] if more > 0 else []
     )
 

@@ -220,30 +220,44 @@ def headline_rows(corpus: Path, page_id: str) -> tuple[npt.NDArray[np.float64], 
 
 def headline_training_data(
     corpus: Path, page_ids: Sequence[str]
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], int]:
-    """Features and labels of the headline candidates of these pages, and how many pages they come from."""
+) -> tuple[list[tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]], int]:
+    """Each page's candidate features and labels (the pages where some candidate is the gold title), and
+    how many candidates they hold."""
     pages = [headline_rows(corpus, page_id) for page_id in sorted(page_ids)]
     pages = [rows for rows in pages if len(rows[1])]
-    if not pages:
-        return np.zeros((0, len(headmodel.FEATURES))), np.zeros(0, dtype=np.int64), 0
-    return np.vstack([m for m, _ in pages]), np.concatenate([y for _, y in pages]), len(pages)
+    return pages, sum(len(labels) for _, labels in pages)
 
 
-def fit_headline(matrix: npt.NDArray[np.float64], labels: npt.NDArray[np.int64]) -> HeadlineModel:
-    """A logistic regression on standardised candidate features (the headline against the other candidates)."""
+def fit_headline(pages: Sequence[tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]]) -> HeadlineModel:
+    """A pairwise ranker on standardised candidate features: a logistic regression (no intercept) on the
+    difference between a page's headline and each of its other candidates, both ways round, so that the
+    headline scores above the others on its own page."""
     from sklearn.linear_model import LogisticRegression
 
-    mean = matrix.mean(axis=0)
-    scale = matrix.std(axis=0)
+    width = len(headmodel.FEATURES)
+    matrix = np.vstack([m for m, _ in pages]) if pages else np.zeros((0, width))
+    mean = matrix.mean(axis=0) if len(matrix) else np.zeros(width)
+    scale = matrix.std(axis=0) if len(matrix) else np.ones(width)
     scale[scale == 0] = 1.0
-    regression = LogisticRegression(C=HEADLINE_REGULARISATION, max_iter=5000, solver="lbfgs")
-    regression.fit((matrix - mean) / scale, labels)
+    differences = []
+    for features_, labels in pages:
+        scaled = (features_ - mean) / scale
+        for good in np.flatnonzero(labels == 1):
+            for other in np.flatnonzero(labels == 0):
+                differences.append(scaled[good] - scaled[other])
+    if differences:
+        pairs = np.asarray(differences)
+        regression = LogisticRegression(C=HEADLINE_REGULARISATION, max_iter=5000, fit_intercept=False)
+        regression.fit(np.vstack([pairs, -pairs]), np.r_[np.ones(len(pairs)), np.zeros(len(pairs))])
+        coef = regression.coef_[0]
+    else:
+        coef = np.zeros(width)
     model = HeadlineModel(
         features=headmodel.FEATURES,
         mean=tuple(float(v) for v in mean),
         scale=tuple(float(v) for v in scale),
-        coef=tuple(float(v) for v in regression.coef_[0]),
-        intercept=float(regression.intercept_[0]),
+        coef=tuple(float(v) for v in coef),
+        intercept=0.0,
     )
     return HeadlineModel.from_json(model.to_json())  # the numbers that ship
 
@@ -261,14 +275,14 @@ def headline_pages(corpus: Path) -> list[str]:
 def trained_headline_text(corpus: Path) -> str:
     """The JSON text of the headline ranker trained on every page with a gold title (what ``make train``
     writes)."""
-    matrix, labels, _ = headline_training_data(corpus, headline_pages(corpus))
-    return fit_headline(matrix, labels).to_json()
+    return fit_headline(headline_training_data(corpus, headline_pages(corpus))[0]).to_json()
 
 
 def train_headline_for_pages(corpus: Path, page_ids: Sequence[str]) -> HeadlineModel:
     """The headline ranker trained on these pages only (those of them with a gold title)."""
-    matrix, labels, _ = headline_training_data(corpus, sorted(set(headline_pages(corpus)) & set(page_ids)))
-    return fit_headline(matrix, labels)
+    return fit_headline(
+        headline_training_data(corpus, sorted(set(headline_pages(corpus)) & set(page_ids)))[0]
+    )
 
 
 def _write_or_check(path: Path, text: str, check: bool) -> bool:
@@ -304,11 +318,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"block model: {len(labels)} paragraphs ({int((labels == 0).sum())} boilerplate), {len(FEATURES)} features"
     )
     blocks_ok = _write_or_check(MODEL_PATH, text, args.check)
-    head_matrix, head_labels, head_pages = headline_training_data(args.corpus, headline_pages(args.corpus))
-    head_text = fit_headline(head_matrix, head_labels).to_json()
+    head_pages, candidates = headline_training_data(args.corpus, headline_pages(args.corpus))
+    head_text = fit_headline(head_pages).to_json()
     print(
-        f"headline ranker: {len(head_labels)} candidates on {head_pages} pages "
-        f"({int(head_labels.sum())} headlines), {len(headmodel.FEATURES)} features"
+        f"headline ranker: {candidates} candidates on {len(head_pages)} pages, {len(headmodel.FEATURES)} features"
     )
     head_ok = _write_or_check(headmodel.MODEL_PATH, head_text, args.check)
     return 0 if blocks_ok and head_ok else 1

@@ -4,8 +4,9 @@ The layout rules (:func:`flows.core.page.parse.find_headline`) score each candid
 model scores the same candidates (:func:`flows.core.page.parse.headline_candidates`) from general features of
 the block and its place (distance to the body's start, a date line or byline next to it, length, case shape,
 end punctuation, repetition on the page, word overlap with the first paragraphs, a list of similar blocks around
-it, interface-string shape) with a logistic regression, and takes the highest-scoring candidate: one matrix
-product per page.
+it, interface-string shape) with a linear score learned as a pairwise ranker (a logistic regression on the
+feature differences between a page's headline and its other candidates), and takes the highest-scoring
+candidate: one matrix product per page.
 
 The model is a small JSON file (``models/headline.json``: feature names, standardisation, coefficients) that
 ``make train`` (``scripts/train.py``) reproduces exactly from the evaluation corpus. ``scripts/eval.py``
@@ -30,6 +31,11 @@ from flows.core.page.blocks import names_site_function, words_of
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "headline.json"
 _MENU_MARKS = re.compile(r"[|»›•·]")
+_INTERFACE = re.compile(
+    r"^(?:continue|read|watch|listen|see|view|show|click|tap|share|follow|sign|log|subscribe|download|skip|"
+    r"back to|go to|return to|load|more)\b",
+    re.IGNORECASE,
+)
 
 FEATURES = (
     "before_body_start",  # blocks between the candidate and the body's start (0 when at or after it)
@@ -54,8 +60,12 @@ FEATURES = (
     "site_function",
     "sentence_below",  # a longer block ending in a full stop right below (a standfirst)
     "title_above",  # a title-shaped block right above
+    "standfirst_shape",  # ends with a full stop under a title-shaped block
+    "interface_shape",  # opens like a control ("Continue reading", "Watch", "Sign in")
     "nearest_candidate",  # the last candidate before the body's start
     "first_candidate",
+    "candidate_above",
+    "candidate_below",
 )
 
 
@@ -72,7 +82,7 @@ class HeadlineModel:
     def to_json(self) -> str:
         """The model as the JSON text written to :data:`MODEL_PATH` (stable: same model, same bytes)."""
         data = {
-            "kind": "logistic-regression ranking headline candidates (flows/core/page/headmodel.py)",
+            "kind": "pairwise logistic-regression ranking headline candidates (flows/core/page/headmodel.py)",
             "features": list(self.features),
             "mean": [round(v, 6) for v in self.mean],
             "scale": [round(v, 6) for v in self.scale],
@@ -132,7 +142,7 @@ class CandidateFacts:
 def candidate_row(
     block: str, index: int, body_start: int, facts: CandidateFacts, below: str | None
 ) -> list[float]:
-    """One candidate's features, in the order of :data:`FEATURES` but for the two about the candidate list."""
+    """One candidate's features, in the order of :data:`FEATURES` but for the four about the candidate list."""
     words = words_of(block)
     n_words = len(words)
     long_words = [w for w in words if len(w) > 3 and not w.isdigit()]
@@ -162,6 +172,8 @@ def candidate_row(
         float(names_site_function(block)),
         float(below is not None and below.rstrip("\"'”’» ").endswith(".") and len(words_of(below)) > n_words),
         float(facts.title_above),
+        float(tail.endswith(".") and facts.title_above),
+        float(_INTERFACE.match(block) is not None),
     ]
 
 
@@ -173,5 +185,9 @@ def feature_matrix(
         return np.zeros((0, len(FEATURES)))
     before = [i for i in indices if i < body_start]
     nearest = max(before) if before else None
-    extra = [[float(i == nearest), float(k == 0)] for k, i in enumerate(indices)]
+    chosen = set(indices)
+    extra = [
+        [float(i == nearest), float(k == 0), float(i - 1 in chosen), float(i + 1 in chosen)]
+        for k, i in enumerate(indices)
+    ]
     return np.hstack([np.asarray(rows, dtype=np.float64), np.asarray(extra, dtype=np.float64)])

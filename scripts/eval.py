@@ -455,6 +455,32 @@ def cross_validate(
     return extracted
 
 
+def format_headline_comparison(
+    rules: Sequence[PageScore],
+    rules_cv: Mapping[str, Extracted],
+    ranker: Sequence[PageScore],
+    ranker_cv: Mapping[str, Extracted],
+    gold: Mapping[str, Gold],
+) -> str:
+    """Headline exact per source for the rules and the ranker, in-sample / cross-validated."""
+    columns = [
+        figures_by_source(rules),
+        figures_by_source(score_pages(rules_cv, gold)),
+        figures_by_source(ranker),
+        figures_by_source(score_pages(ranker_cv, gold)),
+    ]
+    lines = [
+        "| source | rules in-sample | rules CV | ranker in-sample | ranker CV |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for source in (*SOURCES, "all"):
+        values = [column.get(source, {}).get("headline exact") for column in columns]
+        if all(value is None for value in values):
+            continue
+        lines.append(f"| {source} | " + " | ".join("-" if v is None else f"{v:.3f}" for v in values) + " |")
+    return "\n".join(lines)
+
+
 def worst_body_pages(scores: Sequence[PageScore], limit: int = 10) -> list[tuple[str, str, float]]:
     """The pages with the lowest body F1, as ``(page_id, domain, f1)``."""
     rated = [(s.page_id, s.domain, body_page_f1(s.body_tp_fp_fn)) for s in scores if s.body_tp_fp_fn]
@@ -567,7 +593,7 @@ def extract_pages(
     records: dict[str, Extracted] = {}
     for path in paths:
         text = path.read_bytes().decode("utf-8", errors="replace")
-        page = parse_page(text) if models is None else parse_page(text, block_model=models)  # type: ignore[arg-type]
+        page = parse_page(text, **_model_arguments(models))
         records[path.stem] = Extracted(
             page_id=path.stem,
             headline=page.headline,
@@ -580,14 +606,26 @@ def extract_pages(
     return records
 
 
+def _model_arguments(models: object | None) -> dict[str, Any]:
+    """``parse_page``'s keyword for a learned part: a block model or a headline ranker (None: the shipped
+    parser)."""
+    from flows.core.page.blockmodel import BlockModel
+    from flows.core.page.headmodel import HeadlineModel
+
+    if isinstance(models, BlockModel):
+        return {"block_model": models}
+    if isinstance(models, HeadlineModel):
+        return {"headline_model": models}
+    return {}
+
+
 def load_learner() -> Learner | None:
     """The trainer of the shipped parser's learned parts, or None: the parser ships without one (the block
     model is measured apart, see :func:`load_block_learner`)."""
     return None
 
 
-def load_block_learner() -> Learner:
-    """The block model's trainer (``scripts/train.py``), to measure the parser with it (``--block-model``)."""
+def _train_module() -> Any:
     path = REPO_ROOT / "scripts" / "train.py"
     spec = importlib.util.spec_from_file_location("newsmill_train", path)
     assert spec is not None
@@ -595,8 +633,29 @@ def load_block_learner() -> Learner:
     module = importlib.util.module_from_spec(spec)
     sys.modules["newsmill_train"] = module
     spec.loader.exec_module(module)
-    learner: Learner = module.train_for_pages
+    return module
+
+
+def load_block_learner() -> Learner:
+    """The block model's trainer (``scripts/train.py``), to measure the parser with it (``--block-model``)."""
+    learner: Learner = _train_module().train_for_pages
     return learner
+
+
+def load_headline_learner() -> Learner:
+    """The headline ranker's trainer (``scripts/train.py``), to measure the parser with it."""
+    learner: Learner = _train_module().train_headline_for_pages
+    return learner
+
+
+def extract_with_headline_model(
+    corpus: Path, page_ids: Sequence[str] | None = None, models: object | None = None
+) -> dict[str, Extracted]:
+    """:func:`extract_pages` with the headline ranker in ``models``, or the committed one (in-sample)."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from flows.core.page.headmodel import shipped_model
+
+    return extract_pages(corpus, page_ids, models if models is not None else shipped_model())
 
 
 def extract_with_shipped_block_model(
@@ -751,6 +810,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_side_by_side(figures_by_source(scores), validated_figures))
     if args.floors:
         print("\n" + floors_toml(validated_figures))
+    ranked = score_pages(extract_with_headline_model(corpus), gold)
+    ranked_cv = cross_validate(corpus, gold, extract_with_headline_model, load_headline_learner(), args.folds)
+    print(
+        "\nheadline: rules / learned ranker (committed ranker in-sample, trained per fold cross-validated):"
+    )
+    print(format_headline_comparison(scores, validated, ranked, ranked_cv, gold))
     if args.block_model:
         with_model = score_pages(extract_with_shipped_block_model(corpus), gold)
         learner = load_block_learner()

@@ -20,6 +20,7 @@ import argparse
 import json
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -30,13 +31,21 @@ import numpy.typing as npt
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from flows.core.page import headmodel  # noqa: E402
 from flows.core.page.blockmodel import FEATURES, MODEL_PATH, BlockModel, features  # noqa: E402
-from flows.core.page.parse import parse_page, split_blocks  # noqa: E402
+from flows.core.page.headmodel import HeadlineModel  # noqa: E402
+from flows.core.page.parse import (  # noqa: E402
+    clean_headline,
+    page_headline_candidates,
+    parse_page,
+    split_blocks,
+)
 
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "pages"
 SHINGLE = 4
 BODY_SHARE = 0.5  # a paragraph with at least this share of its 4-grams in the gold body is article text
 REGULARISATION = 1.0
+HEADLINE_REGULARISATION = 1.0
 THRESHOLDS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)  # 0: keep every paragraph the rules keep
 _TOKEN = re.compile(r"\w+")
 
@@ -174,6 +183,122 @@ def train_for_pages(corpus: Path, page_ids: Sequence[str]) -> BlockModel:
     return fit(*training_data(corpus, sorted(usable)))
 
 
+# --- the headline ranker -----------------------------------------------------------------------------------
+
+_QUOTES = str.maketrans(
+    {"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'}
+)
+
+
+def normalise_headline(text: str) -> str:
+    """Fold case, curly quotes, dashes and whitespace (as ``scripts/eval.py`` compares headlines)."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = re.sub(r"[‐-―]", "-", text)
+    return " ".join(text.casefold().split())
+
+
+@cache
+def headline_rows(corpus: Path, page_id: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """One page's headline candidates: features, and 1 for the candidates that are the gold title (after the
+    parser's own cleaning), 0 for the others. No rows when no candidate is the gold title: nothing to rank."""
+    empty = (np.zeros((0, len(headmodel.FEATURES))), np.zeros(0, dtype=np.int64))
+    gold = json.loads((corpus / f"{page_id}.json").read_text(encoding="utf-8"))
+    title = gold.get("title")
+    if "title" not in (gold.get("gold_fields") or ()) or not title:
+        return empty
+    text = (corpus / f"{page_id}.txt").read_bytes().decode("utf-8", errors="replace")
+    found = page_headline_candidates(text)
+    if found is None:
+        return empty
+    blocks, indices, matrix = found
+    want = normalise_headline(str(title))
+    labels = np.asarray(
+        [int(normalise_headline(clean_headline(blocks[i], blocks)) == want) for i in indices], dtype=np.int64
+    )
+    return (matrix, labels) if labels.any() else empty
+
+
+def headline_training_data(
+    corpus: Path, page_ids: Sequence[str]
+) -> tuple[list[tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]], int]:
+    """Each page's candidate features and labels (the pages where some candidate is the gold title), and
+    how many candidates they hold."""
+    pages = [headline_rows(corpus, page_id) for page_id in sorted(page_ids)]
+    pages = [rows for rows in pages if len(rows[1])]
+    return pages, sum(len(labels) for _, labels in pages)
+
+
+def fit_headline(pages: Sequence[tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]]) -> HeadlineModel:
+    """A pairwise ranker on standardised candidate features: a logistic regression (no intercept) on the
+    difference between a page's headline and each of its other candidates, both ways round, so that the
+    headline scores above the others on its own page."""
+    from sklearn.linear_model import LogisticRegression
+
+    width = len(headmodel.FEATURES)
+    matrix = np.vstack([m for m, _ in pages]) if pages else np.zeros((0, width))
+    mean = matrix.mean(axis=0) if len(matrix) else np.zeros(width)
+    scale = matrix.std(axis=0) if len(matrix) else np.ones(width)
+    scale[scale == 0] = 1.0
+    differences = []
+    for features_, labels in pages:
+        scaled = (features_ - mean) / scale
+        for good in np.flatnonzero(labels == 1):
+            for other in np.flatnonzero(labels == 0):
+                differences.append(scaled[good] - scaled[other])
+    if differences:
+        pairs = np.asarray(differences)
+        regression = LogisticRegression(C=HEADLINE_REGULARISATION, max_iter=5000, fit_intercept=False)
+        regression.fit(np.vstack([pairs, -pairs]), np.r_[np.ones(len(pairs)), np.zeros(len(pairs))])
+        coef = regression.coef_[0]
+    else:
+        coef = np.zeros(width)
+    model = HeadlineModel(
+        features=headmodel.FEATURES,
+        mean=tuple(float(v) for v in mean),
+        scale=tuple(float(v) for v in scale),
+        coef=tuple(float(v) for v in coef),
+        intercept=0.0,
+    )
+    return HeadlineModel.from_json(model.to_json())  # the numbers that ship
+
+
+def headline_pages(corpus: Path) -> list[str]:
+    """Ids of the pages with a gold title."""
+    ids = []
+    for path in sorted(corpus.glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        if "title" in (gold.get("gold_fields") or ()) and gold.get("title"):
+            ids.append(path.stem)
+    return ids
+
+
+def trained_headline_text(corpus: Path) -> str:
+    """The JSON text of the headline ranker trained on every page with a gold title (what ``make train``
+    writes)."""
+    return fit_headline(headline_training_data(corpus, headline_pages(corpus))[0]).to_json()
+
+
+def train_headline_for_pages(corpus: Path, page_ids: Sequence[str]) -> HeadlineModel:
+    """The headline ranker trained on these pages only (those of them with a gold title)."""
+    return fit_headline(
+        headline_training_data(corpus, sorted(set(headline_pages(corpus)) & set(page_ids)))[0]
+    )
+
+
+def _write_or_check(path: Path, text: str, check: bool) -> bool:
+    if check:
+        same = path.exists() and path.read_text(encoding="utf-8") == text
+        print(
+            f"{path.name}: "
+            + ("the committed model is reproduced" if same else f"error: training does not give {path}")
+        )
+        return same
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path.relative_to(REPO_ROOT)}")
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Train on every page of the corpus and write (or, with ``--check``, compare) the shipped model."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -192,14 +317,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"block model: {len(labels)} paragraphs ({int((labels == 0).sum())} boilerplate), {len(FEATURES)} features"
     )
-    if args.check:
-        same = MODEL_PATH.exists() and MODEL_PATH.read_text(encoding="utf-8") == text
-        print("the committed model is reproduced" if same else f"error: training does not give {MODEL_PATH}")
-        return 0 if same else 1
-    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
-    MODEL_PATH.write_text(text, encoding="utf-8")
-    print(f"wrote {MODEL_PATH.relative_to(REPO_ROOT)}")
-    return 0
+    blocks_ok = _write_or_check(MODEL_PATH, text, args.check)
+    head_pages, candidates = headline_training_data(args.corpus, headline_pages(args.corpus))
+    head_text = fit_headline(head_pages).to_json()
+    print(
+        f"headline ranker: {candidates} candidates on {len(head_pages)} pages, {len(headmodel.FEATURES)} features"
+    )
+    head_ok = _write_or_check(headmodel.MODEL_PATH, head_text, args.check)
+    return 0 if blocks_ok and head_ok else 1
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 
+from flows.core.page import headmodel
 from flows.core.page.blockmodel import (
     FEATURES,
     MODEL_PATH,
@@ -99,6 +100,7 @@ def _load_train() -> ModuleType:
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the evaluation corpus (../shared/corpus/pages) is not here")
-def test_make_train_reproduces_the_committed_model() -> None:
+def test_make_train_reproduces_the_committed_models() -> None:
     train = _load_train()
     assert train.trained_model_text(CORPUS) == MODEL_PATH.read_text(encoding="utf-8")
+    assert train.trained_headline_text(CORPUS) == headmodel.MODEL_PATH.read_text(encoding="utf-8")

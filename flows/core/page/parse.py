@@ -20,6 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+import numpy.typing as npt
+
 from flows.core.models import ParsedPage, PublishedDate
 from flows.core.page.blockmodel import BlockModel, keep_paragraphs
 from flows.core.page.blocks import (
@@ -53,6 +56,7 @@ from flows.core.page.datelines import (
     infer_day_first,
     is_date_line,
 )
+from flows.core.page.headmodel import CandidateFacts, HeadlineModel, candidate_row, feature_matrix
 from flows.core.page.wire import article_kind, parse_undated_wire, parse_wire
 
 _RELATED = re.compile(
@@ -162,11 +166,14 @@ class _Layout:
     cells: frozenset[int] = frozenset()  # cells of a table the body introduces, kept whole, repeats too
 
 
-def parse_page(text: str, *, block_model: BlockModel | None = None) -> ParsedPage:
+def parse_page(
+    text: str, *, block_model: BlockModel | None = None, headline_model: HeadlineModel | None = None
+) -> ParsedPage:
     """Find the article's fields in a page's plain text (plain wire copy is read by its own shape).
 
     ``block_model`` (:mod:`flows.core.page.blockmodel`) is a learned check on the body's paragraphs, for
-    evaluation: the parser ships without one (see ``docs/extraction-quality.md``).
+    evaluation: the parser ships without one (see ``docs/extraction-quality.md``). ``headline_model``
+    (:mod:`flows.core.page.headmodel`) ranks the headline candidates instead of the rules' weights.
     """
     lines = split_blocks(text)
     unbroken = not has_blank_line(
@@ -175,7 +182,12 @@ def parse_page(text: str, *, block_model: BlockModel | None = None) -> ParsedPag
     wire = parse_wire(lines) if unbroken else None
     if wire is not None:
         return wire
-    page = parse_blocks(unglue_dates(lines), day_first=infer_day_first(text), block_model=block_model)
+    page = parse_blocks(
+        unglue_dates(lines),
+        day_first=infer_day_first(text),
+        block_model=block_model,
+        headline_model=headline_model,
+    )
     if not page.paragraphs:
         return parse_wire(lines) or (parse_undated_wire(lines) if unbroken else None) or page
     return page
@@ -186,12 +198,19 @@ def has_blank_line(text: str) -> bool:
     return re.search(r"\n[ \t\r]*\n", text.replace("\r\n", "\n").strip()) is not None
 
 
-def parse_blocks(blocks: list[str], *, day_first: bool, block_model: BlockModel | None = None) -> ParsedPage:
+def parse_blocks(
+    blocks: list[str],
+    *,
+    day_first: bool,
+    block_model: BlockModel | None = None,
+    headline_model: HeadlineModel | None = None,
+) -> ParsedPage:
     """Find the article's fields in a page's blocks (one per non-empty line); ``day_first`` reads the
-    page's all-numeric dates, ``block_model`` checks the body's paragraphs."""
+    page's all-numeric dates, ``block_model`` checks the body's paragraphs, ``headline_model`` ranks the
+    headline candidates."""
     classes = classify_blocks(blocks)
     candidates = find_date_candidates(blocks, day_first=day_first)
-    layout = find_layout(blocks, classes, candidates)
+    layout = find_layout(blocks, classes, candidates, headline_model)
     start, end = layout.body
     header_start = layout.headline if layout.headline is not None else start
     published, updated = choose_dates(candidates, header_start, start, end)
@@ -256,23 +275,22 @@ def count_words(text: str) -> int:
 
 
 def find_layout(
-    blocks: Sequence[str], classes: Sequence[BlockClass], dates: Sequence[DateCandidate]
+    blocks: Sequence[str],
+    classes: Sequence[BlockClass],
+    dates: Sequence[DateCandidate],
+    headline_model: HeadlineModel | None = None,
 ) -> _Layout:
-    """Locate body, headline and byline: the body first, then the header that leads into it."""
-    cells = table_cells(blocks, classes)
-    marked = [_span_class(blocks, classes, index, cells) for index in range(len(blocks))]
-    date_indices = {c.index for c in dates}
-    breaks = {i for i in date_indices if "@" not in blocks[i]}
-    breaks.update(i for i, block in enumerate(blocks) if is_comment_mark(block))
-    scores = link_list_scores(blocks, marked)
-    intros = {index - 1 for index in cells if index - 1 not in cells}  # "Final standings:" or a paragraph
-    scores.update((index, text_length(blocks[index])) for index in cells)  # a table's text counts in full
-    scores.update((index, 0) for index in intros if marked[index] is not BlockClass.GOOD)
-    scores.update((index, -BREAK_COST) for index in breaks)
-    start, end = densest_span(blocks, marked, scores)
-    headline = find_headline(blocks, start, date_indices)
-    if headline is not None and headline + 1 >= end:  # a title after the whole body heads something else
-        headline = find_headline(blocks, start, date_indices, before=start)
+    """Locate body, headline and byline: the body first, then the header that leads into it (the headline
+    chosen by ``headline_model`` when one is given, else by the rules' weights)."""
+    start, end, cells, date_indices = body_span(blocks, classes, dates)
+    if headline_model is None:
+        headline = find_headline(blocks, start, date_indices)
+        if headline is not None and headline + 1 >= end:  # a title after the whole body heads something else
+            headline = find_headline(blocks, start, date_indices, before=start)
+    else:
+        headline = rank_headline(headline_model, blocks, start, date_indices)
+        if headline is not None and headline + 1 >= end:
+            headline = rank_headline(headline_model, blocks, start, date_indices, before=start)
     if headline is not None and headline >= start:
         start = headline + 1
     byline = find_byline(blocks, headline if headline is not None else max(0, start - 8), start, date_indices)
@@ -291,8 +309,27 @@ def find_layout(
         headline=headline,
         byline=byline,
         list_items=frozenset(items),
-        cells=frozenset(cells | intros),
+        cells=frozenset(cells),
     )
+
+
+def body_span(
+    blocks: Sequence[str], classes: Sequence[BlockClass], dates: Sequence[DateCandidate]
+) -> tuple[int, int, set[int], set[int]]:
+    """The body's densest span ``(start, end)``, the indices of table cells and their intro lines (kept
+    whole), and the indices of the date lines."""
+    cells = table_cells(blocks, classes)
+    marked = [_span_class(blocks, classes, index, cells) for index in range(len(blocks))]
+    date_indices = {c.index for c in dates}
+    breaks = {i for i in date_indices if "@" not in blocks[i]}
+    breaks.update(i for i, block in enumerate(blocks) if is_comment_mark(block))
+    scores = link_list_scores(blocks, marked)
+    intros = {index - 1 for index in cells if index - 1 not in cells}  # "Final standings:" or a paragraph
+    scores.update((index, text_length(blocks[index])) for index in cells)  # a table's text counts in full
+    scores.update((index, 0) for index in intros if marked[index] is not BlockClass.GOOD)
+    scores.update((index, -BREAK_COST) for index in breaks)
+    start, end = densest_span(blocks, marked, scores)
+    return start, end, cells | intros, date_indices
 
 
 def _span_class(
@@ -390,6 +427,77 @@ def find_headline(
     if best is None or best[0] <= -3:
         return None
     return _above_standfirst(blocks, best[1], date_indices)
+
+
+def headline_candidates(
+    blocks: Sequence[str], body_start: int, date_indices: set[int], before: int | None = None
+) -> list[int]:
+    """Indices of the blocks that may be the headline: title-shaped blocks of the header before the body (or
+    among its first blocks, with a date line or byline below), not date lines or credit lines."""
+    stop = min(len(blocks), body_start + 3) if before is None else before
+    return [
+        index
+        for index in range(max(0, body_start - HEADER_WINDOW), stop)
+        if index not in date_indices
+        and is_title(blocks[index])
+        and not _is_credit_line(blocks[index])
+        and (index < body_start or _header_below(blocks, index, date_indices))
+    ]
+
+
+def headline_features(
+    blocks: Sequence[str], indices: Sequence[int], body_start: int, date_indices: set[int]
+) -> npt.NDArray[np.float64]:
+    """The feature matrix of the headline candidates at ``indices`` (:data:`flows.core.page.headmodel.FEATURES`)."""
+    counts = Counter(blocks)
+    ordered = sorted(counts)
+    lead = _content_words(" ".join(blocks[body_start : body_start + 4]))
+
+    def header_line(i: int) -> bool:
+        return 0 <= i < len(blocks) and (is_byline(blocks[i]) or is_name_line(blocks[i]))
+
+    rows = []
+    for index in indices:
+        block = blocks[index]
+        facts = CandidateFacts(
+            header_below=_header_below(blocks, index, date_indices),
+            next_to_header=_next_to_header(blocks, index, date_indices),
+            date_adjacent=index - 1 in date_indices or index + 1 in date_indices,
+            byline_adjacent=header_line(index - 1) or header_line(index + 1),
+            repeated=counts[block] > 1 or _starts_another(block, ordered),
+            lead_overlap=_overlap(block, lead),
+            in_title_list=_in_title_list(blocks, index),
+            title_above=index > 0 and is_title(blocks[index - 1]),
+        )
+        below = blocks[index + 1] if index + 1 < len(blocks) else None
+        rows.append(candidate_row(block, index, body_start, facts, below))
+    return feature_matrix(rows, indices, body_start)
+
+
+def rank_headline(
+    model: HeadlineModel,
+    blocks: Sequence[str],
+    body_start: int,
+    date_indices: set[int],
+    before: int | None = None,
+) -> int | None:
+    """Index of the headline the model ranks first among :func:`headline_candidates`; None without any."""
+    indices = headline_candidates(blocks, body_start, date_indices, before)
+    best = model.best(headline_features(blocks, indices, body_start, date_indices))
+    return None if best is None else indices[best]
+
+
+def page_headline_candidates(text: str) -> tuple[list[str], list[int], npt.NDArray[np.float64]] | None:
+    """A page's blocks, its headline candidates and their features, as :func:`parse_page` sees them (for
+    training the ranker); None for text read as plain wire copy."""
+    lines = split_blocks(text)
+    if not has_blank_line(text):
+        return None
+    blocks = unglue_dates(lines)
+    dates = find_date_candidates(blocks, day_first=infer_day_first(text))
+    start, _, _, date_indices = body_span(blocks, classify_blocks(blocks), dates)
+    indices = headline_candidates(blocks, start, date_indices)
+    return blocks, indices, headline_features(blocks, indices, start, date_indices)
 
 
 def _above_standfirst(blocks: Sequence[str], index: int, date_indices: set[int]) -> int:

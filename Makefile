@@ -11,6 +11,7 @@
 #   make eval   field-extraction quality on ../shared/corpus/pages, in-sample and cross-validated by publisher
 #   make train  retrain the learned block model from ../shared/corpus/pages (flows/core/page/models/blocks.json)
 #   make eval-ner    entities on CoNLL-2003 dev beside bare spaCy; quotes, amounts, dates against hand labels
+#   make eval-intel  quotes and speakers (and the other intel tasks) on outside gold, ../shared/corpus/intel
 #   make eval-places how many corpus place names are geocoded, and the most frequent misses
 
 SHELL := /bin/bash
@@ -29,7 +30,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export UV_PYTHON ?= $(shell command -v python3.11 || command -v $(PYTHON))
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: setup run server serve test test-fast lint typecheck pytest pytest-fast bench train eval eval-ner eval-places clean
+.PHONY: setup run server serve test test-fast lint typecheck pytest pytest-fast bench train eval eval-ner eval-intel eval-places clean
 
 setup: $(STAMP)
 
@@ -88,6 +89,9 @@ eval: $(STAMP)
 
 eval-ner: $(STAMP)
 	$(BIN)/python scripts/eval_ner.py
+
+eval-intel: $(STAMP)
+	$(BIN)/python scripts/eval_intel.py
 
 eval-places: $(STAMP)
 	$(BIN)/python scripts/eval_places.py

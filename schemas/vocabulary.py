@@ -107,6 +107,9 @@ class AttributionMethod(StrEnum):
     ACCORDING_TO = "according_to"  # “…,” according to X / According to X, “…”
     SAME_SENTENCE = "same_sentence"  # X said the plan was “a disgrace”
     COLON = "colon"  # X: “…” (headlines)
+    DASH_CREDIT = "dash_credit"  # “…” — X, as in lists of reader comments
+    FOLLOW_ON = "follow_on"  # the next quote of the same speaker: “A,” X said. “B.”
+    SENTENCE_SUBJECT = "sentence_subject"  # the subject opening the quote's sentence: X is promising “jobs”
     NONE = "none"
 
 

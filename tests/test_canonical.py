@@ -221,3 +221,88 @@ def test_canonical_never_raises_and_links_every_mention(mentions: list[EntityMen
     assert {link.entity_key for link in links} == keys
     assert sum(e.mention_count for e in entities) == len(mentions)
     assert all(0.0 <= e.salience <= 1.0 for e in entities)
+
+
+# --- one identity per entity: across articles, across labels, and no merge of different things -------------
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        [("Apple", "ORG"), ("Apple Inc", "ORG"), ("Apple Inc.", "ORG"), ("Apple, Inc.", "ORG")],
+        [("GM", "ORG"), ("General Motors", "ORG"), ("General Motors Co.", "ORG")],
+        [("AP", "ORG"), ("Associated Press", "ORG"), ("The Associated Press", "ORG")],
+        [("Walt Disney Company", "ORG"), ("Walt Disney Co", "ORG"), ("Walt Disney", "ORG")],
+    ],
+)
+def test_canonical_one_key_across_articles_for_legal_forms_and_known_acronyms(
+    names: list[tuple[str, str]],
+) -> None:
+    keys = {canonicalize([_m(text, label)])[0].entity_key for text, label in names}
+    assert len(keys) == 1, keys
+
+
+def test_canonical_legal_forms_stay_in_other_labels_and_inside_names() -> None:
+    assert entity_key("Group", "ORG") == "ORG:group"
+    assert entity_key("Co-operative Bank", "ORG") == "ORG:co-operative bank"
+    assert entity_key("Ap", "ORG") != entity_key("Associated Press", "ORG")
+
+
+@pytest.mark.parametrize(
+    ("mentions", "expected"),
+    [
+        (  # the first words of an ORG name are another thing
+            [_m("House Freedom Caucus", "ORG"), _m("House", "ORG")],
+            ["House Freedom Caucus", "House"],
+        ),
+        ([_m("Chrysler Aspen", "ORG"), _m("Chrysler", "ORG")], ["Chrysler Aspen", "Chrysler"]),
+        (
+            [_m("Thomson Reuters Trust Principles", "ORG"), _m("Reuters", "ORG")],
+            ["Thomson Reuters Trust Principles", "Reuters"],
+        ),
+        (  # its last words, or its name before the legal form, are the same thing
+            [_m("Apple Inc", "ORG"), _m("Apple", "ORG")],
+            ["Apple Inc", "Apple Inc"],
+        ),
+        (  # persons still join by any run of their name
+            [_m("Julian Assange", "PERSON"), _m("Julian", "PERSON")],
+            ["Julian Assange", "Julian Assange"],
+        ),
+    ],
+)
+def test_canonical_merges_do_not_swallow_a_different_thing(
+    mentions: list[EntityMention], expected: list[str]
+) -> None:
+    assert [link.name for link in link_mentions(mentions)] == expected
+
+
+@pytest.mark.parametrize(
+    ("mentions", "expected"),
+    [
+        (  # a surname the model called ORG beside the person's full name is the person
+            [_m("Julian Assange", "PERSON"), _m("Assange", "ORG"), _m("Assange", "PERSON")],
+            ["PERSON:julian assange"] * 3,
+        ),
+        ([_m("Steve Jobs", "PERSON"), _m("Jobs", "ORG")], ["PERSON:steve jobs"] * 2),
+        (  # a country called PERSON in a title-case headline keeps the body's label
+            [_m("Russia", "PERSON", H, 0), _m("Russia", "GPE"), _m("Russia", "GPE")],
+            ["GPE:russia"] * 3,
+        ),
+        (  # a place beside a person of that name stays a place
+            [_m("George Washington", "PERSON"), _m("Washington", "GPE")],
+            ["PERSON:george washington", "GPE:washington"],
+        ),
+        (  # a surname that also opens a company's name stays the company's
+            [_m("Gerald Ford", "PERSON"), _m("Ford Motor", "ORG"), _m("Ford", "ORG")],
+            ["PERSON:gerald ford", "ORG:ford motor", "ORG:ford"],
+        ),
+        (  # a surname shared by two people stays apart
+            [_m("Hillary Clinton", "PERSON"), _m("Bill Clinton", "PERSON"), _m("Clinton", "ORG")],
+            ["PERSON:hillary clinton", "PERSON:bill clinton", "ORG:clinton"],
+        ),
+    ],
+)
+def test_canonical_one_identity_per_entity_whatever_each_mention_label(
+    mentions: list[EntityMention], expected: list[str]
+) -> None:
+    assert [link.entity_key for link in link_mentions(mentions)] == expected

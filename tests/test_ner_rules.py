@@ -10,6 +10,7 @@ from flows.core.nlp.ner_rules import (
     capitalised_words,
     is_capitalised,
     is_credit,
+    is_junk,
     is_title_case,
     ner_view,
     refine_span,
@@ -153,3 +154,25 @@ def test_ner_rules_capitals_need_four_letters() -> None:
 )
 def test_letters_glued_to_a_number_or_an_apostrophe_do_not_break_title_case(headline: str) -> None:
     assert is_title_case(headline)
+
+
+@pytest.mark.parametrize(
+    ("text", "junk"),
+    [
+        ("Cmdr", True),
+        ("Coach", True),
+        ("Gen.", True),
+        ("Share", True),
+        ("Share on Facebook", True),
+        ("Facebook Twitter", True),
+        ("Tweet Email", True),
+        ("Facebook", False),
+        ("Major", False),  # John Major: a title that is also a surname stays
+        ("King", False),
+        ("Coach Ann Lee", False),
+        ("Cmdr. Ann Lee", False),
+        ("Share Holdings", False),
+    ],
+)
+def test_ner_rules_junk_mentions_name_no_one(text: str, junk: bool) -> None:
+    assert is_junk(f"x {text} y", 2, 2 + len(text)) is junk

@@ -12,6 +12,7 @@ from flows.core.intel.quotes import (
     AttributionMethod,
     EntitySource,
     Quote,
+    QuoteRules,
     SpeakerKind,
     extract_quotes,
 )
@@ -335,3 +336,137 @@ def test_quotes_cue_before_the_quote_is_at_most_four_words_from_it(
 ) -> None:
     (quote,) = extract_quotes(text, _mentions(text, _PEOPLE))
     assert (quote.speaker_entity, quote.method) == ("John Smith", method)
+
+
+# --- speakers of follow-on quotes, appositions, pronouns and addressed programmes -------------------------
+
+_FOLK = [
+    ("Mara Lind", "PERSON"),
+    ("Lind", "PERSON"),
+    ("Tomas Berg", "PERSON"),
+    ("Berg", "PERSON"),
+    ("Harbor Fund", "ORG"),
+    ("Elias Moor", "PERSON"),
+    ("Rita Vale", "PERSON"),
+]
+
+
+def _who(text: str, rules: QuoteRules | None = None) -> list[tuple[str, str | None, AttributionMethod]]:
+    """Each quote's words with its speaker entity (or phrase) and method."""
+    quotes = extract_quotes(text, _mentions(text, _FOLK), **({"rules": rules} if rules else {}))
+    return [(q.text, q.speaker_entity or q.speaker, q.method) for q in quotes]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the second half of “A,” X said. “B.”
+            "“The vote is close,” Mara Lind said. “We will win it.”",
+            [
+                ("The vote is close,", "Mara Lind", AttributionMethod.QUOTE_SPEAKER_CUE),
+                ("We will win it.", "Mara Lind", AttributionMethod.FOLLOW_ON),
+            ],
+        ),
+        (  # a quote opening the next paragraph goes on with the same speaker
+            "“The vote is close,” Mara Lind said.\n\n“We will win it anyway.”",
+            [
+                ("The vote is close,", "Mara Lind", AttributionMethod.QUOTE_SPEAKER_CUE),
+                ("We will win it anyway.", "Mara Lind", AttributionMethod.FOLLOW_ON),
+            ],
+        ),
+        (  # a new name before the quote in its own sentence ends the follow-on
+            "“The vote is close,” Mara Lind said. Fund chief Tomas Berg is calling that “nonsense.”",
+            [
+                ("The vote is close,", "Mara Lind", AttributionMethod.QUOTE_SPEAKER_CUE),
+                ("nonsense.", "Tomas Berg", AttributionMethod.SENTENCE_SUBJECT),
+            ],
+        ),
+        (  # a quote after "..., X said." in the sentence before it
+            "The fund lost money last year, Tomas Berg said. “Nobody saw it coming.”",
+            [("Nobody saw it coming.", "Tomas Berg", AttributionMethod.FOLLOW_ON)],
+        ),
+        (  # a long apposition before the cue: the name before it
+            "Elias Moor, a lawyer who has represented the fund for a decade in several cases, wrote in an "
+            "email: “This was the worst day.”",
+            [("This was the worst day.", "Elias Moor", AttributionMethod.SPEAKER_CUE_QUOTE)],
+        ),
+        (  # the clause before "X said" is all apposition
+            "Rita Vale, who lives outside the capital, said she still “hopes for the best.”",
+            [("hopes for the best.", "Rita Vale", AttributionMethod.SPEAKER_CUE_QUOTE)],
+        ),
+        (  # a title abbreviation does not end the speaker's name
+            "“It is over,” said Rep. Tomas Berg, the ranking member.",
+            [("It is over,", "Tomas Berg", AttributionMethod.QUOTE_CUE_SPEAKER)],
+        ),
+        (  # a quote ending in ? with its speaker after the closing mark
+            "“Why now?” Tomas Berg asked. Then he left.",
+            [("Why now?", "Tomas Berg", AttributionMethod.QUOTE_SPEAKER_CUE)],
+        ),
+        (  # what follows the quote opens with a conjunction: not a speaker, so the cue before it
+            "Tomas Berg had previously said, “We’ll see,” when asked about the fund.",
+            [("We’ll see,", "Tomas Berg", AttributionMethod.SPEAKER_CUE_QUOTE)],
+        ),
+        (  # “…” — X, as in a list of readers' comments
+            "“Prices keep rising and nobody listens.” ― Rita Vale\n\nMore later.",
+            [("Prices keep rising and nobody listens.", "Rita Vale", AttributionMethod.DASH_CREDIT)],
+        ),
+        (  # the subject opening the sentence of a partial quote
+            "Tomas Berg is promising lower taxes and “jobs, jobs, jobs” to voters.",
+            [("jobs, jobs, jobs", "Tomas Berg", AttributionMethod.SENTENCE_SUBJECT)],
+        ),
+        (  # a name inside an opening phrase is not the subject
+            "In a Harbor Fund statement, Rita Vale condemned the vote as “reckless.”",
+            [("reckless.", "Rita Vale", AttributionMethod.SENTENCE_SUBJECT)],
+        ),
+        (  # a few words of description before the subject
+            "Former county treasurer Rita Vale is releasing an ad that urges voters to “send a message.”",
+            [("send a message.", "Rita Vale", AttributionMethod.SENTENCE_SUBJECT)],
+        ),
+    ],
+)
+def test_quotes_speaker_shapes(text: str, expected: list[tuple[str, str | None, AttributionMethod]]) -> None:
+    assert _who(text) == expected
+
+
+def test_quotes_pronoun_never_resolves_to_a_name_inside_a_quote() -> None:
+    text = "Mara Lind spoke first.\n\n“I never met Tomas Berg,” she said."
+    (quote,) = extract_quotes(text, _mentions(text, _FOLK))
+    assert (quote.speaker, quote.speaker_entity, quote.entity_source) == (
+        "she",
+        "Mara Lind",
+        EntitySource.PRONOUN,
+    )
+
+
+def test_quotes_pronoun_skips_a_person_titled_as_the_other_sex() -> None:
+    text = "Mr. Tomas Berg met Mrs. Mara Lind.\n\n“It went well,” he said."
+    (quote,) = extract_quotes(text, _mentions(text, _FOLK))
+    assert (quote.speaker, quote.speaker_entity) == ("he", "Tomas Berg")
+
+
+def test_quotes_pronoun_after_an_opening_phrase_is_the_speaker() -> None:
+    text = "Mara Lind spoke. Still, she added, “we cannot ignore the change.”"
+    (quote,) = extract_quotes(text, _mentions(text, _FOLK))
+    assert (quote.speaker, quote.speaker_entity) == ("she", "Mara Lind")
+
+
+def test_quotes_programme_a_speaker_talked_to_is_not_a_quote() -> None:
+    text = "Tomas Berg told “Meet the Voters” on Sunday that the fund would close."
+    assert extract_quotes(text, _mentions(text, _FOLK)) == ()
+
+
+def test_quotes_rules_switched_off_leave_the_follow_on_quote_without_speaker() -> None:
+    text = "“The vote is close,” Mara Lind said. “We will win it.”"
+    off = QuoteRules(follow_on=False, sentence_subject=False)
+    assert _who(text, off)[1] == ("We will win it.", None, AttributionMethod.NONE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tomas Berg told ABC's “Good Morning Valley.” The fund would close, he added.",
+        'The post ended. <tweet tweet-id="12345" author="@someone"><tweet/>',
+    ],
+)
+def test_quotes_programmes_of_a_name_and_markup_values_are_not_quotes(text: str) -> None:
+    assert extract_quotes(text, _mentions(text, _FOLK)) == ()

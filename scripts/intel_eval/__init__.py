@@ -1,0 +1,1 @@
+"""Evaluations of entity intelligence on outside gold: each module has ``report(corpus: Path) -> str``."""

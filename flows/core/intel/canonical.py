@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from flows.core.models import EntityMention, Section
+from schemas.vocabulary import VALUE_LABELS as _VALUE_LABELS
 from schemas.vocabulary import LinkMethod
 
 
@@ -133,11 +134,61 @@ _ALIASES: Final = (
     _Alias("South Korea", "GPE", frozenset({"GPE"}), ("south korea", "republic of korea")),
     _Alias("World Health Organization", "ORG", frozenset({"ORG"}), ("world health organization",), ("WHO",)),
     _Alias("International Monetary Fund", "ORG", frozenset({"ORG"}), ("imf", "international monetary fund")),
+    # News agencies and the best-known acronyms of organisations, written in capitals (so "Ap" is not one).
+    _Alias("Associated Press", "ORG", frozenset({"ORG"}), ("associated press",), ("AP",)),
+    _Alias(
+        "Agence France-Presse",
+        "ORG",
+        frozenset({"ORG"}),
+        ("agence france-presse", "agence france presse"),
+        ("AFP",),
+    ),
+    _Alias("General Motors", "ORG", frozenset({"ORG"}), ("general motors",), ("GM",)),
+    _Alias(
+        "Federal Bureau of Investigation",
+        "ORG",
+        frozenset({"ORG"}),
+        ("federal bureau of investigation",),
+        ("FBI",),
+    ),
+    _Alias(
+        "Central Intelligence Agency", "ORG", frozenset({"ORG"}), ("central intelligence agency",), ("CIA",)
+    ),
 )
 _ALIAS_INDEX: Final = {variant: alias for alias in _ALIASES for variant in alias.variants}
 _EXACT_ALIAS_INDEX: Final = {variant: alias for alias in _ALIASES for variant in alias.exact_variants}
 
 _JOINABLE_LABELS: Final = frozenset({"PERSON", "ORG"})
+# Words that say what legal form a company has: "Apple Inc." is Apple. Left out of ORG keys, and the only
+# words a short ORG name may leave out at its end ("Chrysler" is not "Chrysler Aspen").
+_LEGAL_FORMS: Final = frozenset(
+    [
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "cos",
+        "ltd",
+        "limited",
+        "llc",
+        "plc",
+        "ag",
+        "sa",
+        "nv",
+        "gmbh",
+        "holdings",
+        "group",
+    ]
+)
+_LEGAL_SUFFIX_RE: Final = re.compile(
+    rf"(?:,?\s+(?:{'|'.join(sorted(_LEGAL_FORMS))})\.?)+$", flags=re.IGNORECASE
+)
+# Labels a surname may wrongly carry beside the person's full name ("Jobs" as ORG beside "Steve Jobs").
+# Not places: "Washington" beside "George Washington" is usually the place.
+_MISLABELLED_SURNAME: Final = frozenset({"ORG", "NORP", "PRODUCT", "WORK_OF_ART", "FAC", "EVENT"})
+_HEADLINE_VOTE: Final = 0.5  # a headline's label counts half: title case misleads the model
 _ACRONYM_SKIP: Final = frozenset({"of", "and", "the", "for", "de", "al", "in", "on", "&"})
 _SECTION_WEIGHTS: Final = {Section.HEADLINE: 3.0, Section.CAPTION: 1.5, Section.BODY: 1.0}
 _LEAD_WEIGHT: Final = 2.0
@@ -170,12 +221,15 @@ def normalize_name(text: str, label: str) -> str:
 def entity_key(name: str, label: str) -> str:
     """The same key for the same entity in every article: ``LABEL:case-folded name``."""
     folded = _SPACES_RE.sub(" ", unicodedata.normalize("NFKC", name)).strip().casefold()
+    if label == "ORG":
+        folded = _LEGAL_SUFFIX_RE.sub("", folded).strip(" ,") or folded
     return f"{label}:{folded}"
 
 
 def resolve_entities(mentions: Sequence[EntityMention]) -> Canonicalization:
     """Group an article's mentions into canonical entities and link every mention to one."""
-    forms = [_form_of(m) for m in mentions]
+    labels = one_label_per_name(mentions)
+    forms = [_form_of_name(m.text, label) for m, label in zip(mentions, labels, strict=True)]
     targets = _short_form_targets(forms)
     links = tuple(_link(i, form, targets.get(form.key)) for i, form in enumerate(forms))
     entities = _entities(mentions, links)
@@ -185,6 +239,43 @@ def resolve_entities(mentions: Sequence[EntityMention]) -> Canonicalization:
         for link in links
     )
     return Canonicalization(entities, linked)
+
+
+def one_label_per_name(mentions: Sequence[EntityMention]) -> list[str]:
+    """Each mention's label for its entity, so that one name has one identity in an article whatever the model
+    called each mention: a surname the model labelled ORG (or NORP, PRODUCT...) beside exactly one person's
+    full name is that person; otherwise the mentions of one name take the label most of them carry (headline
+    mentions count half; a tie goes to the label counted first). Numbers and dates keep theirs."""
+    names = [normalize_name(m.text, m.label).casefold() for m in mentions]
+    labels = [m.label for m in mentions]
+    surnames = _surname_owners(mentions, names)
+    votes: dict[str, dict[str, float]] = {}
+    for mention, name in zip(mentions, names, strict=True):
+        if mention.label in _VALUE_LABELS:
+            continue
+        label = "PERSON" if name in surnames and mention.label in _MISLABELLED_SURNAME else mention.label
+        weight = _HEADLINE_VOTE if mention.section is Section.HEADLINE else 1.0
+        tally = votes.setdefault(name, {})
+        tally[label] = tally.get(label, 0.0) + weight
+    for index, (mention, name) in enumerate(zip(mentions, names, strict=True)):
+        counted = votes.get(name)
+        if counted is None or (len(counted) == 1 and mention.label in counted):
+            continue
+        labels[index] = max(counted, key=counted.__getitem__)  # ties: the first label counted
+    return labels
+
+
+def _surname_owners(mentions: Sequence[EntityMention], names: Sequence[str]) -> frozenset[str]:
+    """One-word names that end exactly one person's full name in the article and start no longer ORG name."""
+    owners: dict[str, set[str]] = {}
+    org_heads = set()
+    for mention, name in zip(mentions, names, strict=True):
+        words = name.split()
+        if len(words) > 1 and mention.label == "PERSON":
+            owners.setdefault(words[-1], set()).add(name)
+        elif len(words) > 1 and mention.label == "ORG":
+            org_heads.add(words[0])
+    return frozenset(word for word, full in owners.items() if len(full) == 1 and word not in org_heads)
 
 
 def canonicalize(mentions: Sequence[EntityMention]) -> tuple[CanonicalEntity, ...]:
@@ -305,8 +396,18 @@ def _is_part_of(short: _Form, long: _Form) -> bool:
     if short.label != long.label:
         return False
     if len(short.words) < len(long.words) and _contains_run(long.words, short.words):
-        return True
+        return short.label != "ORG" or _ends_org_name(short.words, long.words)
     return _is_acronym_of(short, long)
+
+
+def _ends_org_name(run: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    """An ORG short form names the same thing only as the end of the longer name, bar its legal form
+    ("Committee" of "Iraqi Resistance Coordination Committee", "Apple" of "Apple Inc"); a name's first or middle
+    words are another thing ("House" is not "House Freedom Caucus")."""
+    rest = list(words)
+    while rest and rest[-1].strip(".") in _LEGAL_FORMS:
+        rest.pop()
+    return tuple(rest[-len(run) :]) == run
 
 
 def _contains_run(words: tuple[str, ...], run: tuple[str, ...]) -> bool:

@@ -17,7 +17,9 @@ Titles and names. Title-Case words in quote marks inside running text are not qu
 them: several words with no direct attribution ("the drama “Paper Moon”"), or one word next to a work or role
 noun ("the film “Glass”", "“Glass” director"), a naming verb ("dubbed “Greenway”"), a name on both sides (a
 nickname: Tom “The Hammer” Reyes) or another such title in a list; the same words elsewhere in the text are
-the same title. Title-Case headlines keep their quotes.
+the same title. So is a programme someone spoke to or on, or one that belongs to a name (told “Meet the
+Press”, ABC's “Good Morning America.”), even when a cue stands before it. Title-Case headlines keep their
+quotes. A value of markup left in the text (tweet-id="…") is not a quote.
 
 Partial quotes. A quote is partial when its opening mark sits inside a clause (after a word, not after a
 sentence start, colon, comma or dash) or its text starts in lower case: "called it “a violation”".
@@ -30,21 +32,32 @@ Attribution, first match wins:
    opening mark.
 3. A cue verb elsewhere in the same sentence (``X said the plan was “a disgrace”``).
 4. ``X: “…”`` with a short X and no verb, as in headlines.
+5. ``“…” ― X``: a credit after a dash, as in lists of readers' comments.
 
-Speaker. The words before the cue (or after it, for ``said X``) form the speaker phrase. When a PERSON or ORG
+A quote none of these attributes takes, in order: the previous quote's speaker when it goes on from it (in
+the same paragraph, or opening the next one) and no name comes before it in its own sentence (``“A,” X said.
+“B.”``); the speaker of the sentence just before it when that sentence ends with a cue (``..., X said.
+“B.”``); the PERSON/ORG (after an opening phrase and a few words of description) or he/she/they that opens
+its own sentence, after an opening phrase such as "In a statement," (``X is promising “jobs, jobs, jobs”``). :class:`QuoteRules` switches each rule off.
+
+Speaker. The words before the cue (or after it, for ``said X``) form the speaker phrase: a short name or
+pronoun after an opening phrase and a comma ("Still, she added"), the name before a long apposition ("X, a
+strategist who has feuded with Y, wrote"), never a phrase that opens with a conjunction or preposition
+(“…,” when asked), and a title's stop does not end it ("said Rep. Jim Doe"). When a PERSON or ORG
 mention ends the phrase (or heads it before an apposition: "Fuad Hussein, the minister, said"), or a mention
 is the whole phrase ("Baghdad said"), that entity is the speaker. Otherwise the phrase is a descriptor
 ("a statement", "officials"), and its entity is found in this order: a mention inside it ("a Pentagon
-spokesman" -> Pentagon); for "he/she" the nearest PERSON before the quote, for "they/it" the nearest ORG or
-PERSON; for a communication noun ("statement", "spokesman", "official", "report"...) the same entity as an
+spokesman" -> Pentagon); for "he/she" the nearest PERSON before the quote outside every quote and not
+written with a title of the other sex ("Mrs." for "he"), for "they/it" the nearest ORG or PERSON; for a communication noun ("statement", "spokesman", "official", "report"...) the same entity as an
 earlier quote with the same noun ("The statement" after "a statement"), else the PERSON or ORG that is the
 subject of the nearest preceding sentence (the mention that opens it, after at most an article or an opening
 phrase ending in a comma). Entity names are expanded to the one longer form in the mentions
 ("Resistance Coordination Committee" -> "Iraqi Resistance Coordination Committee").
 
 Confidence is a documented score of the attribution: 0.9 for patterns 1-2, 0.85 for "according to", 0.6 for
-pattern 3, 0.5 for pattern 4, times 0.8 when the entity came from a pronoun or a preceding sentence; 0.0
-for a quote with no speaker.
+pattern 3, 0.5 for pattern 4, 0.8 for a dash credit, 0.7 for a follow-on quote, 0.5 for a sentence's
+subject, times 0.8 when the entity came from a pronoun or a preceding sentence; 0.0 for a quote with no
+speaker.
 """
 
 from __future__ import annotations
@@ -52,7 +65,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from flows.core.intel.canonical import full_names
@@ -106,6 +119,42 @@ _PHRASE = r"[^\n;!?“”\"«»]"
 _AFTER_CUE_SPEAKER: Final = re.compile(rf"^[\s,]*{_CUE}\s+(?P<spk>{_PHRASE}{{1,80}})")
 _AFTER_ACCORDING: Final = re.compile(rf"^[\s,]*(?P<cue>according\s+to)\s+(?P<spk>{_PHRASE}{{1,80}})")
 _AFTER_SPEAKER_CUE: Final = re.compile(rf"^[\s,]*(?P<spk>{_PHRASE}{{1,80}}?)\s+{_CUE}")
+_AFTER_DASH: Final = re.compile(r"^[ \t]*(?P<cue>[―—–]|--)[ \t]*(?P<spk>[A-Z][\w.’' -]{1,60}?)[ \t.]*$")
+_SUBJECT_PRONOUN_RE: Final = re.compile(r"^(?:[^,\n“”\"]{1,40},\s*)?(?P<spk>[Hh]e|[Ss]he|[Tt]hey)\b")
+_APPOSITION_RE: Final = re.compile(r",|\s(?:of|at|for|from|with|who)\s")
+_NOT_SUBJECT_STARTS: Final = frozenset(
+    {"when", "while", "including", "compared", "as", "after", "before", "because", "if", "which", "where"}
+    | {
+        "than",
+        "then",
+        "and",
+        "but",
+        "or",
+        "so",
+        "that",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "by",
+        "from",
+        "of",
+    }
+)
+_LAST_NAME_RE: Final = re.compile(
+    r",\s*(he|she|they|He|She|They|(?:[A-Z][\w’'-]*\.?\s+){0,3}[A-Z][\w’'-]*[a-z][\w’'-]*)\s*$"
+)
+_SUBJECT_LEAD_RE: Final = re.compile(r"^(?:[^,\n“”\"]{1,60},\s*)?(?:[\w.’'-]+\s+){0,5}$")
+_OPENING_PHRASE_RE: Final = re.compile(
+    r"(?:In|On|At|For|As|After|Before|Like|With|During|Unlike|Despite|While|When)\b[^,\n“”\"]{1,60},\s*"
+)
+_OWNER_BEFORE_RE: Final = re.compile(r"\b[A-Z][\w.&-]*[’']s\s+$")
+_MARKUP_VALUE_RE: Final = re.compile(r"[\w-]=$")  # tweet-id="…": an attribute of markup left in the text
+_ADDRESSEE_BEFORE_RE: Final = re.compile(r"\b(?:told|on|with|to|of)\s*$")
+_MALE_TITLE_RE: Final = re.compile(r"\b(?:Mr|Sir|Lord|King)\.?\s+$")
+_FEMALE_TITLE_RE: Final = re.compile(r"\b(?:Mrs|Ms|Miss|Madam|Lady|Queen)\.?\s+$")
 _BEFORE_SPEAKER_CUE: Final = re.compile(
     rf"(?P<spk>{_PHRASE}{{1,120}}?)\s+{_CUE}(?:\s+[\w’'-]+){{0,4}}?\s*[:,]?\s*(?:that\s*)?$"
 )
@@ -158,6 +207,9 @@ _BASE_CONFIDENCE: Final = {
     AttributionMethod.ACCORDING_TO: 0.85,
     AttributionMethod.SAME_SENTENCE: 0.6,
     AttributionMethod.COLON: 0.5,
+    AttributionMethod.DASH_CREDIT: 0.8,
+    AttributionMethod.FOLLOW_ON: 0.7,
+    AttributionMethod.SENTENCE_SUBJECT: 0.5,
     AttributionMethod.NONE: 0.0,
 }
 
@@ -198,6 +250,19 @@ _LIST_GAP_RE: Final = re.compile(r"\s*(?:,\s*)?(?:(?:and|or|&)\s+)?(?:[a-z]+\s+)
 _INFERRED_SOURCES: Final = frozenset(
     {EntitySource.PRONOUN, EntitySource.PRECEDING_QUOTE, EntitySource.PRECEDING_SUBJECT}
 )
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRules:
+    """Attribution rules that can be switched off, so an evaluation can keep each only where it helps on
+    documents it was not tuned on. Every rule is on by default."""
+
+    follow_on: bool = True  # a quote with no attribution of its own continues the previous quote's speaker
+    apposition: bool = True  # "X, a long description, said": the name before the apposition
+    sentence_subject: bool = True  # the PERSON/ORG or he/she/they opening the quote's sentence
+    pronoun_outside_quotes: bool = True  # he/she resolve to a PERSON outside quotes, of a matching title
+    dash_credit: bool = True  # “…” — X
+    addressee_titles: bool = True  # told “Meet the Press”: a programme's name, not a quote
 
 
 # --- pairing quote marks ---------------------------------------------------------------------------------
@@ -319,6 +384,10 @@ class _Context:
 def _context(text: str, span: _Span, starts: Sequence[int]) -> _Context:
     index = bisect_right(starts, span.mark_start) - 1
     following = bisect_right(starts, span.mark_end)
+    if following < len(starts) and not text[span.mark_end : starts[following]].strip():
+        following += (
+            1  # “… hands?” Trump said: a break right after the closing mark leaves the clause after it
+        )
     after_end = starts[following] if following < len(starts) else len(text)
     newline = text.find("\n", span.mark_end)
     if 0 <= newline < after_end:
@@ -351,20 +420,30 @@ class _Speaker:
 _NO_SPEAKER: Final = _Speaker(SpeakerKind.NONE, None, None, None, EntitySource.NONE)
 
 
-def _attribute(text: str, masked: str, span: _Span, context: _Context) -> _Attribution:
+def _attribute(text: str, masked: str, span: _Span, context: _Context, rules: QuoteRules) -> _Attribution:
     """Try the patterns in order on the clauses around the quote; ``masked`` has every quote blanked out."""
     after_start, content_end = span.mark_end, span.paragraphs[-1][1]
     after = masked[after_start : min(context.after_end, after_start + _MAX_CONTEXT)]
     before_start = max(context.before_start, span.mark_start - _MAX_CONTEXT)
     before = masked[before_start : span.mark_start]
+    if rules.dash_credit:
+        dash = _AFTER_DASH.match(after)
+        if dash is not None and len(dash.group("spk").split()) <= 5:
+            return _Attribution(
+                AttributionMethod.DASH_CREDIT,
+                after_start + dash.start("spk"),
+                after_start + dash.end("spk"),
+                after_start + dash.start("cue"),
+                after_start + dash.end("cue"),
+            )
     if _after_allowed(text, content_end, after):
-        found = _match_after(after, after_start)
+        found = _match_after(after, after_start, rules)
         if found is not None:
             return found
-    found = _match_before(before, before_start)
+    found = _match_before(before, before_start, rules)
     if found is not None:
         return found
-    return _match_anywhere(before, before_start) or _Attribution(AttributionMethod.NONE)
+    return _match_anywhere(before, before_start, rules) or _Attribution(AttributionMethod.NONE)
 
 
 def _after_allowed(text: str, content_end: int, after: str) -> bool:
@@ -373,7 +452,7 @@ def _after_allowed(text: str, content_end: int, after: str) -> bool:
     return last != "." or (first_word[:1].islower() and not first_word.startswith("and "))
 
 
-def _match_after(after: str, offset: int) -> _Attribution | None:
+def _match_after(after: str, offset: int, rules: QuoteRules) -> _Attribution | None:
     for pattern, method in (
         (_AFTER_ACCORDING, AttributionMethod.ACCORDING_TO),
         (_AFTER_CUE_SPEAKER, AttributionMethod.QUOTE_CUE_SPEAKER),
@@ -384,7 +463,13 @@ def _match_after(after: str, offset: int) -> _Attribution | None:
             continue
         inverted = method is not AttributionMethod.QUOTE_SPEAKER_CUE
         start, end = _trim_speaker(after, match.start("spk"), match.end("spk"), inverted)
-        if end > start and len(after[start:end].split()) <= _MAX_SPEAKER_WORDS:
+        if not inverted and rules.apposition:
+            start, end = _before_apposition(after, start, end)
+        if (
+            end > start
+            and len(after[start:end].split()) <= _MAX_SPEAKER_WORDS
+            and _opens_subject(after[start:end])
+        ):
             return _Attribution(
                 method,
                 offset + start,
@@ -396,7 +481,7 @@ def _match_after(after: str, offset: int) -> _Attribution | None:
     return None
 
 
-def _match_before(before: str, offset: int) -> _Attribution | None:
+def _match_before(before: str, offset: int, rules: QuoteRules) -> _Attribution | None:
     for pattern, method in (
         (_BEFORE_ACCORDING, AttributionMethod.ACCORDING_TO),
         (_BEFORE_SPEAKER_CUE, AttributionMethod.SPEAKER_CUE_QUOTE),
@@ -409,6 +494,8 @@ def _match_before(before: str, offset: int) -> _Attribution | None:
             continue
         inverted = method is AttributionMethod.ACCORDING_TO
         start, end = _trim_speaker(before, match.start("spk"), match.end("spk"), inverted)
+        if method is AttributionMethod.SPEAKER_CUE_QUOTE and rules.apposition:
+            start, end = _before_apposition(before, start, end)
         words = before[start:end].split()
         if (
             not words
@@ -425,12 +512,21 @@ def _match_before(before: str, offset: int) -> _Attribution | None:
     return None
 
 
-def _match_anywhere(before: str, offset: int) -> _Attribution | None:
+def _match_anywhere(before: str, offset: int, rules: QuoteRules) -> _Attribution | None:
     """A cue verb elsewhere in the sentence before the quote, with a short subject before it."""
     for cue in reversed(list(_ANY_CUE.finditer(before))):
         clause_start = max(before.rfind(mark, 0, cue.start()) for mark in ",;\n") + 1
         start, end = _trim_speaker(before, clause_start, cue.start(), False)
-        if end > start and len(before[start:end].split()) <= _MAX_SPEAKER_WORDS:
+        if end <= start and rules.apposition:  # "X, who lives nearby, said": the clause is all apposition
+            sentence_start = max(before.rfind(mark, 0, cue.start()) for mark in ";\n") + 1
+            start, end = _before_apposition(
+                before, *_trim_speaker(before, sentence_start, cue.start(), False)
+            )
+        if (
+            end > start
+            and len(before[start:end].split()) <= _MAX_SPEAKER_WORDS
+            and _opens_subject(before[start:end])
+        ):
             return _Attribution(
                 AttributionMethod.SAME_SENTENCE,
                 offset + start,
@@ -441,11 +537,44 @@ def _match_anywhere(before: str, offset: int) -> _Attribution | None:
     return None
 
 
+def _opens_subject(phrase: str) -> bool:
+    """A speaker phrase cannot open with a conjunction, preposition or participle (“…,” when asked;
+    “…,” including provisions he; “…,” compared to 11% of voters)."""
+    first = phrase.split()[0]
+    return not (first in _NOT_SUBJECT_STARTS or (first.islower() and first.endswith(("ing", "ed"))))
+
+
+def _first_clause(phrase: str) -> str:
+    """The phrase up to its first stop, comma or colon, not counting the stop of a title ("Rep. Jim Clyburn")."""
+    for stop in re.finditer(r"[.,:](?=\s)|$", phrase + " "):
+        if stop.group() == "." and _ABBREVIATION_RE.search(phrase[max(0, stop.start() - 6) : stop.end()]):
+            continue
+        return phrase[: stop.start()]
+    return phrase
+
+
+def _before_apposition(source: str, start: int, end: int) -> tuple[int, int]:
+    """A long phrase that opens with a short name and a comma is that name: "John Weaver, a strategist who
+    has feuded with the chairman," -> "John Weaver"; other phrases are left as they are."""
+    phrase = source[start:end]
+    cut = _APPOSITION_RE.search(phrase)
+    if cut is None or len(phrase.split()) <= _MAX_SPEAKER_WORDS:
+        return start, end
+    head = phrase[: cut.start()].split()
+    if 0 < len(head) <= 6 and head[0].lower() not in _TITLE_SMALL_WORDS and any(w[0].isupper() for w in head):
+        return start, start + len(phrase[: cut.start()].rstrip())
+    return start, end
+
+
 def _trim_speaker(source: str, start: int, end: int, inverted: bool) -> tuple[int, int]:
     """Shrink a speaker phrase to its words: no fillers ("also"); for "said X" nothing after X's clause."""
     phrase = source[start:end]
     if inverted:
-        phrase = _CUT_WORDS_RE.sub("", re.split(r"[.,:]\s", phrase + " ")[0].rstrip(" ."))
+        phrase = _CUT_WORDS_RE.sub("", _first_clause(phrase).rstrip(" ."))
+    else:
+        last = _LAST_NAME_RE.search(phrase)  # "Still, she added", "Contrasting her with Trump, Garin said"
+        if last is not None:
+            return start + last.start(1), start + last.end(1)
     lead = _LEADING_FILLER_RE.match(phrase.lstrip())
     lead_len = len(phrase) - len(phrase.lstrip()) + (lead.end() if lead else 0)
     core = _TRAILING_FILLER_RE.sub("", phrase[lead_len:]).rstrip(" ,")
@@ -458,6 +587,8 @@ def _resolve_speaker(
     mentions: Sequence[EntityMention],
     earlier: dict[str, EntityMention],
     subjects: Sequence[EntityMention | None],
+    masked: str,
+    rules: QuoteRules,
 ) -> _Speaker:
     if attribution.speaker_start is None or attribution.speaker_end is None:
         return _NO_SPEAKER
@@ -468,7 +599,10 @@ def _resolve_speaker(
     phrase = text[start:end]
     words = phrase.lower().split()
     if len(words) == 1 and words[0] in _PRONOUNS:
-        entity = _nearest_before(mentions, start, _PRONOUNS[words[0]])
+        if rules.pronoun_outside_quotes:
+            entity = _antecedent(text, masked, mentions, start, words[0])
+        else:
+            entity = _nearest_before(mentions, start, _PRONOUNS[words[0]])
         return _Speaker(
             SpeakerKind.PRONOUN, start, end, entity, EntitySource.PRONOUN if entity else EntitySource.NONE
         )
@@ -522,6 +656,27 @@ def _nearest_before(
     return max(candidates, key=lambda m: m.start_char) if candidates else None
 
 
+def _antecedent(
+    text: str, masked: str, mentions: Sequence[EntityMention], pos: int, pronoun: str
+) -> EntityMention | None:
+    """The nearest mention before ``pos`` a pronoun can refer to: outside every quote (never a name the
+    speaker mentions), and for he/she not a PERSON written with a title of the other sex ("Mrs. Clinton")."""
+    for mention in reversed(mentions[: bisect_left(mentions, pos, key=lambda m: m.start_char)]):
+        if (
+            mention.end_char > pos
+            or mention.label not in _PRONOUNS[pronoun]
+            or masked[mention.start_char] == "\n"
+        ):
+            continue
+        title_zone = text[max(0, mention.start_char - 8) : mention.start_char]
+        if (pronoun == "he" and _FEMALE_TITLE_RE.search(title_zone)) or (
+            pronoun == "she" and _MALE_TITLE_RE.search(title_zone)
+        ):
+            continue
+        return mention
+    return None
+
+
 def _sentence_subjects(
     text: str, starts: Sequence[int], mentions: Sequence[EntityMention]
 ) -> list[EntityMention | None]:
@@ -540,9 +695,11 @@ def _sentence_subjects(
 # --- assembling ------------------------------------------------------------------------------------------
 
 
-def extract_quotes(text: str, mentions: Sequence[EntityMention]) -> tuple[Quote, ...]:
+def extract_quotes(
+    text: str, mentions: Sequence[EntityMention], rules: QuoteRules = QuoteRules()
+) -> tuple[Quote, ...]:
     """Every direct quote in ``text`` with its speaker; ``mentions`` are entity mentions in the same text."""
-    doubles = _double_quote_spans(text)
+    doubles = [s for s in _double_quote_spans(text) if not _MARKUP_VALUE_RE.search(text[: s.mark_start][-2:])]
     spans = sorted([*doubles, *_single_quote_spans(text, doubles)], key=lambda s: s.mark_start)
     if not spans:
         return ()
@@ -555,16 +712,31 @@ def extract_quotes(text: str, mentions: Sequence[EntityMention]) -> tuple[Quote,
     earlier: dict[str, EntityMention] = {}
     contexts = [_context(text, span, starts) for span in spans]
     attributions = [
-        _attribute(text, masked, span, context) for span, context in zip(spans, contexts, strict=True)
+        _attribute(text, masked, span, context, rules) for span, context in zip(spans, contexts, strict=True)
     ]
-    titles = _titles_and_names(text, spans, attributions)
+    titles = _titles_and_names(text, spans, attributions, rules)
     said: list[tuple[_Span, _Attribution, _Speaker]] = []
     for index, (span, context, attribution) in enumerate(zip(spans, contexts, attributions, strict=True)):
         content_start, content_end = span.paragraphs[0][0], span.paragraphs[-1][1]
         if not text[content_start:content_end].strip() or index in titles:
             continue
+        if attribution.method is AttributionMethod.NONE:
+            last = said[-1] if said else None
+            if (
+                rules.follow_on
+                and last is not None
+                and last[2].kind is not SpeakerKind.NONE
+                and _follows(text, last[0], span)
+                and not _mentions_within(valid, starts[context.sentence_index], span.mark_start)
+            ):
+                said.append((span, replace(last[1], method=AttributionMethod.FOLLOW_ON), last[2]))
+                continue
+            if rules.follow_on:
+                attribution = _said_just_before(text, masked, starts, context.sentence_index, span, rules)
+            if rules.sentence_subject and attribution.method is AttributionMethod.NONE:
+                attribution = _subject_of(text, starts[context.sentence_index], span, valid)
         previous_subjects = list(reversed(subjects[: context.sentence_index]))
-        speaker = _resolve_speaker(text, attribution, valid, earlier, previous_subjects)
+        speaker = _resolve_speaker(text, attribution, valid, earlier, previous_subjects, masked, rules)
         _remember(text, speaker, earlier)
         said.append((span, attribution, speaker))
     speakers = [(s.entity.text, s.entity.label) for _, _, s in said if s.entity is not None]
@@ -572,7 +744,63 @@ def extract_quotes(text: str, mentions: Sequence[EntityMention]) -> tuple[Quote,
     return tuple(_quote(text, span, attribution, speaker, names) for span, attribution, speaker in said)
 
 
-def _titles_and_names(text: str, spans: Sequence[_Span], attributions: Sequence[_Attribution]) -> set[int]:
+def _follows(text: str, previous: _Span, span: _Span) -> bool:
+    """The quote goes on from the previous one: in the same paragraph, or opening the next paragraph (the
+    caller also asks that no name comes before it in its own sentence: “Jeff Weaver called that “…”")."""
+    between = text[previous.mark_end : span.mark_start].split("\n")
+    return all(not line.strip() for line in between[1:])
+
+
+def _said_just_before(
+    text: str, masked: str, starts: Sequence[int], index: int, span: _Span, rules: QuoteRules
+) -> _Attribution:
+    """A quote opening its sentence after "..., Schiff said." in the sentence just before it (in the same
+    paragraph, or ending the paragraph before when the quote opens its own): the speaker of that sentence."""
+    if index == 0 or text[starts[index] : span.mark_start].strip():
+        return _Attribution(AttributionMethod.NONE)
+    previous = masked[starts[index - 1] : starts[index]]
+    if previous.rstrip()[-1:] not in ".:" or "\n" in previous.strip().replace("\n\n", "\n")[:-1].strip("\n"):
+        return _Attribution(AttributionMethod.NONE)
+    sentence = previous.rstrip().rstrip(".:")
+    if _CUE_AT_END.search(sentence) is None and not re.search(rf"{_CUE}(?:\s+[\w’'-]+){{0,3}}$", sentence):
+        return _Attribution(AttributionMethod.NONE)
+    found = _match_anywhere(sentence, starts[index - 1], rules)
+    if found is None:
+        return _Attribution(AttributionMethod.NONE)
+    return replace(found, method=AttributionMethod.FOLLOW_ON)
+
+
+def _subject_of(
+    text: str, sentence_start: int, span: _Span, mentions: Sequence[EntityMention]
+) -> _Attribution:
+    """The PERSON/ORG (not a possessive) or he/she/they that opens the quote's sentence, before the quote,
+    after at most an opening phrase and a comma and a few words of description ("Democratic presidential
+    candidate Bernie Sanders is releasing an ad that urges voters to “send a message”")."""
+    opening = _OPENING_PHRASE_RE.match(text[sentence_start : span.mark_start])
+    if opening is not None:  # "In a White House statement, President Obama condemned ...": after the comma
+        sentence_start += opening.end()
+    first = bisect_left(mentions, sentence_start, key=lambda m: m.start_char)
+    subject = next((m for m in mentions[first:] if m.label in _SPEAKER_LABELS), None)
+    if (
+        subject is not None
+        and subject.end_char <= span.mark_start
+        and _SUBJECT_LEAD_RE.match(text[sentence_start : subject.start_char])
+        and text[subject.end_char : subject.end_char + 1] not in ("’", "'")
+    ):
+        return _Attribution(AttributionMethod.SENTENCE_SUBJECT, subject.start_char, subject.end_char)
+    pronoun = _SUBJECT_PRONOUN_RE.match(text[sentence_start : span.mark_start])
+    if pronoun is not None:
+        return _Attribution(
+            AttributionMethod.SENTENCE_SUBJECT,
+            sentence_start + pronoun.start("spk"),
+            sentence_start + pronoun.end("spk"),
+        )
+    return _Attribution(AttributionMethod.NONE)
+
+
+def _titles_and_names(
+    text: str, spans: Sequence[_Span], attributions: Sequence[_Attribution], rules: QuoteRules
+) -> set[int]:
     """Indexes of quoted titles, names and nicknames, which no one said: “Night Harbour” director, the drama
     “Paper Moon”, dubbed “Greenway”, Tom “The Hammer” Reyes. Only Title-Case words in running text. Several
     words are a title when no pattern attributes the quote directly; one word needs a cue around it (a work
@@ -585,7 +813,8 @@ def _titles_and_names(text: str, spans: Sequence[_Span], attributions: Sequence[
         if not words or not _in_running_text(text, span):
             continue
         candidates[index] = " ".join(words)
-        if attribution.method in _DIRECT_METHODS and not _role_after(text, span):
+        addressed = rules.addressee_titles and _addressed(text, span)
+        if attribution.method in _DIRECT_METHODS and not _role_after(text, span) and not addressed:
             attributed.add(index)
     titles = {
         index
@@ -617,6 +846,16 @@ def _title_words(text: str, span: _Span) -> list[str]:
     if not words[0][0].isupper() and not words[0][0].isdigit():
         return []
     return words if all(w[0].isupper() or w[0].isdigit() or w in _TITLE_SMALL_WORDS for w in words) else []
+
+
+def _addressed(text: str, span: _Span) -> bool:
+    """A programme or publication: someone spoke to or on it, with no stop inside its marks (told “Meet the
+    Press”, said on “Face the Nation”), or it belongs to a name (ABC's “Good Morning America.”)."""
+    last = text[span.paragraphs[-1][1] - 1 : span.paragraphs[-1][1]]
+    before = text[max(0, span.mark_start - 30) : span.mark_start]
+    if _OWNER_BEFORE_RE.search(before):
+        return True
+    return last not in ",.!?" and _ADDRESSEE_BEFORE_RE.search(before[-12:]) is not None
 
 
 def _in_running_text(text: str, span: _Span) -> bool:

@@ -22,6 +22,9 @@ Names only: the trims below leave numbers, dates and times (``VALUE_LABELS``) as
 * **Possessive.** "Lord 's", "Iraq’s": the possessive ending is not part of the name.
 * **Credits.** "John Moore/Getty Images", "Photo: AFP": a name glued to a photo agency by a slash is a
   credit, not a person in the story; such mentions are dropped.
+* **Junk.** A mention made only of titles or ranks ("Cmdr", "Coach", "Gen."), or of share-button words
+  ("Share", "Tweet", "Email") with or without network names ("Facebook Twitter"), names no one: dropped.
+  A network named alone ("Facebook") is a company and stays.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ __all__ = [
     "capitalised_words",
     "is_capitalised",
     "is_credit",
+    "is_junk",
     "is_title_case",
     "ner_view",
     "refine_span",
@@ -75,6 +79,27 @@ _CREDIT_AGENCIES: Final = (
 )
 _CREDIT_AFTER_RE: Final = re.compile(rf"^\s?/\s?(?:{_CREDIT_AGENCIES})\b")
 _CREDIT_INSIDE_RE: Final = re.compile(rf"\S/\s?(?:{_CREDIT_AGENCIES})\b")
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """A word list written as whitespace-separated text."""
+    return frozenset(words.split())
+
+
+_TITLE_WORDS: Final = _word_set(  # not titles that are also surnames: "Major", "King", "Prince", "Lord"
+    """
+    cmdr commander coach gen sgt lt capt col adm maj sen rep gov mr mrs ms dr prof president senator governor
+    minister secretary sheriff mayor pope rev reverend st sir dame captain sergeant lieutenant colonel admiral
+    corporal detective inspector constable spokesman spokeswoman
+    """
+)
+_BUTTON_WORDS: Final = _word_set(
+    "share tweet email e-mail print comment comments pin save subscribe copy reply"
+)
+_BUTTON_FILLERS: Final = _word_set("on via this to by with &")  # "Share on Facebook"
+_NETWORK_WORDS: Final = _word_set(
+    "facebook twitter linkedin whatsapp reddit pinterest messenger tumblr telegram flipboard instagram"
+)
 _KEEP_LABELS_FOR_THE: Final = frozenset({"PERSON", "PER"})
 # Numbers, dates and times (VALUE_LABELS) are left as the model found them: "about 3,000" keeps its figures.
 
@@ -186,3 +211,18 @@ def refine_span(text: str, start: int, end: int, label: str) -> tuple[int, int] 
 def is_credit(text: str, start: int, end: int) -> bool:
     """True for a photo credit: a name glued by a slash to an agency ("John Moore/Getty Images")."""
     return bool(_CREDIT_AFTER_RE.match(text[end : end + 30]) or _CREDIT_INSIDE_RE.search(text[start:end]))
+
+
+def is_junk(text: str, start: int, end: int) -> bool:
+    """True for a mention that names no one: only titles or ranks, or share-button words (see module doc)."""
+    words = [w.casefold() for w in re.findall(r"[\w.’'-]+", text[start:end])]
+    if not words:
+        return False
+    if all(w.rstrip(".") in _TITLE_WORDS for w in words):
+        return True
+    words = [w for w in words if w not in _BUTTON_FILLERS]
+    buttons = [w in _BUTTON_WORDS for w in words]
+    networks = [w in _NETWORK_WORDS for w in words]
+    if not all(b or n for b, n in zip(buttons, networks, strict=True)):
+        return False
+    return any(buttons) or sum(networks) >= 2

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from flows.core.models import Article, EntityMention, NlpResult, Section
-from flows.core.nlp.ner_rules import is_credit, ner_view, refine_span
+from flows.core.nlp.ner_rules import VALUE_LABELS, is_credit, is_junk, ner_view, refine_span
 
 SENTENCE_COMPONENTS = ("senter", "parser", "sentencizer")
 PARAGRAPH_BREAKS = "newsmill_paragraph_breaks"
@@ -160,6 +160,8 @@ def mentions_in(
     for entity in doc.ents:
         span = refine_span(source, entity.start_char, entity.end_char, entity.label_)
         if span is None or is_credit(source, *span) or (*span, entity.label_) in seen:
+            continue
+        if entity.label_ not in VALUE_LABELS and is_junk(source, *span):
             continue
         seen.add((*span, entity.label_))
         start, end = span

@@ -1,0 +1,65 @@
+"""The quality gate for entity intelligence: quotes and speakers on PolNeAR stay at or above pinned floors.
+
+The outside gold (``../shared/corpus/intel``, beside the repository locally and in CI) is read where it lies.
+Figures of record are cross-validated over documents (``scripts/intel_eval/quotes.py``: the rules kept on each
+fold are chosen on the other folds); each is compared with its floor in ``tests/quality_floors.toml`` (section
+``[intel.quotes]``; "no_speaker" is a ceiling). spaCy runs over the documents once per test session.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+FLOORS = Path(__file__).resolve().parent / "quality_floors.toml"
+CEILINGS = frozenset({"no_speaker"})  # figures where lower is better
+
+
+def _quotes_eval() -> ModuleType:
+    scripts = str(REPO / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    from intel_eval import quotes
+
+    return quotes
+
+
+def _floors() -> dict[str, float]:
+    floors: dict[str, float] = tomllib.loads(FLOORS.read_text(encoding="utf-8"))["intel"]["quotes"]
+    return floors
+
+
+def test_quote_floors_name_known_figures() -> None:
+    known = set(_quotes_eval().Figures(Counter()).as_dict())
+    assert set(_floors()) <= known, set(_floors()) - known
+    assert all(0.0 <= value <= 1.0 for value in _floors().values())
+
+
+@pytest.mark.skipif(
+    not (CORPUS / "intel" / "polnear_dev").is_dir(), reason="../shared/corpus/intel is not here"
+)
+def test_cross_validated_quote_figures_hold_their_floors() -> None:
+    result = _quotes_eval().evaluate(CORPUS)
+    figures = result.cross_validated.as_dict()
+    failing = {
+        name: (round(figures[name], 3), floor)
+        for name, floor in _floors().items()
+        if (figures[name] > floor if name in CEILINGS else figures[name] < floor)
+    }
+    assert not failing, f"below floor (figure, floor): {failing}"
+
+
+@pytest.mark.skipif(
+    not (CORPUS / "intel" / "polnear_dev").is_dir(), reason="../shared/corpus/intel is not here"
+)
+def test_quote_report_beats_its_baselines() -> None:
+    result = _quotes_eval().evaluate(CORPUS)
+    assert result.cross_validated.speaker("named") > result.baseline.speaker("named")
+    assert result.cross_validated.speaker("all_strict") > result.baseline.speaker("all_strict")

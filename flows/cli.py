@@ -31,7 +31,18 @@ class KnownProblem(click.ClickException):
     exit_code = EXIT_KNOWN_ERROR
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"newsmill: error: {self.format_message()}", err=True)
+        click.echo(f"newsmill: error: {one_line(self.format_message())}", err=True)
+
+
+class UnexpectedProblem(KnownProblem):
+    """An error newsmill did not foresee: the same one line (with a hint to ``--debug``), exit code 1."""
+
+    exit_code = 1
+
+
+def one_line(message: str) -> str:
+    """A message on one line, whole: its lines joined by spaces."""
+    return " ".join(message.split())
 
 
 def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -464,7 +475,7 @@ def known_problems(*, debug: bool) -> Iterator[None]:
     except Exception as error:
         if debug:
             raise
-        raise click.ClickException(
+        raise UnexpectedProblem(
             f"{type(error).__name__}: {error} (run 'newsmill --debug ...' for the traceback)"
         ) from error
 

@@ -25,7 +25,7 @@ from typing import Any
 import polars as pl
 
 from flows.config import Settings
-from flows.core.batch import batch_tables
+from flows.core.batch import batch_tables, combine
 from flows.core.intel.places import gazetteer
 from flows.core.models import Article, Reject
 from flows.core.nlp.pipeline import load_pipeline
@@ -107,13 +107,10 @@ def tables_in_pool(
         for start in range(0, len(articles), ARTICLES_PER_CHUNK)
     ]
     parts = [future.result() for future in futures]
-    if not parts:
-        return batch_tables(load_pipeline(model_name), [], rejects, run, batch_size)
-    return BatchTables(
-        articles=pl.concat([part.articles for part in parts]),
-        rejects=rejects_frame(rejects, run),
-        details={name: pl.concat([part.details[name] for part in parts]) for name in parts[0].details},
-    )
+    empty = batch_tables(load_pipeline(model_name), [], [], run, batch_size)
+    # A chunk's rejects are its articles that failed to be tagged or analysed (processing_error).
+    found_rejects = pl.concat([rejects_frame(rejects, run), *(part.rejects for part in parts)])
+    return combine(parts, found_rejects, empty)
 
 
 class DaskClusterError(RuntimeError):
@@ -192,7 +189,7 @@ def _worker_pid() -> int:
 
 
 def _chunk_tables(model_name: str, articles: list[Article], run: RunInfo, batch_size: int) -> BatchTables:
-    """In a worker: the table rows of a chunk of articles (no rejects: the flow adds the batch's own)."""
+    """In a worker: the table rows of a chunk of articles; its rejects are the articles that failed here."""
     return batch_tables(load_pipeline(model_name), articles, [], run, batch_size)
 
 

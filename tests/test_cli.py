@@ -128,3 +128,22 @@ def test_cli_validation_warm_up_accepts_an_empty_rejects_table() -> None:
     from flows.core.tables.validation import prepare_validation
 
     prepare_validation()  # raises SchemaContractError if the empty table broke its own schema
+
+
+def test_cli_unexpected_error_is_one_whole_line_and_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows import storage
+
+    def broken(*args: object, **kwargs: object) -> bool:
+        raise ValueError("something broke\nin the middle of a sentence that goes on " + "and on " * 60)
+
+    monkeypatch.setattr(storage, "output_exists", broken)
+    result = CliRunner().invoke(main, ["history", "--output", str(tmp_path)])
+
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("newsmill: error: ValueError: something broke in the middle of a sentence")
+    assert lines[0].endswith("and on (run 'newsmill --debug ...' for the traceback)")
+    assert "Error: ValueError" not in result.output

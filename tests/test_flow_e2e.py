@@ -183,3 +183,50 @@ def test_flow_failed_run_says_why_and_leaves_tables_as_they_were(
     assert reports
     assert "failed" in str(reports[0].data)
     assert "the NLP step crashed on purpose" in str(reports[0].data)
+
+
+def long_page(size: int) -> bytes:
+    """A page of about ``size`` bytes: distinct paragraphs of long words (fewer tokens for the model to tag),
+    every 50th naming a person and a place."""
+    words = [
+        word * 2
+        for word in ("counterrevolution", "internationalise", "telecommunication", "electroencephalograph")
+    ]
+    paragraphs: list[str] = []
+    while sum(map(len, paragraphs)) < size:
+        n = len(paragraphs)
+        if n % 50 == 0:
+            paragraphs.append(
+                f"Maria Santos of the Harbour Trust flew to Lisbon for meeting number {n} again."
+            )
+        else:
+            paragraphs.append(" ".join(words[(n // 4**k) % 4] for k in range(10)) + " again.")
+    return ("Harbour works draw crowds\n\nMarch 3, 2022\n\n" + "\n\n".join(paragraphs) + "\n").encode()
+
+
+def test_flow_a_page_longer_than_the_models_limit_is_tagged_beside_a_good_one(
+    prefect_api: str, tmp_path: Path
+) -> None:
+    from flows.ingest import ingest
+
+    raw, output = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    (raw / "long.txt").write_bytes(long_page(1_400_000))  # 1.4 MB: over spaCy's 1,000,000 characters
+    (raw / "good.txt").write_bytes(cp1252_page())
+    summary = ingest(raw_dir=str(raw), output_dir=str(output), processes=1)
+
+    assert summary.articles_written == 2
+    articles = storage.read_table(output, "articles")
+    body = articles.filter(pl.col("source_path") == "long.txt")["body"][0]
+    assert len(body) > 1_000_000
+    entities = storage.read_table(output, "entities").join(
+        articles.select("article_id", "source_path"), on="article_id"
+    )
+    long_entities = entities.filter((pl.col("source_path") == "long.txt") & (pl.col("section") == "body"))
+    assert long_entities.height > 0
+    assert long_entities["start_char"].max() > 1_000_000
+    assert all(
+        body[row["start_char"] : row["end_char"]] == row["text"]
+        for row in long_entities.iter_rows(named=True)
+    )
+    assert storage.table_version(output, "rejects") is None

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from flows.core.models import Article, RawDocument, Reject, SourceFile
-from flows.core.page.article import reject_duplicate, to_article
+from flows.core.models import Article, RawDocument, Reject, SourceFile, Stage
+from flows.core.page.article import reject_duplicate, reject_processing_error, to_article
 
 
 @dataclass(slots=True)
@@ -56,7 +56,7 @@ def parse_files(
     rejects: list[Reject] = []
     for item in read:
         decided = triage(item, known) if isinstance(item, RawDocument) else item
-        outcome = to_article(decided) if isinstance(decided, RawDocument) else decided
+        outcome = extract_article(decided) if isinstance(decided, RawDocument) else decided
         if isinstance(outcome, Article):
             known.add(
                 outcome.source_path,
@@ -69,3 +69,11 @@ def parse_files(
         elif isinstance(outcome, Reject):
             rejects.append(outcome)
     return articles, rejects
+
+
+def extract_article(raw: RawDocument) -> Article | Reject:
+    """:func:`to_article`, with any exception it raises on this file turned into a ``processing_error`` reject."""
+    try:
+        return to_article(raw)
+    except Exception as error:  # one file's failure must not stop the run: it becomes a reject
+        return reject_processing_error(raw.source, raw.sha256, Stage.PARSE, error)

@@ -130,6 +130,30 @@ def reject_unreadable(source: SourceFile, error: OSError) -> Reject:
     )
 
 
+MAX_ERROR_CHARS = 2000  # a processing error's message is kept whole up to this length
+
+
+def reject_processing_error(
+    source: SourceFile, sha256: str | None, stage: Stage, error: BaseException, article_id: str | None = None
+) -> Reject:
+    """The reject for a file newsmill failed on (an exception while extracting, tagging or analysing it).
+
+    The run goes on with the other files; the detail holds the whole message, on one line.
+    """
+    message = " ".join(f"{type(error).__name__}: {error}".split())
+    if len(message) > MAX_ERROR_CHARS:
+        message = message[: MAX_ERROR_CHARS - 3] + "..."
+    return make_reject(
+        source,
+        sha256,
+        stage,
+        RejectReason.PROCESSING_ERROR,
+        f"newsmill failed on this file at the {stage.value} stage ({message}); "
+        "please report this with the file; it is tried again when newsmill's version changes",
+        article_id=article_id,
+    )
+
+
 def _content_problem(raw: RawDocument) -> Reject | None:
     if not raw.data:
         return make_reject(

@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from flows.config import PROGRESS_MARK, Settings, quiet_prefect_environment
+from flows.config import PROGRESS_MARK, Settings, SettingsError, quiet_prefect_environment
 
 LOGGING_CONFIG = Path(__file__).with_name("prefect-logging.yml")
 EXIT_KNOWN_ERROR = 2
@@ -43,6 +43,26 @@ class UnexpectedProblem(KnownProblem):
 def one_line(message: str) -> str:
     """A message on one line, whole: its lines joined by spaces."""
     return " ".join(message.split())
+
+
+class Commands(click.Group):
+    """newsmill's commands: a bad option value or an unknown command is one line too, exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            if isinstance(error, KnownProblem):
+                raise
+            raise KnownProblem(error.format_message()) from error
+
+
+def settings_for(**given: object) -> Settings:
+    """The run's settings: defaults, ``NEWSMILL_*`` variables, then the options given (validated alike)."""
+    try:
+        return Settings.from_env().with_options(**given)
+    except SettingsError as error:
+        raise KnownProblem(str(error)) from error
 
 
 def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,7 +94,7 @@ def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show full tracebacks and Prefect's own logs.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
@@ -128,17 +148,15 @@ def run(
         raise KnownProblem(
             "give at most one of --workers N (a local Dask cluster) and --dask-address ADDRESS"
         )
-    settings = Settings.from_env().with_overrides(
+    settings = settings_for(
         raw_dir=raw_dir,
         output_dir=output_dir,
-        model_name=model,
+        model=model,
         include=include or None,
         files_per_batch=files_per_batch,
-        max_file_bytes=int(max_file_mb * 1_048_576) if max_file_mb else None,
-        nlp_processes=processes,
-        dask_workers=workers,
-        dask_address=dask_address,
-    )
+        max_file_mb=max_file_mb,
+        processes=processes,
+    ).with_overrides(dask_workers=workers, dask_address=dask_address)
     with known_problems(debug=debug):
         if settings.on_dask:
             preflight(settings)
@@ -165,7 +183,7 @@ def history(ctx: click.Context, table: str | None, output_dir: str | None, limit
     """Show the versions of each table (or one TABLE): when, which run, code, model, schema and row counts."""
     from flows import storage
 
-    settings = Settings.from_env().with_overrides(output_dir=output_dir)
+    settings = settings_for(output_dir=output_dir)
     with known_problems(debug=ctx.obj["debug"]):
         if not storage.output_exists(settings.output_dir, settings.object_store_options):
             raise KnownProblem(
@@ -228,9 +246,7 @@ def serve(
     """
     if (cron is None) == (interval is None):
         raise KnownProblem("give exactly one schedule: --cron EXPRESSION or --interval SECONDS")
-    settings = Settings.from_env().with_overrides(
-        raw_dir=raw_dir, output_dir=output_dir, model_name=model, include=include or None
-    )
+    settings = settings_for(raw_dir=raw_dir, output_dir=output_dir, model=model, include=include or None)
     with known_problems(debug=ctx.obj["debug"]):
         preflight(settings)
         api_url = os.environ.setdefault("PREFECT_API_URL", "http://127.0.0.1:4200/api")

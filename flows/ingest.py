@@ -50,15 +50,18 @@ def ingest(
     the flow runs with a Dask task runner (each Dask worker then tags its batches in-process, loading the
     model once).
     """
-    settings = Settings.from_env().with_overrides(
-        raw_dir=Path(raw_dir),
-        output_dir=output_dir,
-        model_name=model,
-        files_per_batch=files_per_batch,
-        include=tuple(include) if include else None,
-        max_file_bytes=int(max_file_mb * 1_048_576) if max_file_mb else None,
-        nlp_processes=processes,
-        dask_workers=dask_workers,
+    settings = (
+        Settings.from_env()
+        .with_options(
+            raw_dir=Path(raw_dir),
+            output_dir=output_dir,
+            model=model,
+            files_per_batch=files_per_batch,
+            include=tuple(include) if include else None,
+            max_file_mb=max_file_mb,
+            processes=processes,
+        )
+        .with_overrides(dask_workers=dask_workers)
     )
     run = tasks.prepare_run(settings)
     known = tasks.load_known(settings)

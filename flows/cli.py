@@ -121,6 +121,17 @@ def main(ctx: click.Context, debug: bool) -> None:
     help="Start a local Dask cluster of N worker processes and run the batches on it (needs PREFECT_API_URL).",
 )
 @click.option(
+    "--settle-seconds",
+    type=float,
+    help="Files modified in the last N seconds wait for the next run (they may be still being written) [default: 10].",
+)
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    default=None,
+    help="Follow symbolic links that leave the raw folder (by default they are skipped and counted).",
+)
+@click.option(
     "--dask-address",
     help="Run the batches on the Dask cluster at this scheduler address, e.g. tcp://10.0.0.5:8786 (needs PREFECT_API_URL).",
 )
@@ -135,6 +146,8 @@ def run(
     max_file_mb: float | None,
     processes: int | None,
     workers: int | None,
+    settle_seconds: float | None,
+    follow_links: bool | None,
     dask_address: str | None,
 ) -> None:
     """Ingest new files from the raw folder into the articles, entities and rejects tables.
@@ -156,6 +169,8 @@ def run(
         files_per_batch=files_per_batch,
         max_file_mb=max_file_mb,
         processes=processes,
+        follow_links=follow_links,
+        settle_seconds=settle_seconds,
     ).with_overrides(dask_workers=workers, dask_address=dask_address)
     with known_problems(debug=debug):
         if settings.on_dask:
@@ -308,6 +323,8 @@ def flow_parameters(settings: Settings) -> dict[str, Any]:
         "files_per_batch": settings.files_per_batch,
         "include": list(settings.include) or None,
         "max_file_mb": settings.max_file_bytes / 1_048_576,
+        "follow_links": settings.follow_links,
+        "settle_seconds": settings.settle_seconds,
     }
 
 

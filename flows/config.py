@@ -53,6 +53,8 @@ class Settings:
     compact_min_files: int = 10
     retention_hours: int = 168
     storage_options: tuple[tuple[str, str], ...] = ()
+    follow_links: bool = False
+    settle_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -143,6 +145,8 @@ class Options(BaseModel):
     pool_min_files: Annotated[int | None, Field(ge=0)] = None
     compact_min_files: Annotated[int | None, Field(ge=1)] = None
     retention_hours: Annotated[int | None, Field(ge=0)] = None
+    follow_links: bool | None = None
+    settle_seconds: Annotated[float | None, Field(ge=0, allow_inf_nan=False)] = None
 
     @field_validator("include", mode="before")
     @classmethod

@@ -12,15 +12,18 @@ committed, so a run killed between commits is finished by the next run without d
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import hashlib
 import os
 import random
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +33,7 @@ import pyarrow.dataset as pads
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 
-from flows.core.models import RawDocument, Reject, SourceFile
+from flows.core.models import RawDocument, Reject, Skipped, SkipReason, SourceFile
 from flows.core.page.article import reject_too_large, reject_unreadable
 from flows.core.sources import KnownSources
 from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES
@@ -44,7 +47,6 @@ TABLE_NAMES = tuple(TABLES)
 COMMIT_ORDER = (*ARTICLE_DETAIL_TABLES, "rejects", "articles")
 MAX_COMMIT_ATTEMPTS = 12
 DEFAULT_RETENTION_HOURS = 168  # Delta's own minimum: shorter retentions must be asked for explicitly
-_HASH_CHUNK = 1 << 20
 _IGNORABLE_IN_NEW_OUTPUT = {".gitignore", ".gitkeep", ".DS_Store"}
 _MAINTENANCE_TARGET_BYTES = 128 * 1_048_576  # compaction rewrites small files into files of up to this size
 
@@ -93,19 +95,128 @@ def check_raw_dir(raw_dir: Path) -> None:
         )
 
 
-def iter_raw_files(raw_dir: Path, include: Sequence[str]) -> Iterator[SourceFile]:
-    """Raw files under ``raw_dir`` in a stable order (by name, depth first), skipping hidden ones; streamed."""
-    for entry in sorted(os.scandir(raw_dir), key=lambda entry: entry.name):
-        if entry.name.startswith("."):
+MAX_DEPTH = 64  # folders nested deeper than this under the raw folder are not walked
+
+
+def iter_raw_files(raw_dir: Path, include: Sequence[str], follow_links: bool = False) -> Iterator[SourceFile]:
+    """The raw files of :func:`walk_raw` (what it skips left out)."""
+    for entry in walk_raw(raw_dir, include, follow_links):
+        if isinstance(entry, SourceFile):
+            yield entry
+
+
+def walk_raw(
+    raw_dir: Path, include: Sequence[str], follow_links: bool = False
+) -> Iterator[SourceFile | Skipped]:
+    """Raw files under ``raw_dir`` in a stable order (by name, depth first), streamed; never raises.
+
+    What is not read is yielded as :class:`Skipped` with its reason: hidden entries, names outside
+    ``include``, special files, undecodable names, folders deeper than :data:`MAX_DEPTH` or not listable,
+    links that loop or lead nowhere, and links leaving the raw folder (unless ``follow_links``). Links that
+    stay inside the raw folder are followed (a folder only once per walk).
+    """
+    root = os.path.realpath(raw_dir)
+    visited: set[tuple[int, int]] = set()
+    with suppress(OSError):
+        top = os.stat(raw_dir)
+        visited.add((top.st_dev, top.st_ino))
+    # A stack of open folders (no recursion: a folder nested 1,000 deep must not exhaust Python's stack).
+    stack: list[tuple[Iterator[os.DirEntry[str]], str, int]] = []
+    opened = _list_folder(str(raw_dir), "", 0)
+    if isinstance(opened, Skipped):
+        yield opened
+        return
+    stack.append(opened)
+    while stack:
+        entries, relative, depth = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
             continue
-        if entry.is_dir(follow_symlinks=False):
-            for source in iter_raw_files(Path(entry.path), include):
-                yield SourceFile(
-                    path=f"{entry.name}/{source.path}", size_bytes=source.size_bytes, mtime_ns=source.mtime_ns
-                )
-        elif entry.is_file() and _included(entry.name, include):
-            stat = entry.stat()
-            yield SourceFile(path=entry.name, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns)
+        path = f"{relative}/{entry.name}" if relative else entry.name
+        outcome = _classify(entry, path, root, include, follow_links)
+        if outcome is not _FOLDER:
+            if outcome is not None:
+                yield outcome  # type: ignore[misc]
+            continue
+        inner = _enter(entry, path, depth, visited)
+        if isinstance(inner, Skipped):
+            yield inner
+        else:
+            stack.append(inner)
+
+
+_FOLDER = "folder"
+
+
+def _list_folder(
+    folder: str, relative: str, depth: int
+) -> tuple[Iterator[os.DirEntry[str]], str, int] | Skipped:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return Skipped(relative or ".", SkipReason.UNREADABLE_FOLDER)
+    return iter(entries), relative, depth
+
+
+def _classify(
+    entry: os.DirEntry[str], path: str, root: str, include: Sequence[str], follow_links: bool
+) -> SourceFile | Skipped | str | None:
+    """A file's record, a reason to skip the entry, or ``"folder"``."""
+    shown = os.fsencode(path).decode("utf-8", "backslashreplace") if _undecodable(path) else path
+    if entry.name.startswith("."):
+        return Skipped(shown, SkipReason.HIDDEN)
+    if _undecodable(entry.name):
+        return Skipped(shown, SkipReason.UNDECODABLE_NAME)
+    link = False
+    try:
+        link = entry.is_symlink()
+        if link and not follow_links and not _inside(os.path.realpath(entry.path), root):
+            return Skipped(path, SkipReason.LINK_OUTSIDE)
+        info = entry.stat(follow_symlinks=True)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return Skipped(path, SkipReason.SYMLINK_LOOP)
+        if link and error.errno == errno.ENOENT:
+            return Skipped(path, SkipReason.DANGLING_LINK)
+        return None  # gone since the folder was listed: nothing to read
+    if stat.S_ISDIR(info.st_mode):
+        return _FOLDER
+    if not stat.S_ISREG(info.st_mode):
+        return Skipped(path, SkipReason.SPECIAL_FILE)
+    if not _included(entry.name, include):
+        return Skipped(path, SkipReason.NOT_INCLUDED)
+    return SourceFile(path=path, size_bytes=info.st_size, mtime_ns=info.st_mtime_ns)
+
+
+def _enter(
+    entry: os.DirEntry[str], path: str, depth: int, visited: set[tuple[int, int]]
+) -> tuple[Iterator[os.DirEntry[str]], str, int] | Skipped:
+    """The folder's entries when the walk goes into it; else why not (too deep, or a link back into the walk)."""
+    if depth + 1 > MAX_DEPTH:
+        return Skipped(path, SkipReason.TOO_DEEP)
+    try:
+        info = entry.stat(follow_symlinks=True)
+    except OSError:
+        return Skipped(path, SkipReason.UNREADABLE_FOLDER)
+    key = (info.st_dev, info.st_ino)
+    if key in visited:
+        return Skipped(path, SkipReason.SYMLINK_LOOP)
+    visited.add(key)
+    return _list_folder(entry.path, path, depth + 1)
+
+
+def _undecodable(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _included(name: str, include: Sequence[str]) -> bool:
@@ -113,23 +224,32 @@ def _included(name: str, include: Sequence[str]) -> bool:
 
 
 def read_raw(raw_dir: Path, source: SourceFile, max_bytes: int) -> RawDocument | Reject:
-    """Read one raw file; a file over ``max_bytes`` is hashed in chunks but not held in memory."""
+    """Read one raw file; a file over ``max_bytes`` is rejected without being read or hashed.
+
+    Size and time are taken from the open file, so they always describe the bytes read (a file rewritten
+    since it was listed is recorded as it was read).
+    """
     path = raw_dir / source.path
     try:
-        if source.size_bytes > max_bytes:
-            return reject_too_large(source, _hash_file(path), max_bytes)
-        data = path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         return reject_unreadable(source, error)
-    return RawDocument(source=source, data=data, sha256=hashlib.sha256(data).hexdigest())
-
-
-def _hash_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            info = os.fstat(handle.fileno())
+            now = replace(source, size_bytes=info.st_size, mtime_ns=info.st_mtime_ns)
+            if not stat.S_ISREG(info.st_mode):
+                return reject_unreadable(now, OSError(errno.EINVAL, "not a regular file any more"))
+            if info.st_size > max_bytes:
+                return reject_too_large(now, max_bytes)
+            data = handle.read(max_bytes + 1)
+        except OSError as error:
+            return reject_unreadable(source, error)
+    if len(data) > max_bytes:  # grew past the limit since fstat
+        return reject_too_large(replace(now, size_bytes=len(data)), max_bytes)
+    if len(data) != now.size_bytes:  # written to while read: the size of the bytes read
+        now = replace(now, size_bytes=len(data))
+    return RawDocument(source=now, data=data, sha256=hashlib.sha256(data).hexdigest())
 
 
 # --- what earlier runs recorded ---------------------------------------------------------------------------

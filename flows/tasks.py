@@ -8,6 +8,7 @@ and no input is hashed (``NO_CACHE``).
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import metadata
@@ -22,7 +23,7 @@ from flows.config import Settings
 from flows.core.batch import batch_tables
 from flows.core.models import Article, RawDocument, Reject, SourceFile
 from flows.core.nlp.pipeline import load_pipeline, model_info
-from flows.core.sources import KnownSources, parse_files
+from flows.core.sources import KnownSources, Listing, list_new_files, parse_files
 from flows.core.tables.rows import BatchTables, RunInfo, run_metadata
 from flows.core.tables.validation import validate_batch
 from schemas.tables import TABLES
@@ -59,14 +60,11 @@ def load_known(settings: Settings) -> KnownSources:
 
 
 @task(name="find new raw files", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
-def find_new_files(settings: Settings, known: KnownSources) -> tuple[list[SourceFile], int]:
-    """Raw files not yet recorded with the same size and time, and how many were seen in all."""
-    seen, new = 0, []
-    for source in storage.iter_raw_files(settings.raw_dir, settings.include):
-        seen += 1
-        if not known.unchanged(source):
-            new.append(source)
-    return new, seen
+def find_new_files(settings: Settings, known: KnownSources) -> Listing:
+    """Raw files not yet recorded with the same size and time, how many were seen, and what was skipped."""
+    settled_before = time.time_ns() - int(settings.settle_seconds * 1e9)
+    entries = storage.walk_raw(settings.raw_dir, settings.include, settings.follow_links)
+    return list_new_files(entries, known, settled_before)
 
 
 @task(

@@ -107,3 +107,19 @@ def test_failures_a_parser_exception_on_one_file_is_a_reject_and_the_rest_go_on(
         ("bad.txt", Stage.PARSE, RejectReason.PROCESSING_ERROR)
     ]
     assert "RecursionError: maximum recursion depth exceeded" in rejects[0].detail
+
+
+def test_failures_files_modified_after_the_settle_time_wait_for_a_later_run() -> None:
+    from flows.core.models import Skipped, SkipReason, SourceFile
+    from flows.core.sources import list_new_files
+
+    entries = [
+        SourceFile("old.txt", 10, 1_000),
+        SourceFile("fresh.txt", 10, 5_000),
+        Skipped(".swap", SkipReason.HIDDEN),
+    ]
+    listing = list_new_files(entries, KnownSources(), settled_before_ns=2_000)
+
+    assert [source.path for source in listing.new] == ["old.txt"]
+    assert listing.seen == 1
+    assert listing.skipped == {"not_settled": 1, "hidden": 1}

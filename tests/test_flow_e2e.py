@@ -230,3 +230,51 @@ def test_flow_a_page_longer_than_the_models_limit_is_tagged_beside_a_good_one(
         for row in long_entities.iter_rows(named=True)
     )
     assert storage.table_version(output, "rejects") is None
+
+
+def test_flow_odd_entries_in_the_raw_folder_are_skipped_and_counted(prefect_api: str, tmp_path: Path) -> None:
+    from flows.core.summary import report_markdown
+    from flows.ingest import ingest
+
+    raw, output = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    (raw / "good.txt").write_bytes(cp1252_page())
+    (raw / "loop").symlink_to(raw / "loop")
+    (raw / os.fsdecode(b"caf\xe9.txt")).write_bytes(cp1252_page() + b"\nAnother paragraph here.\n")
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(cp1252_page() + b"\nA page outside the raw folder, never to be read.\n")
+    (raw / "outside.txt").symlink_to(secret)
+    os.mkfifo(raw / "pipe")
+    summary = ingest(raw_dir=str(raw), output_dir=str(output), processes=1)
+
+    assert storage.read_table(output, "articles")["source_path"].to_list() == ["good.txt"]
+    assert storage.table_version(output, "rejects") is None
+    assert summary.skipped == {"symlink_loop": 1, "undecodable_name": 1, "link_outside": 1, "special_file": 1}
+    assert (
+        "not read          link_outside 1, special_file 1, symlink_loop 1, undecodable_name 1"
+        in summary.lines()
+    )
+    assert "| link_outside | 1 |" in report_markdown(summary)
+
+
+def test_flow_a_page_written_in_two_steps_becomes_one_article(prefect_api: str, tmp_path: Path) -> None:
+    from flows.ingest import ingest
+
+    raw, output = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    page = raw / "page.txt"
+    first, second = cp1252_page().split(b"\n\n", 2)[:2], cp1252_page().split(b"\n\n", 2)[2]
+    page.write_bytes(b"\n\n".join(first) + b"\n\n")  # the writer's first step, just now
+    waiting = ingest(raw_dir=str(raw), output_dir=str(output), processes=1, settle_seconds=30.0)
+    assert waiting.skipped == {"not_settled": 1}
+    assert storage.table_version(output, "articles") is None
+
+    with page.open("ab") as handle:  # the second step; then the file stays untouched for a minute
+        handle.write(second)
+    a_minute_ago = page.stat().st_mtime_ns - 60_000_000_000
+    os.utime(page, ns=(a_minute_ago, a_minute_ago))
+    done = ingest(raw_dir=str(raw), output_dir=str(output), processes=1, settle_seconds=30.0)
+
+    assert done.skipped == {}
+    articles = storage.read_table(output, "articles")
+    assert articles["source_size_bytes"].to_list() == [len(cp1252_page())]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from flows.core.models import Article, RawDocument, Reject, SourceFile, Stage
+from flows.core.models import Article, RawDocument, Reject, Skipped, SkipReason, SourceFile, Stage
 from flows.core.page.article import reject_duplicate, reject_processing_error, to_article
 
 
@@ -33,6 +34,42 @@ class KnownSources:
 
     def __len__(self) -> int:
         return sum(len(versions) for versions in self.by_path.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What a walk of the raw folder found: the files to read, how many files were seen, what was skipped."""
+
+    new: list[SourceFile]
+    seen: int
+    skipped: Counter[str]  # reason -> entries
+
+
+def list_new_files(
+    entries: Iterable[SourceFile | Skipped], known: KnownSources, settled_before_ns: int | None = None
+) -> Listing:
+    """The files of a walk not yet recorded with the same size and time; skipped entries counted by reason.
+
+    A file modified after ``settled_before_ns`` may still be being written: it is left for a later run
+    (counted as ``not_settled``), so a page caught mid-write never becomes a truncated article.
+    """
+    new: list[SourceFile] = []
+    seen = 0
+    skipped: Counter[str] = Counter()
+    for entry in entries:
+        if (
+            isinstance(entry, SourceFile)
+            and settled_before_ns is not None
+            and entry.mtime_ns > settled_before_ns
+        ):
+            entry = Skipped(entry.path, SkipReason.NOT_SETTLED)
+        if isinstance(entry, Skipped):
+            skipped[entry.reason.value] += 1
+            continue
+        seen += 1
+        if not known.unchanged(entry):
+            new.append(entry)
+    return Listing(new, seen, skipped)
 
 
 def triage(raw: RawDocument, known: KnownSources) -> RawDocument | Reject | None:

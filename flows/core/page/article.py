@@ -93,11 +93,11 @@ def make_reject(
     )
 
 
-def reject_too_large(source: SourceFile, sha256: str, max_bytes: int) -> Reject:
-    """The reject for a file over the size limit (it is hashed but not read into memory)."""
+def reject_too_large(source: SourceFile, max_bytes: int) -> Reject:
+    """The reject for a file over the size limit (it is neither read nor hashed)."""
     return make_reject(
         source,
-        sha256,
+        None,
         Stage.READ,
         RejectReason.TOO_LARGE,
         f"the file is {_megabytes(source.size_bytes)}, over the {_megabytes(max_bytes)} limit for one page; "

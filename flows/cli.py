@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
@@ -126,6 +126,15 @@ def main(ctx: click.Context, debug: bool) -> None:
     help="Files modified in the last N seconds wait for the next run (they may be still being written) [default: 10].",
 )
 @click.option(
+    "--retry-rejects",
+    is_flag=False,
+    flag_value="all",
+    multiple=True,
+    metavar="[REASON]",
+    help="Read again the files whose latest record is a reject with this reason (repeatable or comma-separated;"
+    " alone: every reason), e.g. --retry-rejects no_article_text.",
+)
+@click.option(
     "--follow-links",
     is_flag=True,
     default=None,
@@ -147,6 +156,7 @@ def run(
     processes: int | None,
     workers: int | None,
     settle_seconds: float | None,
+    retry_rejects: tuple[str, ...],
     follow_links: bool | None,
     dask_address: str | None,
 ) -> None:
@@ -171,6 +181,7 @@ def run(
         processes=processes,
         follow_links=follow_links,
         settle_seconds=settle_seconds,
+        retry_rejects=retry_rejects or None,
     ).with_overrides(dask_workers=workers, dask_address=dask_address)
     with known_problems(debug=debug):
         if settings.on_dask:
@@ -224,7 +235,9 @@ def server(host: str, port: int) -> None:
     """Start a local Prefect server with its UI (SQLite state under PREFECT_HOME, default ./.prefect).
 
     Keep it running in its own terminal; point runs at it with PREFECT_API_URL=http://HOST:PORT/api.
+    Bound beyond loopback (--host 0.0.0.0), it requires PREFECT_SERVER_API_AUTH_STRING (user:password).
     """
+    require_auth_beyond_loopback(host, os.environ)
     environment = server_environment(host, port, Path(os.environ.get("PREFECT_HOME", ".prefect")).resolve())
     click.echo(
         f"Prefect UI: http://{host}:{port}  (API: {environment['PREFECT_UI_API_URL']}; state in {environment['PREFECT_HOME']})"
@@ -283,6 +296,21 @@ def serve(
         )
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def require_auth_beyond_loopback(host: str, environ: Mapping[str, str]) -> None:
+    """A server other machines can reach must ask for credentials: Prefect's API has none by default."""
+    if host in LOOPBACK_HOSTS or host.startswith("127."):
+        return
+    if not environ.get("PREFECT_SERVER_API_AUTH_STRING"):
+        raise KnownProblem(
+            f"--host {host} makes the Prefect server reachable from other machines, and its API has no "
+            "authentication: set PREFECT_SERVER_API_AUTH_STRING=user:password (clients then set "
+            "PREFECT_API_AUTH_STRING to the same), or keep the default --host 127.0.0.1"
+        )
+
+
 def server_environment(host: str, port: int, home: Path) -> dict[str, str]:
     """Environment of a local Prefect server: loopback, its own SQLite file, telemetry off, UI on that port."""
     return {
@@ -325,6 +353,7 @@ def flow_parameters(settings: Settings) -> dict[str, Any]:
         "max_file_mb": settings.max_file_bytes / 1_048_576,
         "follow_links": settings.follow_links,
         "settle_seconds": settings.settle_seconds,
+        "retry_rejects": list(settings.retry_rejects) or None,
     }
 
 

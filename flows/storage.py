@@ -35,7 +35,7 @@ from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundErr
 
 from flows.core.models import RawDocument, Reject, Skipped, SkipReason, SourceFile
 from flows.core.page.article import reject_too_large, reject_unreadable
-from flows.core.sources import KnownSources
+from flows.core.sources import KnownSources, RetryPolicy, retry_reject
 from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES
 
 Location = str | Path  # a local folder, or an object-store URI such as s3://bucket/prefix
@@ -223,28 +223,47 @@ def _included(name: str, include: Sequence[str]) -> bool:
     return not include or any(fnmatch.fnmatch(name, pattern) for pattern in include)
 
 
-def read_raw(raw_dir: Path, source: SourceFile, max_bytes: int) -> RawDocument | Reject:
+# Read errors that say something definite about the file (it is gone, not allowed, not a file): a reject.
+# Any other (EIO, ESTALE, ETIMEDOUT, EAGAIN, ...) may pass: it is raised, for the read task to retry.
+DEFINITE_READ_ERRORS = frozenset(
+    {errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.ELOOP, errno.ENAMETOOLONG,
+     errno.EINVAL, errno.ENXIO, errno.EFBIG}
+)  # fmt: skip
+
+
+class TransientReadError(OSError):
+    """A raw file could not be read for a reason that may pass (the read is retried)."""
+
+
+def read_raw(
+    raw_dir: Path, source: SourceFile, max_bytes: int, transient_is_reject: bool = True
+) -> RawDocument | Reject:
     """Read one raw file; a file over ``max_bytes`` is rejected without being read or hashed.
 
     Size and time are taken from the open file, so they always describe the bytes read (a file rewritten
-    since it was listed is recorded as it was read).
+    since it was listed is recorded as it was read). A read error that may pass raises
+    :class:`TransientReadError` unless ``transient_is_reject`` (then it is an ``unreadable`` reject too).
     """
-    path = raw_dir / source.path
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        return _read(raw_dir / source.path, source, max_bytes)
     except OSError as error:
-        return reject_unreadable(source, error)
-    with os.fdopen(descriptor, "rb") as handle:
-        try:
-            info = os.fstat(handle.fileno())
-            now = replace(source, size_bytes=info.st_size, mtime_ns=info.st_mtime_ns)
-            if not stat.S_ISREG(info.st_mode):
-                return reject_unreadable(now, OSError(errno.EINVAL, "not a regular file any more"))
-            if info.st_size > max_bytes:
-                return reject_too_large(now, max_bytes)
-            data = handle.read(max_bytes + 1)
-        except OSError as error:
+        if error.errno in DEFINITE_READ_ERRORS or transient_is_reject:
             return reject_unreadable(source, error)
+        raise TransientReadError(
+            error.errno, f"reading {source.path!r}: {error.strerror or error}"
+        ) from error
+
+
+def _read(path: Path, source: SourceFile, max_bytes: int) -> RawDocument | Reject:
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        now = replace(source, size_bytes=info.st_size, mtime_ns=info.st_mtime_ns)
+        if not stat.S_ISREG(info.st_mode):
+            return reject_unreadable(now, OSError(errno.EINVAL, "not a regular file any more"))
+        if info.st_size > max_bytes:
+            return reject_too_large(now, max_bytes)
+        data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:  # grew past the limit since fstat
         return reject_too_large(replace(now, size_bytes=len(data)), max_bytes)
     if len(data) != now.size_bytes:  # written to while read: the size of the bytes read
@@ -255,15 +274,54 @@ def read_raw(raw_dir: Path, source: SourceFile, max_bytes: int) -> RawDocument |
 # --- what earlier runs recorded ---------------------------------------------------------------------------
 
 
-def load_known_sources(output: Location, options: StorageOptions = None) -> KnownSources:
-    """Read the source columns of the articles and rejects tables (not the text) into a lookup."""
+SOURCE_COLUMNS = ["source_path", "source_sha256", "source_size_bytes", "source_mtime_ns", "ingested_at"]
+
+
+def load_known_sources(
+    output: Location, options: StorageOptions = None, policy: RetryPolicy | None = None
+) -> KnownSources:
+    """Read the source columns of the articles and rejects tables (not the text) into a lookup.
+
+    With a ``policy``, paths whose latest record is a reject worth another try are marked for retry.
+    """
     known = KnownSources()
-    columns = ["source_path", "source_sha256", "source_size_bytes", "source_mtime_ns"]
-    for table, is_article in (("articles", True), ("rejects", False)):
-        frame = _read_columns(output, table, columns, options)
-        for path, sha, size, mtime in frame.iter_rows():
+    articles = _read_columns(output, "articles", SOURCE_COLUMNS, options)
+    rejects = _read_columns(output, "rejects", [*SOURCE_COLUMNS, "reason", "pipeline_version"], options)
+    for frame, is_article in ((articles, True), (rejects, False)):
+        for path, sha, size, mtime in frame.select(SOURCE_COLUMNS[:4]).iter_rows():
             known.add(path, sha, size, mtime, is_article=is_article)
+    if policy is not None:
+        known.retry = _paths_to_retry(articles, rejects, policy)
     return known
+
+
+def _paths_to_retry(articles: pl.DataFrame, rejects: pl.DataFrame, policy: RetryPolicy) -> set[str]:
+    latest_article = dict(articles.group_by("source_path").agg(pl.col("ingested_at").max()).iter_rows())
+    latest = rejects.sort("ingested_at").group_by("source_path").last()
+    return {
+        path
+        for path, size, at, reason, version in latest.select(
+            "source_path", "source_size_bytes", "ingested_at", "reason", "pipeline_version"
+        ).iter_rows()
+        if (path not in latest_article or latest_article[path] < at)
+        and retry_reject(reason, size, version, policy)
+    }
+
+
+def current_rejects(output: Location, options: StorageOptions = None) -> pl.DataFrame:
+    """The rejects that still stand: for each raw file, its latest reject when nothing newer (an article, or
+    another reject) was recorded for that path. Older rows stay in the table as history."""
+    try:
+        rejects = pl.read_delta(table_uri(output, "rejects"), storage_options=_options(options))
+    except TableNotFoundError:
+        return pl.DataFrame()
+    articles = _read_columns(output, "articles", ["source_path", "ingested_at"], options)
+    newest_article = articles.group_by("source_path").agg(pl.col("ingested_at").max().alias("article_at"))
+    latest = rejects.filter(pl.col("ingested_at") == pl.col("ingested_at").max().over("source_path"))
+    joined = latest.join(newest_article, on="source_path", how="left")
+    return joined.filter(
+        pl.col("article_at").is_null() | (pl.col("article_at") < pl.col("ingested_at"))
+    ).drop("article_at")
 
 
 def _read_columns(output: Location, table: str, columns: list[str], options: StorageOptions) -> pl.DataFrame:

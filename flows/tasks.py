@@ -16,20 +16,21 @@ from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
+from prefect.runtime import flow_run, task_run
 
 from flows import parallel, storage
 from flows.config import Settings
 from flows.core.batch import batch_tables
 from flows.core.models import Article, RawDocument, Reject, SourceFile
 from flows.core.nlp.pipeline import load_pipeline, model_info
-from flows.core.sources import KnownSources, Listing, list_new_files, parse_files
+from flows.core.sources import KnownSources, Listing, RetryPolicy, list_new_files, parse_files
 from flows.core.tables.rows import BatchTables, RunInfo, run_metadata
 from flows.core.tables.validation import validate_batch
 from schemas.tables import TABLES
 from schemas.vocabulary import SCHEMA_VERSION
 
 IO_RETRY_DELAYS = [1.0, 2.0, 4.0]  # seconds; retries are for I/O only
+READ_RETRIES = 3
 
 
 @task(name="prepare run", cache_policy=NO_CACHE)
@@ -54,9 +55,10 @@ def prepare_run(settings: Settings) -> RunInfo:
     retries=3,
     retry_delay_seconds=IO_RETRY_DELAYS,
 )
-def load_known(settings: Settings) -> KnownSources:
-    """The raw files the tables already hold, by path and content."""
-    return storage.load_known_sources(settings.output_dir, settings.object_store_options)
+def load_known(settings: Settings, run: RunInfo) -> KnownSources:
+    """The raw files the tables already hold, by path and content; rejects worth another try marked."""
+    policy = RetryPolicy(settings.max_file_bytes, run.pipeline_version, frozenset(settings.retry_rejects))
+    return storage.load_known_sources(settings.output_dir, settings.object_store_options, policy)
 
 
 @task(name="find new raw files", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
@@ -71,12 +73,20 @@ def find_new_files(settings: Settings, known: KnownSources) -> Listing:
     name="read raw files",
     task_run_name="read batch {number}",
     cache_policy=NO_CACHE,
-    retries=3,
+    retries=READ_RETRIES,
     retry_delay_seconds=IO_RETRY_DELAYS,
 )
 def read_batch(settings: Settings, sources: Sequence[SourceFile], number: int) -> list[RawDocument | Reject]:
-    """Read one batch of raw files (bounded memory: one batch at a time)."""
-    return [storage.read_raw(settings.raw_dir, source, settings.max_file_bytes) for source in sources]
+    """Read one batch of raw files (bounded memory: one batch at a time).
+
+    A transient read error (``EIO``, ``ESTALE``, ...) fails the task, which is retried; on the last attempt
+    the file is an ``unreadable`` reject instead (tried again by the next run), so one file never stops a run.
+    """
+    last_try = (task_run.run_count or 1) > READ_RETRIES
+    return [
+        storage.read_raw(settings.raw_dir, source, settings.max_file_bytes, transient_is_reject=last_try)
+        for source in sources
+    ]
 
 
 @task(name="extract fields", task_run_name="extract fields {number}", cache_policy=NO_CACHE)

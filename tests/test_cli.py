@@ -147,3 +147,13 @@ def test_cli_unexpected_error_is_one_whole_line_and_exit_1(
     assert lines[0].startswith("newsmill: error: ValueError: something broke in the middle of a sentence")
     assert lines[0].endswith("and on (run 'newsmill --debug ...' for the traceback)")
     assert "Error: ValueError" not in result.output
+
+
+def test_cli_server_beyond_loopback_requires_an_auth_string() -> None:
+    result = CliRunner().invoke(
+        main, ["server", "--host", "0.0.0.0"], env={"PREFECT_SERVER_API_AUTH_STRING": ""}
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith("newsmill: error: --host 0.0.0.0 makes the Prefect server reachable")
+    assert "PREFECT_SERVER_API_AUTH_STRING" in result.output
+    assert len(result.output.strip().splitlines()) == 1

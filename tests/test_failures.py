@@ -14,7 +14,7 @@ from flows.core.batch import batch_tables
 from flows.core.models import Article, EntityMention, RejectReason, Stage
 from flows.core.nlp.pipeline import PARAGRAPH_BREAKS
 from flows.core.page.article import to_article
-from flows.core.sources import KnownSources, sort_outcomes
+from flows.core.sources import KnownSources, parse_files
 from flows.core.tables.rows import RunInfo
 from flows.core.tables.validation import validate_batch
 from tests.conftest import cp1252_page, latin1_page, raw_document
@@ -100,7 +100,7 @@ def test_failures_a_parser_exception_on_one_file_is_a_reject_and_the_rest_go_on(
 
     monkeypatch.setattr(sources, "to_article", fails_on_bad)
     read = [raw_document(cp1252_page(), "good.txt"), raw_document(latin1_page(), "bad.txt")]
-    articles, rejects = sort_outcomes(read, KnownSources())
+    articles, rejects = parse_files(read, KnownSources())
 
     assert [article.source_path for article in articles] == ["good.txt"]
     assert [(r.source_path, r.stage, r.reason) for r in rejects] == [

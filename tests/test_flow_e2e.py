@@ -278,3 +278,26 @@ def test_flow_a_page_written_in_two_steps_becomes_one_article(prefect_api: str, 
     assert done.skipped == {}
     articles = storage.read_table(output, "articles")
     assert articles["source_size_bytes"].to_list() == [len(cp1252_page())]
+
+
+def test_flow_raising_the_limit_retries_a_too_large_reject_and_keeps_its_history(
+    prefect_api: str, tmp_path: Path
+) -> None:
+    from flows.ingest import ingest
+
+    raw, output = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    (raw / "good.txt").write_bytes(cp1252_page())
+    (raw / "big.txt").write_bytes(cp1252_page() + b"\n".join([b"The harbour works went on for years."] * 80))
+    assert (raw / "big.txt").stat().st_size > 2 * 1024
+
+    first = ingest(raw_dir=str(raw), output_dir=str(output), processes=1, max_file_mb=2 / 1024)
+    assert first.rejects_by_reason == {"too_large": 1}
+    same = ingest(raw_dir=str(raw), output_dir=str(output), processes=1, max_file_mb=2 / 1024)
+    assert same.files_unchanged == 2  # the same limit: the reject stands, the file is not read again
+    raised = ingest(raw_dir=str(raw), output_dir=str(output), processes=1, max_file_mb=1.0)
+
+    assert raised.articles_written == 1
+    assert sorted(storage.read_table(output, "articles")["source_path"].to_list()) == ["big.txt", "good.txt"]
+    assert storage.read_table(output, "rejects")["source_path"].to_list() == ["big.txt"]  # history kept
+    assert storage.current_rejects(output).height == 0  # but no longer a current reject

@@ -6,16 +6,60 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from flows.core.models import Article, RawDocument, Reject, Skipped, SkipReason, SourceFile, Stage
+from flows.core.models import (
+    Article,
+    RawDocument,
+    Reject,
+    RejectReason,
+    Skipped,
+    SkipReason,
+    SourceFile,
+    Stage,
+)
 from flows.core.page.article import reject_duplicate, reject_processing_error, to_article
+
+# Rejects whose cause can go away without the file changing: retried when it did (see retry_reject).
+RETRIED_ON_NEW_PIPELINE = frozenset(
+    {RejectReason.PROCESSING_ERROR.value, RejectReason.SCHEMA_VIOLATION.value}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """What a run knows that can make an earlier reject worth another try."""
+
+    max_bytes: int  # the size limit of this run
+    pipeline_version: str  # this run's code
+    reasons: frozenset[str] = frozenset()  # reasons retried on request (--retry-rejects); "all": every reason
+
+
+def retry_reject(reason: str, size_bytes: int, pipeline_version: str, policy: RetryPolicy) -> bool:
+    """True when a file whose latest record is this reject should be read again although it did not change.
+
+    ``too_large``: the limit now admits it. ``processing_error`` and ``schema_violation``: newsmill's code
+    changed. ``unreadable``: always (permissions can be fixed without touching the file). Any reason asked
+    for with ``--retry-rejects``.
+    """
+    if "all" in policy.reasons or reason in policy.reasons:
+        return True
+    if reason == RejectReason.TOO_LARGE.value:
+        return size_bytes <= policy.max_bytes
+    if reason in RETRIED_ON_NEW_PIPELINE:
+        return pipeline_version != policy.pipeline_version
+    return reason == RejectReason.UNREADABLE.value
 
 
 @dataclass(slots=True)
 class KnownSources:
-    """The raw files already recorded (by earlier runs and by this one), by path and by content."""
+    """The raw files already recorded (by earlier runs and by this one), by path and by content.
+
+    ``retry`` holds the paths whose latest record is a reject worth another try (:func:`retry_reject`):
+    they are read again even when unchanged.
+    """
 
     by_path: dict[str, set[tuple[str | None, int, int]]] = field(default_factory=dict)
     path_by_sha: dict[str, str] = field(default_factory=dict)
+    retry: set[str] = field(default_factory=set)
 
     def add(self, path: str, sha256: str | None, size: int, mtime_ns: int, *, is_article: bool) -> None:
         """Record one file version; an article also registers its content, to catch copies of it."""
@@ -25,12 +69,14 @@ class KnownSources:
 
     def unchanged(self, source: SourceFile) -> bool:
         """True when this path was recorded with the same size and modification time: no need to read it."""
+        if source.path in self.retry:
+            return False
         versions = self.by_path.get(source.path, ())
         return any(size == source.size_bytes and mtime == source.mtime_ns for _, size, mtime in versions)
 
     def has_version(self, path: str, sha256: str) -> bool:
-        """True when this path was recorded with this content."""
-        return any(sha == sha256 for sha, _, _ in self.by_path.get(path, ()))
+        """True when this path was recorded with this content (and is not to be retried)."""
+        return path not in self.retry and any(sha == sha256 for sha, _, _ in self.by_path.get(path, ()))
 
     def __len__(self) -> int:
         return sum(len(versions) for versions in self.by_path.values())
@@ -102,6 +148,7 @@ def parse_files(
                 outcome.source_mtime_ns,
                 is_article=True,
             )
+            known.retry.discard(outcome.source_path)
             articles.append(outcome)
         elif isinstance(outcome, Reject):
             rejects.append(outcome)

@@ -72,12 +72,15 @@ def ingest(
         .with_overrides(dask_workers=dask_workers)
     )
     run = tasks.prepare_run(settings)
+    recovered = tasks.recover_abandoned(settings, run)
     known = tasks.load_known(settings, run)
     listing = tasks.find_new_files(settings, whole(known))
     new_files, seen = listing.new, listing.seen
     tally = Tally(files_seen=seen, files_unchanged=seen - len(new_files), skipped_by_reason=listing.skipped)
     processes = parallel.start_worker_pool(settings, len(new_files))
     batches = list(chunked(new_files, settings.files_per_batch, first=first_batch_size(settings, processes)))
+    if recovered:
+        progress(f"finished or removed the staging of {recovered} run(s) that were killed")
     progress(f"{seen} raw files, {len(new_files)} new or changed, in {len(batches)} batches")
     if listing.skipped:
         progress(f"not read: {describe_counts(listing.skipped)}")

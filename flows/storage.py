@@ -4,10 +4,13 @@ Output locations are a local folder or an object-store URI (``s3://bucket/prefix
 an ``output`` takes either, with the object store's ``options`` (credentials, endpoint) from :mod:`flows.config`.
 
 Write protocol (nothing lost, nothing twice): each batch's validated rows are staged as Parquet files under
-``output/_staging/<run id>/`` (for an object-store output, under the local temporary folder); at the end of the run each table gets one MERGE on its key that inserts only
-rows it does not hold yet, so reruns and concurrent runs add nothing twice. Tables are committed in the
-order details (entities, ...), rejects, articles: a raw file counts as done only once its articles or rejects row is
-committed, so a run killed between commits is finished by the next run without duplicates.
+``output/_staging/<run id>/`` (for an object-store output, under the local temporary folder); at the end of the
+run each table gets one MERGE on its key that inserts only rows it does not hold yet, so reruns and concurrent
+runs add nothing twice. Tables are committed in the order rejects, articles, details (entities, ...): a reader
+never sees a detail row without its article. Before committing, the run marks its staging folder as
+committing; a run killed from there on leaves it behind, and the next run finishes its commits (the MERGEs
+insert only what is missing) before its own. A killed run that had not begun committing wrote nothing: its
+folder is removed and its files are read again.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from __future__ import annotations
 import errno
 import fnmatch
 import hashlib
+import json
 import os
 import random
 import shutil
+import socket
 import stat
 import tempfile
 import time
@@ -43,8 +48,12 @@ StorageOptions = Mapping[str, str] | None
 OUTPUT_MARKER = ".newsmill-output"
 STAGING_DIR = "_staging"
 TABLE_NAMES = tuple(TABLES)
-# Detail tables first, articles last: a raw file counts as done once its articles or rejects row is in.
-COMMIT_ORDER = (*ARTICLE_DETAIL_TABLES, "rejects", "articles")
+# Articles before their detail rows: a reader never sees a detail row without its article. A run killed after
+# committing articles leaves its staging folder marked as committing; the next run finishes those commits
+# (recover_staging) before its own, so no article stays without its details.
+COMMIT_ORDER = ("rejects", "articles", *ARTICLE_DETAIL_TABLES)
+OWNER_FILE = "owner.json"  # in a staging folder: which process stages there
+COMMITTING_FILE = "committing.json"  # in a staging folder: its commits began, with the run's metadata
 MAX_COMMIT_ATTEMPTS = 12
 DEFAULT_RETENTION_HOURS = 168  # Delta's own minimum: shorter retentions must be asked for explicitly
 _IGNORABLE_IN_NEW_OUTPUT = {".gitignore", ".gitkeep", ".DS_Store"}
@@ -358,7 +367,8 @@ def prepare_output_dir(output: Location) -> None:
                 "choose an empty folder or one newsmill created"
             )
     output_dir.mkdir(parents=True, exist_ok=True)
-    (output_dir / OUTPUT_MARKER).write_text("This folder holds newsmill's Delta tables.\n", encoding="utf-8")
+    if not (output_dir / OUTPUT_MARKER).exists():  # written once: a rerun changes nothing it need not
+        (output_dir / OUTPUT_MARKER).write_text("This folder holds newsmill's Delta tables.\n", encoding="utf-8")
 
 
 def staging_dir(output: Location, run_id: str) -> Path:
@@ -378,6 +388,99 @@ def stage_batch(staging: Path, batch_number: int, frames: Mapping[str, pl.DataFr
         temporary = folder / f".batch-{batch_number:06d}.parquet.tmp"
         frame.write_parquet(temporary)
         temporary.replace(folder / f"batch-{batch_number:06d}.parquet")
+
+
+def claim_staging(staging: Path, output: Location) -> None:
+    """Mark a run's staging folder as this process's, so other runs can tell when its owner is gone."""
+    staging.mkdir(parents=True, exist_ok=True)
+    owner = {"pid": os.getpid(), "host": socket.gethostname(), "started": _process_start(os.getpid()),
+             "output": str(output)}  # fmt: skip
+    _write_json(staging / OWNER_FILE, owner)
+
+
+def mark_committing(staging: Path, metadata: Mapping[str, str]) -> None:
+    """Record that the run's commits begin: from here on its staging is finished, never discarded."""
+    staging.mkdir(parents=True, exist_ok=True)
+    _write_json(staging / COMMITTING_FILE, dict(metadata))
+
+
+def is_committing(staging: Path) -> bool:
+    """True when the run that staged here began committing (its staging must be committed, not dropped)."""
+    return (staging / COMMITTING_FILE).exists()
+
+
+def abandoned_stagings(output: Location) -> list[Path]:
+    """Staging folders of runs into ``output`` whose process is gone (killed, or its machine restarted)."""
+    root = staging_dir(output, "x").parent
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in sorted(root.iterdir()):
+        owner = _read_json(folder / OWNER_FILE)
+        if owner is not None and owner.get("output") not in (None, str(output)):
+            continue  # another output's run (object-store outputs share the local staging root)
+        if owner is None or not _alive(owner):
+            found.append(folder)
+    return found
+
+
+def recover_staging(
+    output: Location, staging: Path, keys: Mapping[str, str], options: StorageOptions = None
+) -> list[CommitResult]:
+    """Finish an abandoned run: commit what it staged when it had begun committing, then remove its folder.
+
+    Committing again is safe (each MERGE inserts only rows the table lacks). A run that had not begun
+    committing wrote nothing: its folder is removed, and its files are read again by the current run.
+    """
+    metadata = _read_json(staging / COMMITTING_FILE)
+    results = []
+    if metadata is not None:
+        stamped = {str(key): str(value) for key, value in metadata.items()} | {
+            "newsmill_operation": "recovery"
+        }
+        results = [
+            commit_staged(output, staging, table, keys[table], stamped, options) for table in COMMIT_ORDER
+        ]
+    remove_staging(staging)
+    return results
+
+
+def _alive(owner: Mapping[str, Any]) -> bool:
+    if owner.get("host") != socket.gethostname():
+        return True  # cannot tell for another machine's process: left to it
+    pid = int(owner.get("pid", 0))
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return _process_start(pid) == owner.get("started")  # the same pid may now be another process
+
+
+def _process_start(pid: int) -> str | None:
+    """When a process started (clock ticks since boot, Linux), to tell a reused pid from its first owner."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return fields[19] if len(fields) > 19 else None
+
+
+def _write_json(path: Path, value: Mapping[str, Any]) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(value), encoding="utf-8")
+    temporary.replace(path)
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def remove_staging(staging: Path) -> None:

@@ -29,6 +29,7 @@ from flows.core.tables.validation import validate_batch
 from schemas.tables import TABLES
 from schemas.vocabulary import SCHEMA_VERSION
 
+TABLE_KEYS_BY_NAME = {name: table.key for name, table in TABLES.items()}
 IO_RETRY_DELAYS = [1.0, 2.0, 4.0]  # seconds; retries are for I/O only
 READ_RETRIES = 3
 
@@ -138,6 +139,7 @@ def commit(settings: Settings, run: RunInfo) -> dict[str, storage.CommitResult]:
     """One commit per table with this run's rows, stamped with the run's provenance; then clean staging."""
     staging = storage.staging_dir(settings.output_dir, run.run_id)
     metadata_ = run_metadata(run)
+    storage.mark_committing(staging, metadata_)
     results = {
         table: storage.commit_staged(
             settings.output_dir,
@@ -174,8 +176,26 @@ def maintain(
 
 @task(name="discard staged rows", cache_policy=NO_CACHE)
 def discard_staged(settings: Settings, run: RunInfo) -> None:
-    """After a failure: drop what the run staged, so the tables stay exactly as they were."""
-    storage.remove_staging(storage.staging_dir(settings.output_dir, run.run_id))
+    """After a failure: drop what the run staged, so the tables stay exactly as they were.
+
+    Once its commits began, the staging is kept instead: the next run finishes those commits.
+    """
+    staging = storage.staging_dir(settings.output_dir, run.run_id)
+    if not storage.is_committing(staging):
+        storage.remove_staging(staging)
+
+
+@task(name="finish abandoned runs", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
+def recover_abandoned(settings: Settings, run: RunInfo) -> int:
+    """Finish the commits of runs killed while committing, drop the staging of runs killed before; claim ours.
+
+    Returns how many abandoned staging folders were handled.
+    """
+    abandoned = storage.abandoned_stagings(settings.output_dir)
+    for staging in abandoned:
+        storage.recover_staging(settings.output_dir, staging, TABLE_KEYS_BY_NAME, settings.object_store_options)
+    storage.claim_staging(storage.staging_dir(settings.output_dir, run.run_id), settings.output_dir)
+    return len(abandoned)
 
 
 def pipeline_version() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ from flows.core.models import (
 )
 from flows.core.page.article import to_article
 from flows.core.tables.rows import RunInfo, articles_frame, entities_frame, run_metadata
-from schemas.tables import Entities
+from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES, Entities
 from tests.conftest import SAMPLE, entity_rows, raw_document
 
 METADATA = {
@@ -290,3 +291,60 @@ def test_storage_any_schema_valid_frame_survives_write_and_read(
     back = storage.read_table(output, "entities").sort("mention_id")
     assert back.select(frame.columns).equals(frame.sort("mention_id"))
     assert DeltaTable(str(output / "entities")).version() == 0
+
+
+TABLE_KEYS = {name: table.key for name, table in TABLES.items()}
+
+
+def _dead_owner(staging: Path, output: Path) -> None:
+    """Make a staging folder look like that of a process that is gone."""
+    storage.claim_staging(staging, output)
+    owner = json.loads((staging / storage.OWNER_FILE).read_text())
+    (staging / storage.OWNER_FILE).write_text(json.dumps(owner | {"pid": 2**22 + 12345}))
+
+
+def test_storage_articles_are_committed_before_their_details() -> None:
+    order = list(storage.COMMIT_ORDER)
+    assert all(order.index("articles") < order.index(table) for table in ARTICLE_DETAIL_TABLES)
+
+
+def test_storage_run_killed_while_committing_is_finished_by_the_next_run(
+    tmp_path: Path, run_info: RunInfo, sample_bytes: bytes
+) -> None:
+    article = to_article(raw_document(sample_bytes))
+    assert isinstance(article, Article)
+    mentions = _mentions(4)
+    frames = {
+        "articles": articles_frame([article], run_info, {}),
+        "entities": entities_frame(mentions, run_info),
+    }
+    staging = _stage(tmp_path, "killed", frames)
+    _dead_owner(staging, tmp_path)
+    storage.mark_committing(staging, METADATA)
+    storage.commit_staged(tmp_path, staging, "articles", "article_id", METADATA)  # then killed: no entities
+    live = storage.staging_dir(tmp_path, "running")
+    storage.claim_staging(live, tmp_path)  # a run of this very process: alive, left alone
+
+    abandoned = storage.abandoned_stagings(tmp_path)
+    assert abandoned == [staging]
+    storage.recover_staging(tmp_path, staging, TABLE_KEYS)
+
+    assert storage.read_table(tmp_path, "entities").height == 4
+    assert storage.read_table(tmp_path, "articles").height == 1
+    assert not staging.exists()
+    assert live.exists()
+    history = storage.table_history(tmp_path, "entities")
+    assert history[0]["newsmill_operation"] == "recovery"
+
+
+def test_storage_run_killed_before_committing_leaves_nothing_behind(
+    tmp_path: Path, run_info: RunInfo
+) -> None:
+    staging = _stage(tmp_path, "killed", {"entities": entities_frame(_mentions(3), run_info)})
+    _dead_owner(staging, tmp_path)
+
+    for abandoned in storage.abandoned_stagings(tmp_path):
+        storage.recover_staging(tmp_path, abandoned, TABLE_KEYS)
+
+    assert storage.table_version(tmp_path, "entities") is None
+    assert not (tmp_path / storage.STAGING_DIR).exists()

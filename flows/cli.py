@@ -100,6 +100,8 @@ def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def main(ctx: click.Context, debug: bool) -> None:
     """newsmill: raw news-article text into validated, versioned datasets (Delta tables)."""
     ctx.obj = {"debug": debug}
+    # Errors from deltalake's Rust code: a backtrace only with --debug (the line newsmill prints says what to do).
+    os.environ["RUST_BACKTRACE"] = "1" if debug else "0"
 
 
 @main.command()
@@ -183,7 +185,7 @@ def run(
         settle_seconds=settle_seconds,
         retry_rejects=retry_rejects or None,
     ).with_overrides(dask_workers=workers, dask_address=dask_address)
-    with known_problems(debug=debug):
+    with known_problems(debug=debug), stopped_cleanly():
         if settings.on_dask:
             preflight(settings)
             require_api_url_for_dask()
@@ -215,6 +217,7 @@ def history(ctx: click.Context, table: str | None, output_dir: str | None, limit
             raise KnownProblem(
                 f"output folder {str(settings.output_dir)!r} does not exist; run 'newsmill run' first"
             )
+        storage.check_table_logs(settings.output_dir)
         if table is not None and table not in storage.TABLE_NAMES:
             raise KnownProblem(f"unknown table {table!r}; the tables are: {', '.join(storage.TABLE_NAMES)}")
         for name in [table] if table else list(storage.TABLE_NAMES):
@@ -393,7 +396,7 @@ def check_folders(settings: Settings) -> None:
     try:
         storage.check_raw_dir(settings.raw_dir)
         storage.prepare_output_dir(settings.output_dir)
-    except (storage.RawFolderError, storage.OutputNotOursError) as error:
+    except (storage.RawFolderError, storage.OutputNotOursError, storage.DamagedTableError) as error:
         raise KnownProblem(str(error)) from error
 
 
@@ -514,6 +517,22 @@ def show_progress() -> None:
 
 
 @contextmanager
+def stopped_cleanly() -> Iterator[None]:
+    """A run stopped by SIGTERM or SIGINT: one line saying so, exit code 128 + the signal."""
+    from flows.stopping import RunStopped
+
+    try:
+        yield
+    except RunStopped as stop:
+        click.echo(
+            f"newsmill: error: {stop}; nothing of this run was committed unless its commits had begun "
+            "(the next run finishes those)",
+            err=True,
+        )
+        sys.exit(128 + stop.signum)
+
+
+@contextmanager
 def known_problems(*, debug: bool) -> Iterator[None]:
     """Turn errors into one clear line (known ones) or a short hint (unknown ones), unless --debug."""
     from flows import storage
@@ -524,6 +543,7 @@ def known_problems(*, debug: bool) -> Iterator[None]:
         DaskClusterError,
         storage.RawFolderError,
         storage.OutputNotOursError,
+        storage.DamagedTableError,
         ModelNotFoundError,
     )
     try:
@@ -537,10 +557,23 @@ def known_problems(*, debug: bool) -> Iterator[None]:
     except Exception as error:
         if debug:
             raise
+        problem = storage.describe_storage_problem(error)
+        if problem is not None:
+            raise KnownProblem(problem) from error
         raise UnexpectedProblem(
             f"{type(error).__name__}: {error} (run 'newsmill --debug ...' for the traceback)"
         ) from error
 
 
-if __name__ == "__main__":  # pragma: no cover
+def entry() -> None:
+    """The ``newsmill`` program: the commands, in a process that SIGTERM and SIGINT stop within seconds and
+    whose child processes die with it (even by ``kill -9``: see :mod:`flows.reaper`)."""
+    from flows import reaper, stopping
+
+    stopping.stop_on_signals()
+    reaper.start_reaper()
     main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()

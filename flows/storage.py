@@ -64,8 +64,44 @@ class OutputNotOursError(RuntimeError):
     """The output folder holds files that newsmill did not write."""
 
 
+class DamagedTableError(RuntimeError):
+    """A table's transaction log holds an entry that cannot be read (truncated or overwritten)."""
+
+
 class RawFolderError(RuntimeError):
     """The raw folder is missing or is not a folder."""
+
+
+# --- errors a person must act on ---------------------------------------------------------------------------
+
+_STORAGE_PROBLEMS = (
+    (("no space left", f"os error {errno.ENOSPC}"), errno.ENOSPC,
+     "the disk holding the output is full ({detail}); free space and run again: nothing was lost, the tables "
+     "are as they were and the next run finishes the work"),
+    (("read-only file system", f"os error {errno.EROFS}"), errno.EROFS,
+     "the output is on a read-only file system ({detail}); use a writable --output"),
+    (("permission denied", f"os error {errno.EACCES}"), errno.EACCES,
+     "newsmill may not write to the output ({detail}); check the folder's permissions or use another --output"),
+    (("invalid json", "failed to parse", "log segment", "_delta_log", "unexpected end of", "eof while parsing"),
+     None,
+     "a table in the output is damaged ({detail}); restore the damaged file from a backup, or move the table "
+     "aside and ingest again"),
+)  # fmt: skip
+
+
+def describe_storage_problem(error: BaseException) -> str | None:
+    """One line saying what a person must do about a storage error (full disk, read-only or damaged output),
+    or None when the error is not one of those."""
+    text = " ".join(str(error).split())
+    lowered = text.lower()
+    code = getattr(error, "errno", None)
+    for markers, errno_code, advice in _STORAGE_PROBLEMS:
+        if (errno_code is not None and code == errno_code) or (
+            isinstance(error, (OSError, DeltaError)) and any(marker in lowered for marker in markers)
+        ):
+            detail = text if len(text) <= 300 else text[:297] + "..."
+            return advice.format(detail=detail)
+    return None
 
 
 # --- locations --------------------------------------------------------------------------------------------
@@ -366,9 +402,47 @@ def prepare_output_dir(output: Location) -> None:
                 f"({', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''}); "
                 "choose an empty folder or one newsmill created"
             )
+    check_table_logs(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     if not (output_dir / OUTPUT_MARKER).exists():  # written once: a rerun changes nothing it need not
-        (output_dir / OUTPUT_MARKER).write_text("This folder holds newsmill's Delta tables.\n", encoding="utf-8")
+        (output_dir / OUTPUT_MARKER).write_text(
+            "This folder holds newsmill's Delta tables.\n", encoding="utf-8"
+        )
+
+
+LOG_ENTRIES_CHECKED = 50  # the newest log entries of each table read whole by check_table_logs
+
+
+def check_table_logs(output: Location) -> None:
+    """Fail with a clear message when a local table's log has an empty or unreadable entry.
+
+    deltalake reads an empty commit file as a commit of nothing, so the rows it added would silently vanish
+    from the table; newsmill stops instead. Every entry's size is checked, the newest ones are parsed.
+    """
+    if is_remote(output):
+        return
+    for table in TABLE_NAMES:
+        log = Path(output) / table / "_delta_log"
+        if not log.is_dir():
+            continue
+        entries = sorted(log.glob("*.json"))
+        for entry in entries:
+            if entry.stat().st_size == 0:
+                raise DamagedTableError(_damaged(entry, "it is empty"))
+        for entry in entries[-LOG_ENTRIES_CHECKED:]:
+            try:
+                for line in entry.read_text(encoding="utf-8").splitlines():
+                    if line.strip():
+                        json.loads(line)
+            except (OSError, ValueError) as error:
+                raise DamagedTableError(_damaged(entry, f"it cannot be read: {error}")) from error
+
+
+def _damaged(entry: Path, why: str) -> str:
+    return (
+        f"table {entry.parent.parent.name!r} is damaged: its log entry {str(entry)!r} is unreadable ({why}); "
+        "restore that file from a backup (or move the table aside and ingest again); nothing was changed"
+    )
 
 
 def staging_dir(output: Location, run_id: str) -> Path:
@@ -390,8 +464,12 @@ def stage_batch(staging: Path, batch_number: int, frames: Mapping[str, pl.DataFr
         temporary.replace(folder / f"batch-{batch_number:06d}.parquet")
 
 
+ACTIVE_STAGINGS: set[Path] = set()  # this process's runs' staging folders (discarded if it must stop at once)
+
+
 def claim_staging(staging: Path, output: Location) -> None:
     """Mark a run's staging folder as this process's, so other runs can tell when its owner is gone."""
+    ACTIVE_STAGINGS.add(staging)
     staging.mkdir(parents=True, exist_ok=True)
     owner = {"pid": os.getpid(), "host": socket.gethostname(), "started": _process_start(os.getpid()),
              "output": str(output)}  # fmt: skip
@@ -483,8 +561,16 @@ def _read_json(path: Path) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+def discard_uncommitted_stagings() -> None:
+    """Remove this process's staging folders whose commits have not begun (a run stopping at once)."""
+    for staging in list(ACTIVE_STAGINGS):
+        if not is_committing(staging):
+            remove_staging(staging)
+
+
 def remove_staging(staging: Path) -> None:
     """Delete a run's staged files once they are committed."""
+    ACTIVE_STAGINGS.discard(staging)
     shutil.rmtree(staging, ignore_errors=True)
     parent = staging.parent
     if parent.name == STAGING_DIR and parent.is_dir() and not any(parent.iterdir()):

@@ -4,6 +4,7 @@ failed run; the other files of the batch go on."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 import spacy
@@ -123,3 +124,49 @@ def test_failures_files_modified_after_the_settle_time_wait_for_a_later_run() ->
     assert [source.path for source in listing.new] == ["old.txt"]
     assert listing.seen == 1
     assert listing.skipped == {"not_settled": 1, "hidden": 1}
+
+
+@pytest.mark.parametrize(
+    ("error", "start"),
+    [
+        (OSError(28, "No space left on device"), "the disk holding the output is full"),
+        (
+            __import__("deltalake").exceptions.DeltaError(
+                "Failed to parse parquet: External: No space left on device (os error 28)"
+            ),
+            "the disk holding the output is full",
+        ),
+        (OSError(30, "Read-only file system"), "the output is on a read-only file system"),
+        (PermissionError(13, "Permission denied"), "newsmill may not write to the output"),
+        (
+            __import__("deltalake").exceptions.DeltaError("Invalid JSON in log record, version=1"),
+            "a table in the output is damaged",
+        ),
+    ],
+)
+def test_failures_storage_problems_are_one_line_saying_what_to_do(error: Exception, start: str) -> None:
+    from flows import storage
+
+    described = storage.describe_storage_problem(error)
+    assert described is not None
+    assert described.startswith(start)
+    assert "\n" not in described
+    assert storage.describe_storage_problem(ValueError("a bug")) is None
+
+
+def test_failures_cli_history_of_a_damaged_table_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    import polars as pl
+    from click.testing import CliRunner
+    from deltalake import write_deltalake
+
+    from flows.cli import main
+
+    write_deltalake(str(tmp_path / "rejects"), pl.DataFrame({"a": [1]}).to_arrow())
+    write_deltalake(str(tmp_path / "rejects"), pl.DataFrame({"a": [2]}).to_arrow(), mode="append")
+    (tmp_path / "rejects" / "_delta_log" / "00000000000000000001.json").write_bytes(b"")  # truncated
+    result = CliRunner().invoke(main, ["history", "--output", str(tmp_path)])
+
+    assert result.exit_code == 2
+    assert result.output.startswith("newsmill: error: table 'rejects' is damaged: its log entry")
+    assert "(it is empty)" in result.output
+    assert len(result.output.strip().splitlines()) == 1

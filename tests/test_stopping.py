@@ -92,3 +92,47 @@ def test_stopping_kill_9_of_the_run_leaves_no_process_behind(tmp_path: Path) -> 
     run.wait(timeout=30)
 
     assert _wait_until_gone(children) == set()
+
+
+def _accounting(output: Path, raw: Path) -> None:
+    """Every raw file in exactly one current place; no duplicate key; no detail row without its article."""
+    from schemas.tables import ARTICLE_DETAIL_TABLES, TABLE_KEYS
+
+    articles = storage.read_table(output, "articles")
+    current_rejects = storage.current_rejects(output)
+    in_articles = set(articles["source_path"].to_list())
+    rejected = set(current_rejects["source_path"].to_list()) if current_rejects.height else set()
+    files = {path.name for path in raw.iterdir()}
+    assert in_articles | rejected == files
+    assert not in_articles & rejected
+    for table in storage.TABLE_NAMES:
+        if storage.table_version(output, table) is None:
+            continue
+        frame = storage.read_table(output, table)
+        assert frame[TABLE_KEYS[table]].n_unique() == frame.height, table
+        if table in ARTICLE_DETAIL_TABLES:
+            assert set(frame["article_id"].to_list()) <= set(articles["article_id"].to_list()), table
+
+
+def test_stopping_kill_9_at_random_points_then_a_rerun_completes_the_work(tmp_path: Path) -> None:
+    import random
+
+    raw = _raw_folder(tmp_path, 300)
+    (raw / "empty.txt").write_bytes(b"")  # a reject among the articles
+    chance = random.Random(17)
+    for kill in range(3):
+        for number in range(60):  # new files each time, so every run has work to be killed in
+            page = (
+                cp1252_page() + f"\nKill {kill}, page {number}: one more paragraph of news here.\n".encode()
+            )
+            (raw / f"more-{kill}-{number:03d}.txt").write_bytes(page)
+        run = _start_run(tmp_path, raw)
+        _wait_for_workers(run)
+        time.sleep(chance.uniform(0.0, 8.0))  # somewhere in tagging, staging or committing
+        run.kill()
+        run.wait(timeout=30)
+    final = _start_run(tmp_path, raw)
+    assert final.wait(timeout=900) == 0
+
+    _accounting(tmp_path / "output", raw)
+    assert not (tmp_path / "output" / storage.STAGING_DIR).exists()

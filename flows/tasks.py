@@ -193,7 +193,9 @@ def recover_abandoned(settings: Settings, run: RunInfo) -> int:
     """
     abandoned = storage.abandoned_stagings(settings.output_dir)
     for staging in abandoned:
-        storage.recover_staging(settings.output_dir, staging, TABLE_KEYS_BY_NAME, settings.object_store_options)
+        storage.recover_staging(
+            settings.output_dir, staging, TABLE_KEYS_BY_NAME, settings.object_store_options
+        )
     storage.claim_staging(storage.staging_dir(settings.output_dir, run.run_id), settings.output_dir)
     return len(abandoned)
 

@@ -316,7 +316,7 @@ def test_storage_run_killed_while_committing_is_finished_by_the_next_run(
     mentions = _mentions(4)
     frames = {
         "articles": articles_frame([article], run_info, {}),
-        "entities": entities_frame(mentions, run_info),
+        "entities": entities_frame(mentions, run_info, {}),
     }
     staging = _stage(tmp_path, "killed", frames)
     _dead_owner(staging, tmp_path)
@@ -340,7 +340,7 @@ def test_storage_run_killed_while_committing_is_finished_by_the_next_run(
 def test_storage_run_killed_before_committing_leaves_nothing_behind(
     tmp_path: Path, run_info: RunInfo
 ) -> None:
-    staging = _stage(tmp_path, "killed", {"entities": entities_frame(_mentions(3), run_info)})
+    staging = _stage(tmp_path, "killed", {"entities": entities_frame(_mentions(3), run_info, {})})
     _dead_owner(staging, tmp_path)
 
     for abandoned in storage.abandoned_stagings(tmp_path):

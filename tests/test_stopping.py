@@ -96,7 +96,7 @@ def test_stopping_kill_9_of_the_run_leaves_no_process_behind(tmp_path: Path) -> 
 
 def _accounting(output: Path, raw: Path) -> None:
     """Every raw file in exactly one current place; no duplicate key; no detail row without its article."""
-    from schemas.tables import ARTICLE_DETAIL_TABLES, TABLE_KEYS
+    from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES
 
     articles = storage.read_table(output, "articles")
     current_rejects = storage.current_rejects(output)
@@ -109,7 +109,7 @@ def _accounting(output: Path, raw: Path) -> None:
         if storage.table_version(output, table) is None:
             continue
         frame = storage.read_table(output, table)
-        assert frame[TABLE_KEYS[table]].n_unique() == frame.height, table
+        assert frame[TABLES[table].key].n_unique() == frame.height, table
         if table in ARTICLE_DETAIL_TABLES:
             assert set(frame["article_id"].to_list()) <= set(articles["article_id"].to_list()), table
 

@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from flows.config import PROGRESS_MARK, Settings, quiet_prefect_environment
+from flows.config import PROGRESS_MARK, Settings, SettingsError, quiet_prefect_environment
 
 LOGGING_CONFIG = Path(__file__).with_name("prefect-logging.yml")
 FLOW_NAME = "newsmill-ingest"
@@ -32,7 +32,38 @@ class KnownProblem(click.ClickException):
     exit_code = EXIT_KNOWN_ERROR
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"newsmill: error: {self.format_message()}", err=True)
+        click.echo(f"newsmill: error: {one_line(self.format_message())}", err=True)
+
+
+class UnexpectedProblem(KnownProblem):
+    """An error newsmill did not foresee: the same one line (with a hint to ``--debug``), exit code 1."""
+
+    exit_code = 1
+
+
+def one_line(message: str) -> str:
+    """A message on one line, whole: its lines joined by spaces."""
+    return " ".join(message.split())
+
+
+class Commands(click.Group):
+    """newsmill's commands: a bad option value or an unknown command is one line too, exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            if isinstance(error, KnownProblem):
+                raise
+            raise KnownProblem(error.format_message()) from error
+
+
+def settings_for(**given: object) -> Settings:
+    """The run's settings: defaults, ``NEWSMILL_*`` variables, then the options given (validated alike)."""
+    try:
+        return Settings.from_env().with_options(**given)
+    except SettingsError as error:
+        raise KnownProblem(str(error)) from error
 
 
 def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,12 +95,14 @@ def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show full tracebacks and Prefect's own logs.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
     """newsmill: raw news-article text into validated, versioned datasets (Delta tables)."""
     ctx.obj = {"debug": debug}
+    # Errors from deltalake's Rust code: a backtrace only with --debug (the line newsmill prints says what to do).
+    os.environ["RUST_BACKTRACE"] = "1" if debug else "0"
 
 
 @main.command()
@@ -91,6 +124,26 @@ def main(ctx: click.Context, debug: bool) -> None:
     help="Start a local Dask cluster of N worker processes and run the batches on it (needs PREFECT_API_URL).",
 )
 @click.option(
+    "--settle-seconds",
+    type=float,
+    help="Files modified in the last N seconds wait for the next run (they may be still being written) [default: 10].",
+)
+@click.option(
+    "--retry-rejects",
+    is_flag=False,
+    flag_value="all",
+    multiple=True,
+    metavar="[REASON]",
+    help="Read again the files whose latest record is a reject with this reason (repeatable or comma-separated;"
+    " alone: every reason), e.g. --retry-rejects no_article_text.",
+)
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    default=None,
+    help="Follow symbolic links that leave the raw folder (by default they are skipped and counted).",
+)
+@click.option(
     "--dask-address",
     help="Run the batches on the Dask cluster at this scheduler address, e.g. tcp://10.0.0.5:8786 (needs PREFECT_API_URL).",
 )
@@ -105,6 +158,9 @@ def run(
     max_file_mb: float | None,
     processes: int | None,
     workers: int | None,
+    settle_seconds: float | None,
+    retry_rejects: tuple[str, ...],
+    follow_links: bool | None,
     dask_address: str | None,
 ) -> None:
     """Ingest new files from the raw folder into the articles, entities and rejects tables.
@@ -118,18 +174,19 @@ def run(
         raise KnownProblem(
             "give at most one of --workers N (a local Dask cluster) and --dask-address ADDRESS"
         )
-    settings = Settings.from_env().with_overrides(
+    settings = settings_for(
         raw_dir=raw_dir,
         output_dir=output_dir,
-        model_name=model,
+        model=model,
         include=include or None,
         files_per_batch=files_per_batch,
-        max_file_bytes=int(max_file_mb * 1_048_576) if max_file_mb else None,
-        nlp_processes=processes,
-        dask_workers=workers,
-        dask_address=dask_address,
-    )
-    with known_problems(debug=debug):
+        max_file_mb=max_file_mb,
+        processes=processes,
+        follow_links=follow_links,
+        settle_seconds=settle_seconds,
+        retry_rejects=retry_rejects or None,
+    ).with_overrides(dask_workers=workers, dask_address=dask_address)
+    with known_problems(debug=debug), stopped_cleanly():
         if settings.on_dask:
             preflight(settings)
             require_api_url_for_dask()
@@ -155,12 +212,13 @@ def history(ctx: click.Context, table: str | None, output_dir: str | None, limit
     """Show the versions of each table (or one TABLE): when, which run, code, model, schema and row counts."""
     from flows import storage
 
-    settings = Settings.from_env().with_overrides(output_dir=output_dir)
+    settings = settings_for(output_dir=output_dir)
     with known_problems(debug=ctx.obj["debug"]):
         if not storage.output_exists(settings.output_dir, settings.object_store_options):
             raise KnownProblem(
                 f"output folder {str(settings.output_dir)!r} does not exist; run 'newsmill run' first"
             )
+        storage.check_table_logs(settings.output_dir)
         if table is not None and table not in storage.TABLE_NAMES:
             raise KnownProblem(f"unknown table {table!r}; the tables are: {', '.join(storage.TABLE_NAMES)}")
         for name in [table] if table else list(storage.TABLE_NAMES):
@@ -187,7 +245,9 @@ def server(host: str, port: int, database_url: str | None) -> None:
 
     Keep it running in its own terminal; point runs at it with PREFECT_API_URL=http://HOST:PORT/api.
     With --database-url the state lives in that database (PostgreSQL), which takes many writers at once.
+    Bound beyond loopback (--host 0.0.0.0), it requires PREFECT_SERVER_API_AUTH_STRING (user:password).
     """
+    require_auth_beyond_loopback(host, os.environ)
     home = Path(os.environ.get("PREFECT_HOME", ".prefect")).resolve()
     environment = server_environment(host, port, home, database_url)
     where = redact_password(database_url) if database_url else environment["PREFECT_HOME"]
@@ -228,9 +288,7 @@ def serve(
     """
     if (cron is None) == (interval is None):
         raise KnownProblem("give exactly one schedule: --cron EXPRESSION or --interval SECONDS")
-    settings = Settings.from_env().with_overrides(
-        raw_dir=raw_dir, output_dir=output_dir, model_name=model, include=include or None
-    )
+    settings = settings_for(raw_dir=raw_dir, output_dir=output_dir, model=model, include=include or None)
     with known_problems(debug=ctx.obj["debug"]):
         preflight(settings)
         api_url = os.environ.setdefault("PREFECT_API_URL", "http://127.0.0.1:4200/api")
@@ -327,6 +385,21 @@ def one_run_at_a_time() -> Any:
     return ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def require_auth_beyond_loopback(host: str, environ: Mapping[str, str]) -> None:
+    """A server other machines can reach must ask for credentials: Prefect's API has none by default."""
+    if host in LOOPBACK_HOSTS or host.startswith("127."):
+        return
+    if not environ.get("PREFECT_SERVER_API_AUTH_STRING"):
+        raise KnownProblem(
+            f"--host {host} makes the Prefect server reachable from other machines, and its API has no "
+            "authentication: set PREFECT_SERVER_API_AUTH_STRING=user:password (clients then set "
+            "PREFECT_API_AUTH_STRING to the same), or keep the default --host 127.0.0.1"
+        )
+
+
 def server_environment(host: str, port: int, home: Path, database_url: str | None = None) -> dict[str, str]:
     """Environment of a local Prefect server: loopback, its database (SQLite under ``home`` unless
     ``database_url``), telemetry off, UI on that port, a short queue of future runs."""
@@ -383,6 +456,9 @@ def flow_parameters(settings: Settings) -> dict[str, Any]:
         "files_per_batch": settings.files_per_batch,
         "include": list(settings.include) or None,
         "max_file_mb": settings.max_file_bytes / 1_048_576,
+        "follow_links": settings.follow_links,
+        "settle_seconds": settings.settle_seconds,
+        "retry_rejects": list(settings.retry_rejects) or None,
     }
 
 
@@ -422,7 +498,7 @@ def check_folders(settings: Settings) -> None:
     try:
         storage.check_raw_dir(settings.raw_dir)
         storage.prepare_output_dir(settings.output_dir)
-    except (storage.RawFolderError, storage.OutputNotOursError) as error:
+    except (storage.RawFolderError, storage.OutputNotOursError, storage.DamagedTableError) as error:
         raise KnownProblem(str(error)) from error
 
 
@@ -448,12 +524,16 @@ def run_on_this_machine(settings: Settings, *, debug: bool) -> Any:
 
 def anything_new(settings: Settings) -> bool:
     """True when the raw folder has a file the tables do not hold yet (as the flow's first tasks decide)."""
-    from flows import storage
+    import time
 
-    known = storage.load_known_sources(settings.output_dir, settings.object_store_options)
-    return any(
-        not known.unchanged(source) for source in storage.iter_raw_files(settings.raw_dir, settings.include)
-    )
+    from flows import storage
+    from flows.core.sources import RetryPolicy, list_new_files
+    from flows.tasks import pipeline_version
+
+    policy = RetryPolicy(settings.max_file_bytes, pipeline_version(), frozenset(settings.retry_rejects))
+    known = storage.load_known_sources(settings.output_dir, settings.object_store_options, policy)
+    entries = storage.walk_raw(settings.raw_dir, settings.include, settings.follow_links)
+    return bool(list_new_files(entries, known, time.time_ns() - int(settings.settle_seconds * 1e9)).new)
 
 
 def run_flow(
@@ -564,6 +644,22 @@ def show_progress() -> None:
 
 
 @contextmanager
+def stopped_cleanly() -> Iterator[None]:
+    """A run stopped by SIGTERM or SIGINT: one line saying so, exit code 128 + the signal."""
+    from flows.stopping import RunStopped
+
+    try:
+        yield
+    except RunStopped as stop:
+        click.echo(
+            f"newsmill: error: {stop}; nothing of this run was committed unless its commits had begun "
+            "(the next run finishes those)",
+            err=True,
+        )
+        sys.exit(128 + stop.signum)
+
+
+@contextmanager
 def known_problems(*, debug: bool) -> Iterator[None]:
     """Turn errors into one clear line (known ones) or a short hint (unknown ones), unless --debug."""
     from flows import storage
@@ -574,6 +670,7 @@ def known_problems(*, debug: bool) -> Iterator[None]:
         DaskClusterError,
         storage.RawFolderError,
         storage.OutputNotOursError,
+        storage.DamagedTableError,
         ModelNotFoundError,
     )
     try:
@@ -587,10 +684,23 @@ def known_problems(*, debug: bool) -> Iterator[None]:
     except Exception as error:
         if debug:
             raise
-        raise click.ClickException(
+        problem = storage.describe_storage_problem(error)
+        if problem is not None:
+            raise KnownProblem(problem) from error
+        raise UnexpectedProblem(
             f"{type(error).__name__}: {error} (run 'newsmill --debug ...' for the traceback)"
         ) from error
 
 
-if __name__ == "__main__":  # pragma: no cover
+def entry() -> None:
+    """The ``newsmill`` program: the commands, in a process that SIGTERM and SIGINT stop within seconds and
+    whose child processes die with it (even by ``kill -9``: see :mod:`flows.reaper`)."""
+    from flows import reaper, stopping
+
+    stopping.stop_on_signals()
+    reaper.start_reaper()
     main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()

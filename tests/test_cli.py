@@ -150,3 +150,32 @@ def test_cli_server_uses_sqlite_under_its_home_unless_given_a_database(tmp_path:
     assert default["PREFECT_UI_API_URL"] == "http://127.0.0.1:4300/api"
     team = server_environment("127.0.0.1", 4300, tmp_path, "postgresql+asyncpg://u:p@db/prefect")
     assert team["PREFECT_SERVER_DATABASE_CONNECTION_URL"] == "postgresql+asyncpg://u:p@db/prefect"
+
+
+def test_cli_unexpected_error_is_one_whole_line_and_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows import storage
+
+    def broken(*args: object, **kwargs: object) -> bool:
+        raise ValueError("something broke\nin the middle of a sentence that goes on " + "and on " * 60)
+
+    monkeypatch.setattr(storage, "output_exists", broken)
+    result = CliRunner().invoke(main, ["history", "--output", str(tmp_path)])
+
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("newsmill: error: ValueError: something broke in the middle of a sentence")
+    assert lines[0].endswith("and on (run 'newsmill --debug ...' for the traceback)")
+    assert "Error: ValueError" not in result.output
+
+
+def test_cli_server_beyond_loopback_requires_an_auth_string() -> None:
+    result = CliRunner().invoke(
+        main, ["server", "--host", "0.0.0.0"], env={"PREFECT_SERVER_API_AUTH_STRING": ""}
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith("newsmill: error: --host 0.0.0.0 makes the Prefect server reachable")
+    assert "PREFECT_SERVER_API_AUTH_STRING" in result.output
+    assert len(result.output.strip().splitlines()) == 1

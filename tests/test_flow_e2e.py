@@ -231,3 +231,121 @@ def test_flow_a_run_with_nothing_new_loads_no_model_and_starts_no_workers(
         "child processes": 0,
         "language model loaded": 0,
     }
+
+
+def long_page(size: int) -> bytes:
+    """A page of about ``size`` bytes: distinct paragraphs of long words (fewer tokens for the model to tag),
+    every 50th naming a person and a place."""
+    words = [
+        word * 2
+        for word in ("counterrevolution", "internationalise", "telecommunication", "electroencephalograph")
+    ]
+    paragraphs: list[str] = []
+    while sum(map(len, paragraphs)) < size:
+        n = len(paragraphs)
+        if n % 50 == 0:
+            paragraphs.append(
+                f"Maria Santos of the Harbour Trust flew to Lisbon for meeting number {n} again."
+            )
+        else:
+            paragraphs.append(" ".join(words[(n // 4**k) % 4] for k in range(10)) + " again.")
+    return ("Harbour works draw crowds\n\nMarch 3, 2022\n\n" + "\n\n".join(paragraphs) + "\n").encode()
+
+
+def test_flow_a_page_longer_than_the_models_limit_is_tagged_beside_a_good_one(
+    prefect_api: str, tmp_path: Path
+) -> None:
+    from flows.ingest import ingest
+
+    raw, output = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    (raw / "long.txt").write_bytes(long_page(1_400_000))  # 1.4 MB: over spaCy's 1,000,000 characters
+    (raw / "good.txt").write_bytes(cp1252_page())
+    summary = ingest(raw_dir=str(raw), output_dir=str(output), processes=1)
+
+    assert summary.articles_written == 2
+    articles = storage.read_table(output, "articles")
+    body = articles.filter(pl.col("source_path") == "long.txt")["body"][0]
+    assert len(body) > 1_000_000
+    entities = storage.read_table(output, "entities").join(
+        articles.select("article_id", "source_path"), on="article_id"
+    )
+    long_entities = entities.filter((pl.col("source_path") == "long.txt") & (pl.col("section") == "body"))
+    assert long_entities.height > 0
+    assert long_entities["start_char"].max() > 1_000_000
+    assert all(
+        body[row["start_char"] : row["end_char"]] == row["text"]
+        for row in long_entities.iter_rows(named=True)
+    )
+    assert storage.table_version(output, "rejects") is None
+
+
+def test_flow_odd_entries_in_the_raw_folder_are_skipped_and_counted(prefect_api: str, tmp_path: Path) -> None:
+    from flows.core.summary import report_markdown
+    from flows.ingest import ingest
+
+    raw, output = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    (raw / "good.txt").write_bytes(cp1252_page())
+    (raw / "loop").symlink_to(raw / "loop")
+    (raw / os.fsdecode(b"caf\xe9.txt")).write_bytes(cp1252_page() + b"\nAnother paragraph here.\n")
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(cp1252_page() + b"\nA page outside the raw folder, never to be read.\n")
+    (raw / "outside.txt").symlink_to(secret)
+    os.mkfifo(raw / "pipe")
+    summary = ingest(raw_dir=str(raw), output_dir=str(output), processes=1)
+
+    assert storage.read_table(output, "articles")["source_path"].to_list() == ["good.txt"]
+    assert storage.table_version(output, "rejects") is None
+    assert summary.skipped == {"symlink_loop": 1, "undecodable_name": 1, "link_outside": 1, "special_file": 1}
+    assert (
+        "not read          link_outside 1, special_file 1, symlink_loop 1, undecodable_name 1"
+        in summary.lines()
+    )
+    assert "| link_outside | 1 |" in report_markdown(summary)
+
+
+def test_flow_a_page_written_in_two_steps_becomes_one_article(prefect_api: str, tmp_path: Path) -> None:
+    from flows.ingest import ingest
+
+    raw, output = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    page = raw / "page.txt"
+    first, second = cp1252_page().split(b"\n\n", 2)[:2], cp1252_page().split(b"\n\n", 2)[2]
+    page.write_bytes(b"\n\n".join(first) + b"\n\n")  # the writer's first step, just now
+    waiting = ingest(raw_dir=str(raw), output_dir=str(output), processes=1, settle_seconds=30.0)
+    assert waiting.skipped == {"not_settled": 1}
+    assert storage.table_version(output, "articles") is None
+
+    with page.open("ab") as handle:  # the second step; then the file stays untouched for a minute
+        handle.write(second)
+    a_minute_ago = page.stat().st_mtime_ns - 60_000_000_000
+    os.utime(page, ns=(a_minute_ago, a_minute_ago))
+    done = ingest(raw_dir=str(raw), output_dir=str(output), processes=1, settle_seconds=30.0)
+
+    assert done.skipped == {}
+    articles = storage.read_table(output, "articles")
+    assert articles["source_size_bytes"].to_list() == [len(cp1252_page())]
+
+
+def test_flow_raising_the_limit_retries_a_too_large_reject_and_keeps_its_history(
+    prefect_api: str, tmp_path: Path
+) -> None:
+    from flows.ingest import ingest
+
+    raw, output = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    (raw / "good.txt").write_bytes(cp1252_page())
+    (raw / "big.txt").write_bytes(cp1252_page() + b"\n".join([b"The harbour works went on for years."] * 80))
+    assert (raw / "big.txt").stat().st_size > 2 * 1024
+
+    first = ingest(raw_dir=str(raw), output_dir=str(output), processes=1, max_file_mb=2 / 1024)
+    assert first.rejects_by_reason == {"too_large": 1}
+    same = ingest(raw_dir=str(raw), output_dir=str(output), processes=1, max_file_mb=2 / 1024)
+    assert same.files_unchanged == 2  # the same limit: the reject stands, the file is not read again
+    raised = ingest(raw_dir=str(raw), output_dir=str(output), processes=1, max_file_mb=1.0)
+
+    assert raised.articles_written == 1
+    assert sorted(storage.read_table(output, "articles")["source_path"].to_list()) == ["big.txt", "good.txt"]
+    assert storage.read_table(output, "rejects")["source_path"].to_list() == ["big.txt"]  # history kept
+    assert storage.current_rejects(output).height == 0  # but no longer a current reject

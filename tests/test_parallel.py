@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import io
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +91,36 @@ def test_parallel_rerun_with_nothing_new_reads_no_raw_file(
     assert again.files_seen == again.files_unchanged == 9
     assert opened == []
     assert pl.Series(storage.TABLE_NAMES).len() == len(again.versions)
+
+
+@pytest.mark.e2e
+def test_parallel_a_killed_worker_is_replaced_and_its_articles_tagged(
+    sample_bytes: bytes, run_info: RunInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = _articles(sample_bytes)
+    monkeypatch.setattr(parallel, "ARTICLES_PER_CHUNK", 1)
+    parallel.start_workers(DEFAULT_MODEL, 2)
+    victim = parallel.worker_pids()[0]
+    os.kill(victim, signal.SIGKILL)
+
+    pooled = parallel.tables_in_pool(DEFAULT_MODEL, 2, articles, [], run_info, 64)
+
+    assert sorted(pooled.articles["source_path"].to_list()) == sorted(a.source_path for a in articles)
+    assert pooled.rejects.height == 0
+    assert pooled.details["entities"].height > 20
+    assert victim not in parallel.worker_pids()
+    parallel.close_pools()
+
+
+@pytest.mark.e2e
+def test_parallel_a_chunk_over_its_time_budget_twice_is_rejected_not_a_failed_run(
+    sample_bytes: bytes, run_info: RunInfo
+) -> None:
+    articles = _articles(sample_bytes)
+    pooled = parallel.tables_in_pool(DEFAULT_MODEL, 2, articles, [], run_info, 64, chunk_seconds=0.001)
+
+    assert pooled.articles.height == 0
+    assert sorted(pooled.rejects["source_path"].to_list()) == sorted(a.source_path for a in articles)
+    assert set(pooled.rejects["reason"].to_list()) == {"processing_error"}
+    assert "died or ran out of time, twice" in pooled.rejects["detail"][0]
+    parallel.close_pools()

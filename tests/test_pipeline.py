@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import spacy
 from spacy.language import Language
@@ -12,8 +14,10 @@ from flows.core.nlp.pipeline import (
     ModelNotFoundError,
     components_needed,
     extract_entities,
+    guard_text,
     load_pipeline,
     model_info,
+    split_text,
 )
 from flows.core.page.article import to_article
 from tests.conftest import raw_document
@@ -124,3 +128,64 @@ def test_pipeline_real_model_on_sample(sample_bytes: bytes) -> None:
     assert ("DATE", "2009") not in found
     texts = article.section_texts()
     assert all(texts[m.section][m.start_char : m.end_char] == m.text for m in mentions)
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "pieces"),
+    [
+        ("short", 10, [(0, 5)]),
+        ("aaa\n\nbbb\n\nccc", 6, [(0, 5), (5, 10), (10, 13)]),  # after each blank line
+        ("aaa bbb\nccc ddd", 10, [(0, 8), (8, 15)]),  # a line break when no blank line falls inside
+        ("aaa bbb ccc", 9, [(0, 8), (8, 11)]),  # else white space
+        ("x" * 12, 5, [(0, 5), (5, 10), (10, 12)]),  # else the limit itself
+    ],
+)
+def test_nlp_split_text_cuts_after_paragraphs_lines_spaces_or_at_the_limit(
+    text: str, limit: int, pieces: list[tuple[int, int]]
+) -> None:
+    assert split_text(text, limit) == pieces
+
+
+def test_nlp_long_body_is_read_in_pieces_with_exact_offsets_and_sentences(ruler_nlp: Language) -> None:
+    paragraphs = [
+        f"The Harbour Trust met in Lisbon on Monday for meeting {n}. Ada Byron spoke there for {n} minutes."
+        for n in range(40)
+    ]
+    article = _article(PAGE.split("\n\n", 1)[0] + "\n\n" + "\n\n".join(paragraphs) + "\n")
+    ruler_nlp.max_length = 300  # a body of about 4,000 characters: read in pieces of up to 299
+    try:
+        mentions = extract_entities(ruler_nlp, [article]).mentions
+    finally:
+        ruler_nlp.max_length = 1_000_000
+    body = article.page.body
+    assert body is not None
+    assert len(body) > 3000
+    in_body = [m for m in mentions if m.section is Section.BODY]
+    assert len(in_body) == 3 * 40
+    assert all(body[m.start_char : m.end_char] == m.text for m in in_body)
+    # Two sentences a paragraph: sentence numbers run on across the pieces.
+    assert [m.sentence_index for m in in_body if m.label == "PERSON"] == list(range(1, 80, 2))
+
+
+def test_nlp_guard_text_blanks_long_punctuation_runs_keeping_length() -> None:
+    text = "Lisbon " + ")" * 500 + " and " + "!?.,;:-" * 20 + " (fine) ... -- end_" + "_" * 100
+    guarded = guard_text(text)
+    assert len(guarded) == len(text)
+    assert guarded.startswith("Lisbon ")
+    assert " and " in guarded
+    assert "(fine) ... --" in guarded
+    assert ")" * 65 not in guarded
+    assert "!?" not in guarded
+    assert "_" * 65 not in guarded
+
+
+def test_nlp_paragraph_of_100000_closing_brackets_completes(ruler_nlp: Language) -> None:
+    parsed = _article(PAGE)
+    hostile = (*parsed.page.paragraphs, ")" * 100_000, "Ada Byron closed the meeting in Lisbon today.")
+    article = replace(parsed, page=replace(parsed.page, paragraphs=hostile))
+    mentions = extract_entities(ruler_nlp, [article]).mentions
+    body = article.page.body
+    assert body is not None
+    assert ")" * 100_000 in body
+    last = [m for m in mentions if m.section is Section.BODY][-1]
+    assert (last.text, body[last.start_char : last.end_char]) == ("Lisbon", "Lisbon")

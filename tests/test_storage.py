@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,10 +16,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flows import storage
-from flows.core.models import Article, EntityMention, Reject, RejectReason, Section
+from flows.core.models import (
+    Article,
+    EntityMention,
+    RawDocument,
+    Reject,
+    RejectReason,
+    Section,
+    Skipped,
+    SkipReason,
+    SourceFile,
+)
 from flows.core.page.article import to_article
 from flows.core.tables.rows import RunInfo, articles_frame, entities_frame, run_metadata
-from schemas.tables import Entities
+from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES, Entities
 from tests.conftest import SAMPLE, entity_rows, raw_document
 
 METADATA = {
@@ -47,15 +59,94 @@ def test_storage_lists_raw_files_stably_skipping_hidden(tmp_path: Path) -> None:
     assert [f.path for f in storage.iter_raw_files(tmp_path, ("*.txt",))] == ["a.txt", "b.txt", "sub/c.txt"]
 
 
-def test_storage_large_file_is_hashed_not_read(tmp_path: Path) -> None:
-    (tmp_path / "big.txt").write_bytes(b"x" * 5000)
+def test_storage_large_file_is_neither_read_nor_hashed(tmp_path: Path) -> None:
+    with (tmp_path / "big.txt").open("wb") as handle:
+        handle.truncate(5 * 1024**3)  # a sparse 5 GiB file: reading it whole would take about a minute
     source = next(storage.iter_raw_files(tmp_path, ()))
     outcome = storage.read_raw(tmp_path, source, max_bytes=1000)
     assert isinstance(outcome, Reject)
     assert outcome.reason is RejectReason.TOO_LARGE
-    assert outcome.source_sha256 is not None
-    assert len(outcome.source_sha256) == 64
+    assert outcome.source_sha256 is None
+    assert outcome.source_size_bytes == 5 * 1024**3
     assert "--max-file-mb" in outcome.detail
+
+
+def test_storage_file_rewritten_after_listing_is_recorded_as_read(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("first version")
+    source = next(storage.iter_raw_files(tmp_path, ()))
+    (tmp_path / "a.txt").write_text("the second version, longer")
+    os.utime(tmp_path / "a.txt", ns=(source.mtime_ns + 5_000_000_000, source.mtime_ns + 5_000_000_000))
+    outcome = storage.read_raw(tmp_path, source, max_bytes=1000)
+    assert isinstance(outcome, RawDocument)
+    assert outcome.data == b"the second version, longer"
+    assert outcome.source.size_bytes == len(outcome.data)
+    assert outcome.source.mtime_ns == source.mtime_ns + 5_000_000_000
+
+
+def _odd_raw_folder(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    (raw / "sub").mkdir(parents=True)
+    (raw / "a.txt").write_text("a")
+    (raw / "sub" / "b.txt").write_text("b")
+    (raw / ".swap").write_text("hidden")
+    (raw / "loop").symlink_to(raw / "loop")  # a link to itself
+    (raw / "gone").symlink_to(raw / "nothing-here")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not in the raw folder")
+    (raw / "outside.txt").symlink_to(outside)
+    (raw / "outside-folder").symlink_to(tmp_path)  # a folder outside (holding the raw folder itself)
+    (raw / "inside.txt").symlink_to(raw / "a.txt")  # a link inside the raw folder is followed
+    (raw / "back").symlink_to(raw)  # a folder link back into the walk
+    os.mkfifo(raw / "pipe")
+    (raw / os.fsdecode(b"caf\xe9.txt")).write_text("latin-1 name")
+    deep = raw / "deep"
+    for _ in range(storage.MAX_DEPTH + 5):
+        deep = deep / "d"
+    deep.mkdir(parents=True)
+    (deep / "x.txt").write_text("too deep")
+    return raw
+
+
+def test_storage_walk_skips_odd_entries_with_a_reason_and_never_raises(tmp_path: Path) -> None:
+    raw = _odd_raw_folder(tmp_path)
+    entries = list(storage.walk_raw(raw, ()))
+    files = [entry.path for entry in entries if isinstance(entry, SourceFile)]
+    skipped = {entry.path: entry.reason for entry in entries if isinstance(entry, Skipped)}
+    assert files == ["a.txt", "inside.txt", "sub/b.txt"]
+    assert skipped == {
+        ".swap": SkipReason.HIDDEN,
+        "back": SkipReason.SYMLINK_LOOP,
+        "caf\\xe9.txt": SkipReason.UNDECODABLE_NAME,
+        "deep/" + "d/" * (storage.MAX_DEPTH - 1) + "d": SkipReason.TOO_DEEP,
+        "gone": SkipReason.DANGLING_LINK,
+        "loop": SkipReason.SYMLINK_LOOP,
+        "outside-folder": SkipReason.LINK_OUTSIDE,
+        "outside.txt": SkipReason.LINK_OUTSIDE,
+        "pipe": SkipReason.SPECIAL_FILE,
+    }
+
+
+def test_storage_walk_follows_links_out_only_when_asked(tmp_path: Path) -> None:
+    raw = _odd_raw_folder(tmp_path)
+    files = [
+        entry.path for entry in storage.walk_raw(raw, (), follow_links=True) if isinstance(entry, SourceFile)
+    ]
+    assert "outside.txt" in files
+    assert "outside-folder/secret.txt" in files
+    assert not any(path.startswith("outside-folder/raw/") for path in files)  # the raw folder is walked once
+
+
+def test_storage_walk_of_a_folder_nested_1000_deep_does_not_raise(tmp_path: Path) -> None:
+    (tmp_path / "raw").mkdir()
+    folder = os.open(tmp_path / "raw", os.O_RDONLY)
+    for _ in range(1000):  # one level at a time, relative to the last: the whole path is too long for mkdir
+        os.mkdir("d", dir_fd=folder)
+        inner = os.open("d", os.O_RDONLY, dir_fd=folder)
+        os.close(folder)
+        folder = inner
+    os.close(folder)
+    reasons = [entry.reason for entry in storage.walk_raw(tmp_path / "raw", ()) if isinstance(entry, Skipped)]
+    assert reasons == [SkipReason.TOO_DEEP]
 
 
 def test_storage_unreadable_file_is_a_reject(tmp_path: Path) -> None:
@@ -200,3 +291,60 @@ def test_storage_any_schema_valid_frame_survives_write_and_read(
     back = storage.read_table(output, "entities").sort("mention_id")
     assert back.select(frame.columns).equals(frame.sort("mention_id"))
     assert DeltaTable(str(output / "entities")).version() == 0
+
+
+TABLE_KEYS = {name: table.key for name, table in TABLES.items()}
+
+
+def _dead_owner(staging: Path, output: Path) -> None:
+    """Make a staging folder look like that of a process that is gone."""
+    storage.claim_staging(staging, output)
+    owner = json.loads((staging / storage.OWNER_FILE).read_text())
+    (staging / storage.OWNER_FILE).write_text(json.dumps(owner | {"pid": 2**22 + 12345}))
+
+
+def test_storage_articles_are_committed_before_their_details() -> None:
+    order = list(storage.COMMIT_ORDER)
+    assert all(order.index("articles") < order.index(table) for table in ARTICLE_DETAIL_TABLES)
+
+
+def test_storage_run_killed_while_committing_is_finished_by_the_next_run(
+    tmp_path: Path, run_info: RunInfo, sample_bytes: bytes
+) -> None:
+    article = to_article(raw_document(sample_bytes))
+    assert isinstance(article, Article)
+    mentions = _mentions(4)
+    frames = {
+        "articles": articles_frame([article], run_info, {}),
+        "entities": entities_frame(mentions, run_info, {}),
+    }
+    staging = _stage(tmp_path, "killed", frames)
+    _dead_owner(staging, tmp_path)
+    storage.mark_committing(staging, METADATA)
+    storage.commit_staged(tmp_path, staging, "articles", "article_id", METADATA)  # then killed: no entities
+    live = storage.staging_dir(tmp_path, "running")
+    storage.claim_staging(live, tmp_path)  # a run of this very process: alive, left alone
+
+    abandoned = storage.abandoned_stagings(tmp_path)
+    assert abandoned == [staging]
+    storage.recover_staging(tmp_path, staging, TABLE_KEYS)
+
+    assert storage.read_table(tmp_path, "entities").height == 4
+    assert storage.read_table(tmp_path, "articles").height == 1
+    assert not staging.exists()
+    assert live.exists()
+    history = storage.table_history(tmp_path, "entities")
+    assert history[0]["newsmill_operation"] == "recovery"
+
+
+def test_storage_run_killed_before_committing_leaves_nothing_behind(
+    tmp_path: Path, run_info: RunInfo
+) -> None:
+    staging = _stage(tmp_path, "killed", {"entities": entities_frame(_mentions(3), run_info, {})})
+    _dead_owner(staging, tmp_path)
+
+    for abandoned in storage.abandoned_stagings(tmp_path):
+        storage.recover_staging(tmp_path, abandoned, TABLE_KEYS)
+
+    assert storage.table_version(tmp_path, "entities") is None
+    assert not (tmp_path / storage.STAGING_DIR).exists()

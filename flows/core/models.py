@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from schemas.vocabulary import ArticleKind, DateBasis, RejectReason, Section, Stage
 
@@ -24,6 +25,8 @@ __all__ = [
     "Reject",
     "RejectReason",
     "Section",
+    "SkipReason",
+    "Skipped",
     "SourceFile",
     "Stage",
 ]
@@ -39,6 +42,29 @@ class SourceFile:
     path: str  # relative to the raw folder, with forward slashes
     size_bytes: int
     mtime_ns: int
+
+
+class SkipReason(StrEnum):
+    """Why an entry of the raw folder is not read this run (counted in the run's summary and report)."""
+
+    HIDDEN = "hidden"  # its name starts with a dot (editor swap files, .git, ...)
+    NOT_INCLUDED = "not_included"  # its name matches none of the --include globs
+    SYMLINK_LOOP = "symlink_loop"  # a link that leads back to itself
+    DANGLING_LINK = "dangling_link"  # a link to nothing
+    LINK_OUTSIDE = "link_outside"  # a link leaving the raw folder (followed only with --follow-links)
+    SPECIAL_FILE = "special_file"  # a FIFO, socket or device: not a file to read
+    UNDECODABLE_NAME = "undecodable_name"  # a name that is not valid UTF-8
+    TOO_DEEP = "too_deep"  # a folder nested deeper than the walk goes
+    UNREADABLE_FOLDER = "unreadable_folder"  # a folder the operating system would not let us list
+    NOT_SETTLED = "not_settled"  # modified in the last --settle-seconds: read by a later run
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An entry of the raw folder that a run does not read, and why."""
+
+    path: str  # relative to the raw folder (undecodable bytes shown escaped)
+    reason: SkipReason
 
 
 @dataclass(frozen=True, slots=True)

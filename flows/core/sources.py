@@ -2,19 +2,64 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from flows.core.models import Article, RawDocument, Reject, SourceFile
-from flows.core.page.article import reject_duplicate, to_article
+from flows.core.models import (
+    Article,
+    RawDocument,
+    Reject,
+    RejectReason,
+    Skipped,
+    SkipReason,
+    SourceFile,
+    Stage,
+)
+from flows.core.page.article import reject_duplicate, reject_processing_error, to_article
+
+# Rejects whose cause can go away without the file changing: retried when it did (see retry_reject).
+RETRIED_ON_NEW_PIPELINE = frozenset(
+    {RejectReason.PROCESSING_ERROR.value, RejectReason.SCHEMA_VIOLATION.value}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """What a run knows that can make an earlier reject worth another try."""
+
+    max_bytes: int  # the size limit of this run
+    pipeline_version: str  # this run's code
+    reasons: frozenset[str] = frozenset()  # reasons retried on request (--retry-rejects); "all": every reason
+
+
+def retry_reject(reason: str, size_bytes: int, pipeline_version: str, policy: RetryPolicy) -> bool:
+    """True when a file whose latest record is this reject should be read again although it did not change.
+
+    ``too_large``: the limit now admits it. ``processing_error`` and ``schema_violation``: newsmill's code
+    changed. ``unreadable``: always (permissions can be fixed without touching the file). Any reason asked
+    for with ``--retry-rejects``.
+    """
+    if "all" in policy.reasons or reason in policy.reasons:
+        return True
+    if reason == RejectReason.TOO_LARGE.value:
+        return size_bytes <= policy.max_bytes
+    if reason in RETRIED_ON_NEW_PIPELINE:
+        return pipeline_version != policy.pipeline_version
+    return reason == RejectReason.UNREADABLE.value
 
 
 @dataclass(slots=True)
 class KnownSources:
-    """The raw files already recorded (by earlier runs and by this one), by path and by content."""
+    """The raw files already recorded (by earlier runs and by this one), by path and by content.
+
+    ``retry`` holds the paths whose latest record is a reject worth another try (:func:`retry_reject`):
+    they are read again even when unchanged.
+    """
 
     by_path: dict[str, set[tuple[str | None, int, int]]] = field(default_factory=dict)
     path_by_sha: dict[str, str] = field(default_factory=dict)
+    retry: set[str] = field(default_factory=set)
 
     def add(self, path: str, sha256: str | None, size: int, mtime_ns: int, *, is_article: bool) -> None:
         """Record one file version; an article also registers its content, to catch copies of it."""
@@ -24,15 +69,53 @@ class KnownSources:
 
     def unchanged(self, source: SourceFile) -> bool:
         """True when this path was recorded with the same size and modification time: no need to read it."""
+        if source.path in self.retry:
+            return False
         versions = self.by_path.get(source.path, ())
         return any(size == source.size_bytes and mtime == source.mtime_ns for _, size, mtime in versions)
 
     def has_version(self, path: str, sha256: str) -> bool:
-        """True when this path was recorded with this content."""
-        return any(sha == sha256 for sha, _, _ in self.by_path.get(path, ()))
+        """True when this path was recorded with this content (and is not to be retried)."""
+        return path not in self.retry and any(sha == sha256 for sha, _, _ in self.by_path.get(path, ()))
 
     def __len__(self) -> int:
         return sum(len(versions) for versions in self.by_path.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What a walk of the raw folder found: the files to read, how many files were seen, what was skipped."""
+
+    new: list[SourceFile]
+    seen: int
+    skipped: Counter[str]  # reason -> entries
+
+
+def list_new_files(
+    entries: Iterable[SourceFile | Skipped], known: KnownSources, settled_before_ns: int | None = None
+) -> Listing:
+    """The files of a walk not yet recorded with the same size and time; skipped entries counted by reason.
+
+    A file modified after ``settled_before_ns`` may still be being written: it is left for a later run
+    (counted as ``not_settled``), so a page caught mid-write never becomes a truncated article.
+    """
+    new: list[SourceFile] = []
+    seen = 0
+    skipped: Counter[str] = Counter()
+    for entry in entries:
+        if (
+            isinstance(entry, SourceFile)
+            and settled_before_ns is not None
+            and entry.mtime_ns > settled_before_ns
+        ):
+            entry = Skipped(entry.path, SkipReason.NOT_SETTLED)
+        if isinstance(entry, Skipped):
+            skipped[entry.reason.value] += 1
+            continue
+        seen += 1
+        if not known.unchanged(entry):
+            new.append(entry)
+    return Listing(new, seen, skipped)
 
 
 def triage(raw: RawDocument, known: KnownSources) -> RawDocument | Reject | None:
@@ -56,7 +139,7 @@ def parse_files(
     rejects: list[Reject] = []
     for item in read:
         decided = triage(item, known) if isinstance(item, RawDocument) else item
-        outcome = to_article(decided) if isinstance(decided, RawDocument) else decided
+        outcome = extract_article(decided) if isinstance(decided, RawDocument) else decided
         if isinstance(outcome, Article):
             known.add(
                 outcome.source_path,
@@ -65,7 +148,16 @@ def parse_files(
                 outcome.source_mtime_ns,
                 is_article=True,
             )
+            known.retry.discard(outcome.source_path)
             articles.append(outcome)
         elif isinstance(outcome, Reject):
             rejects.append(outcome)
     return articles, rejects
+
+
+def extract_article(raw: RawDocument) -> Article | Reject:
+    """:func:`to_article`, with any exception it raises on this file turned into a ``processing_error`` reject."""
+    try:
+        return to_article(raw)
+    except Exception as error:  # one file's failure must not stop the run: it becomes a reject
+        return reject_processing_error(raw.source, raw.sha256, Stage.PARSE, error)

@@ -34,6 +34,7 @@ class Tally:
     languages: Counter[str] = field(default_factory=Counter)
     words: int = 0
     batches: int = 0
+    skipped_by_reason: Counter[str] = field(default_factory=Counter)  # raw-folder entries not read, by reason
 
     def add_batch(self, frames: Mapping[str, pl.DataFrame]) -> None:
         """Count one batch's validated rows, by table name."""
@@ -79,6 +80,7 @@ class RunSummary:
     languages: dict[str, int] = field(default_factory=dict)
     top_entities: tuple[tuple[str, str, int], ...] = ()  # label, text, mentions
     rejected_files: tuple[tuple[str, str, str], ...] = ()  # path, reason, detail
+    skipped: dict[str, int] = field(default_factory=dict)  # raw-folder entries not read, by reason
 
     def lines(self) -> list[str]:
         """The summary as short lines of text for a terminal."""
@@ -93,6 +95,7 @@ class RunSummary:
         return [
             f"run {self.run_id}: {self.raw_dir} -> {self.output_dir} (model {self.model})",
             f"files seen        {self.files_seen} ({self.files_unchanged} already ingested, skipped)",
+            *([f"not read          {describe_counts(self.skipped)}"] if self.skipped else []),
             f"articles written  {self.articles_written}",
             f"rejects written   {self.rows_written.get('rejects', 0)}" + (f" ({rejects})" if rejects else ""),
             f"entities written  {self.rows_written.get('entities', 0)}" + (f" ({labels})" if labels else ""),
@@ -128,6 +131,11 @@ class RunSummary:
         return [f"{self.articles_written} articles", f"{rejected} rejects"]
 
 
+def describe_counts(counts: Mapping[str, int]) -> str:
+    """``reason count`` pairs by reason: ``hidden 2, symlink_loop 1``."""
+    return ", ".join(f"{reason} {count}" for reason, count in sorted(counts.items()))
+
+
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:
     return -item[1], item[0]
 
@@ -137,6 +145,7 @@ def figures_table(summary: RunSummary) -> list[dict[str, str]]:
     rows = [
         ("files seen", summary.files_seen),
         ("unchanged files skipped", summary.files_unchanged),
+        *((f"not read: {reason}", count) for reason, count in sorted(summary.skipped.items())),
         ("new articles", summary.articles_written),
         *((f"rejects: {reason}", count) for reason, count in sorted(summary.rejects_by_reason.items())),
         *(
@@ -158,7 +167,8 @@ def report_markdown(summary: RunSummary) -> str:
         "",
         f"`{summary.raw_dir}` -> `{summary.output_dir}` with {summary.model}: {summary.files_seen} files seen, "
         f"{summary.files_unchanged} unchanged and skipped, {summary.articles_written} new articles, "
-        f"{sum(summary.rejects_by_reason.values())} rejects.",
+        f"{sum(summary.rejects_by_reason.values())} rejects."
+        + (f" Not read: {describe_counts(summary.skipped)} (see below)." if summary.skipped else ""),
         "",
         "## New table versions",
         "",
@@ -172,7 +182,8 @@ def report_markdown(summary: RunSummary) -> str:
             for table, version in summary.versions.items()
         ),
     ]
-    lines += _rejects_section(summary) + _quality_section(summary) + _entities_section(summary)
+    lines += _rejects_section(summary) + _skipped_section(summary)
+    lines += _quality_section(summary) + _entities_section(summary)
     return "\n".join(lines) + "\n"
 
 
@@ -185,6 +196,30 @@ def _rejects_section(summary: RunSummary) -> list[str]:
     return ["", "## Rejects", "", "Each file, why it was turned away and what to do:", "", *shown] + (
         ["", f"... and {more} more (see the `rejects` table)."] if more > 0 else []
     )
+
+
+SKIP_ADVICE = {
+    "hidden": "names starting with a dot are never read (editor and system files)",
+    "not_included": "names matching none of the --include globs",
+    "symlink_loop": "links that lead back to themselves: remove them",
+    "dangling_link": "links to nothing: remove them or restore their target",
+    "link_outside": "links leaving the raw folder: copy the file in, or run with --follow-links",
+    "special_file": "FIFOs, sockets or devices: not files to read",
+    "undecodable_name": "names that are not UTF-8: rename the files",
+    "too_deep": "folders nested too deep: move the files up",
+    "unreadable_folder": "folders that could not be listed: check their permissions",
+    "not_settled": "modified in the last --settle-seconds: read by the next run",
+}
+
+
+def _skipped_section(summary: RunSummary) -> list[str]:
+    if not summary.skipped:
+        return []
+    rows = [
+        f"| {reason} | {count} | {SKIP_ADVICE.get(reason, '')} |"
+        for reason, count in sorted(summary.skipped.items())
+    ]
+    return ["", "## Not read", "", "| reason | entries | what it means |", "| --- | --- | --- |", *rows]
 
 
 def _quality_section(summary: RunSummary) -> list[str]:
@@ -244,6 +279,7 @@ def summarize(
             (label, text, count) for (label, text), count in tally.top_entities.most_common(15)
         ),
         rejected_files=tuple(tally.rejected_files),
+        skipped=dict(tally.skipped_by_reason),
     )
 
 

@@ -6,6 +6,7 @@ No ``Doc`` leaves this module, only :class:`EntityMention` records with exact ch
 from __future__ import annotations
 
 import functools
+import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,11 @@ from flows.core.nlp.ner_rules import VALUE_LABELS, is_credit, is_junk, ner_view,
 SENTENCE_COMPONENTS = ("senter", "parser", "sentencizer")
 PARAGRAPH_BREAKS = "newsmill_paragraph_breaks"
 SHARED_ENCODERS = ("tok2vec", "transformer")
+# Longest text the model reads at once: a section longer than this is read in paragraph-aligned pieces.
+MAX_PIECE_CHARS = 100_000
+# Longer runs of punctuation and symbols (no letter, digit or space) are blanked before tagging (guard_text).
+MAX_PUNCT_RUN = 64
+_PUNCT_RUN = re.compile(r"(?:[^\w\s]|_){" + str(MAX_PUNCT_RUN + 1) + ",}")
 
 
 class ModelNotFoundError(LookupError):
@@ -102,60 +108,134 @@ def model_info(nlp: Language) -> ModelInfo:
 def extract_entities(nlp: Language, articles: Sequence[Article], batch_size: int = 64) -> NlpResult:
     """Entity mentions in the headline, caption and body of each article, in one ``nlp.pipe`` stream.
 
-    Articles in a language the pipeline does not read are skipped, with the reason recorded.
+    Articles in a language the pipeline does not read are skipped, with the reason recorded. A section longer
+    than :func:`piece_limit` is read in paragraph-aligned pieces; offsets and sentence numbers run on across
+    the pieces, so they index the whole section's text.
     """
     skipped = {
         article.article_id: f"language {article.language!r} is not the pipeline's language {nlp.lang!r}"
         for article in articles
         if article.language is not None and article.language != nlp.lang
     }
+    limit = piece_limit(nlp)
     items = [
         item
         for article in articles
         if article.article_id not in skipped
-        for item in model_inputs(article.article_id, article.section_texts())
+        for item in model_inputs(article.article_id, article.section_texts(), limit)
     ]
     # Drain the stream before post-processing: an error raised while iterating a multi-process
     # nlp.pipe leaves its workers hanging.
     docs = list(nlp.pipe(items, as_tuples=True, batch_size=batch_size))
-    mentions = tuple(
-        mention
-        for doc, (article_id, section, text) in docs
-        for mention in mentions_in(doc, article_id, section, text)
-    )
-    return NlpResult(mentions=mentions, skipped=skipped)
+    sentences_before: dict[tuple[str, Section], int] = {}
+    mentions: list[EntityMention] = []
+    for doc, piece in docs:
+        key = (piece.article_id, piece.section)
+        starts = sentence_starts(doc, piece.text)
+        first = sentences_before.get(key, 0)
+        mentions.extend(
+            mentions_in(doc, piece.article_id, piece.section, piece.text, piece.offset, first, starts)
+        )
+        sentences_before[key] = first + len(starts)
+    return NlpResult(mentions=tuple(mentions), skipped=skipped)
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """What the model reads at once: a section's text, or a paragraph-aligned piece of a long one."""
+
+    article_id: str
+    section: Section
+    text: str  # the piece of the section's own text (the model may read a recased copy of it)
+    offset: int = 0  # where the piece starts in the section's text
+
+
+def piece_limit(nlp: Language) -> int:
+    """The longest text handed to the model at once: under its ``max_length`` and :data:`MAX_PIECE_CHARS`."""
+    return max(1, min(int(nlp.max_length) - 1, MAX_PIECE_CHARS))
 
 
 def model_inputs(
-    article_id: str, texts: dict[Section, str]
-) -> Iterator[tuple[str, tuple[str, Section, str]]]:
-    """What the model reads for each section, with the section's own text as context.
+    article_id: str, texts: dict[Section, str], limit: int = MAX_PIECE_CHARS
+) -> Iterator[tuple[str, Piece]]:
+    """What the model reads for each section (in pieces of at most ``limit`` characters), with the piece.
 
     A headline is read recased (:func:`flows.core.nlp.ner_rules.ner_view`: capitals, and title case judged
-    against how the body writes each word); other sections as they are.
+    against how the body writes each word); other sections as they are. Every text the model reads has long
+    runs of one punctuation character blanked (:func:`guard_text`), keeping its length.
     """
     body = texts.get(Section.BODY)
     for section, text in texts.items():
         shown = ner_view(text, body) if section is Section.HEADLINE else text
-        yield shown, (article_id, section, text)
+        for start, end in split_text(text, limit):
+            yield guard_text(shown[start:end]), Piece(article_id, section, text[start:end], start)
 
 
-def mentions_in(
-    doc: Doc, article_id: str, section: Section, text: str | None = None
-) -> Iterator[EntityMention]:
-    """The entity mentions of one section's ``Doc``, with the sentence each starts in.
+def split_text(text: str, limit: int) -> list[tuple[int, int]]:
+    """``(start, end)`` pieces covering ``text`` in order, each at most ``limit`` characters.
 
-    ``text`` is the section's own text when the model read a recased copy of it (same length); the news
-    rules of :mod:`flows.core.nlp.ner_rules` trim each mention and drop photo credits.
+    Pieces end after a paragraph break (a blank line) where one falls inside the limit, else after a line
+    break, else after white space, else at the limit itself.
     """
-    source = doc.text if text is None else text
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        end = _break_before(text, start, start + limit)
+        pieces.append((start, end))
+        start = end
+    pieces.append((start, len(text)))
+    return pieces
+
+
+def _break_before(text: str, start: int, end: int) -> int:
+    for separator in ("\n\n", "\n", " "):
+        at = text.rfind(separator, start + 1, end)
+        if at > start:
+            return at + len(separator)
+    return end
+
+
+def guard_text(text: str) -> str:
+    """``text`` with every run of punctuation and symbols (no letter, digit or space) longer than
+    :data:`MAX_PUNCT_RUN` replaced by as many spaces: the same length, so every offset stays exact.
+
+    spaCy's tokenizer takes time quadratic in the length of such runs (it splits them one affix at a time);
+    no entity is made of them.
+    """
+    if len(text) <= MAX_PUNCT_RUN:
+        return text
+    return _PUNCT_RUN.sub(lambda match: " " * len(match.group()), text)
+
+
+def sentence_starts(doc: Doc, source: str) -> list[int]:
+    """Where each sentence with any text starts in ``source`` (the text the ``Doc`` was read from)."""
     # The sentence's text sliced from ``source`` (same length and spaces as the Doc's): ``Span.text`` would
-    # join its tokens' texts, which cost about a quarter of this function.
-    sentence_starts = [
+    # join its tokens' texts, which cost about a quarter of :func:`mentions_in`.
+    return [
         sentence.start_char
         for sentence in doc.sents
         if source[sentence.start_char : sentence.end_char].strip()
     ]
+
+
+def mentions_in(
+    doc: Doc,
+    article_id: str,
+    section: Section,
+    text: str | None = None,
+    offset: int = 0,
+    first_sentence: int = 0,
+    starts: list[int] | None = None,
+) -> Iterator[EntityMention]:
+    """The entity mentions of one section's ``Doc``, with the sentence each starts in.
+
+    ``text`` is the section's own text when the model read a recased copy of it (same length); the news
+    rules of :mod:`flows.core.nlp.ner_rules` trim each mention and drop photo credits. For a piece of a long
+    section, ``offset`` is where the piece starts in the section and ``first_sentence`` how many sentences
+    came before it.
+    """
+    source = doc.text if text is None else text
+    sentences = sentence_starts(doc, source) if starts is None else starts
     seen: set[tuple[int, int, str]] = set()
     for entity in doc.ents:
         span = refine_span(source, entity.start_char, entity.end_char, entity.label_)
@@ -168,9 +248,9 @@ def mentions_in(
         yield EntityMention(
             article_id=article_id,
             section=section,
-            start_char=start,
-            end_char=end,
+            start_char=start + offset,
+            end_char=end + offset,
             text=source[start:end],
             label=entity.label_,
-            sentence_index=max(0, bisect_right(sentence_starts, start) - 1),
+            sentence_index=first_sentence + max(0, bisect_right(sentences, start) - 1),
         )

@@ -93,11 +93,11 @@ def make_reject(
     )
 
 
-def reject_too_large(source: SourceFile, sha256: str, max_bytes: int) -> Reject:
-    """The reject for a file over the size limit (it is hashed but not read into memory)."""
+def reject_too_large(source: SourceFile, max_bytes: int) -> Reject:
+    """The reject for a file over the size limit (it is neither read nor hashed)."""
     return make_reject(
         source,
-        sha256,
+        None,
         Stage.READ,
         RejectReason.TOO_LARGE,
         f"the file is {_megabytes(source.size_bytes)}, over the {_megabytes(max_bytes)} limit for one page; "
@@ -127,6 +127,30 @@ def reject_unreadable(source: SourceFile, error: OSError) -> Reject:
         RejectReason.UNREADABLE,
         f"the file could not be read ({error.strerror or error}); "
         "check its permissions and that it still exists",
+    )
+
+
+MAX_ERROR_CHARS = 2000  # a processing error's message is kept whole up to this length
+
+
+def reject_processing_error(
+    source: SourceFile, sha256: str | None, stage: Stage, error: BaseException, article_id: str | None = None
+) -> Reject:
+    """The reject for a file newsmill failed on (an exception while extracting, tagging or analysing it).
+
+    The run goes on with the other files; the detail holds the whole message, on one line.
+    """
+    message = " ".join(f"{type(error).__name__}: {error}".split())
+    if len(message) > MAX_ERROR_CHARS:
+        message = message[: MAX_ERROR_CHARS - 3] + "..."
+    return make_reject(
+        source,
+        sha256,
+        stage,
+        RejectReason.PROCESSING_ERROR,
+        f"newsmill failed on this file at the {stage.value} stage ({message}); "
+        "please report this with the file; it is tried again when newsmill's version changes",
+        article_id=article_id,
     )
 
 

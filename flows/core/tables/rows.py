@@ -12,7 +12,7 @@ import polars as pl
 
 from flows.core.ids import short_hash
 from flows.core.intel.canonical import MentionLink
-from flows.core.models import Article, EntityMention, MentionKey, Reject, Section
+from flows.core.models import Article, EntityMention, MentionKey, Reject, RejectReason, Section
 from schemas.tables import Articles, Entities, Provenance, Rejects
 
 
@@ -120,7 +120,7 @@ def rejects_frame(rejects: Iterable[Reject], run: RunInfo) -> pl.DataFrame:
     """The rejects table's rows for a batch."""
     rows = [
         {
-            "reject_id": reject_id(reject),
+            "reject_id": reject_id(reject, run.pipeline_version),
             "source_path": reject.source_path,
             "source_sha256": reject.source_sha256,
             "source_size_bytes": reject.source_size_bytes,
@@ -152,9 +152,15 @@ def span_columns(
     }
 
 
-def reject_id(reject: Reject) -> str:
-    """Stable id of a reject: one per file path and content (or size and time when unread)."""
+def reject_id(reject: Reject, pipeline_version: str = "") -> str:
+    """Stable id of a reject: one per file path and content (or size and time when unread).
+
+    A ``processing_error`` or ``schema_violation`` is a fault of the code, so its id also holds the code's
+    version: a file that fails again under new code is a new row (the retry is recorded), not a repeat.
+    """
     content = reject.source_sha256 or f"{reject.source_size_bytes}:{reject.source_mtime_ns}"
+    if reject.reason in (RejectReason.PROCESSING_ERROR, RejectReason.SCHEMA_VIOLATION):
+        return short_hash(reject.source_path, content, reject.reason.value, pipeline_version)
     return short_hash(reject.source_path, content)
 
 

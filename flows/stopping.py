@@ -1,0 +1,62 @@
+"""Stopping a run on SIGTERM or SIGINT within seconds, whatever the run is doing.
+
+The signal first raises :class:`RunStopped` in the main thread: the flow discards its staging and Prefect
+stops its temporary server, as for any failure. The main thread may be inside C code that does not return
+(spaCy's tokenizer on a hostile text), where no Python handler runs; a watcher thread, woken by the signal
+itself (``signal.set_wakeup_fd``), then stops the process after a grace period: it removes the staging of
+runs that had not begun committing, kills every child process and exits.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+from flows import reaper, storage
+
+GRACE_SECONDS = 5.0
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+class RunStopped(KeyboardInterrupt):
+    """The run was asked to stop (SIGTERM or SIGINT)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+def stop_on_signals(grace_seconds: float = GRACE_SECONDS) -> None:
+    """Make SIGTERM and SIGINT stop this process's run (call from the main thread, once)."""
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _raise_stopped)
+    watcher = threading.Thread(
+        target=_watch, args=(read_end, grace_seconds), name="newsmill-stop-watcher", daemon=True
+    )
+    watcher.start()
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    raise RunStopped(signum)
+
+
+def _watch(read_end: int, grace_seconds: float) -> None:
+    while True:
+        received = os.read(read_end, 1)
+        if received and received[0] in STOP_SIGNALS:
+            time.sleep(grace_seconds)  # the main thread's own handling stops the run cleanly before this
+            stop_now(received[0])
+
+
+def stop_now(signum: int) -> None:
+    """Stop at once: drop uncommitted staging, kill every child process, exit with 128 + the signal."""
+    try:
+        storage.discard_uncommitted_stagings()
+    finally:
+        reaper.kill_all(reaper.descendants(os.getpid()))
+        os._exit(128 + signum)

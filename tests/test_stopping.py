@@ -1,0 +1,138 @@
+"""End to end: SIGTERM stops a run within seconds, and neither it nor kill -9 leaves a process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from flows import reaper, storage
+from tests.conftest import cp1252_page
+
+pytestmark = pytest.mark.e2e
+
+
+def _raw_folder(tmp_path: Path, files: int) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for number in range(files):
+        extra = f"\nParagraph {number}: the council met again on Tuesday and agreed on nothing at all.\n"
+        (raw / f"page-{number:04d}.txt").write_bytes(cp1252_page() + extra.encode())
+    return raw
+
+
+def _start_run(tmp_path: Path, raw: Path) -> subprocess.Popen[str]:
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith(("NEWSMILL_", "PREFECT_API"))
+    }
+    env |= {"NEWSMILL_SETTLE_SECONDS": "0", "PREFECT_HOME": str(tmp_path / "prefect-home")}
+    command = [
+        sys.executable,
+        "-m",
+        "flows.cli",
+        "run",
+        "--raw",
+        str(raw),
+        "--output",
+        str(tmp_path / "output"),
+    ]
+    return subprocess.Popen(
+        [*command, "--processes", "2", "--files-per-batch", "100"],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def _wait_for_workers(run: subprocess.Popen[str]) -> set[reaper.Process]:
+    """Wait until the run tags its first batch (its spaCy workers are up); its descendants then."""
+    assert run.stderr is not None
+    for line in run.stderr:
+        if line.startswith("batch 1/"):
+            break
+    else:
+        pytest.fail(f"the run ended before its first batch (exit {run.wait()})")
+    return reaper.descendants(run.pid)
+
+
+def _wait_until_gone(processes: set[reaper.Process], seconds: float = 60.0) -> set[reaper.Process]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        left = {process for process in processes if reaper._is_running(process)}
+        if not left:
+            return left
+        time.sleep(0.5)
+    return left
+
+
+def test_stopping_sigterm_stops_the_run_and_its_children_and_discards_staging(tmp_path: Path) -> None:
+    run = _start_run(tmp_path, _raw_folder(tmp_path, 260))
+    children = _wait_for_workers(run)
+    assert len(children) >= 3  # two spaCy workers, the temporary Prefect server, the watcher, ...
+    run.send_signal(signal.SIGTERM)
+    code = run.wait(timeout=120)
+    stderr = run.stderr.read() if run.stderr else ""
+
+    assert code == 128 + signal.SIGTERM
+    assert "stopped by SIGTERM" in stderr
+    assert _wait_until_gone(children) == set()
+    assert not list((tmp_path / "output" / storage.STAGING_DIR).glob("*/articles"))
+
+
+def test_stopping_kill_9_of_the_run_leaves_no_process_behind(tmp_path: Path) -> None:
+    run = _start_run(tmp_path, _raw_folder(tmp_path, 260))
+    children = _wait_for_workers(run)
+    run.kill()
+    run.wait(timeout=30)
+
+    assert _wait_until_gone(children) == set()
+
+
+def _accounting(output: Path, raw: Path) -> None:
+    """Every raw file in exactly one current place; no duplicate key; no detail row without its article."""
+    from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES
+
+    articles = storage.read_table(output, "articles")
+    current_rejects = storage.current_rejects(output)
+    in_articles = set(articles["source_path"].to_list())
+    rejected = set(current_rejects["source_path"].to_list()) if current_rejects.height else set()
+    files = {path.name for path in raw.iterdir()}
+    assert in_articles | rejected == files
+    assert not in_articles & rejected
+    for table in storage.TABLE_NAMES:
+        if storage.table_version(output, table) is None:
+            continue
+        frame = storage.read_table(output, table)
+        assert frame[TABLES[table].key].n_unique() == frame.height, table
+        if table in ARTICLE_DETAIL_TABLES:
+            assert set(frame["article_id"].to_list()) <= set(articles["article_id"].to_list()), table
+
+
+def test_stopping_kill_9_at_random_points_then_a_rerun_completes_the_work(tmp_path: Path) -> None:
+    import random
+
+    raw = _raw_folder(tmp_path, 300)
+    (raw / "empty.txt").write_bytes(b"")  # a reject among the articles
+    chance = random.Random(17)
+    for kill in range(3):
+        for number in range(60):  # new files each time, so every run has work to be killed in
+            page = (
+                cp1252_page() + f"\nKill {kill}, page {number}: one more paragraph of news here.\n".encode()
+            )
+            (raw / f"more-{kill}-{number:03d}.txt").write_bytes(page)
+        run = _start_run(tmp_path, raw)
+        _wait_for_workers(run)
+        time.sleep(chance.uniform(0.0, 8.0))  # somewhere in tagging, staging or committing
+        run.kill()
+        run.wait(timeout=30)
+    final = _start_run(tmp_path, raw)
+    assert final.wait(timeout=900) == 0
+
+    _accounting(tmp_path / "output", raw)
+    assert not (tmp_path / "output" / storage.STAGING_DIR).exists()

@@ -49,6 +49,7 @@ class Settings:
     compact_min_files: int = 10
     retention_hours: int = 168
     storage_options: tuple[tuple[str, str], ...] = ()
+    publish_parquet: Path | None = None  # keep a plain-Parquet export here current after each run
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -75,6 +76,9 @@ class Settings:
             pool_min_files=number("POOL_MIN_FILES", base.pool_min_files),
             compact_min_files=number("COMPACT_MIN_FILES", base.compact_min_files),
             retention_hours=number("RETENTION_HOURS", base.retention_hours),
+            publish_parquet=Path(env[f"{ENV_PREFIX}PUBLISH_PARQUET"])
+            if env.get(f"{ENV_PREFIX}PUBLISH_PARQUET")
+            else None,
             storage_options=tuple(
                 (option, env[variable]) for variable, option in AWS_ENVIRONMENT.items() if env.get(variable)
             ),

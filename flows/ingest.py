@@ -21,7 +21,7 @@ from flows import parallel, reports, storage, tasks
 from flows.config import PROGRESS_MARK, Settings
 from flows.core.models import SourceFile
 from flows.core.sources import KnownSources
-from flows.core.summary import RunSummary, Tally, summarize
+from flows.core.summary import RunSummary, Tally, describe_maintenance, summarize
 from flows.core.tables.rows import BatchTables, RunInfo
 
 T = TypeVar("T")
@@ -43,12 +43,13 @@ def ingest(
     max_file_mb: float | None = None,
     processes: int | None = None,
     dask_workers: int | None = None,
+    publish_parquet: str | None = None,
 ) -> RunSummary:
     """Ingest new raw files into the articles, entities and rejects tables; one commit per table.
 
     ``processes`` spaCy worker processes (default: every core); ``dask_workers``: the number of workers when
     the flow runs with a Dask task runner (each Dask worker then tags its batches in-process, loading the
-    model once).
+    model once). ``publish_parquet``: a folder whose plain-Parquet export each run keeps current.
     """
     settings = Settings.from_env().with_overrides(
         raw_dir=Path(raw_dir),
@@ -59,10 +60,13 @@ def ingest(
         max_file_bytes=int(max_file_mb * 1_048_576) if max_file_mb else None,
         nlp_processes=processes,
         dask_workers=dask_workers,
+        publish_parquet=Path(publish_parquet) if publish_parquet else None,
     )
     run = tasks.prepare_run(settings)
     known = tasks.load_known(settings)
-    new_files, seen = tasks.find_new_files(settings, whole(known))
+    new_files, seen, removed = tasks.find_new_files(settings, whole(known))
+    if removed:
+        tasks.record_removals(settings, run, whole(removed))
     tally = Tally(files_seen=seen, files_unchanged=seen - len(new_files))
     processes = parallel.start_worker_pool(settings, len(new_files))
     batches = list(chunked(new_files, settings.files_per_batch, first=first_batch_size(settings, processes)))
@@ -70,8 +74,12 @@ def ingest(
     try:
         stage_batches(settings, run, known, batches, processes, tally)
         commits = tasks.commit(settings, run)
+        published = tasks.publish(settings, run)  # before compaction: it reads the files this run added
+        if published is not None:
+            progress(f"Parquet export at {settings.publish_parquet}: {published.rows_written} rows added")
+        maintained = {}
         if any(result.version is not None for result in commits.values()):
-            tasks.maintain(settings, run, storage.TABLE_NAMES)
+            maintained = tasks.maintain(settings, run, storage.TABLE_NAMES)
     except BaseException:
         tasks.discard_staged(settings, run)
         raise
@@ -83,6 +91,11 @@ def ingest(
         model=f"{run.model_name} {run.model_version}",
         rows_written={table: result.rows_inserted for table, result in commits.items()},
         versions={table: commits[table].version for table in storage.TABLE_NAMES},
+        maintenance={
+            table: describe_maintenance(done.versions, done.compacted, done.files_before, done.files_after)
+            for table, done in maintained.items()
+            if done is not None and done.versions
+        },
     )
     reports.publish_report(summary)
     return summary
@@ -107,7 +120,8 @@ def stage_batches(
 
     def finish_oldest() -> None:
         number, files, tagged = in_flight.popleft()
-        tables = tasks.validate(whole(tagged.result()), run, number)
+        revised = tasks.revise(settings, whole(tagged.result()), whole(known), number)
+        tables = tasks.validate(whole(revised), run, number)
         tasks.stage(settings, run, whole(tables), number)
         tally.add_batch(tables.frames())
         release_finished_batch()

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-SCHEMA_VERSION = "1.4.0"  # 1.4.0: places.adjectival, US counties and towns; text_dates.kind, quarters, halves
+SCHEMA_VERSION = "1.5.0"  # 1.5.0: revisions (version, previous_article_id, changed_fields), removals, copies
+# and stories (body_sha256, duplicate_of, story_id, story_keys), publisher
+# 1.4.0: places.adjectival, US counties and towns; text_dates.kind, quarters, halves
 
 
 class Stage(StrEnum):

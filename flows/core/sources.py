@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from flows.core.models import Article, RawDocument, Reject, SourceFile
 from flows.core.page.article import reject_duplicate, to_article
+from flows.core.stories import StoryIndex
 
 
 @dataclass(slots=True)
@@ -15,6 +16,9 @@ class KnownSources:
 
     by_path: dict[str, set[tuple[str | None, int, int]]] = field(default_factory=dict)
     path_by_sha: dict[str, str] = field(default_factory=dict)
+    # per path recorded as an article: its latest article id, and whether its file was found missing
+    latest: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    stories: StoryIndex = field(default_factory=StoryIndex)  # bodies and story keys of the articles
 
     def add(self, path: str, sha256: str | None, size: int, mtime_ns: int, *, is_article: bool) -> None:
         """Record one file version; an article also registers its content, to catch copies of it."""

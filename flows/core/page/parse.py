@@ -53,6 +53,7 @@ from flows.core.page.datelines import (
     infer_day_first,
     is_date_line,
 )
+from flows.core.page.publisher import find_publisher
 from flows.core.page.wire import article_kind, parse_undated_wire, parse_wire
 
 _RELATED = re.compile(
@@ -219,6 +220,7 @@ def parse_blocks(blocks: list[str], *, day_first: bool, block_model: BlockModel 
         dateline_place=find_dateline_place(paragraphs[0]) if paragraphs else None,
         updated=updated,
         article_kind=article_kind(paragraphs),
+        publisher=find_publisher(blocks),
     )
 
 

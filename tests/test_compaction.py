@@ -83,7 +83,7 @@ def test_compaction_reports_the_versions_it_committed(tmp_path: Path, run_info: 
     for number in range(3):
         run = replace(run_info, run_id=f"run-{number}")
         staging = storage.staging_dir(tmp_path, run.run_id)
-        storage.stage_batch(staging, 1, {"entities": entities_frame(_mentions(10 * number, 10), run)})
+        storage.stage_batch(staging, 1, {"entities": entities_frame(_mentions(10 * number, 10), run, {})})
         tasks.commit.fn(settings, run)
     before = storage.table_version(tmp_path, "entities")
     assert before is not None

@@ -29,7 +29,7 @@ def _run(settings: Settings, run: RunInfo, number: int) -> None:
     """One small run's commits: ten new entity rows."""
     run = replace(run, run_id=f"run-{number}")
     staging = storage.staging_dir(settings.output_dir, run.run_id)
-    storage.stage_batch(staging, 1, {"entities": entities_frame(_mentions(10 * number, 10), run)})
+    storage.stage_batch(staging, 1, {"entities": entities_frame(_mentions(10 * number, 10), run, {})})
     tasks.commit.fn(settings, run)
 
 

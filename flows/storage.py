@@ -22,7 +22,7 @@ import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -643,7 +643,13 @@ def _export_time(
     if version not in commits:
         known = f"0 to {max(commits)}" if commits else "none yet"
         raise ExportError(f"the articles table has no version {version} (versions: {known})")
-    return datetime.fromtimestamp(commits[version]["timestamp"] / 1000, UTC)
+    return commit_time(commits[version]["timestamp"])
+
+
+def commit_time(milliseconds: int) -> datetime:
+    """A Delta commit's timestamp (milliseconds since the epoch) as an exact UTC datetime (no float rounding,
+    which can land a microsecond before the commit and so select the version before it)."""
+    return datetime.fromtimestamp(milliseconds // 1000, UTC) + timedelta(milliseconds=milliseconds % 1000)
 
 
 def _describe_output(output: Location) -> str:
@@ -652,6 +658,10 @@ def _describe_output(output: Location) -> str:
 
 def _existing_export(to: Path) -> Path | None:
     """The snapshot folder ``to`` points at; None when nothing is there; ExportError when ``to`` is not ours."""
+    if "://" in str(to) or str(to).startswith("s3:"):
+        raise ExportError(
+            f"{str(to)!r} is not a local folder; exports are written to a local folder (--to DIR)"
+        )
     if to.is_symlink():
         target = to.resolve()
         return target if (target / MANIFEST_NAME).is_file() else None
@@ -825,16 +835,22 @@ def _write_parquet(
 def _table_as_of(
     output: Location, name: str, when: datetime | None, options: StorageOptions
 ) -> DeltaTable | None:
+    """The table as it was at ``when``: its last version committed at or before then (None: not yet created).
+
+    Chosen from the commit timestamps the history shows, not with ``load_as_version(datetime)``, which goes
+    by the log files' modification times: those can be a little later, and would then pick the version before.
+    """
     try:
         table = _table(output, name, options)
     except TableNotFoundError:
         return None
     if when is None:
         return table
-    created = min(commit["timestamp"] for commit in table.history())
-    if when.timestamp() * 1000 < created:
+    limit = when.timestamp() * 1000
+    versions = [commit["version"] for commit in table.history() if commit["timestamp"] <= limit]
+    if not versions:
         return None
-    table.load_as_version(when)
+    table.load_as_version(max(versions))
     return table
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -109,15 +109,16 @@ def test_export_is_published_by_swapping_a_link_and_keeps_the_previous_snapshot(
     assert not snapshots[0].exists()  # older than the previous one: removed
     assert snapshots[1].exists()  # a reader that opened it just before the swap can finish
     assert [p.name for p in snapshots[-1].parent.iterdir() if p.name.endswith(".tmp")] == []
-    assert (
-        storage.read_export_manifest(to) == storage.export_parquet(output, to, code_version="test").manifest
-    )
+    again = storage.export_parquet(output, to, code_version="test")
+    assert storage.read_export_manifest(to) == again.manifest
 
 
 def test_export_refuses_a_folder_that_is_not_an_export(tmp_path: Path) -> None:
     (tmp_path / "mine").mkdir()
     with pytest.raises(storage.ExportError, match="not a newsmill export"):
         storage.export_parquet(tmp_path / "output", tmp_path / "mine", code_version="test")
+    with pytest.raises(storage.ExportError, match="not a local folder"):
+        storage.check_export_target(Path("s3://bucket/export"))
 
 
 def test_export_at_a_version_of_articles_or_a_time(tmp_path: Path, run_info: RunInfo) -> None:
@@ -128,7 +129,7 @@ def test_export_at_a_version_of_articles_or_a_time(tmp_path: Path, run_info: Run
     history = {commit["version"]: commit for commit in storage.table_history(output, "entities")}
 
     def at(version: int, shift_ms: int = 0) -> datetime:
-        return datetime.fromtimestamp((history[version]["timestamp"] + shift_ms) / 1000, UTC)
+        return storage.commit_time(history[version]["timestamp"] + shift_ms)
 
     old = storage.export_parquet(output, tmp_path / "old", code_version="test", as_of=at(1))
     assert old.manifest.tables["entities"].rows == 10

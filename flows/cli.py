@@ -147,6 +147,12 @@ def main(ctx: click.Context, debug: bool) -> None:
     "--dask-address",
     help="Run the batches on the Dask cluster at this scheduler address, e.g. tcp://10.0.0.5:8786 (needs PREFECT_API_URL).",
 )
+@click.option(
+    "--publish-parquet",
+    "publish_parquet",
+    type=click.Path(path_type=Path),
+    help="Keep a plain-Parquet export of the tables current in this folder (see 'newsmill export').",
+)
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -162,6 +168,7 @@ def run(
     retry_rejects: tuple[str, ...],
     follow_links: bool | None,
     dask_address: str | None,
+    publish_parquet: Path | None,
 ) -> None:
     """Ingest new files from the raw folder into the articles, entities and rejects tables.
 
@@ -185,6 +192,7 @@ def run(
         follow_links=follow_links,
         settle_seconds=settle_seconds,
         retry_rejects=retry_rejects or None,
+        publish_parquet=publish_parquet,
     ).with_overrides(dask_workers=workers, dask_address=dask_address)
     with known_problems(debug=debug), stopped_cleanly():
         if settings.on_dask:
@@ -228,6 +236,87 @@ def history(ctx: click.Context, table: str | None, output_dir: str | None, limit
                 click.echo("  (no versions yet)")
             for commit in commits:
                 click.echo("  " + describe_commit(commit))
+
+
+@main.command()
+@click.option(
+    "--output",
+    "output_dir",
+    help="Folder of the Delta tables, or an object-store URI such as s3://bucket/prefix [default: output].",
+)
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Where to publish the export: a link to a snapshot folder, swapped when the export is complete.",
+)
+@click.option(
+    "--version",
+    "version",
+    type=click.IntRange(0),
+    help="Export every table as it was when this version of the articles table was committed.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+    help="Export every table as it was at this time (ISO 8601; UTC unless a zone is given).",
+)
+@click.option(
+    "--tables", "tables", multiple=True, help="Only this table (repeatable) [default: every table]."
+)
+@click.option(
+    "--partition-by",
+    "partition_by",
+    multiple=True,
+    help="Hive-partition each table that has this column (repeatable), e.g. language.",
+)
+@click.option(
+    "--full", is_flag=True, help="Write every table again instead of adding the rows committed since."
+)
+@click.pass_context
+def export(
+    ctx: click.Context,
+    output_dir: str | None,
+    to: Path,
+    version: int | None,
+    as_of: datetime | None,
+    tables: tuple[str, ...],
+    partition_by: tuple[str, ...],
+    full: bool,
+) -> None:
+    """Publish the tables as plain Parquet (only live rows, one folder per table, a _manifest.json).
+
+    For readers without Delta support (pyarrow, DuckDB read_parquet, Spark's parquet reader, BigQuery).
+    The export appears at once: readers see the previous export or the new one, never a half-written one.
+    An export of the latest versions adds only the rows committed since the export already at --to.
+    """
+    quiet_prefect(debug=ctx.obj["debug"])  # before flows.tasks imports Prefect
+    from flows import storage
+    from flows.tasks import pipeline_version
+
+    settings = Settings.from_env().with_overrides(output_dir=output_dir)
+    with known_problems(debug=ctx.obj["debug"]):
+        if not storage.output_exists(settings.output_dir, settings.object_store_options):
+            raise KnownProblem(
+                f"output folder {str(settings.output_dir)!r} does not exist; run 'newsmill run' first"
+            )
+        result = storage.export_parquet(
+            settings.output_dir,
+            to,
+            code_version=pipeline_version(),
+            tables=tables or None,
+            version=version,
+            as_of=as_of,
+            partition_by=partition_by,
+            full=full,
+            options=settings.object_store_options,
+        )
+    for name, entry in result.manifest.tables.items():
+        shown = "-" if entry.delta_version is None else f"v{entry.delta_version}"
+        click.echo(f"{name}: {shown}, {entry.rows} rows ({result.plans[name].value})")
+    click.echo(f"exported to {to} -> {result.folder}")
 
 
 @main.command()
@@ -459,6 +548,7 @@ def flow_parameters(settings: Settings) -> dict[str, Any]:
         "follow_links": settings.follow_links,
         "settle_seconds": settings.settle_seconds,
         "retry_rejects": list(settings.retry_rejects) or None,
+        "publish_parquet": str(settings.publish_parquet.resolve()) if settings.publish_parquet else None,
     }
 
 
@@ -498,7 +588,14 @@ def check_folders(settings: Settings) -> None:
     try:
         storage.check_raw_dir(settings.raw_dir)
         storage.prepare_output_dir(settings.output_dir)
-    except (storage.RawFolderError, storage.OutputNotOursError, storage.DamagedTableError) as error:
+        if settings.publish_parquet is not None:
+            storage.check_export_target(settings.publish_parquet)
+    except (
+        storage.RawFolderError,
+        storage.OutputNotOursError,
+        storage.DamagedTableError,
+        storage.ExportError,
+    ) as error:
         raise KnownProblem(str(error)) from error
 
 
@@ -671,6 +768,7 @@ def known_problems(*, debug: bool) -> Iterator[None]:
         storage.RawFolderError,
         storage.OutputNotOursError,
         storage.DamagedTableError,
+        storage.ExportError,
         ModelNotFoundError,
     )
     try:

@@ -58,6 +58,7 @@ class Settings:
     follow_links: bool = False
     settle_seconds: float = 10.0
     retry_rejects: tuple[str, ...] = ()  # reject reasons to read again this run ("all": every reason)
+    publish_parquet: Path | None = None  # keep a plain-Parquet export here current after each run
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -151,6 +152,7 @@ class Options(BaseModel):
     follow_links: bool | None = None
     settle_seconds: Annotated[float | None, Field(ge=0, allow_inf_nan=False)] = None
     retry_rejects: Annotated[tuple[str, ...] | None, NoDecode] = None  # comma-separated in the environment
+    publish_parquet: Path | None = None
 
     @field_validator("retry_rejects", mode="before")
     @classmethod

@@ -21,7 +21,7 @@ from flows import parallel, reports, storage, tasks
 from flows.config import PROGRESS_MARK, Settings
 from flows.core.models import SourceFile
 from flows.core.sources import KnownSources
-from flows.core.summary import RunSummary, Tally, describe_counts, summarize
+from flows.core.summary import RunSummary, Tally, describe_counts, describe_maintenance, summarize
 from flows.core.tables.rows import BatchTables, RunInfo
 
 T = TypeVar("T")
@@ -48,6 +48,7 @@ def ingest(
     follow_links: bool | None = None,
     settle_seconds: float | None = None,
     retry_rejects: list[str] | None = None,
+    publish_parquet: str | None = None,
 ) -> RunSummary:
     """Ingest new raw files into the articles, entities and rejects tables; one commit per table.
 
@@ -55,7 +56,8 @@ def ingest(
     the flow runs with a Dask task runner (each Dask worker then tags its batches in-process, loading the
     model once); ``follow_links`` follows symbolic links that leave the raw folder; files modified in the
     last ``settle_seconds`` wait for a later run; ``retry_rejects`` reads again the files whose latest
-    reject has one of these reasons ("all": any).
+    reject has one of these reasons ("all": any). ``publish_parquet``: a folder whose plain-Parquet export
+    each run keeps current.
     """
     settings = (
         Settings.from_env()
@@ -70,13 +72,16 @@ def ingest(
             follow_links=follow_links,
             settle_seconds=settle_seconds,
             retry_rejects=tuple(retry_rejects) if retry_rejects else None,
+            publish_parquet=Path(publish_parquet) if publish_parquet else None,
         )
         .with_overrides(dask_workers=dask_workers)
     )
     run = tasks.prepare_run(settings)
     recovered = tasks.recover_abandoned(settings, run)
     known = tasks.load_known(settings, run)
-    listing = tasks.find_new_files(settings, whole(known))
+    listing, removed = tasks.find_new_files(settings, whole(known))
+    if removed:
+        tasks.record_removals(settings, run, whole(removed))
     new_files, seen = listing.new, listing.seen
     tally = Tally(files_seen=seen, files_unchanged=seen - len(new_files), skipped_by_reason=listing.skipped)
     processes = parallel.start_worker_pool(settings, len(new_files))
@@ -89,8 +94,12 @@ def ingest(
     try:
         stage_batches(settings, run, known, batches, processes, tally)
         commits = tasks.commit(settings, run)
+        published = tasks.publish(settings, run)  # before compaction: it reads the files this run added
+        if published is not None:
+            progress(f"Parquet export at {settings.publish_parquet}: {published.rows_written} rows added")
+        maintained = {}
         if any(result.version is not None for result in commits.values()):
-            tasks.maintain(settings, run, storage.TABLE_NAMES)
+            maintained = tasks.maintain(settings, run, storage.TABLE_NAMES)
     except BaseException:
         tasks.discard_staged(settings, run)
         raise
@@ -102,6 +111,11 @@ def ingest(
         model=f"{run.model_name} {run.model_version}",
         rows_written={table: result.rows_inserted for table, result in commits.items()},
         versions={table: commits[table].version for table in storage.TABLE_NAMES},
+        maintenance={
+            table: describe_maintenance(done.versions, done.compacted, done.files_before, done.files_after)
+            for table, done in maintained.items()
+            if done is not None and done.versions
+        },
     )
     reports.publish_report(summary)
     return reports.finished(summary)
@@ -129,7 +143,8 @@ def stage_batches(
     def finish_oldest() -> None:
         nonlocal files_done
         number, files, tagged = in_flight.popleft()
-        tables = tasks.validate(whole(tagged.result()), run, number)
+        revised = tasks.revise(settings, whole(tagged.result()), whole(known), number)
+        tables = tasks.validate(whole(revised), run, number)
         tasks.stage(settings, run, whole(tables), number)
         tally.add_batch(tables.frames())
         release_finished_batch()

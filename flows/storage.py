@@ -26,22 +26,37 @@ import socket
 import stat
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pyarrow as pa
 import pyarrow.dataset as pads
+import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 
+from flows.core.export import (
+    MANIFEST_NAME,
+    Manifest,
+    Plan,
+    TableExport,
+    part_name,
+    plan_table,
+    rows_only_added,
+)
 from flows.core.models import RawDocument, Reject, Skipped, SkipReason, SourceFile
 from flows.core.page.article import reject_too_large, reject_unreadable
+from flows.core.revisions import STATUS_INPUT_COLUMNS, article_status, latest_versions
 from flows.core.sources import KnownSources, RetryPolicy, retry_reject
-from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES
+from flows.core.tables.rows import empty_frame
+from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES, ArticleStatus
+from schemas.vocabulary import SCHEMA_VERSION
 
 Location = str | Path  # a local folder, or an object-store URI such as s3://bucket/prefix
 StorageOptions = Mapping[str, str] | None
@@ -51,7 +66,7 @@ TABLE_NAMES = tuple(TABLES)
 # Articles before their detail rows: a reader never sees a detail row without its article. A run killed after
 # committing articles leaves its staging folder marked as committing; the next run finishes those commits
 # (recover_staging) before its own, so no article stays without its details.
-COMMIT_ORDER = ("rejects", "articles", *ARTICLE_DETAIL_TABLES)
+COMMIT_ORDER = ("rejects", "removals", "articles", *ARTICLE_DETAIL_TABLES)
 OWNER_FILE = "owner.json"  # in a staging folder: which process stages there
 COMMITTING_FILE = "committing.json"  # in a staging folder: its commits began, with the run's metadata
 MAX_COMMIT_ATTEMPTS = 12
@@ -253,7 +268,7 @@ def _classify(
         return _FOLDER
     if not stat.S_ISREG(info.st_mode):
         return Skipped(path, SkipReason.SPECIAL_FILE)
-    if not _included(entry.name, include):
+    if not included(entry.name, include):
         return Skipped(path, SkipReason.NOT_INCLUDED)
     return SourceFile(path=path, size_bytes=info.st_size, mtime_ns=info.st_mtime_ns)
 
@@ -287,7 +302,9 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _included(name: str, include: Sequence[str]) -> bool:
+def included(path: str, include: Sequence[str]) -> bool:
+    """True when the file's name matches one of the ``include`` globs (or there are none)."""
+    name = path.rsplit("/", 1)[-1]
     return not include or any(fnmatch.fnmatch(name, pattern) for pattern in include)
 
 
@@ -348,7 +365,8 @@ SOURCE_COLUMNS = ["source_path", "source_sha256", "source_size_bytes", "source_m
 def load_known_sources(
     output: Location, options: StorageOptions = None, policy: RetryPolicy | None = None
 ) -> KnownSources:
-    """Read the source columns of the articles and rejects tables (not the text) into a lookup.
+    """Read the source columns of the articles and rejects tables (not the text) into a lookup, with each
+    path's latest article and whether its file was found missing.
 
     With a ``policy``, paths whose latest record is a reject worth another try are marked for retry.
     """
@@ -360,6 +378,13 @@ def load_known_sources(
             known.add(path, sha, size, mtime, is_article=is_article)
     if policy is not None:
         known.retry = _paths_to_retry(articles, rejects, policy)
+    known.latest = latest_versions(*_status_inputs(output, {}, options))
+    story_columns = ["article_id", "source_path", "body_sha256", "story_id", "story_keys", "ingested_at"]
+    types = {"story_keys": pl.List(pl.Int64()), "ingested_at": pl.Datetime("us", "UTC")}
+    recorded = _read_columns(output, "articles", story_columns, options, types=types)
+    ordered = recorded.filter(pl.col("body_sha256").is_not_null()).sort("ingested_at", "article_id")
+    for article_id, path, sha, story_id, keys, _ in ordered.iter_rows():
+        known.stories.add(article_id, path, sha, keys, story_id)
     return known
 
 
@@ -392,12 +417,79 @@ def current_rejects(output: Location, options: StorageOptions = None) -> pl.Data
     ).drop("article_at")
 
 
-def _read_columns(output: Location, table: str, columns: list[str], options: StorageOptions) -> pl.DataFrame:
+def read_article_status(
+    output: Location, versions: Mapping[str, int | None] | None = None, options: StorageOptions = None
+) -> pl.DataFrame:
+    """The ``article_status`` view (each article's version, is_current, removed_at) at the given versions of
+    the articles and removals tables (default: the latest)."""
+    return article_status(*_status_inputs(output, versions or {}, options))
+
+
+def read_current(output: Location, table: str, options: StorageOptions = None) -> pl.DataFrame:
+    """A table's rows of current articles only (articles: the current versions, with the status columns;
+    a detail table: the rows of those articles); ``rejects`` and ``removals`` are returned whole."""
+    rows = read_table(output, table, options=options)
+    if table not in ("articles", *ARTICLE_DETAIL_TABLES):
+        return rows
+    current = read_article_status(output, options=options).filter("is_current")
+    if table == "articles":
+        return rows.join(current.select("article_id", "is_current", "removed_at"), on="article_id")
+    return rows.join(current.select("article_id"), on="article_id", how="semi")
+
+
+def read_articles(
+    output: Location, article_ids: Sequence[str], columns: Sequence[str], options: StorageOptions = None
+) -> pl.DataFrame:
+    """Some columns of the articles with these ids (for comparing a changed file with its last version)."""
+    if table_version(output, "articles", options) is None:
+        return pl.DataFrame()
+    scan = pl.scan_delta(table_uri(output, "articles"), storage_options=_options(options))
+    names = scan.collect_schema().names()
+    present = [column for column in columns if column in names]
+    frame = scan.filter(pl.col("article_id").is_in(list(article_ids))).select(present).collect()
+    return frame.with_columns(pl.lit(None).alias(c) for c in columns if c not in present)
+
+
+def _status_inputs(
+    output: Location, versions: Mapping[str, int | None], options: StorageOptions
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    articles = _read_columns(
+        output, "articles", list(STATUS_INPUT_COLUMNS), options, versions.get("articles"), _STATUS_TYPES
+    )
+    removals = _read_columns(
+        output, "removals", ["article_id", "removed_at"], options, versions.get("removals"), _STATUS_TYPES
+    )
+    return articles, removals
+
+
+_STATUS_TYPES: dict[str, pl.DataType] = {
+    "version": pl.Int32(),
+    "ingested_at": pl.Datetime("us", "UTC"),
+    "removed_at": pl.Datetime("us", "UTC"),
+}
+
+
+def _read_columns(
+    output: Location,
+    table: str,
+    columns: list[str],
+    options: StorageOptions,
+    version: int | None = None,
+    types: Mapping[str, pl.DataType] | None = None,
+) -> pl.DataFrame:
+    """Some columns of a table (at a version); a missing table, or a column it lacks (a table written by an
+    older newsmill), reads as nulls of the given type (text by default)."""
+    schema = {column: (types or {}).get(column, pl.Utf8()) for column in columns}
     try:
-        dataset = _table(output, table, options).to_pyarrow_dataset()
+        dataset = _table(output, table, options, version).to_pyarrow_dataset()
     except TableNotFoundError:
-        return pl.DataFrame(schema=dict.fromkeys(columns, pl.Utf8))
-    return pl.from_arrow(dataset.to_table(columns=columns))  # type: ignore[return-value]
+        return pl.DataFrame(schema=schema)
+    present = [column for column in columns if column in dataset.schema.names]
+    frame = pl.from_arrow(dataset.to_table(columns=present))
+    assert isinstance(frame, pl.DataFrame)
+    return frame.with_columns(
+        pl.lit(None, dtype=schema[column]).alias(column) for column in columns if column not in present
+    ).select(columns)
 
 
 # --- output folder and staging ----------------------------------------------------------------------------
@@ -676,6 +768,7 @@ def _merge_or_create(
             predicate=f"target.{key} = source.{key}",
             source_alias="source",
             target_alias="target",
+            merge_schema=True,  # a table written by an older newsmill gains the columns added since
             commit_properties=properties,
         )
         .when_not_matched_insert_all()
@@ -684,6 +777,42 @@ def _merge_or_create(
     inserted = int(metrics.get("num_target_rows_inserted", 0))
     after = DeltaTable(uri, storage_options=options).version()
     return CommitResult(table, rows, inserted, after if after != before else None)
+
+
+def ensure_tables(output: Location, metadata: Mapping[str, str], options: StorageOptions = None) -> list[str]:
+    """Create every table that does not exist yet, empty, with its schema (the tables created).
+
+    So a reader finds every table after the first run, even one with no rows (no rejects, no quotes); the
+    schema declares the model's non-null columns NOT NULL, so Delta itself refuses a null there.
+    """
+    created = []
+    for table in TABLE_NAMES:
+        if table_version(output, table, options) is not None:
+            continue
+        properties = CommitProperties(
+            custom_metadata={**metadata, "newsmill_table": table, "rows_in_run": "0"}, max_commit_retries=0
+        )
+        try:
+            write_deltalake(
+                table_uri(output, table),
+                delta_schema(table).empty_table(),
+                mode="error",
+                commit_properties=properties,
+                storage_options=_options(options),
+            )
+        except DeltaError as error:  # another run created it first: just as good
+            if not isinstance(error, CommitFailedError) and "already exists" not in str(error).lower():
+                raise
+            continue
+        created.append(table)
+    return created
+
+
+def delta_schema(table: str) -> pa.Schema:
+    """A table's Arrow schema from its model, with the model's non-null columns declared NOT NULL."""
+    columns = TABLES[table].model.to_schema().columns
+    schema = _model_schema(table)
+    return pa.schema([field.with_nullable(columns[field.name].nullable) for field in schema])
 
 
 def _reader(files: list[str]) -> pa.RecordBatchReader:
@@ -700,6 +829,7 @@ class MaintenanceResult:
     files_after: int
     compacted: bool
     files_vacuumed: int
+    versions: tuple[int, ...] = ()  # the versions maintenance committed (compaction, vacuum start and end)
 
 
 def maintain_table(
@@ -720,6 +850,7 @@ def maintain_table(
         target = _table(output, table, options)
     except TableNotFoundError:
         return None
+    before = target.version()
     properties = CommitProperties(custom_metadata={**metadata, "newsmill_table": table})
     sizes = target.get_add_actions(flatten=True).column("size_bytes").to_pylist()
     small = sum(1 for size in sizes if size < _MAINTENANCE_TARGET_BYTES // 2)
@@ -732,8 +863,10 @@ def maintain_table(
         enforce_retention_duration=retention_hours >= DEFAULT_RETENTION_HOURS,
         commit_properties=properties,
     )
-    after = len(_table(output, table, options).file_uris())
-    return MaintenanceResult(table, len(sizes), after, compacted, len(removed))
+    maintained = _table(output, table, options)
+    after = len(maintained.file_uris())
+    versions = tuple(range(before + 1, maintained.version() + 1))
+    return MaintenanceResult(table, len(sizes), after, compacted, len(removed), versions)
 
 
 def table_version(output: Location, table: str, options: StorageOptions = None) -> int | None:
@@ -772,3 +905,384 @@ def output_exists(output: Location, options: StorageOptions = None) -> bool:
     if not is_remote(output):
         return Path(output).is_dir()
     return any(table_version(output, table, options) is not None for table in TABLE_NAMES)
+
+
+# --- plain-Parquet export ---------------------------------------------------------------------------------
+#
+# A reader of plain Parquet must never see stale files (a Delta table folder keeps the files of old versions)
+# nor a half-written export. An export is therefore built in its own folder beside the destination and
+# published by swapping a symbolic link: ``DIR`` -> ``.DIR.snapshots/<export id>``. The previous snapshot is
+# kept (a reader that resolved the link just before the swap finishes reading it); older ones are removed.
+
+
+class ExportError(RuntimeError):
+    """The export cannot be written where it was asked for, or the version asked for does not exist."""
+
+
+SNAPSHOTS_SUFFIX = ".snapshots"
+_STALE_BUILD_SECONDS = 24 * 3600  # a build folder older than this was left by a killed export
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What an export wrote: its manifest, the snapshot folder ``to`` now points at, and each table's plan."""
+
+    manifest: Manifest
+    folder: Path
+    plans: dict[str, Plan]
+    rows_written: int  # rows written to new files (rows of kept files are linked, not written)
+
+
+def export_parquet(
+    output: Location,
+    to: Path,
+    code_version: str,
+    tables: Sequence[str] | None = None,
+    version: int | None = None,
+    as_of: datetime | None = None,
+    partition_by: Sequence[str] = (),
+    full: bool = False,
+    options: StorageOptions = None,
+) -> ExportResult:
+    """Publish the tables as plain Parquet under ``to`` (a link swapped atomically), with a manifest.
+
+    ``version`` is a version of the articles table: every table is exported as it was when that version was
+    committed. ``as_of`` exports every table as it was at that time. Without either, the latest versions are
+    exported, reusing the files of the export already at ``to`` and adding only the rows committed since
+    (``full`` writes every table again).
+    """
+    to = Path(to)
+    names = _export_table_names(tables)
+    _check_partition_columns(names, partition_by)
+    when = _export_time(output, version, as_of, options)
+    current = _existing_export(to)
+    previous = None if full or when is not None or current is None else _read_manifest(current)
+    same_source = previous is not None and previous.output == _describe_output(output)
+    root = to.parent / f".{to.name}{SNAPSHOTS_SUFFIX}"
+    export_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:8]
+    building = root / f"{export_id}.tmp"
+    building.mkdir(parents=True)
+    try:
+        entries, plans, written = {}, {}, 0
+        for name in names:
+            before = previous.tables.get(name) if previous is not None else None
+            entry, plan, rows = _export_table(
+                output, name, building, when, tuple(partition_by), before, current, same_source, options
+            )
+            entries[name], plans[name], written = entry, plan, written + rows
+        entries["article_status"], rows = _export_status(output, building, when, entries, options)
+        plans["article_status"], written = Plan.REBUILD, written + rows
+        manifest = Manifest(
+            output=_describe_output(output),
+            exported_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            schema_version=SCHEMA_VERSION,
+            code_version=code_version,
+            tables=entries,
+            as_of=when.isoformat() if when is not None else None,
+        )
+        (building / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+        final = building.with_name(export_id)
+        building.rename(final)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    _swap_link(to, final)
+    _prune_snapshots(root, keep={final.name, current.name if current is not None else ""})
+    return ExportResult(manifest, final, plans, written)
+
+
+def check_export_target(to: Path) -> None:
+    """Fail with ExportError unless ``to`` is free or holds a newsmill export (checked before a run)."""
+    _existing_export(Path(to))
+
+
+def read_export_manifest(to: Path) -> Manifest | None:
+    """The manifest of the export at ``to``, or None when there is none."""
+    current = _existing_export(Path(to))
+    return _read_manifest(current) if current is not None else None
+
+
+def _export_table_names(tables: Sequence[str] | None) -> list[str]:
+    names = list(dict.fromkeys(tables)) if tables else list(TABLE_NAMES)
+    unknown = [name for name in names if name not in TABLE_NAMES]
+    if unknown:
+        raise ExportError(f"unknown table {unknown[0]!r}; the tables are: {', '.join(TABLE_NAMES)}")
+    return names
+
+
+def _check_partition_columns(names: Sequence[str], partition_by: Sequence[str]) -> None:
+    columns = {column for name in names for column in TABLES[name].model.to_schema().columns}
+    missing = [column for column in partition_by if column not in columns]
+    if missing:
+        raise ExportError(
+            f"no exported table has a column {missing[0]!r} to partition by; "
+            "each table is partitioned by the --partition-by columns it has"
+        )
+
+
+def _export_time(
+    output: Location, version: int | None, as_of: datetime | None, options: StorageOptions
+) -> datetime | None:
+    if version is not None and as_of is not None:
+        raise ExportError("give at most one of --version N and --as-of TIME")
+    if as_of is not None:
+        return as_of if as_of.tzinfo is not None else as_of.replace(tzinfo=UTC)
+    if version is None:
+        return None
+    commits = {commit["version"]: commit for commit in table_history(output, "articles", options)}
+    if version not in commits:
+        known = f"0 to {max(commits)}" if commits else "none yet"
+        raise ExportError(f"the articles table has no version {version} (versions: {known})")
+    return commit_time(commits[version]["timestamp"])
+
+
+def commit_time(milliseconds: int) -> datetime:
+    """A Delta commit's timestamp (milliseconds since the epoch) as an exact UTC datetime (no float rounding,
+    which can land a microsecond before the commit and so select the version before it)."""
+    return datetime.fromtimestamp(milliseconds // 1000, UTC) + timedelta(milliseconds=milliseconds % 1000)
+
+
+def _describe_output(output: Location) -> str:
+    return str(output) if is_remote(output) else str(Path(output).resolve())
+
+
+def _existing_export(to: Path) -> Path | None:
+    """The snapshot folder ``to`` points at; None when nothing is there; ExportError when ``to`` is not ours."""
+    if "://" in str(to) or str(to).startswith("s3:"):
+        raise ExportError(
+            f"{str(to)!r} is not a local folder; exports are written to a local folder (--to DIR)"
+        )
+    if to.is_symlink():
+        target = to.resolve()
+        return target if (target / MANIFEST_NAME).is_file() else None
+    if to.exists():
+        raise ExportError(
+            f"{str(to)!r} exists and is not a newsmill export (exports are published as a link to a "
+            "snapshot folder); choose another --to or remove it"
+        )
+    return None
+
+
+def _read_manifest(folder: Path) -> Manifest | None:
+    try:
+        return Manifest.from_json((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _export_table(
+    output: Location,
+    name: str,
+    building: Path,
+    when: datetime | None,
+    partition_by: tuple[str, ...],
+    before: TableExport | None,
+    current: Path | None,
+    same_source: bool,
+    options: StorageOptions,
+) -> tuple[TableExport, Plan, int]:
+    table = _table_as_of(output, name, when, options)
+    version = table.version() if table is not None else None
+    schema = pa.schema(table.schema().to_arrow()) if table is not None else _model_schema(name)
+    columns = tuple(column for column in partition_by if column in schema.names)
+    plan = plan_table(before, version, columns, same_source)
+    folder = building / name
+    folder.mkdir()
+    if plan is not Plan.REBUILD and before is not None and current is not None:
+        try:
+            return _export_on_top(table, name, building, before, current, version, columns, plan, options)
+        except (OSError, _NotInsertOnlyError):
+            shutil.rmtree(folder)
+            folder.mkdir()
+    files, rows = _write_parquet(
+        table.to_pyarrow_dataset() if table is not None else schema.empty_table(),
+        folder,
+        part_name(0, version if version is not None else 0),
+        columns,
+        empty_schema=schema,
+    )
+    paths = tuple(f"{name}/{file}" for file in files)
+    return TableExport(version, rows, paths, columns), Plan.REBUILD, rows
+
+
+def _export_status(
+    output: Location,
+    building: Path,
+    when: datetime | None,
+    entries: Mapping[str, TableExport],
+    options: StorageOptions,
+) -> tuple[TableExport, int]:
+    """Write the article_status view as of the exported versions of articles and removals (always whole:
+    it changes when a later version supersedes an article, and it is narrow)."""
+    versions: dict[str, int | None] = {}
+    for name in ("articles", "removals"):
+        if name in entries:
+            versions[name] = entries[name].delta_version
+        else:
+            table = _table_as_of(output, name, when, options)
+            versions[name] = table.version() if table is not None else None
+    types = pl.Schema({name: column.dtype.type for name, column in ArticleStatus.to_schema().columns.items()})
+    if versions["articles"] is None:
+        status = pl.DataFrame(schema=types)
+    else:
+        status = read_article_status(output, versions, options)
+    schema = _plain_schema(pl.DataFrame(schema=types).to_arrow().schema)
+    folder = building / "article_status"
+    folder.mkdir()
+    files, rows = _write_parquet(
+        status.to_arrow().cast(schema), folder, part_name(0, versions["articles"] or 0), (), schema
+    )
+    paths = tuple(f"article_status/{file}" for file in files)
+    return TableExport(versions["articles"], rows, paths), rows
+
+
+class _NotInsertOnlyError(RuntimeError):
+    """A commit since the previous export removed rows: the table is written again."""
+
+
+def _export_on_top(
+    table: DeltaTable | None,
+    name: str,
+    building: Path,
+    before: TableExport,
+    current: Path,
+    version: int | None,
+    columns: tuple[str, ...],
+    plan: Plan,
+    options: StorageOptions,
+) -> tuple[TableExport, Plan, int]:
+    for file in before.files:
+        _link_or_copy(current / file, building / file)
+    if plan is Plan.KEEP or table is None or before.delta_version is None or version is None:
+        return before, Plan.KEEP, 0
+    added = _rows_added(table, before.delta_version, version, options)
+    files, rows = _write_parquet(
+        added, building / name, part_name(before.delta_version + 1, version), columns, empty_schema=None
+    )
+    entry = TableExport(
+        version, before.rows + rows, (*before.files, *(f"{name}/{file}" for file in files)), columns
+    )
+    return entry, Plan.APPEND, rows
+
+
+def _rows_added(table: DeltaTable, first: int, last: int, options: StorageOptions) -> pads.Dataset:
+    """The rows the commits after version ``first`` up to ``last`` inserted, read from the files they added.
+
+    Raises _NotInsertOnlyError when one of those commits removed rows or changed the schema.
+    """
+    operations = {commit["version"]: str(commit.get("operation", "")) for commit in table.history()}
+    final_schema = table.to_pyarrow_dataset().schema
+    walker = DeltaTable(table.table_uri, version=first, storage_options=_options(options))
+    fragments = {fragment.path: fragment for fragment in walker.to_pyarrow_dataset().get_fragments()}
+    added: list[pads.Fragment] = []
+    for number in range(first + 1, last + 1):
+        walker.load_as_version(number)
+        dataset = walker.to_pyarrow_dataset()
+        now = {fragment.path: fragment for fragment in dataset.get_fragments()}
+        verdict = rows_only_added(operations.get(number, ""), len(fragments.keys() - now.keys()))
+        if verdict is False or not dataset.schema.equals(final_schema):
+            raise _NotInsertOnlyError(f"version {number} did more than insert rows")
+        if verdict:
+            added += [now[path] for path in now.keys() - fragments.keys()]
+        fragments = now
+    template = table.to_pyarrow_dataset()
+    return pads.FileSystemDataset(added, final_schema, template.format, template.filesystem)
+
+
+def _write_parquet(
+    data: pads.Dataset | pa.Table,
+    folder: Path,
+    base: str,
+    partition_by: tuple[str, ...],
+    empty_schema: pa.Schema | None,
+) -> tuple[list[str], int]:
+    """Write rows as Parquet files under ``folder`` (hive partitions by ``partition_by``); their paths and rows.
+
+    With ``empty_schema``, a table without rows still gets one empty file, so readers of the folder see its
+    columns.
+    """
+    written: list[tuple[str, int]] = []
+
+    def visit(file: Any) -> None:
+        written.append((str(Path(file.path).relative_to(folder)), file.metadata.num_rows))
+
+    pads.write_dataset(
+        data,
+        folder,
+        format="parquet",
+        basename_template=base + "-{i}.parquet",
+        partitioning=list(partition_by) or None,
+        partitioning_flavor="hive" if partition_by else None,
+        existing_data_behavior="overwrite_or_ignore",
+        file_visitor=visit,
+    )
+    if not written and empty_schema is not None:
+        pq.write_table(empty_schema.empty_table(), folder / f"{base}-0.parquet")
+        written.append((f"{base}-0.parquet", 0))
+    return sorted(path for path, _ in written), sum(rows for _, rows in written)
+
+
+def _table_as_of(
+    output: Location, name: str, when: datetime | None, options: StorageOptions
+) -> DeltaTable | None:
+    """The table as it was at ``when``: its last version committed at or before then (None: not yet created).
+
+    Chosen from the commit timestamps the history shows, not with ``load_as_version(datetime)``, which goes
+    by the log files' modification times: those can be a little later, and would then pick the version before.
+    """
+    try:
+        table = _table(output, name, options)
+    except TableNotFoundError:
+        return None
+    if when is None:
+        return table
+    limit = when.timestamp() * 1000
+    versions = [commit["version"] for commit in table.history() if commit["timestamp"] <= limit]
+    if not versions:
+        return None
+    table.load_as_version(max(versions))
+    return table
+
+
+def _model_schema(name: str) -> pa.Schema:
+    """The Arrow schema of a table that does not exist yet, from its model (plain, not large, types)."""
+    return _plain_schema(empty_frame(TABLES[name].model).to_arrow().schema)
+
+
+def _plain_schema(schema: pa.Schema) -> pa.Schema:
+    return pa.schema([field.with_type(_plain_type(field.type)) for field in schema])
+
+
+def _plain_type(kind: pa.DataType) -> pa.DataType:
+    if pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        return pa.string()
+    if pa.types.is_large_list(kind) or pa.types.is_list(kind):
+        return pa.list_(_plain_type(kind.value_type))
+    return kind
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _swap_link(to: Path, target: Path) -> None:
+    """Point ``to`` at ``target`` in one step (a new link renamed over the old one)."""
+    to.parent.mkdir(parents=True, exist_ok=True)
+    temporary = to.with_name(f".{to.name}.link-{uuid.uuid4().hex[:8]}")
+    os.symlink(os.path.relpath(target, to.parent), temporary)
+    os.replace(temporary, to)
+
+
+def _prune_snapshots(root: Path, keep: set[str]) -> None:
+    """Remove snapshots other than the current and the previous one, and builds left by killed exports."""
+    for folder in root.iterdir():
+        if folder.name in keep:
+            continue
+        building = folder.name.endswith(".tmp")
+        if building and time.time() - folder.stat().st_mtime < _STALE_BUILD_SECONDS:
+            continue  # another export may still be writing it
+        shutil.rmtree(folder, ignore_errors=True)

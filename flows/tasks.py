@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -23,8 +24,10 @@ from flows.config import Settings
 from flows.core.batch import batch_tables
 from flows.core.models import Article, RawDocument, Reject, SourceFile
 from flows.core.nlp.pipeline import load_pipeline, model_info
+from flows.core.revisions import REVISED_FIELDS, Removal, apply_revisions, removed_files
 from flows.core.sources import KnownSources, Listing, RetryPolicy, list_new_files, parse_files
-from flows.core.tables.rows import BatchTables, RunInfo, run_metadata
+from flows.core.stories import assign_stories
+from flows.core.tables.rows import BatchTables, RunInfo, removals_frame, run_metadata
 from flows.core.tables.validation import validate_batch
 from schemas.tables import TABLES
 from schemas.vocabulary import SCHEMA_VERSION
@@ -42,6 +45,8 @@ def prepare_run(settings: Settings) -> RunInfo:
     """
     storage.check_raw_dir(settings.raw_dir)
     storage.prepare_output_dir(settings.output_dir)
+    if settings.publish_parquet is not None:
+        storage.check_export_target(settings.publish_parquet)
     name, version = model_identity(settings.model_name)
     return RunInfo(
         run_id=str(flow_run.get_id() or _local_run_id()),
@@ -75,11 +80,42 @@ def load_known(settings: Settings, run: RunInfo) -> KnownSources:
 
 
 @task(name="find new raw files", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
-def find_new_files(settings: Settings, known: KnownSources) -> Listing:
-    """Raw files not yet recorded with the same size and time, how many were seen, and what was skipped."""
+def find_new_files(settings: Settings, known: KnownSources) -> tuple[Listing, list[Removal]]:
+    """Raw files not yet recorded with the same size and time, how many were seen, what was skipped, and the
+    files recorded as articles that are gone from the raw folder (an entry skipped, e.g. not settled yet, is
+    still there)."""
     settled_before = time.time_ns() - int(settings.settle_seconds * 1e9)
-    entries = storage.walk_raw(settings.raw_dir, settings.include, settings.follow_links)
-    return list_new_files(entries, known, settled_before)
+    entries = list(storage.walk_raw(settings.raw_dir, settings.include, settings.follow_links))
+    present = {entry.path for entry in entries}
+    removed = removed_files(known.latest, present, lambda path: storage.included(path, settings.include))
+    return list_new_files(entries, known, settled_before), removed
+
+
+@task(name="record removed files", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
+def record_removals(settings: Settings, run: RunInfo, removed: Sequence[Removal]) -> None:
+    """Stage a removals row for each file gone from the raw folder (committed with the run's other rows)."""
+    staging = storage.staging_dir(settings.output_dir, run.run_id)
+    storage.stage_batch(staging, 0, {"removals": removals_frame(removed, run)})
+
+
+@task(
+    name="compare with earlier articles",
+    task_run_name="compare with earlier articles {number}",
+    cache_policy=NO_CACHE,
+    retries=3,
+    retry_delay_seconds=IO_RETRY_DELAYS,
+)
+def revise(settings: Settings, tables: BatchTables, known: KnownSources, number: int) -> BatchTables:
+    """Number the batch's changed files as new versions of their path, with the fields that changed; point
+    copies at the first article with their body, and place each article in its story."""
+    articles = tables.articles
+    paths = articles["source_path"].to_list()
+    earlier = [known.latest[path][0] for path in paths if path in known.latest]
+    if earlier:
+        columns = ["source_path", "article_id", "version", *REVISED_FIELDS]
+        previous = storage.read_articles(settings.output_dir, earlier, columns, settings.object_store_options)
+        articles = apply_revisions(articles, previous)
+    return replace(tables, articles=assign_stories(articles, known.stories))
 
 
 @task(
@@ -148,9 +184,12 @@ def stage(settings: Settings, run: RunInfo, tables: BatchTables, number: int) ->
 
 @task(name="commit tables", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
 def commit(settings: Settings, run: RunInfo) -> dict[str, storage.CommitResult]:
-    """One commit per table with this run's rows, stamped with the run's provenance; then clean staging."""
+    """One commit per table with this run's rows, stamped with the run's provenance; then clean staging.
+
+    Tables that do not exist yet are created first, empty, so every table exists after the first run."""
     staging = storage.staging_dir(settings.output_dir, run.run_id)
     metadata_ = run_metadata(run)
+    storage.ensure_tables(settings.output_dir, metadata_, settings.object_store_options)
     storage.mark_committing(staging, metadata_)
     results = {
         table: storage.commit_staged(
@@ -165,6 +204,19 @@ def commit(settings: Settings, run: RunInfo) -> dict[str, storage.CommitResult]:
     }
     storage.remove_staging(staging)
     return results
+
+
+@task(name="publish Parquet export", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
+def publish(settings: Settings, run: RunInfo) -> storage.ExportResult | None:
+    """Bring the plain-Parquet export at ``publish_parquet`` up to the tables' latest versions (rows added only)."""
+    if settings.publish_parquet is None:
+        return None
+    return storage.export_parquet(
+        settings.output_dir,
+        settings.publish_parquet,
+        code_version=run.pipeline_version,
+        options=settings.object_store_options,
+    )
 
 
 @task(name="compact and vacuum tables", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)

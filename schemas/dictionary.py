@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pandera.polars as pa
 
-from schemas.tables import TABLES, Provenance
+from schemas.tables import SHORT_HASH, TABLES, VIEW_KEYS, VIEW_MODELS, Provenance
 from schemas.vocabulary import SCHEMA_VERSION
 
 
@@ -32,11 +34,26 @@ def render() -> str:
         f"Generated from `schemas/tables.py` (schema version {SCHEMA_VERSION}); do not edit by hand:",
         "`python -m schemas.dictionary > docs/data-dictionary.md`.",
         "",
+        "Ids are made from content, so a rerun gives the same ids: " + SHORT_HASH,
+        "",
+        "## Provenance columns (on every row of every table)",
+        "",
+        "| column | type | nullable | checks | description |",
+        "| --- | --- | --- | --- | --- |",
+        *column_rows(Provenance),
+        "",
     ]
     for table in TABLES.values():
         model = table.model
         schema = model.to_schema()
-        lines += [f"## `{table.name}`", "", (model.__doc__ or "").strip(), "", f"Key: `{table.key}`.", ""]
+        lines += [
+            f"## `{table.name}`",
+            "",
+            inspect.cleandoc(model.__doc__ or ""),
+            "",
+            f"Key: `{table.key}`; {table.id_recipe}.",
+            "",
+        ]
         table_checks = [check.error for check in schema.checks if check.error]
         if table_checks:
             lines += ["Row checks: " + "; ".join(table_checks) + ".", ""]
@@ -47,6 +64,17 @@ def render() -> str:
             "Provenance columns (on every table): " + ", ".join(f"`{c}`" for c in provenance_order()),
             "",
         ]
+    for view, model in VIEW_MODELS.items():
+        lines += [
+            f"## `{view}` (view)",
+            "",
+            inspect.cleandoc(model.__doc__ or ""),
+            "",
+            f"Key: `{VIEW_KEYS[view]}`.",
+            "",
+        ]
+        lines += ["| column | type | nullable | checks | description |", "| --- | --- | --- | --- | --- |"]
+        lines += [*column_rows(model), ""]
     return "\n".join(lines)
 
 
@@ -66,8 +94,7 @@ def _check_text(check: object) -> str:
 
 def _short(value: object) -> str:
     if isinstance(value, (list, tuple, set, frozenset)) and len(value) > 8:
-        items = sorted(str(v) for v in value)
-        return "[" + ", ".join(items[:8]) + ", ...]"
+        return "[" + ", ".join(sorted(str(v) for v in value)) + "]"  # every value of a value set
     return str(value)
 
 

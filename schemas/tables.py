@@ -41,6 +41,7 @@ ENTITY_KEY = r"^[A-Z_]+:\S"
 UtcTimestamp = Annotated[pl.Datetime, "us", "UTC"]
 LocalTimestamp = Annotated[pl.Datetime, "us", None]
 StringList = Annotated[pl.List, pl.Utf8]
+IntegerList = Annotated[pl.List, pl.Int64]
 
 
 def _values(kind: type[StrEnum]) -> list[str]:
@@ -141,6 +142,15 @@ class Articles(Provenance):
     site_tagline: str | None = pa.Field(
         nullable=True, str_length={"min_value": 1}, description="Site tagline above the headline."
     )
+    publisher: str | None = pa.Field(
+        nullable=True,
+        str_length={"min_value": 2},
+        description=(
+            'Who the page says publishes it: the holder named in its copyright line ("(c) 2022 Bayside '
+            "Gazette. All rights reserved.\" gives Bayside Gazette; often a parent company, not the site's "
+            "brand), or an HTML page's declared site name; null when the page names none. No list of sites."
+        ),
+    )
     headline: str | None = pa.Field(
         nullable=True, str_length={"min_value": 1}, description="The article's headline."
     )
@@ -223,6 +233,53 @@ class Articles(Provenance):
     )
     entities_skipped_reason: str | None = pa.Field(
         nullable=True, description="Why no entities were extracted (e.g. a language the model does not read)."
+    )
+    version: pl.Int32 = pa.Field(
+        ge=1,
+        description=(
+            "Which version of its source_path this article is: 1 for the first content ingested from the path, "
+            "then 2, 3, ... for each changed content (is_current is in the article_status view)."
+        ),
+    )
+    previous_article_id: str | None = pa.Field(
+        nullable=True,
+        str_matches=HEX32,
+        description="The article this version replaced (the path's latest version when it was ingested).",
+    )
+    changed_fields: StringList = pa.Field(
+        description=(
+            "Columns whose value differs from the previous version's (empty for version 1); compared: "
+            "REVISED_FIELDS in flows/core/revisions.py."
+        )
+    )
+    body_sha256: str = pa.Field(
+        str_matches=HEX64,
+        description=(
+            "SHA-256 of the normalised body: Unicode NFKC, its words and punctuation marks joined by one "
+            "space (white space does not count)."
+        ),
+    )
+    duplicate_of: str | None = pa.Field(
+        nullable=True,
+        str_matches=HEX32,
+        description=(
+            "The first article of another file with the same body_sha256 (an exact copy of its body); null "
+            "for the first, and for a new version of a file whose body did not change."
+        ),
+    )
+    story_id: str = pa.Field(
+        str_matches=HEX32,
+        description=(
+            "The story: the article_id of the first article whose body this one nearly copies (MinHash/LSH "
+            "over 5-word shingles, see story_keys), or its own article_id. Count stories, not copies, with "
+            "count(distinct story_id)."
+        ),
+    )
+    story_keys: IntegerList = pa.Field(
+        description=(
+            "LSH band keys of the body's MinHash (32 bands of 4 of 128 hashes over 5-word shingles); articles "
+            "sharing a key are near-copies. Kept so later runs can place new articles without the bodies."
+        )
     )
 
     @pa.dataframe_check(error="article_id must be the first 32 hex digits of source_sha256")
@@ -723,6 +780,52 @@ class Rejects(Provenance):
     )
 
 
+class Removals(Provenance):
+    """One row per raw file found missing from the raw folder: the version that was current when it went.
+
+    Rows are never deleted; the file's articles stay, and the article_status view marks them not current.
+    """
+
+    removal_id: str = pa.Field(
+        unique=True, str_matches=HEX32, description="Hash of source_path and article_id."
+    )
+    source_path: str = pa.Field(
+        str_length={"min_value": 1}, description="Path of the raw file, relative to the raw folder."
+    )
+    article_id: str = pa.Field(
+        str_matches=HEX32, description="The file's latest version when it went missing (articles.article_id)."
+    )
+    removed_at: UtcTimestamp = pa.Field(description="When the run that found the file missing started (UTC).")
+
+
+class ArticleStatus(pa.DataFrameModel):
+    """A view, not a stored table: each article's place among its file's versions, as of a table version.
+
+    Computed from articles and removals (``flows.storage.read_article_status``; the export writes it as
+    ``article_status/``). Join any table on article_id and keep ``is_current`` to read current articles only.
+    """
+
+    article_id: str = pa.Field(
+        unique=True, str_matches=HEX32, description="The article (articles.article_id)."
+    )
+    source_path: str = pa.Field(description="Path of the raw file, relative to the raw folder.")
+    version: pl.Int32 = pa.Field(ge=1, description="articles.version.")
+    is_current: bool = pa.Field(
+        description=(
+            "True for exactly one article per source_path still in the raw folder: its latest version "
+            "(highest version, then latest ingested_at, then article_id); false for older versions and "
+            "for every version of a removed file."
+        )
+    )
+    removed_at: UtcTimestamp | None = pa.Field(
+        nullable=True, description="Set on the version that was current when its file went missing."
+    )
+
+    class Config:
+        strict = True
+        coerce = True
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     """One output table: everything the pipeline needs to know about it, in one record."""
@@ -734,20 +837,81 @@ class Table:
     in_context: type[pa.DataFrameModel] | None = None
     # Rows belong to one article (keyed by article_id) and are kept or rejected with it.
     is_detail: bool = True
+    id_recipe: str = ""  # how the key is made (shown in the data dictionary; a test recomputes it)
 
 
 # The table registry: adding a table is one entry here and its model above. Order is the output's order.
+# Ids: short_hash(a, b, ...) is explained by SHORT_HASH; a test recomputes every recipe.
 TABLES: dict[str, Table] = {
     table.name: table
     for table in (
-        Table("articles", Articles, "article_id", is_detail=False),
-        Table("entities", Entities, "mention_id", EntitiesInContext),
-        Table("rejects", Rejects, "reject_id", is_detail=False),
-        Table("article_entities", ArticleEntities, "article_entity_id"),
-        Table("places", Places, "place_id"),
-        Table("quotes", Quotes, "quote_id", QuotesInContext),
-        Table("amounts", Amounts, "amount_id", AmountsInContext),
-        Table("text_dates", TextDates, "date_id", TextDatesInContext),
+        Table(
+            "articles",
+            Articles,
+            "article_id",
+            is_detail=False,
+            id_recipe="article_id = the first 32 hex digits of source_sha256 (SHA-256 of the raw file's bytes)",
+        ),
+        Table(
+            "entities",
+            Entities,
+            "mention_id",
+            EntitiesInContext,
+            id_recipe="mention_id = short_hash(article_id, section, start_char, end_char, label)",
+        ),
+        Table(
+            "rejects",
+            Rejects,
+            "reject_id",
+            is_detail=False,
+            id_recipe=(
+                "reject_id = short_hash(source_path, source_sha256), or short_hash(source_path, "
+                '"<source_size_bytes>:<source_mtime_ns>") for a file that could not be read'
+            ),
+        ),
+        Table(
+            "removals",
+            Removals,
+            "removal_id",
+            is_detail=False,
+            id_recipe="removal_id = short_hash(source_path, article_id)",
+        ),
+        Table(
+            "article_entities",
+            ArticleEntities,
+            "article_entity_id",
+            id_recipe="article_entity_id = short_hash(article_id, entity_key)",
+        ),
+        Table("places", Places, "place_id", id_recipe="place_id = short_hash(article_id, entity_key)"),
+        Table(
+            "quotes",
+            Quotes,
+            "quote_id",
+            QuotesInContext,
+            id_recipe="quote_id = short_hash(article_id, section, start_char, end_char)",
+        ),
+        Table(
+            "amounts",
+            Amounts,
+            "amount_id",
+            AmountsInContext,
+            id_recipe="amount_id = short_hash(article_id, section, start_char, end_char)",
+        ),
+        Table(
+            "text_dates",
+            TextDates,
+            "date_id",
+            TextDatesInContext,
+            id_recipe="date_id = short_hash(article_id, section, start_char, end_char)",
+        ),
     )
 }
+SHORT_HASH = (
+    "short_hash(a, b, ...) is the first 32 hex digits of SHA-256 over the UTF-8 text of the parts (each written "
+    "with str(): integers in decimal, section as its name), joined by the character U+001F: in Python, "
+    "`hashlib.sha256('\\x1f'.join(map(str, parts)).encode()).hexdigest()[:32]`."
+)
+# Views computed from the tables (not stored in Delta); the export writes them beside the tables.
+VIEW_MODELS: dict[str, type[pa.DataFrameModel]] = {"article_status": ArticleStatus}
+VIEW_KEYS: dict[str, str] = {"article_status": "article_id"}
 ARTICLE_DETAIL_TABLES: tuple[str, ...] = tuple(name for name, table in TABLES.items() if table.is_detail)

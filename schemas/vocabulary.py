@@ -10,7 +10,9 @@ from enum import StrEnum
 # 1.3.0: published_basis; a page showing only an update time is dated by it.
 # 1.4.0: articles.article_kind; places.adjectival, US counties and towns; text_dates.kind, quarters, halves;
 #        rejects: reason processing_error, stages tag and analyse.
-SCHEMA_VERSION = "1.4.0"
+# 1.5.0: revisions (version, previous_article_id, changed_fields), removals, copies and stories (body_sha256,
+#        duplicate_of, story_id, story_keys), publisher.
+SCHEMA_VERSION = "1.5.0"
 
 
 class Stage(StrEnum):

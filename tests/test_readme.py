@@ -66,6 +66,25 @@ def test_readme_reader_snippet_runs(two_versions: Path, index: int) -> None:
     assert result.stdout.split()[:2] == ["2", "1"]
 
 
+def test_readme_plain_parquet_snippet_reads_the_export(two_versions: Path) -> None:
+    storage.export_parquet(two_versions / "output", two_versions / "export", code_version="test")
+    snippet = next(s for s in _snippets() if s.startswith("# plain Parquet"))
+    result = subprocess.run(
+        [sys.executable, "-c", snippet], cwd=two_versions, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["2", "2", "2"]
+
+
+def test_readme_current_articles_snippet_runs(two_versions: Path) -> None:
+    snippet = next(s for s in _snippets() if s.startswith("# current articles"))
+    result = subprocess.run(
+        [sys.executable, "-c", snippet], cwd=two_versions, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["2", "2", "2"]
+
+
 def test_readme_data_dictionary_is_generated_from_schemas() -> None:
     assert (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8") == render() + "\n"
 

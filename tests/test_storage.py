@@ -348,3 +348,31 @@ def test_storage_run_killed_before_committing_leaves_nothing_behind(
 
     assert storage.table_version(tmp_path, "entities") is None
     assert not (tmp_path / storage.STAGING_DIR).exists()
+
+
+def test_storage_a_table_from_an_older_newsmill_gains_the_new_columns(
+    tmp_path: Path, run_info: RunInfo, sample_bytes: bytes
+) -> None:
+    from deltalake import write_deltalake
+
+    from flows.core.revisions import article_status
+
+    old = to_article(raw_document(sample_bytes, "old.txt"))
+    new = to_article(raw_document(sample_bytes + b"\nOne more line.\n", "new.txt"))
+    assert isinstance(old, Article)
+    assert isinstance(new, Article)
+    added = ["version", "previous_article_id", "changed_fields", "body_sha256", "duplicate_of", "story_id"]
+    older = articles_frame([old], run_info, {}).drop([*added, "story_keys", "publisher"])
+    write_deltalake(storage.table_uri(tmp_path, "articles"), older.to_arrow())
+    staging = _stage(tmp_path, "r2", {"articles": articles_frame([new], run_info, {})})
+    result = storage.commit_staged(tmp_path, staging, "articles", "article_id", METADATA)
+    assert result.rows_inserted == 1
+    table = storage.read_table(tmp_path, "articles").sort("source_path")
+    assert table["version"].to_list() == [1, None]  # new.txt, old.txt: the old row has no stored version
+    known = storage.load_known_sources(tmp_path)
+    assert set(known.latest) == {"old.txt", "new.txt"}
+    status = article_status(
+        table.select("article_id", "source_path", "version", "ingested_at"),
+        pl.DataFrame(schema={"article_id": pl.Utf8, "removed_at": pl.Datetime("us", "UTC")}),
+    )
+    assert status["is_current"].to_list() == [True, True]

@@ -121,6 +121,7 @@ class ParsedPage:
     dateline_place: str | None = None  # "HOUSTON, Texas" from "HOUSTON, Texas (KTRK) -- ..."
     updated: PublishedDate | None = None  # the "Updated ..." time, never taken for the publication time
     article_kind: ArticleKind = ArticleKind.ARTICLE  # running text, a brief, or mostly a table
+    publisher: str | None = None  # who the page says publishes it (its copyright line, an HTML site name)
 
     @property
     def dated(self) -> tuple[PublishedDate, DateBasis] | None:

@@ -17,6 +17,7 @@ from flows.core.models import (
     Stage,
 )
 from flows.core.page.article import reject_duplicate, reject_processing_error, to_article
+from flows.core.stories import StoryIndex
 
 # Rejects whose cause can go away without the file changing: retried when it did (see retry_reject).
 RETRIED_ON_NEW_PIPELINE = frozenset(
@@ -60,6 +61,9 @@ class KnownSources:
     by_path: dict[str, set[tuple[str | None, int, int]]] = field(default_factory=dict)
     path_by_sha: dict[str, str] = field(default_factory=dict)
     retry: set[str] = field(default_factory=set)
+    # per path recorded as an article: its latest article id, and whether its file was found missing
+    latest: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    stories: StoryIndex = field(default_factory=StoryIndex)  # bodies and story keys of the articles
 
     def add(self, path: str, sha256: str | None, size: int, mtime_ns: int, *, is_article: bool) -> None:
         """Record one file version; an article also registers its content, to catch copies of it."""

@@ -81,6 +81,7 @@ class RunSummary:
     top_entities: tuple[tuple[str, str, int], ...] = ()  # label, text, mentions
     rejected_files: tuple[tuple[str, str, str], ...] = ()  # path, reason, detail
     skipped: dict[str, int] = field(default_factory=dict)  # raw-folder entries not read, by reason
+    maintenance: dict[str, str] = field(default_factory=dict)  # table -> what maintenance committed
 
     def lines(self) -> list[str]:
         """The summary as short lines of text for a terminal."""
@@ -105,6 +106,11 @@ class RunSummary:
                 if table not in ("articles", "rejects", "entities")
             ),
             f"table versions    {versions}",
+            *(
+                [f"maintenance       {', '.join(f'{t} {d}' for t, d in self.maintenance.items())}"]
+                if self.maintenance
+                else []
+            ),
         ]
 
     @property
@@ -258,8 +264,10 @@ def summarize(
     model: str,
     rows_written: dict[str, int],
     versions: dict[str, int | None],
+    maintenance: dict[str, str] | None = None,
 ) -> RunSummary:
-    """The end-of-run summary from the batch tallies and the commits."""
+    """The end-of-run summary from the batch tallies and the commits (and the maintenance commits after
+    them, described by :func:`describe_maintenance`)."""
     return RunSummary(
         run_id=run_id,
         raw_dir=raw_dir,
@@ -280,7 +288,19 @@ def summarize(
         ),
         rejected_files=tuple(tally.rejected_files),
         skipped=dict(tally.skipped_by_reason),
+        maintenance=maintenance or {},
     )
+
+
+def describe_maintenance(
+    versions: tuple[int, ...], compacted: bool, files_before: int, files_after: int
+) -> str:
+    """What maintenance committed to one table: ``v2-v4 (compacted 12 files into 1, vacuum)``."""
+    span = f"v{versions[0]}" if len(versions) == 1 else f"v{versions[0]}-v{versions[-1]}"
+    done = [f"compacted {files_before} files into {files_after}"] if compacted else []
+    if len(versions) > int(compacted):
+        done.append("vacuum")
+    return f"{span} ({', '.join(done)})"
 
 
 def failure_markdown(run_id: str, message: str) -> str:

@@ -53,6 +53,7 @@ def parse_html(html: str) -> ParsedPage:
         paragraphs=html_paragraphs(document.text, headline),
         related_headlines=(),
         authors=split_authors(document.author),
+        publisher=_clean(document.sitename),
     )
 
 

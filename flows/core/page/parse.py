@@ -57,6 +57,7 @@ from flows.core.page.datelines import (
     is_date_line,
 )
 from flows.core.page.headmodel import CandidateFacts, HeadlineModel, candidate_row, feature_matrix
+from flows.core.page.publisher import find_publisher
 from flows.core.page.wire import article_kind, parse_undated_wire, parse_wire
 
 _RELATED = re.compile(
@@ -238,6 +239,7 @@ def parse_blocks(
         dateline_place=find_dateline_place(paragraphs[0]) if paragraphs else None,
         updated=updated,
         article_kind=article_kind(paragraphs),
+        publisher=find_publisher(blocks),
     )
 
 

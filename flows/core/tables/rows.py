@@ -13,7 +13,9 @@ import polars as pl
 from flows.core.ids import short_hash
 from flows.core.intel.canonical import MentionLink
 from flows.core.models import Article, EntityMention, MentionKey, Reject, RejectReason, Section
-from schemas.tables import Articles, Entities, Provenance, Rejects
+from flows.core.revisions import Removal
+from flows.core.stories import body_sha256, story_keys
+from schemas.tables import Articles, Entities, Provenance, Rejects, Removals
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +137,20 @@ def rejects_frame(rejects: Iterable[Reject], run: RunInfo) -> pl.DataFrame:
     return table_frame(rows, Rejects, run)
 
 
+def removals_frame(removals: Iterable[Removal], run: RunInfo) -> pl.DataFrame:
+    """The removals table's rows: files found missing by this run (``removed_at`` is when the run started)."""
+    rows = [
+        {
+            "removal_id": short_hash(removal.source_path, removal.article_id),
+            "source_path": removal.source_path,
+            "article_id": removal.article_id,
+            "removed_at": run.ingested_at,
+        }
+        for removal in removals
+    ]
+    return table_frame(rows, Removals, run)
+
+
 def span_columns(
     key: str, article_id: str, section: Section, start: int, end: int, text: str, *more_identity: object
 ) -> dict[str, object]:
@@ -175,6 +191,7 @@ def _article_row(article: Article, skipped_reason: str | None) -> dict[str, obje
         "source_mtime_ns": article.source_mtime_ns,
         "source_encoding": article.source_encoding,
         "site_tagline": page.site_tagline,
+        "publisher": page.publisher,
         "headline": page.headline,
         "subheadline": page.subheadline,
         "byline": page.byline,
@@ -200,6 +217,15 @@ def _article_row(article: Article, skipped_reason: str | None) -> dict[str, obje
         "word_count": article.word_count,
         "language": article.language,
         "entities_skipped_reason": skipped_reason,
+        # a first version until flows.core.revisions.apply_revisions finds an earlier one of the same path
+        "version": 1,
+        "previous_article_id": None,
+        "changed_fields": [],
+        "body_sha256": body_sha256(page.body or ""),
+        # its own story until flows.core.stories.assign_stories finds an earlier one
+        "duplicate_of": None,
+        "story_id": article.article_id,
+        "story_keys": story_keys(page.body or ""),
     }
 
 

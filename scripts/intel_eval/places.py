@@ -112,8 +112,12 @@ def run_pipeline(docs: Sequence[Doc]) -> None:
         for item in model_inputs(d.article.article_id, d.article.section_texts())
     ]
     mentions: dict[str, list[EntityMention]] = {}
-    for spacy_doc, (article_id, section, text) in nlp.pipe(items, as_tuples=True, batch_size=64):
-        mentions.setdefault(article_id, []).extend(mentions_in(spacy_doc, article_id, section, text))
+    # Pages of these sets are far under the model's limit: each section is read as one piece.
+    for spacy_doc, piece in nlp.pipe(items, as_tuples=True, batch_size=64):
+        article_id, section = piece.article_id, piece.section
+        mentions.setdefault(article_id, []).extend(
+            mentions_in(spacy_doc, article_id, section, piece.text, piece.offset)
+        )
         if section is Section.BODY:
             by_id[article_id].bare = [(e.start_char, e.end_char, e.label_) for e in spacy_doc.ents]
     for article_id, doc in by_id.items():

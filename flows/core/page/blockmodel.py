@@ -16,7 +16,6 @@ and :func:`shipped_model` is read by the evaluation only.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
@@ -24,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,7 @@ from flows.core.page.blocks import (
     names_site_function,
     words_of,
 )
+from flows.core.page.linear import LinearModel
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "blocks.json"
 _READER = re.compile(r"\b(?:you|your|we|our|us)\b", re.IGNORECASE)
@@ -95,48 +96,24 @@ FEATURES = (
 
 
 @dataclass(frozen=True, slots=True)
-class BlockModel:
+class BlockModel(LinearModel):
     """A logistic regression over standardised :data:`FEATURES`; a paragraph is kept at ``threshold`` or above."""
 
-    features: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    coef: tuple[float, ...]
-    intercept: float
+    KIND: ClassVar[str] = "logistic-regression over paragraph features (flows/core/page/blockmodel.py)"
+
     threshold: float
-
-    def to_json(self) -> str:
-        """The model as the JSON text written to :data:`MODEL_PATH` (stable: same model, same bytes)."""
-        data = {
-            "kind": "logistic-regression over paragraph features (flows/core/page/blockmodel.py)",
-            "features": list(self.features),
-            "mean": [round(v, 6) for v in self.mean],
-            "scale": [round(v, 6) for v in self.scale],
-            "coef": [round(v, 6) for v in self.coef],
-            "intercept": round(self.intercept, 6),
-            "threshold": round(self.threshold, 6),
-        }
-        return json.dumps(data, indent=1) + "\n"
-
-    @classmethod
-    def from_json(cls, text: str) -> BlockModel:
-        """Read a model written by :meth:`to_json`."""
-        data = json.loads(text)
-        return cls(
-            features=tuple(data["features"]),
-            mean=tuple(float(v) for v in data["mean"]),
-            scale=tuple(float(v) for v in data["scale"]),
-            coef=tuple(float(v) for v in data["coef"]),
-            intercept=float(data["intercept"]),
-            threshold=float(data["threshold"]),
-        )
 
     def probabilities(self, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Probability that each row (a paragraph's features) is article text."""
-        scaled = (matrix - np.asarray(self.mean)) / np.asarray(self.scale)
-        logits = scaled @ np.asarray(self.coef) + self.intercept
-        result: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(logits, -30.0, 30.0)))
+        result: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(self.logits(matrix), -30.0, 30.0)))
         return result
+
+    def _extra(self) -> dict[str, float]:
+        return {"threshold": self.threshold}
+
+    @classmethod
+    def _read_extra(cls, data: dict[str, Any]) -> dict[str, float]:
+        return {"threshold": float(data["threshold"])}
 
 
 @cache

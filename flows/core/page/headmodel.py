@@ -16,18 +16,19 @@ measures it under leave-publisher-out cross-validation; whether the parser uses 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
 
 from flows.core.page.blocks import names_site_function, words_of
+from flows.core.page.linear import LinearModel
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "headline.json"
 _MENU_MARKS = re.compile(r"[|»›•·]")
@@ -70,44 +71,16 @@ FEATURES = (
 
 
 @dataclass(frozen=True, slots=True)
-class HeadlineModel:
+class HeadlineModel(LinearModel):
     """A logistic regression over standardised :data:`FEATURES`; the highest-scoring candidate is the headline."""
 
-    features: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    coef: tuple[float, ...]
-    intercept: float
-
-    def to_json(self) -> str:
-        """The model as the JSON text written to :data:`MODEL_PATH` (stable: same model, same bytes)."""
-        data = {
-            "kind": "pairwise logistic-regression ranking headline candidates (flows/core/page/headmodel.py)",
-            "features": list(self.features),
-            "mean": [round(v, 6) for v in self.mean],
-            "scale": [round(v, 6) for v in self.scale],
-            "coef": [round(v, 6) for v in self.coef],
-            "intercept": round(self.intercept, 6),
-        }
-        return json.dumps(data, indent=1) + "\n"
-
-    @classmethod
-    def from_json(cls, text: str) -> HeadlineModel:
-        """Read a model written by :meth:`to_json`."""
-        data = json.loads(text)
-        return cls(
-            features=tuple(data["features"]),
-            mean=tuple(float(v) for v in data["mean"]),
-            scale=tuple(float(v) for v in data["scale"]),
-            coef=tuple(float(v) for v in data["coef"]),
-            intercept=float(data["intercept"]),
-        )
+    KIND: ClassVar[str] = (
+        "pairwise logistic-regression ranking headline candidates (flows/core/page/headmodel.py)"
+    )
 
     def scores(self, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Each row's logit (a candidate's features): higher is more headline-like."""
-        scaled = (matrix - np.asarray(self.mean)) / np.asarray(self.scale)
-        result: npt.NDArray[np.float64] = scaled @ np.asarray(self.coef) + self.intercept
-        return result
+        return self.logits(matrix)
 
     def best(self, matrix: npt.NDArray[np.float64]) -> int | None:
         """The row of the highest-scoring candidate (the first on a tie), None without candidates."""

@@ -323,6 +323,7 @@ def main() -> None:
         f"nothing new (rerun)      {rerun_seconds:.2f} s; an empty run {warm_empty:.2f} s; difference {beyond:+.2f} s"
         f" = {100 * beyond / first_flow_seconds:+.2f} % of the full run ({rerun.files_unchanged} files skipped unread)"
     )
+    print(export_cost(output, work / "export", summary.articles_written))
     print(
         f"peak RSS                 flow process {main_peak:.0f} MB, largest spaCy worker {worker_peak:.0f} MB"
     )
@@ -343,6 +344,20 @@ def main() -> None:
     print_no_op_runs(raw, output, work / "prefect")
     if args.keep:
         print(f"kept {work}")
+
+
+def export_cost(output: Path, to: Path, articles: int) -> str:
+    """The plain-Parquet export of the first flow run's tables (every row new), timed: seconds per 1,000 articles."""
+    from flows import storage
+    from flows.tasks import pipeline_version
+
+    started = time.perf_counter()
+    result = storage.export_parquet(output, to, pipeline_version())
+    seconds = time.perf_counter() - started
+    return (
+        f"export to Parquet        {seconds:.2f} s for {articles} new articles and their detail rows "
+        f"({1000 * seconds / max(articles, 1):.2f} s per 1,000; {result.rows_written} rows)"
+    )
 
 
 def newsmill_run(raw: Path, output: Path, prefect_home: Path) -> float:

@@ -52,7 +52,10 @@ def _newsmill(*args: str, env: dict[str, str]) -> list[str]:
 
 
 def _clean_env() -> dict[str, str]:
-    return {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "NEWSMILL_"))}
+    """The environment without the session's Prefect and newsmill settings; files written by a test are read
+    at once (no settle time: a test writes a file and runs at once)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "NEWSMILL_"))}
+    return env | {"NEWSMILL_SETTLE_SECONDS": "0"}
 
 
 @contextmanager

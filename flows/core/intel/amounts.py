@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from flows.core.lexicon import MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, SCALES, TENS, alternation
 from flows.core.scan import digit_runs, find_all, lowered_keeping_offsets, matches_at, starts_before
 from schemas.vocabulary import AmountKind
 
@@ -49,39 +50,10 @@ class Amount:
     qualifier: str | None  # the word(s) that made it approximate: "about", "more than", "hundreds of"
 
 
-_UNITS: Final = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS: Final = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-_SCALES: Final = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+# The number words of the lexicon under this module's names: units (zero to nineteen), tens, scales.
+_UNITS: Final = NUMBER_WORDS
+_TENS: Final = TENS
+_SCALES: Final = SCALES
 _SHORT_SCALES: Final = {
     "k": 1e3,
     "m": 1e6,
@@ -95,10 +67,11 @@ _SHORT_SCALES: Final = {
 _SOUTH_ASIAN_SCALES: Final = {"lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
 _VAGUE: Final = {"dozens": 12, "hundreds": 100, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
 
-_NUM_WORD = "|".join(sorted([*_UNITS, *_TENS, *_SCALES, "dozen"], key=len, reverse=True))
+_NUM_WORD = alternation([*_UNITS, *_TENS, *_SCALES, "dozen"], longest_first=True)
 _MONTHS = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+    r"(?:"
+    + alternation((*MONTHS, *(short for short in MONTH_ABBREVIATIONS if short not in MONTHS)))
+    + r")\.?"
 )
 
 _HYPHEN_UNIT = (  # "three-year", "five-inch": a number word joined to its unit by a hyphen
@@ -107,7 +80,9 @@ _HYPHEN_UNIT = (  # "three-year", "five-inch": a number word joined to its unit 
 )
 _NUMBER_RE: Final = re.compile(
     r"(?P<digits>(?<![\w.,/:@#–-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]|[.,:/]\d|-\d))"
-    r"|(?P<words>(?<![\w-])(?:(?:half\s+)?an?\s+(?:half\s+)?(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
+    r"|(?P<words>(?<![\w-])(?:(?:half\s+)?an?\s+(?:half\s+)?(?=(?:"
+    + alternation(("dozen", *_SCALES))
+    + r")\b))?"
     rf"(?:{_NUM_WORD})(?:(?:[ \t-]+|\s+and\s+)(?:{_NUM_WORD}))*(?!\w)(?!-(?!{_HYPHEN_UNIT})))"
     r"|(?P<vague>(?<![\w-])(?:(?:tens|hundreds)\s+of\s+)?(?:dozens|hundreds|thousands|millions|billions)"
     r"(?=\s+of\b|[ \t]+[a-z]|[.,;:!?]))",
@@ -256,7 +231,7 @@ _MEASURE_UNITS: Final = {
 }
 
 _SCALE_SUFFIX: Final = re.compile(
-    r"(?:[ \t-]?(?P<long>hundred|thousand|million|billion|trillion)\b|[ \t](?P<asian>lakhs?|crores?)\b"
+    r"(?:[ \t-]?(?P<long>" + alternation(_SCALES) + r")\b|[ \t](?P<asian>lakhs?|crores?)\b"
     r"|(?P<short>mln|bln|mn|bn|tn|k|m|b)(?![\w])|[ \t](?P<wire>mln|bln)\b)",
     re.IGNORECASE,
 )

@@ -41,6 +41,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
+from flows.core.lexicon import (
+    MONTH_ABBREVIATIONS,
+    MONTH_NUMBERS,
+    MONTHS,
+    NUMBER_WORDS,
+    TENS,
+    WEEKDAYS,
+    alternation,
+)
 from flows.core.scan import DIGIT_RUN_RE, find_all, lowered_keeping_offsets, matches_at, starts_before
 from schemas.vocabulary import DateKind, Granularity
 
@@ -66,31 +75,31 @@ REFERENCE_NOTE: Final = "a reference to the present, past or future, not a calen
 NOT_A_DATE: Final = "not a calendar date"
 VAGUE_COUNT: Final = "vague count"
 
-_MONTH_NAMES: Final = {name: i for i, name in enumerate(calendar.month_name) if name}
-_MONTH_ABBREVIATIONS: Final = {name: i for i, name in enumerate(calendar.month_abbr) if name} | {"Sept": 9}
+_MONTH_NAMES: Final = {name: MONTH_NUMBERS[name] for name in MONTHS}
+_MONTH_ABBREVIATIONS: Final = {short: MONTH_NUMBERS[short] for short in MONTH_ABBREVIATIONS}
 _MONTH_NUMBERS: Final = _MONTH_NAMES | _MONTH_ABBREVIATIONS
-_WEEKDAYS: Final = {name: i for i, name in enumerate(calendar.day_name)}
-_NUMBER_WORDS: Final = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty"
-)
-_SMALL_NUMBERS: Final = {word: i for i, word in enumerate(_NUMBER_WORDS.split(), start=1)} | {"a": 1, "an": 1}
+_WEEKDAYS: Final = {name: i for i, name in enumerate(WEEKDAYS)}
+_SMALL_NUMBERS: Final = {
+    **{word: value for word, value in (*NUMBER_WORDS.items(), *TENS.items()) if 1 <= value <= 20},
+    "a": 1,
+    "an": 1,
+}
 
 _MONTH = (
     r"(?:(?P<month>"
-    + "|".join(_MONTH_NAMES)
+    + alternation(_MONTH_NAMES)
     + r")|(?P<month_abbr>"
-    + "|".join(sorted(_MONTH_ABBREVIATIONS, key=len, reverse=True))
+    + alternation(_MONTH_ABBREVIATIONS, longest_first=True)
     + r")\.?)(?![A-Za-z])"
 )
-_FULL_MONTH = r"(?P<month>" + "|".join(_MONTH_NAMES) + r")(?![A-Za-z])"
+_FULL_MONTH = r"(?P<month>" + alternation(_MONTH_NAMES) + r")(?![A-Za-z])"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>1[5-9]\d\d|20\d\d|21\d\d)(?![\d])"
 _REL_YEAR = r"(?P<rel>this|last|next)\s+year\b"
 _UNIT = r"(?P<unit>day|week|month|year|decade)s?"
-_COUNT = r"(?P<n>\d{1,3}|" + "|".join(_SMALL_NUMBERS) + r"|a\s+few|few|several|a\s+couple\s+of)"
+_COUNT = r"(?P<n>\d{1,3}|" + alternation(_SMALL_NUMBERS) + r"|a\s+few|few|several|a\s+couple\s+of)"
 
-_ANY_MONTH = "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
+_ANY_MONTH = alternation(_MONTH_NUMBERS, longest_first=True)
 _NOT_A_NAMED_DAY = "".join(  # "Super Tuesday", "Black Friday", "Good Friday": named days, not this week's
     f"(?<!{word} )" for word in ("Super", "Black", "Cyber", "Good", "Holy", "Easter", "Palm", "Ash", "Bloody")
 )
@@ -140,10 +149,15 @@ _PAST_RE: Final = re.compile(
     + r"|(?!hundred|indeed|need|speed|proceed|exceed|succeed)(?-i:[a-z]{3,}ed)))\b",
     re.IGNORECASE,
 )
+# The months' short forms but "May", by length (a look-behind has one width): "Oct." ends no sentence.
+_SHORT_MONTHS_3 = alternation(
+    short for short in MONTH_ABBREVIATIONS if len(short) == 3 and short not in MONTHS
+)
+_SHORT_MONTHS_4 = alternation(short for short in MONTH_ABBREVIATIONS if len(short) == 4)
 _SENTENCE_END_RE: Final = re.compile(  # not after "a.m.", "U.S.", "Mr.", "Oct.": abbreviations end no sentence
     # a stop and a space, or a line break; one character class first lets the regex engine skip quickly
     r"[.!?\n](?:(?<=[.!?])(?<!\b[A-Za-z][.!?])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|No|vs)[.!?])"
-    r"(?<!\b(?:Mrs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Gov|Sen|Rep|Gen|Col)[.!?])(?<!\bSept[.!?])\s|(?<=\n))"
+    rf"(?<!\b(?:Mrs|{_SHORT_MONTHS_3}|Gov|Sen|Rep|Gen|Col)[.!?])(?<!\b(?:{_SHORT_MONTHS_4})[.!?])\s|(?<=\n))"
 )
 
 
@@ -227,8 +241,10 @@ def _year_earlier_quarters(kept: list[tuple[int, int, _Resolved]]) -> list[tuple
 # month and day names), or a word its match must contain; the rule is then tried only there. The matches are
 # exactly those of ``rule.pattern.finditer(text)``.
 
-_MONTH_START_RE: Final = re.compile("|".join(calendar.month_abbr[1:]))  # every month name opens with one
-_WEEKDAY_RE: Final = re.compile("|".join(calendar.day_name))
+_MONTH_START_RE: Final = re.compile(
+    alternation(name[:3] for name in MONTHS)
+)  # every month name opens with one
+_WEEKDAY_RE: Final = re.compile(alternation(WEEKDAYS))
 _UNIT_WORDS: Final = ("week", "month", "year", "decade")
 _DAY_WORDS: Final = ("yesterday", "today", "tomorrow", "tonight")
 _PARTS_OF_DAY: Final = ("night", "morning", "afternoon", "evening")  # after "last" or "this"
@@ -696,7 +712,7 @@ _SPACES_RE: Final = re.compile(r"\s+")
 _THE_BEFORE_RE: Final = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _RANGE_GAP_RE: Final = re.compile(r"\s*(?:to|until|till|through|-|–)\s*")
 _MONTH_PAIR_BEFORE_RE: Final = re.compile(
-    "(?:" + "|".join(_MONTH_NAMES) + r")\s+(?:and|or|to|until|till|through|-|–)\s+$"
+    "(?:" + alternation(_MONTH_NAMES) + r")\s+(?:and|or|to|until|till|through|-|–)\s+$"
 )
 _ARTICLE_BEFORE_RE: Final = re.compile(r"\b(?:a|an|the|A|An|The)\s+$")
 _LOWER_WORD_AFTER_RE: Final = re.compile(r"[ \t]+[a-z]")
@@ -919,9 +935,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _Rule(
         re.compile(
             r"\b(?P<m>(?:(?P<mod>[Ll]ast|[Tt]his|[Nn]ext|[Cc]oming|[Pp]ast)\s+)?"
-            r"(?P<weekday>"
-            + _NOT_A_NAMED_DAY
-            + r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)))(?!\w)"
+            r"(?P<weekday>" + _NOT_A_NAMED_DAY + r"(?:" + alternation(WEEKDAYS) + r")))(?!\w)"
             r"(?!,?[ \t]+(?:(?:"
             + _ANY_MONTH
             + r")\.?[ \t]+\d|\d{1,2}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:"
@@ -929,7 +943,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
             + r")\b))"
             r"(?![ \t]+(?:Times|Telegraph|Post|Express|Mirror|Herald|Mail|World)\b)"  # newspapers
             r"(?![ \t]+(?:Night|Morning|Evening|Afternoon)[ \t]+(?!(?:"
-            + "|".join(_MONTH_NAMES)
+            + alternation(_MONTH_NAMES)
             + r")\b)[A-Z])"  # shows: "Monday Night Quiz", not "Friday Night May 5"
         ),
         _weekday,

@@ -36,6 +36,7 @@ from typing import Final
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from flows.core.lexicon import MONTH_ABBREVIATIONS, MONTHS, WEEKDAY_ABBREVIATIONS, WEEKDAYS
 from schemas.vocabulary import VALUE_LABELS
 
 __all__ = [
@@ -58,13 +59,8 @@ _TITLE_MIN_CAPITALISED: Final = 2  # capitalised words after the first, for a he
 _FUNCTION_WORDS: Final = frozenset(STOP_WORDS)  # may stay lower-case in a title ("of", "and", "to" ...)
 # Always written with a capital, whatever the body says: months and days and their short forms.
 _ALWAYS_CAPITALISED: Final = frozenset(
-    {
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-        "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-        "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
-        "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
-    }
-)  # fmt: skip
+    word.lower() for word in (*MONTHS, *MONTH_ABBREVIATIONS, *WEEKDAYS, *WEEKDAY_ABBREVIATIONS)
+)
 _SENTENCE_START_RE: Final = re.compile(r"(?:^|[.!?:\"“‘'(\[\n—–-]\s*)$")
 # "St. Thomas", "Hayley J. Fowler", "the U.S. Senate": a full stop after these does not end a sentence.
 _ABBREVIATION_END_RE: Final = re.compile(r"(?:^|[\s(])(?:[A-Z][a-z]{0,2}|[A-Z](?:\.[A-Z])+)\.\s?$")

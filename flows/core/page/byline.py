@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from flows.core.lexicon import MONTH_ABBREVIATIONS, alternation, weekday_prefixes
 from flows.core.page.caches import BLOCK_CACHE_SIZE
 
 _BY = re.compile(
@@ -21,8 +22,10 @@ _BY = re.compile(
 )
 _CUT = re.compile(
     r"\s+(?:[-|–—•·]|on|at)\s+(?=.*\d)|\s*[|•·]\s*|\s+[-–—]\s+|\s+(?:last\s+)?(?:updated|published|posted)\b|"
-    r"\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b,?|\s+\d|"
-    r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d",  # "By A B JAN. 13, 2017"
+    r"\s+(?:" + alternation(weekday_prefixes()) + r")[a-z]*\b,?|\s+\d|"
+    r"\s+(?:"
+    + alternation(short.lower() for short in MONTH_ABBREVIATIONS)
+    + r")[a-z]*\.?\s+\d",  # "By A B JAN. 13, 2017"
     re.IGNORECASE,
 )
 # Case-sensitive: "ET Online" is a desk credit, not "E" and "Online"; capitalised bylines write "AND".

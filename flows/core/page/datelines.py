@@ -16,31 +16,20 @@ from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flows.core.lexicon import (
+    MONTH_NUMBERS,
+    MONTHS,
+    alternation,
+    month_prefixes,
+    weekday_prefixes,
+    weekday_stems,
+)
 from flows.core.models import PublishedDate
 from flows.core.scan import digit_runs, find_all, lowered_keeping_offsets, matches_at
 from schemas.vocabulary import DatePrecision
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+# Lower-case month names and short forms with their numbers.
+_LOWER_MONTH_NUMBERS = {name.lower(): number for name, number in MONTH_NUMBERS.items()}
 
 # Offsets in hours of the zone abbreviations news pages print; ambiguous ones (IST, CST in Asia) take the
 # reading most common on English-language news sites.
@@ -102,7 +91,7 @@ _ZONE_NAMES = "|".join(
 # First letters of the month names: a lookahead that changes no match but lets the engine pass over words that
 # cannot start a month without trying every name (several times faster over a whole page).
 _MONTH_START = r"(?=[adfjmnos])"
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<month>" + alternation(_LOWER_MONTH_NUMBERS, longest_first=True) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _CLOCK = (
@@ -145,17 +134,20 @@ _PUBLISHED_LABEL = re.compile(
 )
 _LABEL = re.compile(_UPDATED_LABEL.pattern + "|" + _PUBLISHED_LABEL.pattern, re.IGNORECASE)
 _BYLINE_START = re.compile(r"^\W*(?:(?:written|words|reported|story)\s+)?by\b", re.IGNORECASE)
+# A weekday as a date line writes it, before an optional "day": "tue", "tues", "wednes", "thurs".
+_WEEKDAY_CUTS = sorted({*weekday_prefixes(), *(stem.lower() for stem in weekday_stems())})
 _DATE_LINE_NOISE = re.compile(
     r"\b(?:on|at|by|min read|\d+\s*min(?:ute)?s?\s*read|\d+\s*mins?)\b"
     r"|[|:,•·\-–—/()\[\]@]"
-    r"|\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?",
+    r"|\b(?:" + alternation(_WEEKDAY_CUTS, longest_first=True) + r")(?:day)?\b\.?",
     re.IGNORECASE,
 )
 US_DATE_SHAPE = re.compile(r"\b" + _MONTH_START + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR, re.IGNORECASE)
 UK_DATE_SHAPE = re.compile(r"\b" + _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR, re.IGNORECASE)
 # Where a month name can start in lower-case text: every match of US_DATE_SHAPE opens with one of these, and a
 # case-sensitive pattern that opens with letters (not "\b") is scanned for quickly.
-_MONTH_PREFIX = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_MONTH_PREFIX = re.compile(alternation(month_prefixes()))
+_WEEKDAY_PREFIX = alternation(weekday_prefixes())
 _US_ZONE = re.compile(r"\b(?=[CEMP])(?:" + "|".join(sorted(US_ZONES)) + r")\b")
 _DIGIT = re.compile(r"\d")
 MAX_DATE_LINE_CHARS = 160
@@ -228,7 +220,7 @@ def _numeric_dates(text: str) -> list[re.Match[str]]:
 
 
 def _month_number(text: str) -> int:
-    return int(text) if text.isdigit() else MONTHS[text.lower().rstrip(".")]
+    return int(text) if text.isdigit() else _LOWER_MONTH_NUMBERS[text.lower().rstrip(".")]
 
 
 def _from_parts(text: str, match: re.Match[str], year: int, month: int, day: int) -> PublishedDate | None:
@@ -277,7 +269,7 @@ def _clock_near(text: str, match: re.Match[str]) -> tuple[_Clock, int, int] | No
     window_start = max(0, match.start() - 40)
     before = text[window_start : match.start()]
     before = re.sub(
-        r"[\s,|•·/-]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)?[\s,|•·/-]*$", "", before, flags=re.I
+        r"[\s,|•·/-]*(?:(?:" + _WEEKDAY_PREFIX + r")[a-z]*\.?)?[\s,|•·/-]*$", "", before, flags=re.I
     )
     candidates = [m for m in _CLOCK_RE.finditer(before) if m.end() == len(before) and m["minute"]]
     compact = list(_COMPACT_CLOCK_RE.finditer(before))
@@ -391,29 +383,13 @@ def infer_day_first(text: str) -> bool:
     return not _has_us_zone(own)  # a US zone decides only a tie
 
 
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
 def _named_month_votes(text: str) -> int:
     """Evidence from the page naming a month: for an ambiguous numeric date ("11/08/23"), the page naming
     the month of one reading ("later in November") and not the other's votes for that reading (positive:
     day-first). A month named with another year ("in August 2015") says nothing about this date; "May" is
     left out, being a common word too."""
     named: dict[int, set[int | None]] = {}
-    for number, name in enumerate(_MONTH_NAMES, start=1):
+    for number, name in enumerate(MONTHS, start=1):
         if name == "May" or name not in text:
             continue
         for mention in re.finditer(

@@ -23,6 +23,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from flows.core.lexicon import alternation, month_prefixes
 from flows.core.models import ParsedPage, PublishedDate
 from flows.core.page.blockmodel import BlockModel, keep_paragraphs
 from flows.core.page.blocks import (
@@ -81,7 +82,7 @@ _DATELINE = re.compile(
     r"\s*(?:\([^)]{1,40}\))?\s*(?:--|—|–|-|:)\s+\S"
 )
 _LIST_ITEM = re.compile(
-    r"^(?:[•·▪*‣◦-]\s|\d{1,4}[.)]?\s|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)", re.I
+    r"^(?:[•·▪*‣◦-]\s|\d{1,4}[.)]?\s|(?:" + alternation(month_prefixes()) + r")[a-z]*\.?\s+\d)", re.I
 )
 _CAPS_CREDIT = re.compile(
     r"^(?P<caption>.*?[.!?])\s+(?:(?:photo|image)s?\s+)?by\s+(?P<credit>[A-Z][A-Z0-9.&'’ -]{2,60}[A-Z.])$",

@@ -32,13 +32,19 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from flows.core.page import headmodel  # noqa: E402
-from flows.core.page.blockmodel import FEATURES, MODEL_PATH, BlockModel, features  # noqa: E402
+from flows.core.page.blockmodel import (  # noqa: E402
+    BASE_FEATURES,
+    FEATURES,
+    MODEL_PATH,
+    BlockModel,
+    expand,
+    features,
+)
 from flows.core.page.headmodel import HeadlineModel  # noqa: E402
 from flows.core.page.parse import (  # noqa: E402
     clean_headline,
+    page_body_choice,
     page_headline_candidates,
-    parse_page,
-    split_blocks,
 )
 
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "pages"
@@ -46,7 +52,9 @@ SHINGLE = 4
 BODY_SHARE = 0.5  # a paragraph with at least this share of its 4-grams in the gold body is article text
 REGULARISATION = 1.0
 HEADLINE_REGULARISATION = 1.0
-THRESHOLDS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)  # 0: keep every paragraph the rules keep
+NEVER = 1.01  # a threshold no probability reaches: the rules' decision stands
+DROP_THRESHOLDS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)  # 0: keep every block the rules keep
+ADD_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, NEVER)
 _TOKEN = re.compile(r"\w+")
 
 
@@ -85,7 +93,7 @@ def training_data(
     pages = [page_rows(corpus, page_id) for page_id in sorted(page_ids)]
     pages = [rows for rows in pages if len(rows[1])]
     if not pages:
-        return np.zeros((0, len(FEATURES))), np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.zeros((0, len(BASE_FEATURES))), np.zeros(0, dtype=np.int64), np.zeros(0)
     return (
         np.vstack([rows[0] for rows in pages]),
         np.concatenate([rows[1] for rows in pages]),
@@ -97,15 +105,17 @@ def training_data(
 def page_rows(
     corpus: Path, page_id: str
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """One page's labelled rows (cached: cross-validation trains on the same pages several times)."""
+    """One page's labelled candidate blocks (cached: cross-validation trains on the same pages several
+    times)."""
     gold = json.loads((corpus / f"{page_id}.json").read_text(encoding="utf-8"))
     text = (corpus / f"{page_id}.txt").read_bytes().decode("utf-8", errors="replace")
-    page = parse_page(text, block_model=None)
-    empty = (np.zeros((0, len(FEATURES))), np.zeros(0, dtype=np.int64), np.zeros(0))
-    if len(page.paragraphs) < 2:
+    empty = (np.zeros((0, len(BASE_FEATURES))), np.zeros(0, dtype=np.int64), np.zeros(0))
+    found = page_body_choice(text)
+    if found is None or not found[1].paragraphs:
         return empty
-    matrix = features(page.paragraphs, split_blocks(text), page.headline)
-    keep = [(row, value, float(len(_TOKEN.findall(p)))) for row, p in zip(matrix, page.paragraphs, strict=True)
+    blocks, choice = found
+    matrix = features(choice.candidates, blocks, choice.headline, choice.rules)
+    keep = [(row, value, float(len(_TOKEN.findall(p)))) for row, p in zip(matrix, choice.candidates, strict=True)
             if (value := label(p, gold)) is not None]  # fmt: skip
     if not keep:
         return empty
@@ -119,27 +129,38 @@ def page_rows(
 def fit(
     matrix: npt.NDArray[np.float64], labels: npt.NDArray[np.int64], words: npt.NDArray[np.float64]
 ) -> BlockModel:
-    """A logistic regression on standardised features; the threshold that keeps the most words of article
-    text while dropping boilerplate (word-weighted F1 of the kept paragraphs, on these training rows)."""
+    """A logistic regression on the standardised expanded features (:func:`expand`); the two thresholds that
+    keep the most words of article text while leaving boilerplate out (word-weighted F1 of the kept blocks, on
+    these training rows), preferring the rules' own decision on a tie."""
     from sklearn.linear_model import LogisticRegression
 
-    mean = matrix.mean(axis=0)
-    scale = matrix.std(axis=0)
+    expanded = expand(matrix)
+    mean = expanded.mean(axis=0)
+    scale = expanded.std(axis=0)
     scale[scale == 0] = 1.0
-    scaled = (matrix - mean) / scale
     regression = LogisticRegression(C=REGULARISATION, max_iter=5000, solver="lbfgs")
-    regression.fit(scaled, labels)
-    model = BlockModel(
-        features=FEATURES,
-        mean=tuple(float(v) for v in mean),
-        scale=tuple(float(v) for v in scale),
-        coef=tuple(float(v) for v in regression.coef_[0]),
-        intercept=float(regression.intercept_[0]),
-        threshold=0.0,
+    regression.fit((expanded - mean) / scale, labels)
+    rounded = BlockModel.from_json(
+        BlockModel(
+            features=FEATURES,
+            mean=tuple(float(v) for v in mean),
+            scale=tuple(float(v) for v in scale),
+            coef=tuple(float(v) for v in regression.coef_[0]),
+            intercept=float(regression.intercept_[0]),
+            drop_below=0.0,
+            add_from=NEVER,
+        ).to_json()
+    )  # choose the thresholds with the numbers that ship
+    probabilities = rounded.probabilities(expanded)
+    kept = matrix[:, BASE_FEATURES.index("rules_kept")] > 0.5
+    drop_below, add_from = max(
+        ((d, a) for d in DROP_THRESHOLDS for a in ADD_THRESHOLDS),
+        key=lambda t: (
+            _kept_f1(np.where(kept, probabilities >= t[0], probabilities >= t[1]), labels, words),
+            -t[0],
+            t[1],
+        ),
     )
-    rounded = BlockModel.from_json(model.to_json())  # choose the threshold with the numbers that ship
-    probabilities = rounded.probabilities(matrix)
-    best = max(THRESHOLDS, key=lambda t: (_kept_f1(probabilities >= t, labels, words), -t))
     return BlockModel.from_json(
         BlockModel(
             features=rounded.features,
@@ -147,7 +168,8 @@ def fit(
             scale=rounded.scale,
             coef=rounded.coef,
             intercept=rounded.intercept,
-            threshold=best,
+            drop_below=drop_below,
+            add_from=add_from,
         ).to_json()
     )
 

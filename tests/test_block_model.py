@@ -12,14 +12,17 @@ import pytest
 
 from flows.core.page import headmodel
 from flows.core.page.blockmodel import (
+    BASE_FEATURES,
     FEATURES,
     MODEL_PATH,
+    RULE_FEATURES,
     BlockModel,
+    choose_blocks,
+    expand,
     features,
-    keep_paragraphs,
     shipped_model,
 )
-from flows.core.page.parse import parse_page
+from flows.core.page.parse import page_body_choice, parse_page
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "pages"
@@ -32,48 +35,98 @@ STORY = (
 )
 
 
-def _promo_model(threshold: float = 0.5) -> BlockModel:
-    """A hand-set model that reads promo words and nothing else."""
-    coef = [0.0] * len(FEATURES)
-    coef[FEATURES.index("promo_words")] = -4.0
+def _rules(kept: tuple[int, ...], n: int) -> np.ndarray:
+    """Rule rows for ``n`` blocks inside the span, the rules keeping those at ``kept``."""
+    rows = np.zeros((n, len(RULE_FEATURES)))
+    rows[:, RULE_FEATURES.index("in_span")] = 1.0
+    rows[:, RULE_FEATURES.index("good_class")] = 1.0
+    rows[list(kept), RULE_FEATURES.index("rules_kept")] = 1.0
+    return rows
+
+
+def _model(weights: dict[str, float], drop_below: float = 0.5, add_from: float = 0.5) -> BlockModel:
+    """A hand-set model with these weights on the expanded features (the others 0)."""
+    coef = [weights.get(name, 0.0) for name in FEATURES]
     return BlockModel(
         features=FEATURES,
         mean=(0.0,) * len(FEATURES),
         scale=(1.0,) * len(FEATURES),
         coef=tuple(coef),
-        intercept=2.0,
-        threshold=threshold,
+        intercept=0.0,
+        drop_below=drop_below,
+        add_from=add_from,
     )
 
 
-def test_features_give_one_row_per_paragraph_with_neighbours() -> None:
-    matrix = features(STORY, STORY, "Flood barrier to be finished a year early")
-    assert matrix.shape == (len(STORY), len(FEATURES))
-    promo = FEATURES.index("promo_words")
+def _promo_model(drop_below: float = 0.5) -> BlockModel:
+    """Keeps what the rules keep unless it reads promo words; adds nothing."""
+    return _model({"kept:one": 2.0, "kept:promo_words": -4.0, "other:one": -5.0}, drop_below=drop_below)
+
+
+def test_features_give_one_row_per_block_with_the_rules_decisions_and_neighbours() -> None:
+    matrix = features(STORY, STORY, "Flood barrier to be finished a year early", _rules((0, 1, 2), 4))
+    assert matrix.shape == (len(STORY), len(BASE_FEATURES))
+    promo = BASE_FEATURES.index("promo_words")
+    kept = BASE_FEATURES.index("rules_kept")
     assert matrix[2, promo] > 0
     assert matrix[0, promo] == 0
-    assert matrix[1, FEATURES.index("next_promo_words")] == matrix[2, promo]
-    assert matrix[3, FEATURES.index("previous_promo_words")] == matrix[2, promo]
-    assert matrix[0, FEATURES.index("is_first")] == 1
-    assert matrix[3, FEATURES.index("is_last")] == 1
-    assert features((), (), None).shape == (0, len(FEATURES))
+    assert matrix[1, BASE_FEATURES.index("next_promo_words")] == matrix[2, promo]
+    assert matrix[3, BASE_FEATURES.index("previous_promo_words")] == matrix[2, promo]
+    assert list(matrix[:, kept]) == [1, 1, 1, 0]
+    assert matrix[3, BASE_FEATURES.index("previous_rules_kept")] == 1
+    assert matrix[0, BASE_FEATURES.index("is_first")] == 1
+    assert matrix[3, BASE_FEATURES.index("is_last")] == 1
+    assert (matrix[:, BASE_FEATURES.index("one")] == 1).all()
+    assert features((), (), None, np.zeros((0, len(RULE_FEATURES)))).shape == (0, len(BASE_FEATURES))
 
 
-def test_a_model_drops_what_it_scores_low_but_never_every_paragraph() -> None:
-    kept = keep_paragraphs(STORY, STORY, None, _promo_model())
-    assert kept == (STORY[0], STORY[1], STORY[3])
-    assert keep_paragraphs(STORY, STORY, None, _promo_model(threshold=1.01)) == STORY
-    assert keep_paragraphs(STORY, STORY, None, None) == STORY
+def test_the_expanded_features_split_by_the_rules_decision() -> None:
+    base = features(STORY, STORY, None, _rules((0, 1), 4))
+    expanded = expand(base)
+    assert expanded.shape == (4, len(FEATURES))
+    one_kept, one_other = FEATURES.index("kept:one"), FEATURES.index("other:one")
+    assert list(expanded[:, one_kept]) == [1, 1, 0, 0]
+    assert list(expanded[:, one_other]) == [0, 0, 1, 1]
 
 
-def test_the_parser_takes_a_model_to_check_its_body() -> None:
+def test_a_model_drops_what_the_rules_kept_and_adds_what_they_left_out() -> None:
+    rules = _rules((0, 1, 2, 3), 4)
+    assert choose_blocks(STORY, rules, STORY, None, _promo_model()) == (STORY[0], STORY[1], STORY[3])
+    assert choose_blocks(STORY, rules, STORY, None, _promo_model(drop_below=0.0)) == STORY
+    adds = _model({"kept:one": 5.0, "other:ends_as_sentence": 3.0, "other:one": -1.0}, add_from=0.8)
+    assert choose_blocks(STORY, _rules((0, 1), 4), STORY, None, adds) == STORY
+    never = _model({"kept:one": 5.0, "other:ends_as_sentence": 3.0, "other:one": -1.0}, add_from=1.01)
+    assert choose_blocks(STORY, _rules((0, 1), 4), STORY, None, never) == STORY[:2]
+    nothing = _model({"kept:one": -5.0, "other:one": -5.0})
+    assert choose_blocks(STORY, rules, STORY, None, nothing) is None
+
+
+def test_the_parser_takes_a_model_to_choose_its_body() -> None:
     blurb = "Tickets for the opening of the barrier go on sale at the town hall, and the ceremony will be on the radio."
     paragraphs = (STORY[0], STORY[1], blurb, STORY[3])
     page_text = (
         "Flood barrier to be finished a year early\n\nMarch 3, 2023\n\n" + "\n\n".join(paragraphs) + "\n"
     )
-    assert blurb in (parse_page(page_text).body or "")  # the rules alone keep it
+    assert blurb in (parse_page(page_text, block_model=None).body or "")  # the rules alone keep it
     assert blurb not in (parse_page(page_text, block_model=_promo_model()).body or "")
+    nothing = _model({"kept:one": -5.0, "other:one": -5.0})
+    assert parse_page(page_text, block_model=nothing).body == parse_page(page_text, block_model=None).body
+
+
+def test_the_candidates_are_the_span_and_its_surroundings_without_the_header() -> None:
+    page_text = "\n\n".join(
+        ("Home | News | Sport", "Flood barrier to be finished a year early", "March 3, 2023", *STORY, "Share")
+    )
+    found = page_body_choice(page_text)
+    assert found is not None
+    _, choice = found
+    assert "March 3, 2023" not in choice.candidates  # a date line
+    assert "Flood barrier to be finished a year early" not in choice.candidates  # the headline
+    assert STORY[0] in choice.candidates
+    assert choice.rules.shape == (len(choice.candidates), len(RULE_FEATURES))
+    kept = {c for c, row in zip(choice.candidates, choice.rules, strict=True) if row[0] == 1}
+    assert kept == set(choice.paragraphs)
+    assert page_body_choice("one line\nanother line") is None  # plain wire copy
 
 
 def test_the_model_file_reads_back_the_same() -> None:

@@ -1,17 +1,18 @@
-"""A learned check on the body's paragraphs: which of those the layout rules kept are boilerplate after all.
+"""A learned choice of the body's blocks, stacked on the layout rules: which blocks around the article are its text.
 
 The rules (:mod:`flows.core.page.blocks`, :mod:`flows.core.page.parse`) find the article's span and keep its
-text-like blocks; promo, newsletter and "the latest on ..." blurbs set inside that span look like text to
-them. This model scores each kept paragraph from general features of the paragraph and its neighbours (length,
-stop-word density, sentence shape, case, digits, addressing the reader, site-function and legal words,
-position in the body, repetition on the page, overlap with the headline) with a logistic regression, and drops
-a paragraph whose probability of being article text falls under the model's threshold. It never drops them all.
+text-like blocks. This model sees the blocks of that span and a few on either side of it, each with the rules'
+own decisions as features (kept by the rules, inside the span, how far outside it, the block's layout class, an
+aside or caption by the rules' patterns) beside general features of the block and its neighbours (length,
+stop-word density, sentence shape, case, digits, addressing the reader, site-function and legal words, promo
+words, position, repetition on the page, overlap with the headline). A logistic regression learns when to
+override the rules: a promo, newsletter or disclosure blurb the rules kept, a paragraph of text they left just
+outside the span. It never keeps nothing (the rules' paragraphs then stand).
 
 The model is a small JSON file (``models/blocks.json``: feature names, standardisation, coefficients,
 threshold) that ``make train`` (``scripts/train.py``) reproduces exactly from the evaluation corpus; inference
-is a few numpy operations per article. A learned part is used only when it improves the leave-publisher-out
-figures (``scripts/eval.py --block-model`` measures it); this one does not yet, so the parser ships without it
-and :func:`shipped_model` is read by the evaluation only.
+is a few numpy operations per article. Whether the parser uses it is decided by the leave-publisher-out
+figures (``scripts/eval.py``; see ``docs/extraction-quality.md``).
 """
 
 from __future__ import annotations
@@ -86,34 +87,70 @@ CONTEXT_FEATURES = (
     "log_paragraphs_to_end",
     "words_vs_body_median",
 )
-NEIGHBOUR_FEATURES = ("log_words", "stop_density", "ends_as_sentence", "promo_words")
-FEATURES = (
+# The rules' decisions about the block (see :func:`flows.core.page.parse.block_candidates`), in this order.
+RULE_FEATURES = (
+    "rules_kept",
+    "in_span",
+    "log_blocks_before_span",
+    "log_blocks_after_span",
+    "good_class",
+    "short_class",
+    "rules_aside",
+)
+NEIGHBOUR_FEATURES = ("log_words", "stop_density", "ends_as_sentence", "promo_words", "rules_kept")
+BASE_FEATURES = (
+    "one",
     *OWN_FEATURES,
     *CONTEXT_FEATURES,
+    *RULE_FEATURES,
     *(f"previous_{name}" for name in NEIGHBOUR_FEATURES),
     *(f"next_{name}" for name in NEIGHBOUR_FEATURES),
 )
+# Each base feature twice: once for the blocks the rules keep (whether to drop them), once for the others (whether
+# to add them): two logistic regressions in one, so that overriding the rules either way is learned apart.
+FEATURES = (*(f"kept:{name}" for name in BASE_FEATURES), *(f"other:{name}" for name in BASE_FEATURES))
+_KEPT = BASE_FEATURES.index("rules_kept")
+
+
+def expand(base: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The model's matrix (columns as :data:`FEATURES`) from the base matrix (columns as :data:`BASE_FEATURES`)."""
+    kept = base[:, _KEPT : _KEPT + 1]
+    result: npt.NDArray[np.float64] = np.hstack([base * kept, base * (1.0 - kept)])
+    return result
 
 
 @dataclass(frozen=True, slots=True)
 class BlockModel(LinearModel):
-    """A logistic regression over standardised :data:`FEATURES`; a paragraph is kept at ``threshold`` or above."""
+    """A logistic regression over standardised :data:`FEATURES`: a block the rules keep stays at ``drop_below``
+    or above; a block they leave out comes in at ``add_from`` or above (over 1: never)."""
 
-    KIND: ClassVar[str] = "logistic-regression over paragraph features (flows/core/page/blockmodel.py)"
+    KIND: ClassVar[str] = (
+        "logistic-regression over block features and the rules' decisions (flows/core/page/blockmodel.py)"
+    )
 
-    threshold: float
+    drop_below: float
+    add_from: float
 
     def probabilities(self, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """Probability that each row (a paragraph's features) is article text."""
+        """Probability that each row (a block's features, columns as :data:`FEATURES`) is article text."""
         result: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(self.logits(matrix), -30.0, 30.0)))
         return result
 
+    def keep(self, base: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+        """Which blocks (rows of the base matrix, columns as :data:`BASE_FEATURES`) are article text."""
+        probabilities = self.probabilities(expand(base))
+        kept = base[:, _KEPT] > 0.5
+        result: npt.NDArray[np.bool_] = np.where(
+            kept, probabilities >= self.drop_below, probabilities >= self.add_from
+        )
+        return result
+
     def _extra(self) -> dict[str, float]:
-        return {"threshold": self.threshold}
+        return {"drop_below": self.drop_below, "add_from": self.add_from}
 
     @classmethod
     def _read_extra(cls, data: dict[str, Any]) -> dict[str, float]:
-        return {"threshold": float(data["threshold"])}
+        return {"drop_below": float(data["drop_below"]), "add_from": float(data["add_from"])}
 
 
 @cache
@@ -160,15 +197,22 @@ def _own(paragraph: str, headline_words: set[str], counts: Counter[str]) -> list
 
 
 def features(
-    paragraphs: Sequence[str], blocks: Sequence[str], headline: str | None
+    paragraphs: Sequence[str],
+    blocks: Sequence[str],
+    headline: str | None,
+    rules: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
-    """The feature matrix of the body's paragraphs (one row each, columns as :data:`FEATURES`)."""
+    """The base feature matrix of the candidate blocks (one row each, columns as :data:`BASE_FEATURES`);
+    ``rules`` holds the rules' decisions about them (one row each, columns as :data:`RULE_FEATURES`)."""
     n = len(paragraphs)
     if n == 0:
-        return np.zeros((0, len(FEATURES)))
+        return np.zeros((0, len(BASE_FEATURES)))
     counts = Counter(blocks)
     headline_words = ({w for w in lower_words(headline) if len(w) > 2} - STOP_WORDS) if headline else set()
-    own = np.array([_own(p, headline_words, counts) for p in paragraphs], dtype=np.float64)
+    own = np.hstack(
+        [np.array([_own(p, headline_words, counts) for p in paragraphs], dtype=np.float64), rules]
+    )
+    own_names = (*OWN_FEATURES, *RULE_FEATURES)
     index = np.arange(n, dtype=np.float64)
     log_words = own[:, OWN_FEATURES.index("log_words")]
     context = np.column_stack(
@@ -180,21 +224,25 @@ def features(
             log_words - np.median(log_words),
         ]
     ).astype(np.float64)
-    columns = [OWN_FEATURES.index(name) for name in NEIGHBOUR_FEATURES]
+    columns = [own_names.index(name) for name in NEIGHBOUR_FEATURES]
     neighbours = own[:, columns]
     edge = np.zeros((1, len(columns)))
     previous = np.vstack([edge, neighbours[:-1]])
     following = np.vstack([neighbours[1:], edge])
-    return np.hstack([own, context, previous, following])
+    width = len(OWN_FEATURES)
+    return np.hstack([np.ones((n, 1)), own[:, :width], context, own[:, width:], previous, following])
 
 
-def keep_paragraphs(
-    paragraphs: tuple[str, ...], blocks: Sequence[str], headline: str | None, model: BlockModel | None
-) -> tuple[str, ...]:
-    """The paragraphs the model takes for article text (all of them when it would keep none, or without a
-    model)."""
-    if model is None or len(paragraphs) < 2:
-        return paragraphs
-    keep = model.probabilities(features(paragraphs, blocks, headline)) >= model.threshold
-    kept = tuple(p for p, k in zip(paragraphs, keep, strict=True) if k)
-    return kept or paragraphs
+def choose_blocks(
+    candidates: Sequence[str],
+    rules: npt.NDArray[np.float64],
+    blocks: Sequence[str],
+    headline: str | None,
+    model: BlockModel,
+) -> tuple[str, ...] | None:
+    """The candidate blocks the model takes for article text, in page order; None when it takes none."""
+    if not candidates:
+        return None
+    keep = model.keep(features(candidates, blocks, headline, rules))
+    kept = tuple(c for c, k in zip(candidates, keep, strict=True) if k)
+    return kept or None

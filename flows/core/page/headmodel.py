@@ -67,6 +67,8 @@ FEATURES = (
     "first_candidate",
     "candidate_above",
     "candidate_below",
+    "rules_choice",  # the layout rules' headline (find_headline)
+    "rules_weight",  # the rules' hand-set weight of the candidate, clipped to [-20, 20]
 )
 
 
@@ -115,7 +117,8 @@ class CandidateFacts:
 def candidate_row(
     block: str, index: int, body_start: int, facts: CandidateFacts, below: str | None
 ) -> list[float]:
-    """One candidate's features, in the order of :data:`FEATURES` but for the four about the candidate list."""
+    """One candidate's features, in the order of :data:`FEATURES` but for the six about the candidate list and the
+    rules' choice."""
     words = words_of(block)
     n_words = len(words)
     long_words = [w for w in words if len(w) > 3 and not w.isdigit()]
@@ -151,16 +154,28 @@ def candidate_row(
 
 
 def feature_matrix(
-    rows: Sequence[list[float]], indices: Sequence[int], body_start: int
+    rows: Sequence[list[float]],
+    indices: Sequence[int],
+    body_start: int,
+    rules_choice: int | None = None,
+    rules_weights: Sequence[float] = (),
 ) -> npt.NDArray[np.float64]:
-    """The candidates' feature matrix (one row each, columns as :data:`FEATURES`), in page order."""
+    """The candidates' feature matrix (one row each, columns as :data:`FEATURES`), in page order;
+    ``rules_choice`` is the index the layout rules choose, ``rules_weights`` their weight of each candidate."""
     if not rows:
         return np.zeros((0, len(FEATURES)))
     before = [i for i in indices if i < body_start]
     nearest = max(before) if before else None
     chosen = set(indices)
     extra = [
-        [float(i == nearest), float(k == 0), float(i - 1 in chosen), float(i + 1 in chosen)]
+        [
+            float(i == nearest),
+            float(k == 0),
+            float(i - 1 in chosen),
+            float(i + 1 in chosen),
+            float(i == rules_choice),
+            min(20.0, max(-20.0, rules_weights[k] if k < len(rules_weights) else 0.0)),
+        ]
         for k, i in enumerate(indices)
     ]
     return np.hstack([np.asarray(rows, dtype=np.float64), np.asarray(extra, dtype=np.float64)])

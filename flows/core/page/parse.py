@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from flows.core.lexicon import alternation, month_prefixes
 from flows.core.models import ParsedPage, PublishedDate
-from flows.core.page.blockmodel import BlockModel, keep_paragraphs
+from flows.core.page.blockmodel import RULE_FEATURES, BlockModel, choose_blocks
 from flows.core.page.blocks import (
     BREAK_COST,
     STOP_WORDS,
@@ -216,14 +216,15 @@ def parse_blocks(
     start, end = layout.body
     header_start = layout.headline if layout.headline is not None else start
     published, updated = choose_dates(candidates, header_start, start, end)
-    skip = {c.index for c in candidates}
-    if layout.byline is not None:
-        skip.update(range(*layout.byline))
+    skip = _header_blocks(layout, candidates)
     byline_text = " ".join(blocks[layout.byline[0] : layout.byline[1]]) if layout.byline else None
     authors, agencies = parse_byline(byline_text) if byline_text else ((), ())
-    paragraphs = drop_closing_notes(body_paragraphs(blocks, classes, layout, skip), authors)
-    headline = clean_headline(blocks[layout.headline], blocks) if layout.headline is not None else None
-    paragraphs = keep_paragraphs(paragraphs, blocks, headline, block_model)
+    choice = choose_body(blocks, classes, layout, skip, authors)
+    paragraphs = choice.paragraphs
+    if block_model is not None and paragraphs:
+        learned = choose_blocks(choice.candidates, choice.rules, blocks, choice.headline, block_model)
+        paragraphs = learned or paragraphs
+    headline = choice.headline
     caption, credit = find_caption(blocks, header_start, end)
     return ParsedPage(
         site_tagline=find_tagline(blocks[: min(5, header_start)]) if layout.headline is not None else None,
@@ -242,6 +243,54 @@ def parse_blocks(
         article_kind=article_kind(paragraphs),
         publisher=find_publisher(blocks),
     )
+
+
+def _header_blocks(layout: _Layout, dates: Sequence[DateCandidate]) -> set[int]:
+    """Indices of the date lines and the byline's blocks: never body text."""
+    skip = {c.index for c in dates}
+    if layout.byline is not None:
+        skip.update(range(*layout.byline))
+    return skip
+
+
+@dataclass(frozen=True, slots=True)
+class BodyChoice:
+    """The rules' body on one page, and the blocks the learned block model chooses among instead."""
+
+    paragraphs: tuple[str, ...]  # the rules' paragraphs
+    headline: str | None
+    candidates: tuple[str, ...]
+    rules: npt.NDArray[np.float64]  # the rules' decisions about each candidate (blockmodel.RULE_FEATURES)
+
+
+def choose_body(
+    blocks: Sequence[str],
+    classes: Sequence[BlockClass],
+    layout: _Layout,
+    skip: set[int],
+    authors: Sequence[str],
+) -> BodyChoice:
+    """The rules' paragraphs and headline, and the block model's candidates with the rules' decisions."""
+    kept = body_indices(blocks, classes, layout, skip)
+    paragraphs = drop_closing_notes(tuple(blocks[i] for i in kept), authors)
+    headline = clean_headline(blocks[layout.headline], blocks) if layout.headline is not None else None
+    indices, rules = block_candidates(blocks, classes, layout, skip, kept[: len(paragraphs)])
+    return BodyChoice(paragraphs, headline, tuple(blocks[i] for i in indices), rules)
+
+
+def page_body_choice(text: str) -> tuple[list[str], BodyChoice] | None:
+    """A page's blocks and its :class:`BodyChoice` as :func:`parse_page` sees them with the rules' headline
+    (for training the block model); None for text read as plain wire copy."""
+    if not has_blank_line(text):
+        return None
+    blocks = unglue_dates(split_blocks(text))
+    classes = classify_blocks(blocks)
+    dates = find_date_candidates(blocks, day_first=infer_day_first(text))
+    layout = find_layout(blocks, classes, dates)
+    skip = _header_blocks(layout, dates)
+    byline_text = " ".join(blocks[layout.byline[0] : layout.byline[1]]) if layout.byline else None
+    authors = parse_byline(byline_text)[0] if byline_text else ()
+    return blocks, choose_body(blocks, classes, layout, skip, authors)
 
 
 def split_blocks(text: str) -> list[str]:
@@ -449,9 +498,14 @@ def headline_candidates(
 
 
 def headline_features(
-    blocks: Sequence[str], indices: Sequence[int], body_start: int, date_indices: set[int]
+    blocks: Sequence[str],
+    indices: Sequence[int],
+    body_start: int,
+    date_indices: set[int],
+    before: int | None = None,
 ) -> npt.NDArray[np.float64]:
-    """The feature matrix of the headline candidates at ``indices`` (:data:`flows.core.page.headmodel.FEATURES`)."""
+    """The feature matrix of the headline candidates at ``indices`` (:data:`flows.core.page.headmodel.FEATURES`),
+    the rules' own choice and weights among them included (stacked: the ranker learns when to override them)."""
     counts = Counter(blocks)
     ordered = sorted(counts)
     lead = _content_words(" ".join(blocks[body_start : body_start + 4]))
@@ -474,7 +528,13 @@ def headline_features(
         )
         below = blocks[index + 1] if index + 1 < len(blocks) else None
         rows.append(candidate_row(block, index, body_start, facts, below))
-    return feature_matrix(rows, indices, body_start)
+    pick = find_headline(blocks, body_start, date_indices, before) if indices else None
+    weights = [
+        _headline_score(blocks, index, body_start, date_indices, counts, ordered)
+        + 8 * _overlap(blocks[index], lead)
+        for index in indices
+    ]
+    return feature_matrix(rows, indices, body_start, pick, weights)
 
 
 def rank_headline(
@@ -486,7 +546,7 @@ def rank_headline(
 ) -> int | None:
     """Index of the headline the model ranks first among :func:`headline_candidates`; None without any."""
     indices = headline_candidates(blocks, body_start, date_indices, before)
-    best = model.best(headline_features(blocks, indices, body_start, date_indices))
+    best = model.best(headline_features(blocks, indices, body_start, date_indices, before))
     return None if best is None else indices[best]
 
 
@@ -723,14 +783,21 @@ def body_paragraphs(
     blocks: Sequence[str], classes: Sequence[BlockClass], layout: _Layout, skip: set[int]
 ) -> tuple[str, ...]:
     """The good blocks of the body span, without captions, related links, date lines and repeats."""
+    return tuple(blocks[index] for index in body_indices(blocks, classes, layout, skip))
+
+
+def body_indices(
+    blocks: Sequence[str], classes: Sequence[BlockClass], layout: _Layout, skip: set[int]
+) -> list[int]:
+    """Indices of the blocks :func:`body_paragraphs` keeps, in page order."""
     start, end = layout.body
     seen: set[str] = set()
-    kept: list[str] = []
+    kept: list[int] = []
     inner = inner_short_blocks(blocks, classes, start, end)
     for index in range(start, end):
         block = blocks[index]
         if index in layout.cells:
-            kept.append(block)
+            kept.append(index)
             continue
         if index in skip or block in seen:
             continue
@@ -739,11 +806,58 @@ def body_paragraphs(
             index in layout.list_items or index in inner or _CLOSING_CREDIT.match(block) is not None
         ):
             continue
-        if _RELATED.match(block) or _is_caption(block) or is_byline(block):
+        if _is_rules_aside(block):
             continue
         seen.add(block)
-        kept.append(block)
-    return tuple(kept)
+        kept.append(index)
+    return kept
+
+
+def _is_rules_aside(block: str) -> bool:
+    """A related-link line, a caption or a byline: never body text to the rules."""
+    return _RELATED.match(block) is not None or _is_caption(block) or is_byline(block)
+
+
+BLOCKS_AROUND_SPAN = 4  # blocks on either side of the body's span that the block model also sees
+
+
+def block_candidates(
+    blocks: Sequence[str],
+    classes: Sequence[BlockClass],
+    layout: _Layout,
+    skip: set[int],
+    kept: Sequence[int],
+) -> tuple[list[int], npt.NDArray[np.float64]]:
+    """The blocks the learned block model chooses among, and the rules' decisions about each of them.
+
+    The candidates are the blocks of the body's span and :data:`BLOCKS_AROUND_SPAN` on either side, without the
+    headline, the byline and date lines (``skip``) and repeats (but a table's cells); ``kept`` are the blocks the
+    rules keep. The rows
+    follow :data:`flows.core.page.blockmodel.RULE_FEATURES`.
+    """
+    start, end = layout.body
+    chosen = set(kept)
+    seen = {blocks[index] for index in kept}
+    indices: list[int] = []
+    for index in range(max(0, start - BLOCKS_AROUND_SPAN), min(len(blocks), end + BLOCKS_AROUND_SPAN)):
+        if index in chosen or index in layout.cells:
+            indices.append(index)
+        elif index not in skip and index != layout.headline and blocks[index] not in seen:
+            seen.add(blocks[index])
+            indices.append(index)
+    rows = [
+        [
+            float(index in chosen),
+            float(start <= index < end),
+            np.log1p(max(0, start - index)),
+            np.log1p(max(0, index - end + 1)),
+            float(classes[index] is BlockClass.GOOD),
+            float(classes[index] is BlockClass.SHORT),
+            float(_is_rules_aside(blocks[index])),
+        ]
+        for index in indices
+    ]
+    return indices, np.asarray(rows, dtype=np.float64).reshape(len(indices), len(RULE_FEATURES))
 
 
 def inner_short_blocks(

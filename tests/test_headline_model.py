@@ -69,6 +69,11 @@ def test_features_describe_the_candidates_place_and_shape() -> None:
     assert row[FEATURES.index("ends_with_full_stop")] == 0
     assert row[FEATURES.index("lead_overlap")] > 0  # "council", "bridge", "river" open the story
     assert row[FEATURES.index("nearest_candidate")] == 1
+    assert row[FEATURES.index("rules_choice")] == 1  # the rules' own headline, stacked as a feature
+    assert row[FEATURES.index("rules_pass_over")] == 0
+    others = [k for k, i in enumerate(indices) if i != headline]
+    assert all(matrix[k, FEATURES.index("rules_choice")] == 0 for k in others)
+    assert all(matrix[k, FEATURES.index("rules_weight")] < row[FEATURES.index("rules_weight")] for k in others)
     sentence = headline_features(
         ["A short title here", "This one ends with a full stop, as sentences do."], [1], 2, set()
     )

@@ -69,6 +69,7 @@ FEATURES = (
     "candidate_below",
     "rules_choice",  # the layout rules' headline (find_headline)
     "rules_weight",  # the rules' hand-set weight of the candidate, clipped to [-20, 20]
+    "rules_pass_over",  # a candidate the rules never take (a sentence-like block away from a date line or byline)
 )
 
 
@@ -159,9 +160,11 @@ def feature_matrix(
     body_start: int,
     rules_choice: int | None = None,
     rules_weights: Sequence[float] = (),
+    rules_passed_over: Sequence[bool] = (),
 ) -> npt.NDArray[np.float64]:
     """The candidates' feature matrix (one row each, columns as :data:`FEATURES`), in page order;
-    ``rules_choice`` is the index the layout rules choose, ``rules_weights`` their weight of each candidate."""
+    ``rules_choice`` is the index the layout rules choose, ``rules_weights`` their weight of each candidate,
+    ``rules_passed_over`` the candidates they never take."""
     if not rows:
         return np.zeros((0, len(FEATURES)))
     before = [i for i in indices if i < body_start]
@@ -175,6 +178,7 @@ def feature_matrix(
             float(i + 1 in chosen),
             float(i == rules_choice),
             min(20.0, max(-20.0, rules_weights[k] if k < len(rules_weights) else 0.0)),
+            float(k < len(rules_passed_over) and rules_passed_over[k]),
         ]
         for k, i in enumerate(indices)
     ]

@@ -169,13 +169,18 @@ class _Layout:
 
 
 def parse_page(
-    text: str, *, block_model: BlockModel | None = None, headline_model: HeadlineModel | None = None
+    text: str,
+    *,
+    block_model: BlockModel | None = None,
+    headline_model: HeadlineModel | None = None,
 ) -> ParsedPage:
     """Find the article's fields in a page's plain text (plain wire copy is read by its own shape).
 
-    ``block_model`` (:mod:`flows.core.page.blockmodel`) is a learned check on the body's paragraphs, for
-    evaluation: the parser ships without one (see ``docs/extraction-quality.md``). ``headline_model``
-    (:mod:`flows.core.page.headmodel`) ranks the headline candidates instead of the rules' weights.
+    ``block_model`` (:mod:`flows.core.page.blockmodel`) chooses the body's blocks with the rules' decisions as
+    features, for evaluation: the parser ships without one (it ties the rules under cross-validation, see
+    ``docs/extraction-quality.md``).
+    ``headline_model`` (:mod:`flows.core.page.headmodel`) ranks the headline candidates, the rules' choice among
+    its features, for evaluation: the parser ships without one.
     """
     lines = split_blocks(text)
     unbroken = not has_blank_line(
@@ -534,7 +539,12 @@ def headline_features(
         + 8 * _overlap(blocks[index], lead)
         for index in indices
     ]
-    return feature_matrix(rows, indices, body_start, pick, weights)
+    passed_over = [
+        _ends_with_stop(blocks[index])
+        and (index >= body_start or not _next_to_header(blocks, index, date_indices))
+        for index in indices
+    ]
+    return feature_matrix(rows, indices, body_start, pick, weights, passed_over)
 
 
 def rank_headline(

@@ -73,7 +73,9 @@ def test_features_describe_the_candidates_place_and_shape() -> None:
     assert row[FEATURES.index("rules_pass_over")] == 0
     others = [k for k, i in enumerate(indices) if i != headline]
     assert all(matrix[k, FEATURES.index("rules_choice")] == 0 for k in others)
-    assert all(matrix[k, FEATURES.index("rules_weight")] < row[FEATURES.index("rules_weight")] for k in others)
+    assert all(
+        matrix[k, FEATURES.index("rules_weight")] < row[FEATURES.index("rules_weight")] for k in others
+    )
     sentence = headline_features(
         ["A short title here", "This one ends with a full stop, as sentences do."], [1], 2, set()
     )
@@ -84,13 +86,30 @@ def test_features_describe_the_candidates_place_and_shape() -> None:
 
 
 def test_the_parser_takes_the_ranker_s_choice() -> None:
-    assert parse_page(PAGE).headline == "Council approves a new bridge over the river"  # the rules
+    assert parse_page(PAGE, headline_model=None).headline == "Council approves a new bridge over the river"
     ranked = parse_page(PAGE, headline_model=_one_feature_model("byline_adjacent"))
     assert ranked.headline == "Council approves a new bridge over the river"
     blocks, indices, _ = _candidates()
     first = parse_page(PAGE, headline_model=_one_feature_model("first_candidate"))
     assert first.headline == blocks[indices[0]]
     assert first.headline != "Council approves a new bridge over the river"
+
+
+def test_a_candidate_the_rules_pass_over_is_taken_only_when_all_are() -> None:
+    model = _one_feature_model("log_words")
+    rows = np.zeros((3, len(FEATURES)))
+    rows[:, FEATURES.index("log_words")] = [1.0, 3.0, 2.0]
+    rows[1, FEATURES.index("rules_pass_over")] = 1.0  # the longest: a sentence below the body's start
+    assert model.best(rows) == 2
+    rows[:, FEATURES.index("rules_pass_over")] = 1.0
+    assert model.best(rows) == 1
+
+
+def test_the_parser_ranks_with_the_committed_ranker_by_default() -> None:
+    assert parse_page(PAGE).headline == parse_page(PAGE, headline_model=shipped_model()).headline
+    first = _one_feature_model("first_candidate")
+    assert parse_page(PAGE, headline_model=None).headline == "Council approves a new bridge over the river"
+    assert parse_page(PAGE, headline_model=first).headline != parse_page(PAGE, headline_model=None).headline
 
 
 def test_no_candidate_gives_no_headline() -> None:

@@ -4,14 +4,15 @@ The layout rules (:func:`flows.core.page.parse.find_headline`) score each candid
 model scores the same candidates (:func:`flows.core.page.parse.headline_candidates`) from general features of
 the block and its place (distance to the body's start, a date line or byline next to it, length, case shape,
 end punctuation, repetition on the page, word overlap with the first paragraphs, a list of similar blocks around
-it, interface-string shape) with a linear score learned as a pairwise ranker (a logistic regression on the
+it, interface-string shape) and from the rules' own decision (their choice, their weight of the candidate, whether
+they pass it over: stacked, so the ranker learns when to override them) with a linear score learned as a pairwise ranker (a logistic regression on the
 feature differences between a page's headline and its other candidates), and takes the highest-scoring
 candidate: one matrix product per page.
 
 The model is a small JSON file (``models/headline.json``: feature names, standardisation, coefficients) that
 ``make train`` (``scripts/train.py``) reproduces exactly from the evaluation corpus. ``scripts/eval.py``
-measures it under leave-publisher-out cross-validation; whether the parser uses it is decided by those figures
-(see ``docs/extraction-quality.md``).
+measures it under leave-publisher-out cross-validation; the parser uses it because it holds the rules' figures
+there (see ``docs/extraction-quality.md``).
 """
 
 from __future__ import annotations
@@ -86,10 +87,17 @@ class HeadlineModel(LinearModel):
         return self.logits(matrix)
 
     def best(self, matrix: npt.NDArray[np.float64]) -> int | None:
-        """The row of the highest-scoring candidate (the first on a tie), None without candidates."""
+        """The row of the highest-scoring candidate (the first on a tie), None without candidates. A candidate
+        the rules pass over (a sentence-like block away from a date line or byline) is taken only when every
+        candidate is one: the ranker reorders the rules' candidates, it does not revive their rejects."""
         if matrix.shape[0] == 0:
             return None
-        return int(np.argmax(self.scores(matrix)))
+        scores = self.scores(matrix)
+        if "rules_pass_over" in self.features:
+            passed_over = matrix[:, self.features.index("rules_pass_over")] > 0.5
+            if not passed_over.all():
+                scores = np.where(passed_over, -np.inf, scores)
+        return int(np.argmax(scores))
 
 
 @cache

@@ -18,6 +18,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 
 import numpy as np
@@ -58,6 +59,7 @@ from flows.core.page.datelines import (
     is_date_line,
 )
 from flows.core.page.headmodel import CandidateFacts, HeadlineModel, candidate_row, feature_matrix
+from flows.core.page.headmodel import shipped_model as shipped_headline_model
 from flows.core.page.publisher import find_publisher
 from flows.core.page.wire import article_kind, parse_undated_wire, parse_wire
 
@@ -168,11 +170,20 @@ class _Layout:
     cells: frozenset[int] = frozenset()  # cells of a table the body introduces, kept whole, repeats too
 
 
+class Shipped(Enum):
+    """The learned part committed beside the parser (``models/*.json``): ``parse_page``'s default."""
+
+    MODEL = "shipped"
+
+
+SHIPPED = Shipped.MODEL
+
+
 def parse_page(
     text: str,
     *,
     block_model: BlockModel | None = None,
-    headline_model: HeadlineModel | None = None,
+    headline_model: HeadlineModel | Shipped | None = SHIPPED,
 ) -> ParsedPage:
     """Find the article's fields in a page's plain text (plain wire copy is read by its own shape).
 
@@ -180,8 +191,10 @@ def parse_page(
     features, for evaluation: the parser ships without one (it ties the rules under cross-validation, see
     ``docs/extraction-quality.md``).
     ``headline_model`` (:mod:`flows.core.page.headmodel`) ranks the headline candidates, the rules' choice among
-    its features, for evaluation: the parser ships without one.
+    its features: by default the committed ranker, None for the rules' weights alone.
     """
+    if headline_model is SHIPPED:
+        headline_model = shipped_headline_model()
     lines = split_blocks(text)
     unbroken = not has_blank_line(
         text

@@ -9,6 +9,8 @@ from types import ModuleType
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flows.core.page import headmodel
 from flows.core.page.blockmodel import (
@@ -157,3 +159,21 @@ def test_make_train_reproduces_the_committed_models() -> None:
     train = _load_train()
     assert train.trained_model_text(CORPUS) == MODEL_PATH.read_text(encoding="utf-8")
     assert train.trained_headline_text(CORPUS) == headmodel.MODEL_PATH.read_text(encoding="utf-8")
+
+
+def test_a_table_s_repeated_cells_stay_candidates_so_a_model_can_keep_the_table_whole() -> None:
+    text = (REPO / "tests" / "data" / "parse" / "table_after_intro.txt").read_text(encoding="utf-8")
+    found = page_body_choice(text)
+    assert found is not None
+    _, choice = found
+    assert choice.candidates.count("0") == 2  # the repeated "0" cells, as the rules keep them
+    follows_the_rules = _model({"kept:one": 5.0, "other:one": -5.0})
+    rules_alone = parse_page(text, block_model=None)
+    assert parse_page(text, block_model=follows_the_rules).paragraphs == rules_alone.paragraphs
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=120), max_size=25))
+def test_the_parser_with_the_committed_block_model_never_raises(lines: list[str]) -> None:
+    page = parse_page("\n\n".join(lines), block_model=shipped_model())
+    assert page.paragraphs is not None

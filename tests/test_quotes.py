@@ -422,6 +422,26 @@ def _who(text: str, rules: QuoteRules | None = None) -> list[tuple[str, str | No
             "Former county treasurer Rita Vale is releasing an ad that urges voters to “send a message.”",
             [("send a message.", "Rita Vale", AttributionMethod.SENTENCE_SUBJECT)],
         ),
+        (  # a long opening phrase before the subject
+            "At a crowded fundraising dinner in the old harbour hall with the Harbor Fund donors, Rita Vale "
+            "called the plan “reckless.”",
+            [("reckless.", "Rita Vale", AttributionMethod.SENTENCE_SUBJECT)],
+        ),
+        (  # "reported" and "joked" are cues like "said"
+            "“The fund is closing,” Harbor Fund reported. “Not today,” Tomas Berg joked.",
+            [
+                ("The fund is closing,", "Harbor Fund", AttributionMethod.QUOTE_SPEAKER_CUE),
+                ("Not today,", "Tomas Berg", AttributionMethod.QUOTE_SPEAKER_CUE),
+            ],
+        ),
+        (  # the cue first and the speaker after it, then a colon and the quote in the next paragraph
+            "Added Tomas Berg:\n\n“The fund will not close this year.”",
+            [("The fund will not close this year.", "Tomas Berg", AttributionMethod.FOLLOW_ON)],
+        ),
+        (  # the same in one sentence
+            "Continued Rita Vale: “Nobody saw it coming.”",
+            [("Nobody saw it coming.", "Rita Vale", AttributionMethod.SPEAKER_CUE_QUOTE)],
+        ),
     ],
 )
 def test_quotes_speaker_shapes(text: str, expected: list[tuple[str, str | None, AttributionMethod]]) -> None:

@@ -28,8 +28,8 @@ Attribution, first match wins:
 
 1. ``“…,” X said`` / ``“…,” said X`` / ``“…,” according to X``: the clause right after the closing mark,
    when the quote ends with a comma, ?, ! or no stop, or the clause starts in lower case.
-2. ``X said: “…”`` / ``X told reporters “…”`` / ``According to X, “…”``: the clause just before the
-   opening mark.
+2. ``X said: “…”`` / ``X told reporters “…”`` / ``According to X, “…”`` / ``Added X: “…”``: the clause
+   just before the opening mark.
 3. A cue verb elsewhere in the same sentence (``X said the plan was “a disgrace”``).
 4. ``X: “…”`` with a short X and no verb, as in headlines.
 5. ``“…” ― X``: a credit after a dash, as in lists of readers' comments.
@@ -37,7 +37,7 @@ Attribution, first match wins:
 A quote none of these attributes takes, in order: the previous quote's speaker when it goes on from it (in
 the same paragraph, or opening the next one) and no name comes before it in its own sentence (``“A,” X said.
 “B.”``); the speaker of the sentence just before it when that sentence ends with a cue (``..., X said.
-“B.”``); the PERSON/ORG (after an opening phrase and a few words of description) or he/she/they that opens
+“B.”``) or opens with one and ends with a colon (``Added X:``); the PERSON/ORG (after an opening phrase and a few words of description) or he/she/they that opens
 its own sentence, after an opening phrase such as "In a statement," (``X is promising “jobs, jobs, jobs”``). :class:`QuoteRules` switches each rule off.
 
 Speaker. The words before the cue (or after it, for ``said X``) form the speaker phrase: a short name or
@@ -111,7 +111,7 @@ _CUE_WORDS: Final = (
     "confirms|continued|replied|responded|remarked|commented|observed|recalled|acknowledged|admitted|conceded|"
     "suggested|urged|vowed|pledged|promised|demanded|asked|asks|tweeted|posted|read|reads|reiterated|affirmed|"
     "maintained|cautioned|alleged|charged|concluded|underlined|highlighted|shouted|quipped|testified|"
-    "predicted|complained|boasted|admits|threatened"
+    "predicted|complained|boasted|admits|threatened|joked|barked|reported|reports|sings|sang"
 )
 _CUE = rf"(?P<cue>\b(?:{_CUE_WORDS})\b)"
 _PHRASE = r"[^\n;!?“”\"«»]"
@@ -148,7 +148,7 @@ _LAST_NAME_RE: Final = re.compile(
 )
 _SUBJECT_LEAD_RE: Final = re.compile(r"^(?:[^,\n“”\"]{1,60},\s*)?(?:[\w.’'-]+\s+){0,5}$")
 _OPENING_PHRASE_RE: Final = re.compile(
-    r"(?:In|On|At|For|As|After|Before|Like|With|During|Unlike|Despite|While|When)\b[^,\n“”\"]{1,60},\s*"
+    r"(?:In|On|At|For|As|After|Before|Like|With|During|Unlike|Despite|While|When)\b[^,\n“”\"]{1,100},\s*"
 )
 _OWNER_BEFORE_RE: Final = re.compile(r"\b[A-Z][\w.&-]*[’']s\s+$")
 _MARKUP_VALUE_RE: Final = re.compile(r"[\w-]=$")  # tweet-id="…": an attribute of markup left in the text
@@ -160,6 +160,11 @@ _BEFORE_SPEAKER_CUE: Final = re.compile(
 )
 _BEFORE_ACCORDING: Final = re.compile(r"(?P<cue>[Aa]ccording\s+to)\s+(?P<spk>[^\n,;!?“”\"«»]{1,80}),\s*$")
 _BEFORE_COLON: Final = re.compile(r"^\s*(?P<spk>[^\n:;!?“”\"«»,.]{2,50}?)\s*:\s*$")
+# "Added Stone:" / "Continued the senator:": a sentence that opens with a capitalised cue, its speaker after it.
+_BEFORE_CUE_COLON: Final = re.compile(
+    rf"^\s*(?P<cue>(?:{'|'.join(w.capitalize() for w in _CUE_WORDS.split('|'))}))\s+"
+    r"(?P<spk>[^\n:;!?“”\"«»,.]{2,50}?)\s*:\s*$"
+)
 _ANY_CUE: Final = re.compile(_CUE)
 _DOUBLE_MARK_RE: Final = re.compile(r"[“”\"«»]")
 # A single mark that opens a word: not after a letter or mark, not before a space. The mark comes first so the
@@ -484,6 +489,7 @@ def _match_after(after: str, offset: int, rules: QuoteRules) -> _Attribution | N
 def _match_before(before: str, offset: int, rules: QuoteRules) -> _Attribution | None:
     for pattern, method in (
         (_BEFORE_ACCORDING, AttributionMethod.ACCORDING_TO),
+        (_BEFORE_CUE_COLON, AttributionMethod.SPEAKER_CUE_QUOTE),
         (_BEFORE_SPEAKER_CUE, AttributionMethod.SPEAKER_CUE_QUOTE),
         (_BEFORE_COLON, AttributionMethod.COLON),
     ):
@@ -492,9 +498,9 @@ def _match_before(before: str, offset: int, rules: QuoteRules) -> _Attribution |
         match = pattern.search(before)
         if match is None:
             continue
-        inverted = method is AttributionMethod.ACCORDING_TO
+        inverted = method is AttributionMethod.ACCORDING_TO or pattern is _BEFORE_CUE_COLON
         start, end = _trim_speaker(before, match.start("spk"), match.end("spk"), inverted)
-        if method is AttributionMethod.SPEAKER_CUE_QUOTE and rules.apposition:
+        if method is AttributionMethod.SPEAKER_CUE_QUOTE and not inverted and rules.apposition:
             start, end = _before_apposition(before, start, end)
         words = before[start:end].split()
         if (
@@ -761,6 +767,19 @@ def _said_just_before(
     previous = masked[starts[index - 1] : starts[index]]
     if previous.rstrip()[-1:] not in ".:" or "\n" in previous.strip().replace("\n\n", "\n")[:-1].strip("\n"):
         return _Attribution(AttributionMethod.NONE)
+    inverted = _BEFORE_CUE_COLON.match(previous)  # "Added Stone:" and the quote in the next paragraph
+    if inverted is not None:
+        start, end = _trim_speaker(previous, inverted.start("spk"), inverted.end("spk"), True)
+        if end > start:
+            offset = starts[index - 1]
+            return _Attribution(
+                AttributionMethod.FOLLOW_ON,
+                offset + start,
+                offset + end,
+                offset + inverted.start("cue"),
+                offset + inverted.end("cue"),
+                True,
+            )
     sentence = previous.rstrip().rstrip(".:")
     if _CUE_AT_END.search(sentence) is None and not re.search(rf"{_CUE}(?:\s+[\w’'-]+){{0,3}}$", sentence):
         return _Attribution(AttributionMethod.NONE)

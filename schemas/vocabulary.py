@@ -95,6 +95,9 @@ class LinkMethod(StrEnum):
     ALIAS = "alias"  # the built-in alias table
     SHORT_FORM = "short_form"  # part of a longer name in the same article
     ACRONYM = "acronym"  # the initials of a longer name in the same article
+    BATCH = (
+        "batch"  # another article of the batch names it in full (its acronym, surname or name with its trade)
+    )
 
 
 class SpeakerKind(StrEnum):

@@ -8,12 +8,15 @@ from hypothesis import strategies as st
 
 from flows.core.intel.canonical import (
     LinkMethod,
+    batch_identities,
     canonicalize,
     entity_key,
     expand_short_form,
     full_names,
     link_mentions,
     normalize_name,
+    rekey,
+    resolve_entities,
 )
 from flows.core.models import EntityMention, Section
 
@@ -264,6 +267,10 @@ def test_canonical_legal_forms_stay_in_other_labels_and_inside_names() -> None:
             [_m("Apple Inc", "ORG"), _m("Apple", "ORG")],
             ["Apple Inc", "Apple Inc"],
         ),
+        (  # and so is its name before a word of its trade
+            [_m("Apple Computer", "ORG"), _m("Apple", "ORG"), _m("Apple Music", "ORG")],
+            ["Apple Computer", "Apple Computer", "Apple Music"],
+        ),
         (  # persons still join by any run of their name
             [_m("Julian Assange", "PERSON"), _m("Julian", "PERSON")],
             ["Julian Assange", "Julian Assange"],
@@ -292,9 +299,9 @@ def test_canonical_merges_do_not_swallow_a_different_thing(
             [_m("George Washington", "PERSON"), _m("Washington", "GPE")],
             ["PERSON:george washington", "GPE:washington"],
         ),
-        (  # a surname that also opens a company's name stays the company's
+        (  # a surname that also opens a company's name stays the company's (its name without the trade)
             [_m("Gerald Ford", "PERSON"), _m("Ford Motor", "ORG"), _m("Ford", "ORG")],
-            ["PERSON:gerald ford", "ORG:ford motor", "ORG:ford"],
+            ["PERSON:gerald ford", "ORG:ford motor", "ORG:ford motor"],
         ),
         (  # a surname shared by two people stays apart
             [_m("Hillary Clinton", "PERSON"), _m("Bill Clinton", "PERSON"), _m("Clinton", "ORG")],
@@ -306,3 +313,96 @@ def test_canonical_one_identity_per_entity_whatever_each_mention_label(
     mentions: list[EntityMention], expected: list[str]
 ) -> None:
     assert [link.entity_key for link in link_mentions(mentions)] == expected
+
+
+# --- one identity across the articles of a batch ----------------------------------------------------------
+
+
+def _batch_keys(articles: list[list[tuple[str, str]]]) -> list[list[str]]:
+    """Each article's mention keys once the batch's identities are applied."""
+    mentions = [[_m(text, label) for text, label in names] for names in articles]
+    resolved = [resolve_entities(own) for own in mentions]
+    identities = batch_identities(
+        (e.entity_key, e.name, e.label) for resolution in resolved for e in resolution.entities
+    )
+    return [
+        [link.entity_key for link in rekey(own, resolution, identities).links]
+        for own, resolution in zip(mentions, resolved, strict=True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("articles", "expected"),
+    [
+        (  # an acronym another article writes in full
+            [[("Harbor Valley Rail", "ORG")], [("HVR", "ORG")]],
+            [["ORG:harbor valley rail"], ["ORG:harbor valley rail"]],
+        ),
+        (  # with a legal form on either side
+            [[("International Kettle Machines Corp.", "ORG")], [("IKM Inc.", "ORG")]],
+            [["ORG:international kettle machines"], ["ORG:international kettle machines"]],
+        ),
+        (  # a name with its trade beside the bare name, and one written together
+            [[("Orla Computer", "ORG")], [("Orla", "ORG")], [("Brix Mobil", "ORG")], [("BrixMobil", "ORG")]],
+            [["ORG:orla"], ["ORG:orla"], ["ORG:brix mobil"], ["ORG:brix mobil"]],
+        ),
+        (  # two companies that share a first word keep their own acronyms
+            [[("General Electric", "ORG")], [("General Motors", "ORG")], [("GM", "ORG")], [("GE", "ORG")]],
+            [
+                ["ORG:general electric"],
+                ["ORG:general motors"],
+                ["ORG:general motors"],
+                ["ORG:general electric"],
+            ],
+        ),
+        (  # a surname that ends one full name of the batch
+            [[("Christine Lagarde", "PERSON")], [("Lagarde", "PERSON")]],
+            [["PERSON:christine lagarde"], ["PERSON:christine lagarde"]],
+        ),
+    ],
+)
+def test_canonical_batch_gives_one_key_to_names_written_in_full_elsewhere(
+    articles: list[list[tuple[str, str]]], expected: list[list[str]]
+) -> None:
+    assert _batch_keys(articles) == expected
+
+
+@pytest.mark.parametrize(
+    "articles",
+    [
+        [[("Harbor Valley Rail", "ORG")], [("Hill View Radio", "ORG")], [("HVR", "ORG")]],  # two expansions
+        [[("Boris Johnson", "PERSON")], [("Mike Johnson", "PERSON")], [("Johnson", "PERSON")]],  # two people
+        [
+            [("American Airlines", "ORG")],
+            [("American Industries", "ORG")],
+            [("American", "ORG")],
+        ],  # two trades
+        [[("House Freedom Caucus", "ORG")], [("House", "ORG")]],  # a first word is another thing
+        [[("Thomson Reuters Trust Principles", "ORG")], [("Reuters", "ORG")]],
+        [[("Apple Music", "ORG")], [("Apple", "ORG")]],
+    ],
+)
+def test_canonical_batch_does_not_swallow_a_different_thing(articles: list[list[tuple[str, str]]]) -> None:
+    keys = [key for own in _batch_keys(articles) for key in own]
+    assert len(set(keys)) == len(keys), keys
+
+
+def test_canonical_known_acronym_is_the_article_s_own_long_name_first() -> None:
+    mentions = [_m("Culinary Institute of America", "ORG"), _m("CIA", "ORG")]
+    assert [link.entity_key for link in link_mentions(mentions)] == ["ORG:culinary institute of america"] * 2
+    assert link_mentions([_m("CIA", "ORG")])[0].entity_key == "ORG:central intelligence agency"
+
+
+def test_canonical_rekey_marks_the_batch_link_and_regroups_the_article() -> None:
+    mentions = [_m("Orla Computer", "ORG"), _m("Orla Computer", "ORG", start=40)]
+    resolution = resolve_entities(mentions)
+    moved = rekey(mentions, resolution, {"ORG:orla computer": ("ORG:orla", "Orla")})
+    assert [(link.entity_key, link.name, link.method) for link in moved.links] == [
+        ("ORG:orla", "Orla", LinkMethod.BATCH)
+    ] * 2
+    assert [(e.entity_key, e.mention_count) for e in moved.entities] == [("ORG:orla", 2)]
+    assert rekey(mentions, resolution, {}) is resolution
+
+
+def test_canonical_legal_form_after_an_ampersand_is_left_out_of_the_key() -> None:
+    assert entity_key("Wells Fargo & Co.", "ORG") == entity_key("Wells Fargo", "ORG")

@@ -63,3 +63,45 @@ def test_quote_report_beats_its_baselines() -> None:
     result = _quotes_eval().evaluate(CORPUS)
     assert result.cross_validated.speaker("named") > result.baseline.speaker("named")
     assert result.cross_validated.speaker("all_strict") > result.baseline.speaker("all_strict")
+
+
+# --- entity identity on the hand-written set (tests/data/identity_articles.txt) ----------------------------
+
+
+def _identity_eval() -> ModuleType:
+    scripts = str(REPO / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    from intel_eval import identity
+
+    return identity
+
+
+def test_identity_figures_hold_their_floors() -> None:
+    floors: dict[str, float] = tomllib.loads(FLOORS.read_text(encoding="utf-8"))["intel"]["identity"]
+    figures = _identity_eval().figures()["newsmill, batch identities"]
+    assert set(floors) <= set(figures), set(floors) - set(figures)
+    failing = {
+        name: (round(figures[name], 3), floor) for name, floor in floors.items() if figures[name] < floor
+    }
+    assert not failing, f"below floor (figure, floor): {failing}"
+
+
+def test_identity_batch_beats_keys_per_article_and_exact_text() -> None:
+    figures = _identity_eval().figures()
+    batch, alone, exact = (
+        figures[name]
+        for name in ("newsmill, batch identities", "newsmill, keys per article", "baseline: exact text")
+    )
+    assert batch["across_recall"] > alone["across_recall"] > exact["across_recall"]
+    assert batch["within_f1"] >= alone["within_f1"] > exact["within_f1"]
+
+
+def test_identity_set_parses_marks_into_exact_offsets() -> None:
+    (article,) = _identity_eval().parse_set("## x\n[Orla Inc.|ORG|orla] said [Orla|ORG|orla] grew.\n")
+    assert article.text == "Orla Inc. said Orla grew."
+    assert [(m.text, article.text[m.start_char : m.end_char], m.label) for m in article.mentions] == [
+        ("Orla Inc.", "Orla Inc.", "ORG"),
+        ("Orla", "Orla", "ORG"),
+    ]
+    assert article.gold == ("orla", "orla")

@@ -4,7 +4,8 @@ Pure: takes the articles and their entity mentions (from :mod:`flows.core.nlp.pi
 offsets into each section's text. The extractors themselves live in :mod:`flows.core.intel.canonical`,
 :mod:`flows.core.intel.places`, :mod:`flows.core.intel.quotes`, :mod:`flows.core.intel.amounts` and
 :mod:`flows.core.intel.date_mentions`; this module runs them over the headline, caption and body and ties them together
-(a quote's speaker to its canonical entity, a place to the countries its article names).
+(a quote's speaker to its canonical entity, a place to the countries its article names), and gives one entity
+one key across the batch's articles (:func:`flows.core.intel.canonical.batch_identities`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from flows.core.intel.amounts import Amount, extract_amounts
-from flows.core.intel.canonical import CanonicalEntity, MentionLink, resolve_entities
+from flows.core.intel.canonical import (
+    CanonicalEntity,
+    MentionLink,
+    batch_identities,
+    rekey,
+    resolve_entities,
+)
 from flows.core.intel.date_mentions import DateMention, resolve_dates
 from flows.core.intel.places import (
     CONFIDENCE,
@@ -111,11 +118,20 @@ def analyse(
     quotes: list[SectionQuote] = []
     amounts: list[SectionAmount] = []
     dates: list[SectionDate] = []
+    named = {
+        article.article_id: [m for m in by_article.get(article.article_id, []) if m.label not in VALUE_LABELS]
+        for article in articles
+        if article.article_id not in skipped
+    }
+    resolutions = {article_id: resolve_entities(own) for article_id, own in named.items()}
+    identities = batch_identities(
+        (e.entity_key, e.name, e.label) for resolution in resolutions.values() for e in resolution.entities
+    )
     for article in articles:
         if article.article_id in skipped:
             continue
-        own = [m for m in by_article.get(article.article_id, []) if m.label not in VALUE_LABELS]
-        resolved = resolve_entities(own)
+        own = named[article.article_id]
+        resolved = rekey(own, resolutions[article.article_id], identities)
         article_links = {m.key: link for m, link in zip(own, resolved.links, strict=True)}
         links.update(article_links)
         entities += [ArticleEntity(article.article_id, entity) for entity in resolved.entities]

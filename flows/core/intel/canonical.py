@@ -14,9 +14,22 @@ Rules, in order:
    way ("Baghdad" is not "Baghdad International Airport").
 4. The canonical name is the alias name, else the longest form, else the most frequent; the label is the
    mentions' label (the alias label for aliases).
+5. Across the articles of a batch (:func:`batch_identities`, then :func:`rekey` on each article), a key moves
+   to the key of the same entity named in full in another article: an ORG acronym ("GM", "IBM Corp.") to the
+   one longer ORG name of the batch with those initials; an ORG name with a word of its trade ("Apple
+   Computer", "Cisco Systems", "Delta Air Lines") or written together ("ExxonMobil") to the bare name another
+   article writes ("Apple", "Exxon Mobil"), unless names of two different trades share that core; a one-word
+   PERSON name to the one full name of the batch it ends ("Lagarde" -> "Christine Lagarde"). Ambiguous names
+   stay as they are; the alias table of rule 2 backs the best-known acronyms where the batch lacks the full
+   name, and yields to an article's own long name with those initials ("Culinary Institute of America
+   (CIA)").
 
-``entity_key`` is ``LABEL:name`` with the name NFKC-normalised and case-folded, so the same entity gets the
-same key in every article.
+In rule 3, an ORG short form may leave out the longer name's legal form ("Inc", "Co.", "& Co.") and words of
+its trade ("Computer", "Motors", "Systems") at its end: "Apple" joins "Apple Computer", never "Apple Music".
+
+``entity_key`` is ``LABEL:name`` with the name NFKC-normalised and case-folded (an ORG's legal form left out),
+so the same name gets the same key in every article; rule 5 gives the other names of one entity that key
+within a batch.
 
 Salience (0..1) is relative prominence inside the article: each mention scores by where it is (headline 3,
 caption 1.5, the body's first sentence 2, any other body sentence 1); an entity's salience is its total
@@ -182,8 +195,30 @@ _LEGAL_FORMS: Final = frozenset(
         "group",
     ]
 )
+# Words that say what trade a company is in, which its short name leaves out: "Apple Computer" is Apple, "Cisco
+# Systems" is Cisco. Like legal forms, the only other words a short ORG name may leave out at its end.
+_TRADE_WORDS: Final = frozenset(
+    [
+        "computer",
+        "computers",
+        "motor",
+        "motors",
+        "technologies",
+        "systems",
+        "pharmaceuticals",
+        "industries",
+        "airlines",
+        "airways",
+        "communications",
+        "entertainment",
+        "enterprises",
+        "electronics",
+        "air",
+        "lines",
+    ]
+)
 _LEGAL_SUFFIX_RE: Final = re.compile(
-    rf"(?:,?\s+(?:{'|'.join(sorted(_LEGAL_FORMS))})\.?)+$", flags=re.IGNORECASE
+    rf"(?:,?\s+(?:&\s+)?(?:{'|'.join(sorted(_LEGAL_FORMS))})\.?)+$", flags=re.IGNORECASE
 )
 # Labels a surname may wrongly carry beside the person's full name ("Jobs" as ORG beside "Steve Jobs").
 # Not places: "Washington" beside "George Washington" is usually the place.
@@ -194,7 +229,8 @@ _SECTION_WEIGHTS: Final = {Section.HEADLINE: 3.0, Section.CAPTION: 1.5, Section.
 _LEAD_WEIGHT: Final = 2.0
 _PERSON_TITLES_RE: Final = re.compile(
     r"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Gen|Col|Lt|Sgt|Capt|Sen|Rep)\.?|President|Prime\s+Minister|"
-    r"(?:Foreign|Defence|Defense|Interior|Finance)\s+Minister|Minister|Sheikh|Senator|General|Colonel)\s+",
+    r"(?:Foreign|Defence|Defense|Interior|Finance)\s+Minister|Minister|Sheikh|Senator|General|Colonel|Speaker|"
+    r"Mayor|Governor|Gov\.|Chancellor|Judge|Coach)\s+(?=\S)",
 )
 _EDGE_PUNCTUATION: Final = "\"'“”‘’«»()[]{},;:!?-–— \t\n"
 _SPACES_RE: Final = re.compile(r"\s+")
@@ -229,7 +265,10 @@ def entity_key(name: str, label: str) -> str:
 def resolve_entities(mentions: Sequence[EntityMention]) -> Canonicalization:
     """Group an article's mentions into canonical entities and link every mention to one."""
     labels = one_label_per_name(mentions)
-    forms = [_form_of_name(m.text, label) for m, label in zip(mentions, labels, strict=True)]
+    forms = _own_acronyms_first(
+        [_form_of_name(m.text, label) for m, label in zip(mentions, labels, strict=True)],
+        [(m.text, label) for m, label in zip(mentions, labels, strict=True)],
+    )
     targets = _short_form_targets(forms)
     links = tuple(_link(i, form, targets.get(form.key)) for i, form in enumerate(forms))
     entities = _entities(mentions, links)
@@ -239,6 +278,20 @@ def resolve_entities(mentions: Sequence[EntityMention]) -> Canonicalization:
         for link in links
     )
     return Canonicalization(entities, linked)
+
+
+def _own_acronyms_first(forms: list[_Form], texts: Sequence[tuple[str, str]]) -> list[_Form]:
+    """An acronym the alias table knows stands for the article's own longer name when the article has one with
+    those initials ("The Culinary Institute of America (CIA)" is not the intelligence agency)."""
+    aliased = [i for i, form in enumerate(forms) if form.alias]
+    if not aliased:
+        return forms
+    initials = {(f.label, f.initials) for f in forms if len(f.words) > 1 and not f.alias}
+    for i in aliased:
+        plain = _plain_form(*texts[i])
+        if plain.acronym is not None and (plain.label, plain.acronym) in initials:
+            forms[i] = plain
+    return forms
 
 
 def one_label_per_name(mentions: Sequence[EntityMention]) -> list[str]:
@@ -352,6 +405,14 @@ def _form_of_name(text: str, label: str) -> _Form:
     return _Form.of((label, name.casefold()), name, label, alias=False, variant=variant)
 
 
+@functools.lru_cache(maxsize=_NAME_CACHE_SIZE)
+def _plain_form(text: str, label: str) -> _Form:
+    """The form of a name as written, the alias table left aside."""
+    name = normalize_name(text, label)
+    variant = name != _SPACES_RE.sub(" ", text).strip()
+    return _Form.of((label, name.casefold()), name, label, alias=False, variant=variant)
+
+
 def _alias_for(name: str, label: str) -> _Alias | None:
     alias = _EXACT_ALIAS_INDEX.get(name) or _ALIAS_INDEX.get(
         _SPACES_RE.sub(" ", name.replace(".", "")).casefold()
@@ -401,11 +462,11 @@ def _is_part_of(short: _Form, long: _Form) -> bool:
 
 
 def _ends_org_name(run: tuple[str, ...], words: tuple[str, ...]) -> bool:
-    """An ORG short form names the same thing only as the end of the longer name, bar its legal form
-    ("Committee" of "Iraqi Resistance Coordination Committee", "Apple" of "Apple Inc"); a name's first or middle
-    words are another thing ("House" is not "House Freedom Caucus")."""
+    """An ORG short form names the same thing only as the end of the longer name, bar its legal form and trade
+    ("Committee" of "Iraqi Resistance Coordination Committee", "Apple" of "Apple Inc" or "Apple Computer"); a
+    name's first or middle words are another thing ("House" is not "House Freedom Caucus")."""
     rest = list(words)
-    while rest and rest[-1].strip(".") in _LEGAL_FORMS:
+    while len(rest) > len(run) and (rest[-1].strip(".") in _LEGAL_FORMS or rest[-1] in _TRADE_WORDS):
         rest.pop()
     return tuple(rest[-len(run) :]) == run
 
@@ -477,3 +538,117 @@ def _mention_weight(mention: EntityMention) -> float:
     if mention.section is Section.BODY and mention.sentence_index == 0:
         return _LEAD_WEIGHT
     return _SECTION_WEIGHTS.get(mention.section, 1.0)
+
+
+# --- one identity across the articles of a batch ------------------------------------------------------------
+
+
+def batch_identities(entities: Iterable[tuple[str, str, str]]) -> dict[str, tuple[str, str]]:
+    """For the (key, name, label) of every article's entities in a batch, the keys that another article names
+    in full, each with that identity's (key, name): rule 5 of the module docstring."""
+    names: dict[str, tuple[str, str]] = {}
+    for key, name, label in entities:
+        names.setdefault(key, (name, label))
+    orgs = {key: name for key, (name, label) in names.items() if label == "ORG"}
+    persons = {key: name for key, (name, label) in names.items() if label == "PERSON"}
+    moved = _same_core(orgs)
+    moved.update(_batch_acronyms(orgs, moved))
+    moved.update(_batch_surnames(persons))
+    return {key: (target, names[target][0]) for key, target in moved.items()}
+
+
+def rekey(
+    mentions: Sequence[EntityMention], resolution: Canonicalization, identities: dict[str, tuple[str, str]]
+) -> Canonicalization:
+    """An article's resolution with its keys moved to the batch's identities (and its entities regrouped)."""
+    if not any(link.entity_key in identities for link in resolution.links):
+        return resolution
+    links = tuple(
+        replace(
+            link,
+            entity_key=identities[link.entity_key][0],
+            name=identities[link.entity_key][1],
+            method=LinkMethod.BATCH,
+        )
+        if link.entity_key in identities
+        else link
+        for link in resolution.links
+    )
+    entities = _entities(mentions, links)
+    names = {entity.entity_key: entity.name for entity in entities}
+    return Canonicalization(entities, tuple(replace(link, name=names[link.entity_key]) for link in links))
+
+
+def _core(name: str) -> tuple[str, ...]:
+    """An ORG name's words without its legal form and trade ("Apple Computer Inc." -> apple), at least one word,
+    never ending on a small word."""
+    words = list(_words(name))
+    while len(words) > 1 and (words[-1].strip(".") in _LEGAL_FORMS or words[-1] in _TRADE_WORDS):
+        if words[-2] in _ACRONYM_SKIP:
+            break
+        words.pop()
+    return tuple(words)
+
+
+def _compact(words: tuple[str, ...]) -> str:
+    """The words run together, without a web address's "com" ("Amazon.com" is Amazon)."""
+    if len(words) > 1 and words[-1] == "com":
+        words = words[:-1]
+    return re.sub(r"[\s.\-]", "", "".join(words))
+
+
+def _same_core(orgs: dict[str, str]) -> dict[str, str]:
+    """ORG keys whose name is another key's name written together ("ExxonMobil", "Exxon Mobil") or with one
+    word of trade more ("Apple Computer" when an article names "Apple"): the key of the bare name. A core that
+    two different trades share ("American Airlines", "American Industries") joins nothing."""
+    groups: dict[str, list[str]] = {}
+    for key, name in orgs.items():
+        groups.setdefault(_compact(_core(name)), []).append(key)
+    moved: dict[str, str] = {}
+    for keys in groups.values():
+        if len(keys) < 2:
+            continue
+        trades = {k: _words(_LEGAL_SUFFIX_RE.sub("", orgs[k]))[len(_core(orgs[k])) :] for k in keys}
+        bare = [k for k in keys if not trades[k]]
+        if not bare or len({trades[k] for k in keys if k not in bare}) > 1:
+            continue
+        target = max(bare, key=lambda k: (len(_words(orgs[k])), k))
+        moved.update({k: target for k in keys if k != target})
+    return moved
+
+
+def _batch_acronyms(orgs: dict[str, str], moved: dict[str, str]) -> dict[str, str]:
+    """An ORG written as an acronym ("GM", "IBM Corp.") that stands for exactly one longer ORG name of the batch
+    (its words' initials, with or without its legal form): that name's key."""
+    hosts: dict[str, set[str]] = {}
+    for key, name in orgs.items():
+        words = _words(name)
+        for run in {words, _core(name)}:
+            initials = "".join(w[0] for w in run if w not in _ACRONYM_SKIP)
+            if len(run) > 1 and len(initials) >= 2:
+                hosts.setdefault(initials, set()).add(moved.get(key, key))
+    found: dict[str, str] = {}
+    for key, name in orgs.items():
+        letters = _LEGAL_SUFFIX_RE.sub("", name).replace(".", "")
+        if not (2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()):
+            continue
+        targets = hosts.get(letters.casefold(), set()) - {key}
+        if len(targets) == 1:
+            found[key] = next(iter(targets))
+    return found
+
+
+def _batch_surnames(persons: dict[str, str]) -> dict[str, str]:
+    """A one-word PERSON name that ends exactly one longer PERSON name of the batch ("Lagarde" -> "Christine
+    Lagarde"): that name's key."""
+    owners: dict[str, set[str]] = {}
+    for key, name in persons.items():
+        words = _words(name)
+        if len(words) > 1:
+            owners.setdefault(words[-1], set()).add(key)
+    found: dict[str, str] = {}
+    for key, name in persons.items():
+        words = _words(name)
+        if len(words) == 1 and len(owners.get(words[0], ())) == 1:
+            found[key] = next(iter(owners[words[0]]))
+    return found

@@ -568,7 +568,8 @@ class Quotes(Span):
     cue_start: pl.Int32 | None = pa.Field(nullable=True, ge=0, description="Start of the cue verb.")
     cue_end: pl.Int32 | None = pa.Field(nullable=True, ge=1, description="End of the cue verb.")
     method: str = pa.Field(
-        isin=_values(AttributionMethod), description="The pattern that attributed the quote."
+        isin=_values(AttributionMethod),
+        description="The pattern that attributed the quote; ranked: no pattern did, the learned speaker ranker chose.",
     )
     confidence: pl.Float64 = pa.Field(
         ge=0, le=1, description="Documented score of the attribution; 0 for a quote with no speaker."

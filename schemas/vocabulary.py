@@ -121,6 +121,7 @@ class AttributionMethod(StrEnum):
     DASH_CREDIT = "dash_credit"  # “…” — X, as in lists of reader comments
     FOLLOW_ON = "follow_on"  # the next quote of the same speaker: “A,” X said. “B.”
     SENTENCE_SUBJECT = "sentence_subject"  # the subject opening the quote's sentence: X is promising “jobs”
+    RANKED = "ranked"  # no rule applies: the learned ranker's most probable PERSON/ORG nearby
     NONE = "none"
 
 

@@ -33,6 +33,7 @@ import numpy.typing as npt
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from flows.core.intel import speakers  # noqa: E402
 from flows.core.page import headmodel  # noqa: E402
 from flows.core.page.blockmodel import (  # noqa: E402
     BASE_FEATURES,
@@ -311,6 +312,24 @@ def train_headline_for_pages(corpus: Path, page_ids: Sequence[str]) -> HeadlineM
     )
 
 
+def train_speaker_ranker(intel_corpus: Path, check: bool) -> bool:
+    """The speaker ranker of :mod:`flows.core.intel.speakers`, fitted on every PolNeAR document (dev and train
+    sample) under ``intel_corpus`` (the folder holding ``intel/polnear_dev``); True when written or reproduced."""
+    if not (intel_corpus / "intel" / "polnear_dev").is_dir():
+        print(f"speaker ranker: skipped, no intel/polnear_dev under {intel_corpus}")
+        return True
+    sys.path.insert(0, str(REPO_ROOT / "scripts"))
+    from intel_eval import _speakers, quotes
+
+    rows = [_speakers.doc_rows(doc) for doc in quotes.load_docs(intel_corpus)]
+    model = _speakers.fit(rows)
+    print(
+        f"speaker ranker: {sum(len(y) for _, y in rows)} candidates "
+        f"({sum(sum(y) for _, y in rows)} speakers) on {len(rows)} documents, {len(speakers.FEATURES)} features"
+    )
+    return _write_or_check(speakers.MODEL_PATH, model.to_json(), check)
+
+
 def _write_or_check(path: Path, text: str, check: bool) -> bool:
     if check:
         same = path.exists() and path.read_text(encoding="utf-8") == text
@@ -334,6 +353,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="fail when training does not give the committed model"
     )
+    parser.add_argument(
+        "--intel-corpus",
+        type=Path,
+        default=REPO_ROOT.parent / "shared" / "corpus",
+        help="folder holding intel/polnear_dev (the speaker ranker's training set)",
+    )
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"error: corpus folder not found: {args.corpus}", file=sys.stderr)
@@ -350,7 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"headline ranker: {candidates} candidates on {len(head_pages)} pages, {len(headmodel.FEATURES)} features"
     )
     head_ok = _write_or_check(headmodel.MODEL_PATH, head_text, args.check)
-    return 0 if blocks_ok and head_ok else 1
+    speakers_ok = train_speaker_ranker(args.intel_corpus, args.check)
+    return 0 if blocks_ok and head_ok and speakers_ok else 1
 
 
 if __name__ == "__main__":

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from flows.core.intel.quotes import (
+    CUE_RE,
     AttributionMethod,
     EntitySource,
     Quote,
@@ -16,6 +18,7 @@ from flows.core.intel.quotes import (
     SpeakerKind,
     extract_quotes,
 )
+from flows.core.intel.speakers import FEATURES, candidates, shipped_model
 from flows.core.models import EntityMention, Section
 
 # The sample article's body paragraphs (our own seed article), up to the second quote.
@@ -477,7 +480,7 @@ def test_quotes_programme_a_speaker_talked_to_is_not_a_quote() -> None:
 
 def test_quotes_rules_switched_off_leave_the_follow_on_quote_without_speaker() -> None:
     text = "“The vote is close,” Mara Lind said. “We will win it.”"
-    off = QuoteRules(follow_on=False, sentence_subject=False)
+    off = QuoteRules(follow_on=False, sentence_subject=False, ranked_speaker=False)
     assert _who(text, off)[1] == ("We will win it.", None, AttributionMethod.NONE)
 
 
@@ -490,3 +493,41 @@ def test_quotes_rules_switched_off_leave_the_follow_on_quote_without_speaker() -
 )
 def test_quotes_programmes_of_a_name_and_markup_values_are_not_quotes(text: str) -> None:
     assert extract_quotes(text, _mentions(text, _FOLK)) == ()
+
+
+# --- the speaker ranker: quotes no rule attributes --------------------------------------------------------
+
+
+def test_quotes_ranker_gives_the_follow_on_quote_a_speaker_when_the_rules_cannot() -> None:
+    text = "“The vote is close,” Mara Lind said. “We will win it.”"
+    off = QuoteRules(follow_on=False, sentence_subject=False)
+    quote = extract_quotes(text, _mentions(text, _FOLK), rules=off)[1]
+    assert (quote.speaker_entity, quote.method, quote.entity_source) == (
+        "Mara Lind",
+        AttributionMethod.RANKED,
+        EntitySource.NAMED,
+    )
+    assert 0.0 < quote.confidence < 0.8
+
+
+def test_quotes_ranker_leaves_a_quote_without_any_name_nearby_unattributed() -> None:
+    text = "Mara Lind spoke on Monday.\n\nThe weather was cold.\n\nA shop door showed “closed for the winter” all week."
+    (quote,) = extract_quotes(text, _mentions(text, _FOLK))
+    assert (quote.speaker, quote.method, quote.confidence) == (None, AttributionMethod.NONE, 0.0)
+
+
+def test_quotes_ranker_shipped_model_has_the_features_of_the_code() -> None:
+    model = shipped_model()
+    assert model is not None
+    assert model.features == FEATURES
+
+
+def test_quotes_ranker_prefers_the_nearer_name_in_the_same_sentence() -> None:
+    text = "Tomas Berg met voters.\n\nLater Mara Lind called the plan “a disgrace” in a long speech."
+    start, end = text.index("“"), text.index("”") + 1
+    found = candidates(text, start, end, [(start, end)], _mentions(text, _FOLK), CUE_RE)
+    model = shipped_model()
+    assert model is not None
+    probabilities = model.probabilities(np.array([features for _, features in found]))
+    assert [m.text for m, _ in found] == ["Tomas Berg", "Mara Lind"]
+    assert probabilities[1] > probabilities[0]

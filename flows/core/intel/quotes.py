@@ -38,7 +38,10 @@ A quote none of these attributes takes, in order: the previous quote's speaker w
 the same paragraph, or opening the next one) and no name comes before it in its own sentence (``“A,” X said.
 “B.”``); the speaker of the sentence just before it when that sentence ends with a cue (``..., X said.
 “B.”``) or opens with one and ends with a colon (``Added X:``); the PERSON/ORG (after an opening phrase and a few words of description) or he/she/they that opens
-its own sentence, after an opening phrase such as "In a statement," (``X is promising “jobs, jobs, jobs”``). :class:`QuoteRules` switches each rule off.
+its own sentence, after an opening phrase such as "In a statement," (``X is promising “jobs, jobs, jobs”``).
+A quote still without a speaker takes the most probable PERSON or ORG nearby, as scored by the learned
+ranker of :mod:`flows.core.intel.speakers`, when that is probable enough. :class:`QuoteRules` switches each
+rule off.
 
 Speaker. The words before the cue (or after it, for ``said X``) form the speaker phrase: a short name or
 pronoun after an opening phrase and a comma ("Still, she added"), the name before a long apposition ("X, a
@@ -56,8 +59,8 @@ phrase ending in a comma). Entity names are expanded to the one longer form in t
 
 Confidence is a documented score of the attribution: 0.9 for patterns 1-2, 0.85 for "according to", 0.6 for
 pattern 3, 0.5 for pattern 4, 0.8 for a dash credit, 0.7 for a follow-on quote, 0.5 for a sentence's
-subject, times 0.8 when the entity came from a pronoun or a preceding sentence; 0.0 for a quote with no
-speaker.
+subject, times 0.8 when the entity came from a pronoun or a preceding sentence; the ranker's probability
+times 0.8 for a ranked speaker; 0.0 for a quote with no speaker.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from flows.core.intel.canonical import full_names
+from flows.core.intel.speakers import SpeakerModel, best_speaker, shipped_model
 from flows.core.models import EntityMention
 from schemas.vocabulary import AttributionMethod, EntitySource, SpeakerKind
 
@@ -166,6 +170,7 @@ _BEFORE_CUE_COLON: Final = re.compile(
     r"(?P<spk>[^\n:;!?“”\"«»,.]{2,50}?)\s*:\s*$"
 )
 _ANY_CUE: Final = re.compile(_CUE)
+CUE_RE: Final = _ANY_CUE  # the cue verbs, for the speaker ranker's features
 _DOUBLE_MARK_RE: Final = re.compile(r"[“”\"«»]")
 # A single mark that opens a word: not after a letter or mark, not before a space. The mark comes first so the
 # regex engine skips quickly to the next mark.
@@ -215,6 +220,7 @@ _BASE_CONFIDENCE: Final = {
     AttributionMethod.DASH_CREDIT: 0.8,
     AttributionMethod.FOLLOW_ON: 0.7,
     AttributionMethod.SENTENCE_SUBJECT: 0.5,
+    AttributionMethod.RANKED: 0.0,  # the ranker's probability times 0.8 instead
     AttributionMethod.NONE: 0.0,
 }
 
@@ -268,6 +274,9 @@ class QuoteRules:
     pronoun_outside_quotes: bool = True  # he/she resolve to a PERSON outside quotes, of a matching title
     dash_credit: bool = True  # “…” — X
     addressee_titles: bool = True  # told “Meet the Press”: a programme's name, not a quote
+    ranked_speaker: bool = (
+        True  # a quote no rule attributes: the learned ranker's best candidate, if probable
+    )
 
 
 # --- pairing quote marks ---------------------------------------------------------------------------------
@@ -411,6 +420,7 @@ class _Attribution:
     cue_start: int | None = None
     cue_end: int | None = None
     inverted: bool = False  # the speaker follows the cue ("said X")
+    probability: float | None = None  # the ranker's, for a ranked speaker
 
 
 @dataclass(frozen=True, slots=True)
@@ -702,9 +712,13 @@ def _sentence_subjects(
 
 
 def extract_quotes(
-    text: str, mentions: Sequence[EntityMention], rules: QuoteRules = QuoteRules()
+    text: str,
+    mentions: Sequence[EntityMention],
+    rules: QuoteRules = QuoteRules(),
+    model: SpeakerModel | None = None,
 ) -> tuple[Quote, ...]:
-    """Every direct quote in ``text`` with its speaker; ``mentions`` are entity mentions in the same text."""
+    """Every direct quote in ``text`` with its speaker; ``mentions`` are entity mentions in the same text.
+    ``model`` is the speaker ranker (default: the shipped one, see :mod:`flows.core.intel.speakers`)."""
     doubles = [s for s in _double_quote_spans(text) if not _MARKUP_VALUE_RE.search(text[: s.mark_start][-2:])]
     spans = sorted([*doubles, *_single_quote_spans(text, doubles)], key=lambda s: s.mark_start)
     if not spans:
@@ -745,9 +759,46 @@ def extract_quotes(
         speaker = _resolve_speaker(text, attribution, valid, earlier, previous_subjects, masked, rules)
         _remember(text, speaker, earlier)
         said.append((span, attribution, speaker))
+    ranker = (model or shipped_model()) if rules.ranked_speaker else None
+    if ranker is not None:
+        said = _ranked(text, spans, said, valid, ranker)
     speakers = [(s.entity.text, s.entity.label) for _, _, s in said if s.entity is not None]
     names = full_names(((m.text, m.label) for m in valid), wanted=speakers)
     return tuple(_quote(text, span, attribution, speaker, names) for span, attribution, speaker in said)
+
+
+def _ranked(
+    text: str,
+    spans: Sequence[_Span],
+    said: list[tuple[_Span, _Attribution, _Speaker]],
+    mentions: Sequence[EntityMention],
+    model: SpeakerModel,
+) -> list[tuple[_Span, _Attribution, _Speaker]]:
+    """The quotes left without a speaker take the ranker's most probable candidate, when probable enough."""
+    quoted = [(s.mark_start, s.mark_end) for s in spans]
+    ranked = []
+    for span, attribution, speaker in said:
+        best = (
+            best_speaker(model, text, span.mark_start, span.mark_end, quoted, mentions, _ANY_CUE)
+            if speaker.kind is SpeakerKind.NONE
+            else None
+        )
+        if best is None:
+            ranked.append((span, attribution, speaker))
+            continue
+        mention, probability = best
+        ranked.append(
+            (
+                span,
+                _Attribution(
+                    AttributionMethod.RANKED, mention.start_char, mention.end_char, probability=probability
+                ),
+                _Speaker(
+                    SpeakerKind.ENTITY, mention.start_char, mention.end_char, mention, EntitySource.NAMED
+                ),
+            )
+        )
+    return ranked
 
 
 def _follows(text: str, previous: _Span, span: _Span) -> bool:
@@ -949,6 +1000,8 @@ def _quote(
     entity = speaker.entity
     entity_name = names[(entity.text, entity.label)] if entity else None
     confidence = _BASE_CONFIDENCE[attribution.method] if speaker.kind is not SpeakerKind.NONE else 0.0
+    if attribution.probability is not None and speaker.kind is not SpeakerKind.NONE:
+        confidence = attribution.probability * 0.8
     if speaker.source in _INFERRED_SOURCES:
         confidence *= 0.8
     return Quote(

@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -105,3 +106,32 @@ def test_identity_set_parses_marks_into_exact_offsets() -> None:
         ("Orla", "Orla", "ORG"),
     ]
     assert article.gold == ("orla", "orla")
+
+
+@pytest.mark.skipif(
+    not (CORPUS / "intel" / "polnear_dev").is_dir(), reason="../shared/corpus/intel is not here"
+)
+def test_make_train_reproduces_the_committed_speaker_ranker() -> None:
+    from flows.core.intel.speakers import MODEL_PATH
+
+    quotes = _quotes_eval()
+    from intel_eval import _speakers
+
+    model = _speakers.fit([_speakers.doc_rows(doc) for doc in quotes.load_docs(CORPUS)])
+    assert model.to_json() == MODEL_PATH.read_text(encoding="utf-8")
+
+
+def test_speaker_ranker_fit_learns_that_the_nearer_candidate_spoke() -> None:
+    _quotes_eval()
+    from intel_eval import _speakers
+
+    from flows.core.intel.speakers import FEATURES
+
+    def row(distance: float, spoke: int) -> tuple[list[list[float]], list[int]]:
+        features = [0.0] * len(FEATURES)
+        features[FEATURES.index("distance")] = distance
+        return [features], [spoke]
+
+    model = _speakers.fit([row(d / 10, int(d < 10)) for d in range(40)])
+    near, far = model.probabilities(np.array([row(0.2, 1)[0][0], row(3.5, 0)[0][0]], dtype=np.float64))
+    assert near > 0.5 > far

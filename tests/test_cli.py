@@ -227,3 +227,18 @@ def test_cli_knows_a_configured_prefect_server_without_importing_prefect(
     if profiles is not None:
         (tmp_path / "profiles.toml").write_text(profiles)
     assert prefect_server_configured({"PREFECT_HOME": str(tmp_path), **environ}) is configured
+
+
+def test_cli_prefect_yaml_runs_one_at_a_time_and_cancels_collisions_as_serve_does() -> None:
+    import yaml
+
+    from flows.cli import one_run_at_a_time
+
+    config = yaml.safe_load((REPO / "prefect.yaml").read_text(encoding="utf-8"))
+    served = one_run_at_a_time()
+    for deployment in config["deployments"]:
+        assert deployment["concurrency_limit"] == {
+            "limit": served.limit,
+            "collision_strategy": served.collision_strategy.value,
+        }, deployment["name"]
+    assert served.collision_strategy.value == "CANCEL_NEW"

@@ -19,7 +19,13 @@ from typing import Any
 
 import click
 
-from flows.config import PROGRESS_MARK, Settings, SettingsError, quiet_prefect_environment
+from flows.config import (
+    PROGRESS_MARK,
+    Settings,
+    SettingsError,
+    prefect_server_configured,
+    quiet_prefect_environment,
+)
 
 LOGGING_CONFIG = Path(__file__).with_name("prefect-logging.yml")
 FLOW_NAME = "newsmill-ingest"
@@ -625,25 +631,6 @@ def run_on_this_machine(settings: Settings, *, debug: bool) -> Any:
         stop_temporary_server(starting)
         raise
     return run_flow(settings, debug=debug, starting=starting, preload=preload)
-
-
-def prefect_server_configured(environ: Mapping[str, str] | None = None) -> bool:
-    """True when runs go to a Prefect server: PREFECT_API_URL in the environment or in the active Prefect
-    profile (``prefect config set``), read without importing Prefect (whose import alone costs seconds)."""
-    import tomllib
-
-    env = os.environ if environ is None else environ
-    if env.get("PREFECT_API_URL"):
-        return True
-    home = Path(env.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
-    path = Path(env.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
-    try:
-        profiles = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return False
-    active = env.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
-    profile = profiles.get("profiles", {}).get(active, {})
-    return isinstance(profile, dict) and bool(profile.get("PREFECT_API_URL"))
 
 
 def not_recorded_line(summary: Any) -> list[str]:

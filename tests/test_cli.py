@@ -204,31 +204,6 @@ def test_cli_server_beyond_loopback_requires_an_auth_string() -> None:
     assert len(result.output.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize(
-    ("environ", "profiles", "configured"),
-    [
-        ({"PREFECT_API_URL": "http://127.0.0.1:4200/api"}, None, True),
-        ({}, None, False),
-        ({}, 'active = "team"\n[profiles.team]\nPREFECT_API_URL = "http://prefect:4200/api"\n', True),
-        ({"PREFECT_PROFILE": "local"}, '[profiles.local]\nPREFECT_API_URL = "http://h:4200/api"\n', True),
-        (
-            {},
-            'active = "ephemeral"\n[profiles.ephemeral]\nPREFECT_SERVER_ALLOW_EPHEMERAL_MODE = "true"\n',
-            False,
-        ),
-        ({}, "not = [toml", False),
-    ],
-)
-def test_cli_knows_a_configured_prefect_server_without_importing_prefect(
-    tmp_path: Path, environ: dict[str, str], profiles: str | None, configured: bool
-) -> None:
-    from flows.cli import prefect_server_configured
-
-    if profiles is not None:
-        (tmp_path / "profiles.toml").write_text(profiles)
-    assert prefect_server_configured({"PREFECT_HOME": str(tmp_path), **environ}) is configured
-
-
 def test_cli_prefect_yaml_runs_one_at_a_time_and_cancels_collisions_as_serve_does() -> None:
     import yaml
 

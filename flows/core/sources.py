@@ -162,9 +162,17 @@ def parse_files(
 
 def extract_article(raw: RawDocument) -> Article | Reject:
     """:func:`to_article`, with any exception it raises on this file turned into a ``processing_error`` reject."""
-    from flows.core.page.article import reject_processing_error, to_article
+    from flows.core.page.article import reject_processing_error
 
     try:
         return to_article(raw)
     except Exception as error:  # one file's failure must not stop the run: it becomes a reject
         return reject_processing_error(raw.source, raw.sha256, Stage.PARSE, error)
+
+
+def to_article(raw: RawDocument) -> Article | Reject:
+    """The page parser's :func:`flows.core.page.article.to_article`, imported on first use: listing the raw
+    folder (all a run with nothing new does) needs no parser."""
+    from flows.core.page.article import to_article as parse
+
+    return parse(raw)

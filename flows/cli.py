@@ -19,7 +19,13 @@ from typing import Any
 
 import click
 
-from flows.config import PROGRESS_MARK, Settings, SettingsError, quiet_prefect_environment
+from flows.config import (
+    PROGRESS_MARK,
+    Settings,
+    SettingsError,
+    prefect_server_configured,
+    quiet_prefect_environment,
+)
 
 LOGGING_CONFIG = Path(__file__).with_name("prefect-logging.yml")
 FLOW_NAME = "newsmill-ingest"
@@ -201,7 +207,7 @@ def run(
             summary = run_flow(settings, debug=debug)
         else:
             summary = run_on_this_machine(settings, debug=debug)
-    for line in summary.lines():
+    for line in [*summary.lines(), *not_recorded_line(summary)]:
         click.echo(line)
 
 
@@ -294,7 +300,7 @@ def export(
     """
     quiet_prefect(debug=ctx.obj["debug"])  # before flows.tasks imports Prefect
     from flows import storage
-    from flows.tasks import pipeline_version
+    from flows.changes import pipeline_version
 
     settings = Settings.from_env().with_overrides(output_dir=output_dir)
     with known_problems(debug=ctx.obj["debug"]):
@@ -602,12 +608,20 @@ def check_folders(settings: Settings) -> None:
 def run_on_this_machine(settings: Settings, *, debug: bool) -> Any:
     """Check, then run the flow here; Prefect's temporary server starts while the model loads.
 
-    With no new or changed file, the model is neither checked by loading it nor loaded: the run loads none.
+    With nothing new, changed or gone in the raw folder, no model is checked by loading it nor loaded; and
+    with no Prefect server configured (PREFECT_API_URL), nothing is started at all: the run's summary is
+    made here, and says that no flow run was recorded (see :func:`flows.changes.summary_if_idle`).
     """
     quiet_prefect(debug=debug)
     check_folders(settings)  # cheap checks first: a known problem there starts no server
     if not model_looks_installed(settings.model_name):
         check_model(settings)  # the one clear line saying so
+    if not prefect_server_configured():
+        from flows.changes import summary_if_idle
+
+        idle = summary_if_idle(settings)
+        if idle is not None:
+            return idle
     starting = start_temporary_server()
     preload = anything_new(settings)
     try:
@@ -619,18 +633,24 @@ def run_on_this_machine(settings: Settings, *, debug: bool) -> Any:
     return run_flow(settings, debug=debug, starting=starting, preload=preload)
 
 
+def not_recorded_line(summary: Any) -> list[str]:
+    """The line that says a run made no Prefect flow run (a run with nothing to do and no server), or none."""
+    from flows.changes import NOT_RECORDED
+
+    if summary.run_id != NOT_RECORDED:
+        return []
+    return [
+        "prefect           no flow run recorded: nothing new, so Prefect's temporary server was not started "
+        "(with PREFECT_API_URL set, every run is recorded on that server)"
+    ]
+
+
 def anything_new(settings: Settings) -> bool:
     """True when the raw folder has a file the tables do not hold yet (as the flow's first tasks decide)."""
-    import time
+    from flows import changes
 
-    from flows import storage
-    from flows.core.sources import RetryPolicy, list_new_files
-    from flows.tasks import pipeline_version
-
-    policy = RetryPolicy(settings.max_file_bytes, pipeline_version(), frozenset(settings.retry_rejects))
-    known = storage.load_known_sources(settings.output_dir, settings.object_store_options, policy)
-    entries = storage.walk_raw(settings.raw_dir, settings.include, settings.follow_links)
-    return bool(list_new_files(entries, known, time.time_ns() - int(settings.settle_seconds * 1e9)).new)
+    known = changes.known_sources(settings, changes.pipeline_version())
+    return bool(changes.find_changes(settings, known)[0].new)
 
 
 def run_flow(
@@ -760,22 +780,12 @@ def stopped_cleanly() -> Iterator[None]:
 def known_problems(*, debug: bool) -> Iterator[None]:
     """Turn errors into one clear line (known ones) or a short hint (unknown ones), unless --debug."""
     from flows import storage
-    from flows.core.nlp.pipeline import ModelNotFoundError
-    from flows.parallel import DaskClusterError
 
-    known: tuple[type[BaseException], ...] = (
-        DaskClusterError,
-        storage.RawFolderError,
-        storage.OutputNotOursError,
-        storage.DamagedTableError,
-        storage.ExportError,
-        ModelNotFoundError,
-    )
     try:
         yield
     except click.ClickException:
         raise
-    except known as error:
+    except known_errors() as error:
         if debug:
             raise
         raise KnownProblem(str(error)) from error
@@ -788,6 +798,22 @@ def known_problems(*, debug: bool) -> Iterator[None]:
         raise UnexpectedProblem(
             f"{type(error).__name__}: {error} (run 'newsmill --debug ...' for the traceback)"
         ) from error
+
+
+def known_errors() -> tuple[type[BaseException], ...]:
+    """The errors that say what to do, of the modules imported so far (only they can have raised theirs):
+    asked when an error is caught, so a run that never loads spaCy or Dask does not import them for this."""
+    from flows import storage
+
+    optional = {"flows.core.nlp.pipeline": "ModelNotFoundError", "flows.parallel": "DaskClusterError"}
+    loaded = [getattr(sys.modules[name], error) for name, error in optional.items() if name in sys.modules]
+    return (
+        storage.RawFolderError,
+        storage.OutputNotOursError,
+        storage.DamagedTableError,
+        storage.ExportError,
+        *loaded,
+    )
 
 
 def entry() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -220,3 +221,20 @@ def quiet_prefect_environment(logging_config: Path) -> dict[str, str]:
         "PREFECT_LOGGING_SETTINGS_PATH": str(logging_config),
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     }
+
+
+def prefect_server_configured(environ: Mapping[str, str] | None = None) -> bool:
+    """True when runs go to a Prefect server: PREFECT_API_URL in the environment or in the active Prefect
+    profile (``prefect config set``), read without importing Prefect (whose import alone costs seconds)."""
+    env = os.environ if environ is None else environ
+    if env.get("PREFECT_API_URL"):
+        return True
+    home = Path(env.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    path = Path(env.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
+    try:
+        profiles = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+    active = env.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
+    profile = profiles.get("profiles", {}).get(active, {})
+    return isinstance(profile, dict) and bool(profile.get("PREFECT_API_URL"))

@@ -32,12 +32,10 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.dataset as pads
-import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 
@@ -51,12 +49,15 @@ from flows.core.export import (
     rows_only_added,
 )
 from flows.core.models import RawDocument, Reject, Skipped, SkipReason, SourceFile
-from flows.core.page.article import reject_too_large, reject_unreadable
 from flows.core.revisions import STATUS_INPUT_COLUMNS, article_status, latest_versions
 from flows.core.sources import KnownSources, RetryPolicy, retry_reject
-from flows.core.tables.rows import empty_frame
 from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES, ArticleStatus
 from schemas.vocabulary import SCHEMA_VERSION
+
+if (
+    TYPE_CHECKING
+):  # imported where used: pyarrow.dataset imports pandas, a second or more a run with nothing new
+    import pyarrow.dataset as pads
 
 Location = str | Path  # a local folder, or an object-store URI such as s3://bucket/prefix
 StorageOptions = Mapping[str, str] | None
@@ -329,6 +330,8 @@ def read_raw(
     since it was listed is recorded as it was read). A read error that may pass raises
     :class:`TransientReadError` unless ``transient_is_reject`` (then it is an ``unreadable`` reject too).
     """
+    from flows.core.page.article import reject_unreadable  # the page parser: not needed to list files
+
     try:
         return _read(raw_dir / source.path, source, max_bytes)
     except OSError as error:
@@ -340,6 +343,8 @@ def read_raw(
 
 
 def _read(path: Path, source: SourceFile, max_bytes: int) -> RawDocument | Reject:
+    from flows.core.page.article import reject_too_large, reject_unreadable
+
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(descriptor, "rb") as handle:
         info = os.fstat(handle.fileno())
@@ -721,6 +726,8 @@ def commit_staged(
     files = sorted(str(path) for path in (staging / table).glob("batch-*.parquet"))
     if not files:
         return CommitResult(table, 0, 0, None)
+    import pyarrow.dataset as pads
+
     rows = pads.dataset(files, format="parquet").count_rows()
     properties = CommitProperties(
         custom_metadata={**metadata, "newsmill_table": table, "rows_in_run": str(rows)}
@@ -816,6 +823,8 @@ def delta_schema(table: str) -> pa.Schema:
 
 
 def _reader(files: list[str]) -> pa.RecordBatchReader:
+    import pyarrow.dataset as pads
+
     dataset = pads.dataset(files, format="parquet")
     return dataset.scanner().to_reader()
 
@@ -1170,6 +1179,8 @@ def _rows_added(table: DeltaTable, first: int, last: int, options: StorageOption
 
     Raises _NotInsertOnlyError when one of those commits removed rows or changed the schema.
     """
+    import pyarrow.dataset as pads
+
     operations = {commit["version"]: str(commit.get("operation", "")) for commit in table.history()}
     final_schema = table.to_pyarrow_dataset().schema
     walker = DeltaTable(table.table_uri, version=first, storage_options=_options(options))
@@ -1201,6 +1212,9 @@ def _write_parquet(
     With ``empty_schema``, a table without rows still gets one empty file, so readers of the folder see its
     columns.
     """
+    import pyarrow.dataset as pads
+    import pyarrow.parquet as pq
+
     written: list[tuple[str, int]] = []
 
     def visit(file: Any) -> None:
@@ -1246,6 +1260,8 @@ def _table_as_of(
 
 def _model_schema(name: str) -> pa.Schema:
     """The Arrow schema of a table that does not exist yet, from its model (plain, not large, types)."""
+    from flows.core.tables.rows import empty_frame  # pandera's polars frames: only to create a table
+
     return _plain_schema(empty_frame(TABLES[name].model).to_arrow().schema)
 
 

@@ -7,25 +7,22 @@ and no input is hashed (``NO_CACHE``).
 
 from __future__ import annotations
 
-import subprocess
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from importlib import metadata
-from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run, task_run
 
-from flows import parallel, storage
+from flows import changes, parallel, storage
+from flows.changes import model_identity, pipeline_version
 from flows.config import Settings
 from flows.core.batch import batch_tables
 from flows.core.models import Article, RawDocument, Reject, SourceFile
-from flows.core.nlp.pipeline import load_pipeline, model_info
-from flows.core.revisions import REVISED_FIELDS, Removal, apply_revisions, removed_files
-from flows.core.sources import KnownSources, Listing, RetryPolicy, list_new_files, parse_files
+from flows.core.nlp.pipeline import load_pipeline
+from flows.core.revisions import REVISED_FIELDS, Removal, apply_revisions
+from flows.core.sources import KnownSources, Listing, parse_files
 from flows.core.stories import assign_stories
 from flows.core.tables.rows import BatchTables, RunInfo, removals_frame, run_metadata
 from flows.core.tables.validation import validate_batch
@@ -58,15 +55,6 @@ def prepare_run(settings: Settings) -> RunInfo:
     )
 
 
-def model_identity(model_name: str) -> tuple[str, str]:
-    """The pipeline's name and version as spaCy reports them, from its meta.json (loaded only without one)."""
-    meta = storage.model_meta(model_name)
-    if meta is None or "name" not in meta or "lang" not in meta:
-        info = model_info(load_pipeline(model_name))
-        return info.name, info.version
-    return f"{meta['lang']}_{meta['name']}", str(meta.get("version", "0.0.0"))
-
-
 @task(
     name="load what earlier runs recorded",
     cache_policy=NO_CACHE,
@@ -75,8 +63,7 @@ def model_identity(model_name: str) -> tuple[str, str]:
 )
 def load_known(settings: Settings, run: RunInfo) -> KnownSources:
     """The raw files the tables already hold, by path and content; rejects worth another try marked."""
-    policy = RetryPolicy(settings.max_file_bytes, run.pipeline_version, frozenset(settings.retry_rejects))
-    return storage.load_known_sources(settings.output_dir, settings.object_store_options, policy)
+    return changes.known_sources(settings, run.pipeline_version)
 
 
 @task(name="find new raw files", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
@@ -84,11 +71,7 @@ def find_new_files(settings: Settings, known: KnownSources) -> tuple[Listing, li
     """Raw files not yet recorded with the same size and time, how many were seen, what was skipped, and the
     files recorded as articles that are gone from the raw folder (an entry skipped, e.g. not settled yet, is
     still there)."""
-    settled_before = time.time_ns() - int(settings.settle_seconds * 1e9)
-    entries = list(storage.walk_raw(settings.raw_dir, settings.include, settings.follow_links))
-    present = {entry.path for entry in entries}
-    removed = removed_files(known.latest, present, lambda path: storage.included(path, settings.include))
-    return list_new_files(entries, known, settled_before), removed
+    return changes.find_changes(settings, known)
 
 
 @task(name="record removed files", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
@@ -262,23 +245,6 @@ def recover_abandoned(settings: Settings, run: RunInfo) -> int:
         )
     storage.claim_staging(storage.staging_dir(settings.output_dir, run.run_id), settings.output_dir)
     return len(abandoned)
-
-
-def pipeline_version() -> str:
-    """newsmill's version, with the git commit of the checkout when there is one."""
-    version = metadata.version("newsmill")
-    try:
-        commit_ = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=Path(__file__).resolve().parent,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return version
-    return f"{version}+g{commit_}" if commit_ else version
 
 
 def _local_run_id() -> str:

@@ -18,7 +18,7 @@ Builds N articles derived from the sample (varied so no two are equal) in a temp
    of it (this machine's speed drifts by tens of percent over minutes);
 5. the cost per article of each stage, measured in one process over a sample of 300 articles;
 6. a run with nothing new in a fresh process, as a scheduled run or ``make run`` pays it: ``newsmill run`` over
-   the ingested folder, wall time from process start to exit (with Prefect's temporary server), twice.
+   the ingested folder, wall time from process start to exit (no Prefect server configured: it starts none), twice.
 
 ``--no-op-only`` measures only 6 (after ingesting the N articles with ``newsmill run``).
 
@@ -361,7 +361,7 @@ def export_cost(output: Path, to: Path, articles: int) -> str:
 
 
 def newsmill_run(raw: Path, output: Path, prefect_home: Path) -> float:
-    """Wall seconds of ``newsmill run`` in a fresh process, with Prefect's temporary server (no PREFECT_API_URL)."""
+    """Wall seconds of ``newsmill run`` in a fresh process, with no PREFECT_API_URL (a temporary server if it has work)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "NEWSMILL_"))}
     env["PREFECT_HOME"] = str(prefect_home)
     command = [
@@ -383,7 +383,7 @@ def print_no_op_runs(raw: Path, output: Path, prefect_home: Path) -> None:
     """Two runs with nothing new, each a fresh ``newsmill run`` process (the first may create Prefect's database)."""
     first, second = (newsmill_run(raw, output, prefect_home) for _ in range(2))
     print(
-        f"nothing new, fresh process  {second:.1f} s wall (`newsmill run`, temporary server; the one before {first:.1f} s)"
+        f"nothing new, fresh process  {second:.1f} s wall (`newsmill run`, no Prefect server configured; the one before {first:.1f} s)"
     )
 
 

@@ -202,3 +202,18 @@ def test_cli_server_beyond_loopback_requires_an_auth_string() -> None:
     assert result.output.startswith("newsmill: error: --host 0.0.0.0 makes the Prefect server reachable")
     assert "PREFECT_SERVER_API_AUTH_STRING" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_cli_prefect_yaml_runs_one_at_a_time_and_cancels_collisions_as_serve_does() -> None:
+    import yaml
+
+    from flows.cli import one_run_at_a_time
+
+    config = yaml.safe_load((REPO / "prefect.yaml").read_text(encoding="utf-8"))
+    served = one_run_at_a_time()
+    for deployment in config["deployments"]:
+        assert deployment["concurrency_limit"] == {
+            "limit": served.limit,
+            "collision_strategy": served.collision_strategy.value,
+        }, deployment["name"]
+    assert served.collision_strategy.value == "CANCEL_NEW"

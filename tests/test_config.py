@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from flows.cli import main
-from flows.config import Settings, SettingsError
+from flows.config import Settings, SettingsError, prefect_server_configured
 
 
 @pytest.mark.parametrize(
@@ -80,3 +80,26 @@ def test_config_cli_bad_option_is_one_line_and_exit_2(tmp_path: Path, args: list
     result = CliRunner().invoke(main, ["run", "--raw", str(tmp_path), *args])
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [f"newsmill: error: {message}"]
+
+
+@pytest.mark.parametrize(
+    ("environ", "profiles", "configured"),
+    [
+        ({"PREFECT_API_URL": "http://127.0.0.1:4200/api"}, None, True),
+        ({}, None, False),
+        ({}, 'active = "team"\n[profiles.team]\nPREFECT_API_URL = "http://prefect:4200/api"\n', True),
+        ({"PREFECT_PROFILE": "local"}, '[profiles.local]\nPREFECT_API_URL = "http://h:4200/api"\n', True),
+        (
+            {},
+            'active = "ephemeral"\n[profiles.ephemeral]\nPREFECT_SERVER_ALLOW_EPHEMERAL_MODE = "true"\n',
+            False,
+        ),
+        ({}, "not = [toml", False),
+    ],
+)
+def test_config_knows_a_configured_prefect_server_without_importing_prefect(
+    tmp_path: Path, environ: dict[str, str], profiles: str | None, configured: bool
+) -> None:
+    if profiles is not None:
+        (tmp_path / "profiles.toml").write_text(profiles)
+    assert prefect_server_configured({"PREFECT_HOME": str(tmp_path), **environ}) is configured

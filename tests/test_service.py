@@ -436,6 +436,7 @@ def test_service_prefect_yaml_deploys_to_a_work_pool(server: tuple[str, dict[str
     assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["0 * * * *"]
     limit = deployment.get("global_concurrency_limit") or {}
     assert limit.get("limit") == 1, deployment.keys()
+    assert deployment["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
 
 
 def test_service_server_log_has_no_errors_after_serve_runs_and_ui(

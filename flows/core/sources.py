@@ -16,7 +16,6 @@ from flows.core.models import (
     SourceFile,
     Stage,
 )
-from flows.core.page.article import reject_duplicate, reject_processing_error, to_article
 from flows.core.stories import StoryIndex
 
 # Rejects whose cause can go away without the file changing: retried when it did (see retry_reject).
@@ -124,6 +123,8 @@ def list_new_files(
 
 def triage(raw: RawDocument, known: KnownSources) -> RawDocument | Reject | None:
     """What to do with a file just read: ingest it, reject it as a copy, or skip it (None) as recorded."""
+    from flows.core.page.article import reject_duplicate  # the page parser: not needed to list files
+
     if known.has_version(raw.source.path, raw.sha256):
         return None
     original = known.path_by_sha.get(raw.sha256)
@@ -161,7 +162,17 @@ def parse_files(
 
 def extract_article(raw: RawDocument) -> Article | Reject:
     """:func:`to_article`, with any exception it raises on this file turned into a ``processing_error`` reject."""
+    from flows.core.page.article import reject_processing_error
+
     try:
         return to_article(raw)
     except Exception as error:  # one file's failure must not stop the run: it becomes a reject
         return reject_processing_error(raw.source, raw.sha256, Stage.PARSE, error)
+
+
+def to_article(raw: RawDocument) -> Article | Reject:
+    """The page parser's :func:`flows.core.page.article.to_article`, imported on first use: listing the raw
+    folder (all a run with nothing new does) needs no parser."""
+    from flows.core.page.article import to_article as parse
+
+    return parse(raw)

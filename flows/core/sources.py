@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flows.core.models import (
@@ -16,7 +16,7 @@ from flows.core.models import (
     SourceFile,
     Stage,
 )
-from flows.core.page.article import reject_duplicate, reject_processing_error, to_article
+from flows.core.page.article import reject_copy, reject_duplicate, reject_processing_error, to_article
 from flows.core.stories import StoryIndex
 
 # Rejects whose cause can go away without the file changing: retried when it did (see retry_reject).
@@ -165,3 +165,18 @@ def extract_article(raw: RawDocument) -> Article | Reject:
         return to_article(raw)
     except Exception as error:  # one file's failure must not stop the run: it becomes a reject
         return reject_processing_error(raw.source, raw.sha256, Stage.PARSE, error)
+
+
+def lost_copies(staged: Iterable[tuple[str, str, str, int, int]], held: Mapping[str, str]) -> list[Reject]:
+    """The staged articles a table holds under another file's path: ``duplicate_content`` rejects.
+
+    Two runs (on different raw folders) that each found the same bytes in a file of their own both make the
+    article with that content's id; the table keeps the one committed first, and the other file would be in
+    neither table. ``staged`` holds each staged article's id, path, SHA-256, size and modification time;
+    ``held`` maps the article ids the table holds to their path.
+    """
+    return [
+        reject_copy(SourceFile(path, size, mtime), sha256, held[article_id])
+        for article_id, path, sha256, size, mtime in staged
+        if article_id in held and held[article_id] != path
+    ]

@@ -818,9 +818,12 @@ def known_errors() -> tuple[type[BaseException], ...]:
 
 def entry() -> None:
     """The ``newsmill`` program: the commands, in a process that SIGTERM and SIGINT stop within seconds and
-    whose child processes die with it (even by ``kill -9``: see :mod:`flows.reaper`)."""
-    from flows import reaper, stopping
+    whose child processes die with it (even by ``kill -9``: see :mod:`flows.reaper`); Rust's panic messages
+    are shown with ``--debug`` only (:mod:`flows.panics`)."""
+    from flows import panics, reaper, stopping
 
+    if "--debug" not in sys.argv[1:]:
+        panics.hide_rust_panics()
     stopping.stop_on_signals()
     reaper.start_reaper()
     main()

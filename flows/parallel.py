@@ -13,6 +13,7 @@ reading, parsing, validation and staging of the next one in the flow.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -103,28 +104,30 @@ def tables_in_pool(
     rejects: Sequence[Reject],
     run: RunInfo,
     batch_size: int,
-    chunk_seconds: float = CHUNK_SECONDS,
+    chunk_seconds: float | None = None,
 ) -> BatchTables:
     """:func:`flows.core.batch.batch_tables` for a batch, its articles spread over the pool in chunks.
 
-    Each chunk has ``chunk_seconds`` once a worker could have started it. A chunk whose worker died or
-    overran is sent once more to a fresh pool; if that fails too, its articles are ``processing_error``
-    rejects and the run goes on.
+    Each chunk has ``chunk_seconds`` (default :data:`CHUNK_SECONDS`) once a worker could have started it. A
+    chunk whose worker died or overran is sent once more to a fresh pool (its workers' model loads are not
+    counted in the budget); if that fails too, its articles are ``processing_error`` rejects and the run goes on.
     """
+    budget = CHUNK_SECONDS if chunk_seconds is None else chunk_seconds
     chunks = [
         list(articles[start : start + ARTICLES_PER_CHUNK])
         for start in range(0, len(articles), ARTICLES_PER_CHUNK)
     ]
-    futures = [_submit(model_name, processes, chunk, run, batch_size) for chunk in chunks]
+    submitted = [_submit(model_name, processes, chunk, run, batch_size) for chunk in chunks]
     parts: list[BatchTables] = []
     lost: list[Reject] = []
-    for chunk, future in zip(chunks, futures, strict=True):
-        part = _collect(future, chunk_seconds)
+    for chunk, (pool, future) in zip(chunks, submitted, strict=True):
+        part = _collect(future, budget)
         if part is None:
-            replace_pool(model_name, processes)
-            part = _collect(_submit(model_name, processes, chunk, run, batch_size), chunk_seconds)
+            _fresh_pool(model_name, processes, pool)
+            pool, future = _submit(model_name, processes, chunk, run, batch_size)
+            part = _collect(future, budget)
         if part is None:
-            replace_pool(model_name, processes)
+            replace_pool(model_name, processes, pool)
             error = WorkerLostError("the spaCy worker tagging this article died or ran out of time, twice")
             lost.extend(processing_error(article, Stage.TAG, error) for article in chunk)
         else:
@@ -147,11 +150,17 @@ def _collect(future: Future[BatchTables], seconds: float) -> BatchTables | None:
         return None
 
 
-def replace_pool(model_name: str, processes: int) -> None:
+def replace_pool(model_name: str, processes: int, failed: ProcessPoolExecutor | None = None) -> None:
     """Kill the pool's workers (a hung one does not stop by itself) and drop the pool; the next chunk starts
-    a fresh one."""
+    a fresh one.
+
+    With ``failed``, only that pool is replaced: when another batch's chunk already replaced it, the fresh
+    pool (working on other chunks) is left alone.
+    """
+    key = (model_name, processes)
     with _lock:
-        pool = _pools.pop((model_name, processes), None)
+        replaced_already = failed is not None and _pools.get(key) is not failed
+        pool = None if replaced_already else _pools.pop(key, None)
     if pool is None:
         return
     for process in list(pool._processes.values()):
@@ -210,14 +219,25 @@ def close_pools() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _fresh_pool(model_name: str, processes: int, failed: ProcessPoolExecutor) -> None:
+    """Replace a pool whose worker died or hung, and wait until the fresh pool's workers loaded the model
+    (if they do not within their start time, the retried chunk fails and is rejected)."""
+    replace_pool(model_name, processes, failed)
+    with contextlib.suppress(TimeoutError, BrokenProcessPool):
+        start_workers(model_name, processes)
+
+
 def _submit(
     model_name: str, processes: int, chunk: list[Article], run: RunInfo, batch_size: int
-) -> Future[BatchTables]:
+) -> tuple[ProcessPoolExecutor, Future[BatchTables]]:
+    """Send a chunk to the pool; the pool it went to, and the chunk's future."""
+    pool = nlp_pool(model_name, processes)
     try:
-        return nlp_pool(model_name, processes).submit(_chunk_tables, model_name, chunk, run, batch_size)
+        return pool, pool.submit(_chunk_tables, model_name, chunk, run, batch_size)
     except BrokenProcessPool:  # a worker died (e.g. killed for memory): start a fresh pool once
-        replace_pool(model_name, processes)
-        return nlp_pool(model_name, processes).submit(_chunk_tables, model_name, chunk, run, batch_size)
+        replace_pool(model_name, processes, pool)
+        pool = nlp_pool(model_name, processes)
+        return pool, pool.submit(_chunk_tables, model_name, chunk, run, batch_size)
 
 
 def _prepare_worker(model_name: str) -> None:

@@ -50,7 +50,7 @@ from flows.core.export import (
 )
 from flows.core.models import RawDocument, Reject, Skipped, SkipReason, SourceFile
 from flows.core.revisions import STATUS_INPUT_COLUMNS, article_status, latest_versions
-from flows.core.sources import KnownSources, RetryPolicy, retry_reject
+from flows.core.sources import KnownSources, RetryPolicy, lost_copies, retry_reject
 from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES, ArticleStatus
 from schemas.vocabulary import SCHEMA_VERSION
 
@@ -92,8 +92,8 @@ class RawFolderError(RuntimeError):
 
 _STORAGE_PROBLEMS = (
     (("no space left", f"os error {errno.ENOSPC}"), errno.ENOSPC,
-     "the disk holding the output is full ({detail}); free space and run again: nothing was lost, the tables "
-     "are as they were and the next run finishes the work"),
+     "the disk holding the output is full ({detail}); free space and run again: nothing was lost, the next "
+     "run finishes the work"),
     (("read-only file system", f"os error {errno.EROFS}"), errno.EROFS,
      "the output is on a read-only file system ({detail}); use a writable --output"),
     (("permission denied", f"os error {errno.EACCES}"), errno.EACCES,
@@ -107,17 +107,42 @@ _STORAGE_PROBLEMS = (
 
 def describe_storage_problem(error: BaseException) -> str | None:
     """One line saying what a person must do about a storage error (full disk, read-only or damaged output),
-    or None when the error is not one of those."""
+    or None when the error is not one of those.
+
+    The error may come from any library that wrote for newsmill (deltalake, polars, pyarrow: each wraps the
+    operating system's error in its own type), or be the cause of the error raised.
+    """
+    for cause in _causes(error):
+        described = _describe_one(cause)
+        if described is not None:
+            return described
+    return None
+
+
+def _describe_one(error: BaseException) -> str | None:
     text = " ".join(str(error).split())
     lowered = text.lower()
     code = getattr(error, "errno", None)
     for markers, errno_code, advice in _STORAGE_PROBLEMS:
+        # The operating system's own words ("os error 28") are definite whatever type carries them; the words
+        # of a damaged log only from the storage libraries.
+        definite = errno_code is not None or isinstance(error, (OSError, DeltaError))
         if (errno_code is not None and code == errno_code) or (
-            isinstance(error, (OSError, DeltaError)) and any(marker in lowered for marker in markers)
+            definite and any(marker in lowered for marker in markers)
         ):
             detail = text if len(text) <= 300 else text[:297] + "..."
             return advice.format(detail=detail)
     return None
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error, then what caused it (``raise ... from``, or raised while handling), each once."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
 
 
 # --- locations --------------------------------------------------------------------------------------------
@@ -588,7 +613,13 @@ ACTIVE_STAGINGS: set[Path] = set()  # this process's runs' staging folders (disc
 
 
 def claim_staging(staging: Path, output: Location) -> None:
-    """Mark a run's staging folder as this process's, so other runs can tell when its owner is gone."""
+    """Mark a run's staging folder as this process's, so other runs can tell when its owner is gone.
+
+    Done once, when the run first has something to stage: a run with nothing to do writes nothing to the
+    output (it may be read-only).
+    """
+    if staging in ACTIVE_STAGINGS and (staging / OWNER_FILE).exists():
+        return
     ACTIVE_STAGINGS.add(staging)
     staging.mkdir(parents=True, exist_ok=True)
     owner = {"pid": os.getpid(), "host": socket.gethostname(), "started": _process_start(os.getpid()),
@@ -600,6 +631,11 @@ def mark_committing(staging: Path, metadata: Mapping[str, str]) -> None:
     """Record that the run's commits begin: from here on its staging is finished, never discarded."""
     staging.mkdir(parents=True, exist_ok=True)
     _write_json(staging / COMMITTING_FILE, dict(metadata))
+
+
+def has_staged(staging: Path) -> bool:
+    """True when the run staged rows for some table (else it has nothing to commit)."""
+    return any(staging.glob("*/batch-*.parquet"))
 
 
 def is_committing(staging: Path) -> bool:
@@ -636,9 +672,7 @@ def recover_staging(
         stamped = {str(key): str(value) for key, value in metadata.items()} | {
             "newsmill_operation": "recovery"
         }
-        results = [
-            commit_staged(output, staging, table, keys[table], stamped, options) for table in COMMIT_ORDER
-        ]
+        results = list(commit_run(output, staging, keys, stamped, options).values())
     remove_staging(staging)
     return results
 
@@ -708,6 +742,62 @@ class CommitResult:
     rows_staged: int
     rows_inserted: int
     version: int | None  # the new version, or None when nothing new was committed
+
+
+def commit_run(
+    output: Location,
+    staging: Path,
+    keys: Mapping[str, str],
+    metadata: Mapping[str, str],
+    options: StorageOptions = None,
+) -> dict[str, CommitResult]:
+    """Commit every table a run staged, one commit each in :data:`COMMIT_ORDER` (by ``keys``, each table's key).
+
+    Then the staged articles that another run committed first from another file with the same bytes (runs on
+    different raw folders) are rejected as copies in one more commit of the rejects table, so each of those
+    files has its place after this run.
+    """
+    results = {
+        table: commit_staged(output, staging, table, keys[table], metadata, options) for table in COMMIT_ORDER
+    }
+    if stage_lost_copies(output, staging, options):
+        again = commit_staged(output, staging, "rejects", keys["rejects"], metadata, options)
+        first = results["rejects"]
+        results["rejects"] = CommitResult(
+            "rejects",
+            again.rows_staged,
+            first.rows_inserted + again.rows_inserted,
+            again.version or first.version,
+        )
+    return results
+
+
+LOST_COPIES_BATCH = 999_999  # the staged batch of rejects for copies found while committing
+
+
+def stage_lost_copies(output: Location, staging: Path, options: StorageOptions = None) -> bool:
+    """After the articles commit: stage a ``duplicate_content`` reject for each staged article the table holds
+    under another path (:func:`flows.core.sources.lost_copies`); False when there is none."""
+    files = sorted(str(path) for path in (staging / "articles").glob("batch-*.parquet"))
+    if not files:
+        return False
+    staged = pl.read_parquet(files, columns=["article_id", *SOURCE_COLUMNS[:4], *_PROVENANCE])
+    held = _read_columns(output, "articles", ["article_id", "source_path"], options).filter(
+        pl.col("article_id").is_in(staged["article_id"].implode())
+    )
+    rejects = lost_copies(
+        staged.select("article_id", *SOURCE_COLUMNS[:4]).iter_rows(), dict(held.iter_rows())
+    )
+    if not rejects:
+        return False
+    from flows.core.tables.rows import RunInfo, rejects_frame  # pandera's frames: only when there is a copy
+
+    run = RunInfo(**staged.select(_PROVENANCE).row(0, named=True))
+    stage_batch(staging, LOST_COPIES_BATCH, {"rejects": rejects_frame(rejects, run)})
+    return True
+
+
+_PROVENANCE = ["run_id", "ingested_at", "pipeline_version", "model_name", "model_version", "schema_version"]
 
 
 def commit_staged(

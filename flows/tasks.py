@@ -78,6 +78,7 @@ def find_new_files(settings: Settings, known: KnownSources) -> tuple[Listing, li
 def record_removals(settings: Settings, run: RunInfo, removed: Sequence[Removal]) -> None:
     """Stage a removals row for each file gone from the raw folder (committed with the run's other rows)."""
     staging = storage.staging_dir(settings.output_dir, run.run_id)
+    storage.claim_staging(staging, settings.output_dir)
     storage.stage_batch(staging, 0, {"removals": removals_frame(removed, run)})
 
 
@@ -162,29 +163,25 @@ def validate(tables: BatchTables, run: RunInfo, number: int) -> BatchTables:
 )
 def stage(settings: Settings, run: RunInfo, tables: BatchTables, number: int) -> None:
     """Write the batch's validated rows to the run's staging folder."""
-    storage.stage_batch(storage.staging_dir(settings.output_dir, run.run_id), number, tables.frames())
+    staging = storage.staging_dir(settings.output_dir, run.run_id)
+    storage.claim_staging(staging, settings.output_dir)
+    storage.stage_batch(staging, number, tables.frames())
 
 
 @task(name="commit tables", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
 def commit(settings: Settings, run: RunInfo) -> dict[str, storage.CommitResult]:
     """One commit per table with this run's rows, stamped with the run's provenance; then clean staging.
 
-    Tables that do not exist yet are created first, empty, so every table exists after the first run."""
+    Tables that do not exist yet are created first, empty, so every table exists after the first run. A run
+    that staged nothing writes nothing more (its output may be read-only)."""
     staging = storage.staging_dir(settings.output_dir, run.run_id)
     metadata_ = run_metadata(run)
     storage.ensure_tables(settings.output_dir, metadata_, settings.object_store_options)
-    storage.mark_committing(staging, metadata_)
-    results = {
-        table: storage.commit_staged(
-            settings.output_dir,
-            staging,
-            table,
-            TABLES[table].key,
-            metadata_,
-            settings.object_store_options,
-        )
-        for table in storage.COMMIT_ORDER
-    }
+    if storage.has_staged(staging):
+        storage.mark_committing(staging, metadata_)
+    results = storage.commit_run(
+        settings.output_dir, staging, TABLE_KEYS_BY_NAME, metadata_, settings.object_store_options
+    )
     storage.remove_staging(staging)
     return results
 
@@ -234,16 +231,16 @@ def discard_staged(settings: Settings, run: RunInfo) -> None:
 
 @task(name="finish abandoned runs", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
 def recover_abandoned(settings: Settings, run: RunInfo) -> int:
-    """Finish the commits of runs killed while committing, drop the staging of runs killed before; claim ours.
+    """Finish the commits of runs killed while committing, drop the staging of runs killed before.
 
-    Returns how many abandoned staging folders were handled.
+    Returns how many abandoned staging folders were handled. This run claims its own staging folder when it
+    first stages something (:func:`stage`).
     """
     abandoned = storage.abandoned_stagings(settings.output_dir)
     for staging in abandoned:
         storage.recover_staging(
             settings.output_dir, staging, TABLE_KEYS_BY_NAME, settings.object_store_options
         )
-    storage.claim_staging(storage.staging_dir(settings.output_dir, run.run_id), settings.output_dir)
     return len(abandoned)
 
 

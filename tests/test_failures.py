@@ -136,6 +136,12 @@ def test_failures_files_modified_after_the_settle_time_wait_for_a_later_run() ->
             ),
             "the disk holding the output is full",
         ),
+        (
+            __import__("polars").exceptions.ComputeError(
+                "parquet: File out of specification: underlying IO error: No space left on device (os error 28)"
+            ),
+            "the disk holding the output is full",
+        ),
         (OSError(30, "Read-only file system"), "the output is on a read-only file system"),
         (PermissionError(13, "Permission denied"), "newsmill may not write to the output"),
         (
@@ -154,6 +160,21 @@ def test_failures_storage_problems_are_one_line_saying_what_to_do(error: Excepti
     assert storage.describe_storage_problem(ValueError("a bug")) is None
 
 
+def test_failures_a_storage_problem_behind_another_error_is_found() -> None:
+    from flows import storage
+
+    try:
+        try:
+            raise OSError(28, "No space left on device")
+        except OSError as error:
+            raise RuntimeError("staging batch 3 failed") from error
+    except RuntimeError as wrapped:
+        described = storage.describe_storage_problem(wrapped)
+    assert described is not None
+    assert described.startswith("the disk holding the output is full")
+    assert storage.describe_storage_problem(ValueError("failed to parse the date")) is None
+
+
 def test_failures_cli_history_of_a_damaged_table_is_one_line_and_exit_2(tmp_path: Path) -> None:
     import polars as pl
     from click.testing import CliRunner
@@ -170,3 +191,48 @@ def test_failures_cli_history_of_a_damaged_table_is_one_line_and_exit_2(tmp_path
     assert result.output.startswith("newsmill: error: table 'rejects' is damaged: its log entry")
     assert "(it is empty)" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_failures_rust_panic_messages_are_kept_off_the_terminal() -> None:
+    from flows.panics import PanicFilter
+
+    shown: list[bytes] = []
+    lines = PanicFilter(shown.append)
+    for line in [
+        b"batch 2/2: 70 files, 70 articles\n",
+        b"\n",
+        b"thread 'tokio-rt-worker' (24292) panicked at /src/buffered.rs:369:41:\n",
+        b"Already shut down\n",
+        b"note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n",
+        b"\n",
+        b"thread 'tokio-rt-worker' panicked at /src/buffered.rs:369:41:\n",
+        b"Already shut down\n",
+        b"newsmill: error: the disk holding the output is full\n",
+        b"\n",
+    ]:
+        lines.feed(line)
+    lines.close()
+
+    assert shown == [
+        b"batch 2/2: 70 files, 70 articles\n",
+        b"newsmill: error: the disk holding the output is full\n",
+        b"\n",
+    ]
+
+
+def test_failures_copies_committed_by_another_run_are_duplicate_rejects() -> None:
+    from flows.core.sources import lost_copies
+
+    sha = "ab" * 32
+    staged = [
+        (sha[:32], "b.txt", sha, 10, 5),  # the table holds this content under a.txt
+        ("cd" * 16, "c.txt", "cd" * 32, 10, 5),  # new
+        ("ef" * 16, "same.txt", "ef" * 32, 10, 5),  # held under its own path: another run of the same file
+    ]
+    held = {sha[:32]: "a.txt", "ef" * 16: "same.txt"}
+
+    rejects = lost_copies(staged, held)
+
+    assert [(r.source_path, r.reason, r.article_id) for r in rejects] == [
+        ("b.txt", RejectReason.DUPLICATE_CONTENT, sha[:32])
+    ]

@@ -398,3 +398,53 @@ def test_storage_a_table_from_an_older_newsmill_gains_the_new_columns(
         pl.DataFrame(schema={"article_id": pl.Utf8, "removed_at": pl.Datetime("us", "UTC")}),
     )
     assert status["is_current"].to_list() == [True, True]
+
+
+def test_storage_a_copy_committed_first_by_another_run_makes_this_runs_file_a_duplicate_reject(
+    tmp_path: Path, run_info: RunInfo, sample_bytes: bytes
+) -> None:
+    """Two runs on different raw folders find the same bytes in a.txt and b.txt: one article, one reject."""
+    first = to_article(raw_document(sample_bytes, "a.txt"))
+    second = to_article(raw_document(sample_bytes, "b.txt"))
+    assert isinstance(first, Article)
+    assert isinstance(second, Article)
+    storage.commit_run(
+        tmp_path,
+        _stage(tmp_path, "run-a", {"articles": articles_frame([first], run_info, {})}),
+        TABLE_KEYS,
+        METADATA,
+    )
+    staging = _stage(tmp_path, "run-b", {"articles": articles_frame([second], run_info, {})})
+
+    results = storage.commit_run(tmp_path, staging, TABLE_KEYS, METADATA)
+
+    assert storage.read_table(tmp_path, "articles")["source_path"].to_list() == ["a.txt"]
+    rejects = storage.current_rejects(tmp_path)
+    assert rejects.select("source_path", "reason", "article_id").rows() == [
+        ("b.txt", "duplicate_content", first.article_id)
+    ]
+    assert "same bytes as 'a.txt'" in rejects["detail"][0]
+    assert (results["articles"].rows_inserted, results["rejects"].rows_inserted) == (0, 1)
+    again = storage.commit_run(tmp_path, staging, TABLE_KEYS, METADATA)  # a recovery commits it again
+    assert again["rejects"].rows_inserted == 0
+    assert storage.read_table(tmp_path, "rejects").height == 1
+
+
+def test_storage_a_run_that_staged_nothing_writes_nothing_to_the_output(
+    tmp_path: Path, run_info: RunInfo
+) -> None:
+    from flows import tasks
+    from flows.config import Settings
+
+    storage.prepare_output_dir(tmp_path)
+    storage.ensure_tables(tmp_path, METADATA)
+    settings = Settings(raw_dir=tmp_path / "raw", output_dir=str(tmp_path))
+
+    def listing() -> list[tuple[str, int]]:  # a folder's time changes when anything is made or removed in it
+        return sorted((str(path), path.stat().st_mtime_ns) for path in [tmp_path, *tmp_path.rglob("*")])
+
+    before = listing()
+    results = tasks.commit.fn(settings, run_info)
+
+    assert all(result.version is None for result in results.values())
+    assert listing() == before

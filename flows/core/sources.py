@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flows.core.models import (
@@ -176,3 +176,20 @@ def to_article(raw: RawDocument) -> Article | Reject:
     from flows.core.page.article import to_article as parse
 
     return parse(raw)
+
+
+def lost_copies(staged: Iterable[tuple[str, str, str, int, int]], held: Mapping[str, str]) -> list[Reject]:
+    """The staged articles a table holds under another file's path: ``duplicate_content`` rejects.
+
+    Two runs (on different raw folders) that each found the same bytes in a file of their own both make the
+    article with that content's id; the table keeps the one committed first, and the other file would be in
+    neither table. ``staged`` holds each staged article's id, path, SHA-256, size and modification time;
+    ``held`` maps the article ids the table holds to their path.
+    """
+    from flows.core.page.article import reject_copy
+
+    return [
+        reject_copy(SourceFile(path, size, mtime), sha256, held[article_id])
+        for article_id, path, sha256, size, mtime in staged
+        if article_id in held and held[article_id] != path
+    ]

@@ -107,14 +107,19 @@ def reject_too_large(source: SourceFile, max_bytes: int) -> Reject:
 
 def reject_duplicate(raw: RawDocument, original_path: str) -> Reject:
     """The reject for a file whose bytes are those of an article already taken from another file."""
+    return reject_copy(raw.source, raw.sha256, original_path)
+
+
+def reject_copy(source: SourceFile, sha256: str, original_path: str) -> Reject:
+    """The reject for a file (read with this SHA-256) whose bytes are those of another file's article."""
     return make_reject(
-        raw.source,
-        raw.sha256,
+        source,
+        sha256,
         Stage.READ,
         RejectReason.DUPLICATE_CONTENT,
-        f"same bytes as {original_path!r}, already ingested as article {article_id_for(raw.sha256)}; "
+        f"same bytes as {original_path!r}, already ingested as article {article_id_for(sha256)}; "
         "nothing to do unless the copy is not meant to be there",
-        article_id=article_id_for(raw.sha256),
+        article_id=article_id_for(sha256),
     )
 
 

@@ -336,6 +336,8 @@ def test_places_demonyms_stand_for_their_country(name: str, country: str | None)
         ("Charleston Police Department", frozenset({"SC"}), ("Charleston", FeatureType.CITY)),
         ("New York Stock Exchange", frozenset(), ("New York", FeatureType.ADMIN1)),
         ("Union Pacific", frozenset({"NE"}), None),  # a small town's name is a word, not taken
+        ("Madison County Health Department", frozenset({"IN"}), ("Madison County", FeatureType.COUNTY)),
+        ("Madison County Health Department", frozenset(), None),  # a county of many states: not the city
         ("General Motors", frozenset(), None),
         ("Hamas", frozenset(), None),
         ("Illinois", frozenset(), None),  # the whole name is no organisation's part

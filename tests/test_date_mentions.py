@@ -371,6 +371,15 @@ def test_date_mentions_quarters_and_halves(text: str, expected: list[tuple[str, 
     assert [(m.text, m.value, m.granularity) for m in resolve_dates(text, REPORT_DAY)] == expected
 
 
+def test_date_mentions_last_year_without_a_comparison_is_the_year() -> None:
+    found = resolve_dates("Third-quarter net fell. Last year the company earned $480 million.", REPORT_DAY)
+    assert [(m.text, m.value, m.granularity) for m in found][-1] == (
+        "Last year",
+        date(1988, 1, 1),
+        Granularity.YEAR,
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "year_back"),
     [
@@ -378,6 +387,12 @@ def test_date_mentions_quarters_and_halves(text: str, expected: list[tuple[str, 
         ("Net rose in the third quarter. In the year-ago period, it lost $2 million.", ("the year-ago period", date(1988, 7, 1), Granularity.QUARTER)),
         ("In the third quarter it earned $4. In the 1988 quarter, it earned $3.", ("the 1988 quarter", date(1988, 7, 1), Granularity.QUARTER)),
         ("Membership is up from a year ago.", ("a year ago", date(1988, 10, 27), Granularity.DAY)),
+        ("Third-quarter net was $24 million, compared with a loss of $3 million last year.", ("last year", date(1988, 7, 1), Granularity.QUARTER)),
+        ("Third-quarter net was $24 million. For the quarter a year ago, it lost $3 million.", ("the quarter a year ago", date(1988, 7, 1), Granularity.QUARTER)),
+        ("Net rose in the third quarter, against the corresponding period last year.", ("the corresponding period last year", date(1988, 7, 1), Granularity.QUARTER)),
+        # an outlook is not the period reported: the year-ago period is the reported third quarter's
+        ("Third-quarter net fell. It sees gains in the first quarter of 1990. In the year-ago period it lost $2.", ("the year-ago period", date(1988, 7, 1), Granularity.QUARTER)),
+        ("Third-quarter net fell. Weakness will continue into the fourth quarter. A year earlier it lost $2.", ("A year earlier", date(1988, 7, 1), Granularity.QUARTER)),
     ],
 )  # fmt: skip
 def test_date_mentions_a_year_earlier(text: str, year_back: tuple[str, date, Granularity]) -> None:
@@ -392,6 +407,7 @@ def test_date_mentions_a_year_earlier(text: str, year_back: tuple[str, date, Gra
         ("She recently moved; the future looks bright.", [("recently", DateKind.PAST_REF), ("the future", DateKind.FUTURE_REF)]),
         ("A now-defunct bank lent in the past five years.", []),  # a compound and a duration
         ("He backed it as recently as 2011.", [("2011", DateKind.DATE)]),
+        ("Support rose from 35 percent several years ago.", [("several years ago", DateKind.PAST_REF)]),
     ],
 )  # fmt: skip
 def test_date_mentions_references_to_past_present_future(
@@ -417,7 +433,28 @@ def test_date_mentions_references_to_past_present_future(
         ("The committee met on Dec. 7.", date(1988, 12, 7)),  # the past verb governs the date
         ("The loans were extended through January.", date(1990, 1, 1)),
         ("The plant was closed in January.", date(1989, 1, 1)),
+        # a participle after "will" is no past tense; but a past verb right before the date governs it
+        ("It said it will redeem preferred shares on Oct. 31 at a price.", date(1989, 10, 31)),
+        ("It will buy the shares issued Oct. 2, which pay less.", date(1989, 10, 2)),
+        # an adjective in "un-" is no past tense: "will double flights by August in markets untouched by it"
+        ("Qantas will double its flights by August in markets untouched by the crisis.", date(1990, 8, 1)),
+        ("It expects to release results in November.", date(1989, 11, 1)),
+        # an infinitive after the past verb: the date is the infinitive's
+        ("Thermo agreed to purchase the line for $22 million in January.", date(1990, 1, 1)),
+        ("Thermo bought the line for $22 million in January.", date(1989, 1, 1)),
     ],
 )
 def test_date_mentions_upcoming_date_in_a_past_tense_sentence(text: str, value: date) -> None:
+    assert [m.value for m in resolve_dates(text, REPORT_DAY)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The talks, set to resume Monday in Belfast, were delayed.", date(1989, 10, 30)),
+        ("The index closed down 4.5% from the previous Friday.", date(1989, 10, 13)),
+        ("The index closed down 4.5% from last Friday.", date(1989, 10, 20)),
+    ],
+)
+def test_date_mentions_weekdays_ahead_and_previous(text: str, value: date) -> None:
     assert [m.value for m in resolve_dates(text, REPORT_DAY)] == [value]

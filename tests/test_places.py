@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from flows.core.intel.analysis import embedded_place
 from flows.core.intel.places import (
     FeatureType,
     GeoMethod,
@@ -324,3 +325,27 @@ def test_places_new_york_dateline_is_the_city() -> None:
 def test_places_demonyms_stand_for_their_country(name: str, country: str | None) -> None:
     place = country_of_demonym(name)
     assert (place.country_code if place else None) == country
+
+
+@pytest.mark.parametrize(
+    ("name", "states", "expected"),
+    [
+        ("Illinois Skills Match", frozenset(), ("Illinois", FeatureType.ADMIN1)),
+        ("University of Illinois", frozenset(), ("Illinois", FeatureType.ADMIN1)),
+        ("the Turkey Red Crescent", frozenset(), ("Turkey", FeatureType.COUNTRY)),
+        ("Charleston Police Department", frozenset({"SC"}), ("Charleston", FeatureType.CITY)),
+        ("New York Stock Exchange", frozenset(), ("New York", FeatureType.ADMIN1)),
+        ("Union Pacific", frozenset({"NE"}), None),  # a small town's name is a word, not taken
+        ("Madison County Health Department", frozenset({"IN"}), ("Madison County", FeatureType.COUNTY)),
+        ("Madison County Health Department", frozenset(), None),  # a county of many states: not the city
+        ("General Motors", frozenset(), None),
+        ("Hamas", frozenset(), None),
+        ("Illinois", frozenset(), None),  # the whole name is no organisation's part
+    ],
+)
+def test_places_embedded_in_an_organisations_name(
+    name: str, states: frozenset[str], expected: tuple[str, FeatureType] | None
+) -> None:
+    found = embedded_place(name, frozenset({"US"}), states)
+    place = found[1].place if found else None
+    assert ((found[0], place.feature_type) if found and place else None) == expected

@@ -206,6 +206,8 @@ def test_schemas_intelligence_rows_of_the_sample_pass(article: Article, run_info
         ("places", {"latitude": None}, "latitude and longitude"),
         ("places", {"method": "ambiguous"}, "resolved"),
         ("places", {"country_code": "IRQ"}, "str_matches"),
+        ("places", {"embedded": True}, "an embedded place is an ORG entity's"),
+        ("places", {"label": "ORG"}, "an embedded place is an ORG entity's"),
         ("article_entities", {"salience": 0.5}, "most salient entity"),
         ("article_entities", {"entity_key": "GPE:zzz"}, "entity_key must start with the label"),
         ("entities", {"entity_key": None}, "a name mention has entity_key"),

@@ -43,6 +43,9 @@ GRID: dict[str, tuple[Any, ...]] = {
     "_PAST_WEIGHT": (2, 1, 3),
     "_UPCOMING_CONTEXT": (True, False),
     "_FAR_PAST_DAYS": (270, 120, 183, 240, 300),
+    "_PARTICIPLES_AFTER_FUTURE": (True, False),
+    "_INFINITIVE_AHEAD": (True, False),
+    "_COMPARED_LAST_YEAR": (True, False),
 }
 KINDS = ("day", "month", "year", "decade", "week", "quarter/half", "season", "reference", "other")
 

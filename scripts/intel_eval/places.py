@@ -4,7 +4,8 @@ Each page goes through the flow's own path (:func:`flows.core.page.article.to_ar
 with the news rules, :func:`flows.core.intel.analysis.analyse`'s canonical entities and
 :func:`flows.core.intel.analysis.places_of`). A predicted toponym is a body mention whose entity has a row in
 ``places`` (GPE, LOC, a FAC named like a city, and an adjectival NORP such as "Turkish"), with that row's
-place. Conventions of the corpus README:
+place; a place embedded in an ORG's name ("Illinois" in "Illinois Skills Match") is predicted at its words
+inside each mention of the ORG (detection is also reported without them, and same place for them apart). Conventions of the corpus README:
 
 * **Detection**: spans match when they overlap; gold is the toponyms with coordinates; a prediction that
   overlaps only a toponym without coordinates counts neither way. Beside it, bare spaCy's GPE and LOC
@@ -125,21 +126,27 @@ class Prediction:
     text: str
     place: geo.Place | None
     adjectival: bool
+    embedded: bool = False
 
 
 def predictions(doc: Doc) -> list[Prediction]:
-    """Body mentions that the flow reports as places, each with its entity's place."""
+    """Body mentions that the flow reports as places, each with its entity's place; an embedded place ("Illinois"
+    in "Illinois Skills Match") at its words inside each of its organisation's mentions."""
     if doc.article is None:
         return []
     rows = {p.entity_key: p for p in places_of(doc.article, doc.entities)}
     found = []
     for mention, key in doc.body_mentions:
         row = rows.get(key)
-        if row is not None:
-            adjectival = row.adjectival
-            found.append(
-                Prediction(mention.start_char, mention.end_char, mention.text, row.geocode.place, adjectival)
-            )
+        if row is None:
+            continue
+        start, end, text = mention.start_char, mention.end_char, mention.text
+        if row.embedded:
+            at = text.find(row.name)
+            if at < 0:
+                continue
+            start, end, text = start + at, start + at + len(row.name), row.name
+        found.append(Prediction(start, end, text, row.geocode.place, row.adjectival, row.embedded))
     return found
 
 
@@ -153,12 +160,23 @@ class Tally:
     bare_tp: int = 0
     bare_fp: int = 0
     bare_fn: int = 0
+    embedded_tp: int = 0  # gold toponyms found only by a place embedded in an ORG's name
+    embedded_fp: int = 0  # false positives that are embedded places
     right: Counter[str] = field(default_factory=Counter)  # by kind, and "all", "adjectival"
     matched: Counter[str] = field(default_factory=Counter)
     namesake_right: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: Tally) -> None:
-        for name in ("tp", "fp", "fn", "bare_tp", "bare_fp", "bare_fn"):
+        for name in (
+            "tp",
+            "fp",
+            "fn",
+            "bare_tp",
+            "bare_fp",
+            "bare_fn",
+            "embedded_tp",
+            "embedded_fp",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.right.update(other.right)
         self.matched.update(other.matched)
@@ -186,16 +204,21 @@ def score_doc(doc: Doc) -> Tally:
     preds = predictions(doc)
     tally.tp, tally.fp, _ = detection([(p.start, p.end) for p in preds], gold_spans, neutral)
     tally.fn = len(gold) - tally.tp
+    named = detection([(p.start, p.end) for p in preds if not p.embedded], gold_spans, neutral)
+    tally.embedded_tp, tally.embedded_fp = tally.tp - named[0], tally.fp - named[1]
     bare = [(s, e) for s, e, label in doc.bare if label in PLACE_LABELS]
     tally.bare_tp, tally.bare_fp, _ = detection(bare, gold_spans, neutral)
     tally.bare_fn = len(gold) - tally.bare_tp
     for span, toponym in gold:
         if span is None:
             continue
-        hit = next((p for p in preds if overlaps((p.start, p.end), span)), None)
+        hit = min(
+            (p for p in preds if overlaps((p.start, p.end), span)), key=lambda p: p.embedded, default=None
+        )
         if hit is None:
             continue
         kinds = ["all", kind_of(toponym)] + (["adjectival"] if is_adjectival(toponym) else [])
+        kinds += ["embedded"] if hit.embedded else []
         right = same_place(toponym, hit.place)
         namesake = same_place(toponym, most_populous_namesake(hit.text))
         for kind in kinds:
@@ -299,6 +322,7 @@ class Figures:
     """The figures the quality gate reads."""
 
     detection_f: float
+    detection_f_without_embedded: float
     spacy_detection_f: float
     same_place: float
     same_place_cv: float
@@ -325,9 +349,10 @@ def evaluate(corpus: Path) -> tuple[Figures, str]:
             f"places: {settings_list[i]} in-sample {same_place_rate(total(by_setting[i], Tally)):.3f}",
             file=sys.stderr,
         )
-    kinds = ["all", *KINDS, "adjectival"]
+    kinds = ["all", *KINDS, "adjectival", "embedded"]
     figures = Figures(
         detection_f=f1(shipped.tp, shipped.fp, shipped.fn)[2],
+        detection_f_without_embedded=f1(*_without_embedded(shipped))[2],
         spacy_detection_f=f1(shipped.bare_tp, shipped.bare_fp, shipped.bare_fn)[2],
         same_place=same_place_rate(shipped),
         same_place_cv=same_place_rate(cv),
@@ -339,8 +364,13 @@ def evaluate(corpus: Path) -> tuple[Figures, str]:
     return figures, render(figures, shipped, len(docs))
 
 
+def _without_embedded(t: Tally) -> tuple[int, int, int]:
+    return t.tp - t.embedded_tp, t.fp - t.embedded_fp, t.fn + t.embedded_tp
+
+
 def render(fig: Figures, shipped: Tally, n_docs: int) -> str:
     p, r, f = f1(shipped.tp, shipped.fp, shipped.fn)
+    ep, er, ef = f1(*_without_embedded(shipped))
     bp, br, bf = f1(shipped.bare_tp, shipped.bare_fp, shipped.bare_fn)
     lines = [
         f"## Places, LGL dev ({n_docs} documents, {shipped.tp + shipped.fn} toponyms with coordinates)",
@@ -348,12 +378,16 @@ def render(fig: Figures, shipped: Tally, n_docs: int) -> str:
         "| toponym detection | P | R | F |",
         "| --- | --- | --- | --- |",
         f"| newsmill places | {p:.3f} | {r:.3f} | {f:.3f} |",
+        f"| newsmill places without the embedded ones | {ep:.3f} | {er:.3f} | {ef:.3f} |",
         f"| spaCy GPE+LOC | {bp:.3f} | {br:.3f} | {bf:.3f} |",
+        "",
+        f"embedded places (in an ORG's name): {shipped.embedded_tp} gold toponyms found only by one, "
+        f"{shipped.embedded_fp} false positives",
         "",
         "| same place, of matched toponyms | matched | newsmill in-sample | newsmill CV | most populous namesake |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for kind in ["all", *KINDS, "adjectival"]:
+    for kind in ["all", *KINDS, "adjectival", "embedded"]:
         lines.append(
             f"| {kind} | {fig.matched[kind]} | {fig.by_kind[kind]:.3f} | {fig.by_kind_cv[kind]:.3f} | {fig.namesake[kind]:.3f} |"
         )

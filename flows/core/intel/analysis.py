@@ -41,6 +41,11 @@ from schemas.vocabulary import FeatureType, GeoMethod
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 # spaCy sometimes calls a city a facility; a FAC is a place only when its name is a city or country.
 FAC_AS_PLACE = frozenset({FeatureType.CITY, FeatureType.COUNTRY, FeatureType.ADMIN1})
+# An organisation's name that holds a place ("Illinois Skills Match"): the place is recorded, marked embedded.
+EMBEDDING_LABELS = frozenset({"ORG"})
+EMBEDDED_KINDS = frozenset({FeatureType.COUNTRY, FeatureType.ADMIN1, FeatureType.COUNTY, FeatureType.CITY})
+_PLACE_TYPE_WORDS = frozenset({"County", "Parish", "Borough", "Township", "City"})
+EMBEDDED_CITY_MIN = 50_000  # people: a smaller town's name is too often a word ("Union", "Liberty")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +66,9 @@ class PlaceMention:
     label: str
     geocode: Geocode
     adjectival: bool = False  # a demonym or adjective standing for the place ("Turkish" -> Turkey)
+    embedded: bool = (
+        False  # a place named inside an organisation's name ("Illinois" in "Illinois Skills Match")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +180,11 @@ def places_of(article: Article, entities: Sequence[CanonicalEntity]) -> list[Pla
             continue
         found.append(PlaceMention(article.article_id, entity.entity_key, entity.name, entity.label, result))
     for entity in entities:
+        if entity.label in EMBEDDING_LABELS and (inner := embedded_place(entity.name, context, states)):
+            name, result = inner
+            found.append(
+                PlaceMention(article.article_id, entity.entity_key, name, entity.label, result, embedded=True)
+            )
         country = country_of_demonym(entity.name) if entity.label == "NORP" else None
         if country is not None:
             demonym = Geocode(country, GeoMethod.DEMONYM, CONFIDENCE[GeoMethod.DEMONYM], 1)
@@ -179,6 +192,35 @@ def places_of(article: Article, entities: Sequence[CanonicalEntity]) -> list[Pla
                 PlaceMention(article.article_id, entity.entity_key, entity.name, "NORP", demonym, True)
             )
     return found
+
+
+def embedded_place(name: str, context: frozenset[str], states: frozenset[str]) -> tuple[str, Geocode] | None:
+    """The place an organisation's name opens with or ends on after "of" ("Illinois Skills Match",
+    "Charleston Police Department", "University of Illinois"), geocoded in the article's context: a country,
+    US state or region, county, or a city of ``EMBEDDED_CITY_MIN`` people. The longest such name; None when
+    there is none (a small town's namesake, "Union Pacific", is not taken)."""
+    words = name.split()
+    if words and words[0] in {"The", "the"}:
+        words = words[1:]
+    leading = [  # not "Madison" out of "Madison County Health Department": the county, or nothing
+        " ".join(words[:n]) for n in range(min(3, len(words) - 1), 0, -1) if words[n] not in _PLACE_TYPE_WORDS
+    ]
+    after_of = [
+        " ".join(words[i + 1 :])
+        for i, word in enumerate(words[:-1])
+        if word == "of" and len(words) - i - 1 <= 3
+    ]
+    for candidate in [*after_of, *leading]:
+        if not all(word[:1].isupper() for word in candidate.split()):
+            continue
+        result = geocode(candidate, context, frozenset(), states)
+        place = result.place
+        if place is None or place.feature_type not in EMBEDDED_KINDS:
+            continue
+        if place.feature_type is FeatureType.CITY and (place.population or 0) < EMBEDDED_CITY_MIN:
+            continue
+        return candidate, result
+    return None
 
 
 def quotes_of(

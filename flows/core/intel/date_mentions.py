@@ -19,6 +19,13 @@ Resolution rules (``published`` is the article's date):
   after it. The end of a range ("from October to February") is moved on a year when it would come first.
 * A year after a preposition ("since 2014"), in a range, after "year" ("fiscal year 2020") or naming a thing
   after a determiner or possessive ("the 2012 budget", "Smith's 2016 campaign").
+* Tense markers: a participle or "un-" adjective after "will" is no past tense ("will redeem preferred shares
+  on Oct. 31"); an infinitive just after a past verb ("agreed to buy the line in February") leaves the date
+  without tense; "expects to", ", set to" are future.
+* Earnings reports: "a year earlier", "the year-ago period", "the quarter a year ago" and "last year" after
+  "compared with" or "from" are the quarter reported before them, a year back (an outlook quarter, ahead of
+  the published day or not over and in a future clause, is not that quarter). "several years ago" is a
+  reference to the past.
 * Not dates: names with a day in them in running text ("the Today programme", "Monday Night Quiz", "the
   Sunday Times"). Sentences do not end at abbreviations ("a.m.", "Oct."), so "will end at 9 a.m. on
   Thursday" is a future Thursday.
@@ -37,7 +44,7 @@ import re
 import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Final
 
@@ -73,7 +80,6 @@ class DateMention:
 NO_ANCHOR: Final = "relative date without a publication date"
 REFERENCE_NOTE: Final = "a reference to the present, past or future, not a calendar period"
 NOT_A_DATE: Final = "not a calendar date"
-VAGUE_COUNT: Final = "vague count"
 
 _MONTH_NAMES: Final = {name: MONTH_NUMBERS[name] for name in MONTHS}
 _MONTH_ABBREVIATIONS: Final = {short: MONTH_NUMBERS[short] for short in MONTH_ABBREVIATIONS}
@@ -116,12 +122,13 @@ _MONTH_PREPOSITIONS: Final = frozenset(
 _YEAR_PREPOSITIONS: Final = _MONTH_PREPOSITIONS | {"between", "as of", "as"}
 _FUTURE_RE: Final = re.compile(
     r"\b(?:will|shall|won't|(?:is|are|was|were)\s+(?:due|set|scheduled|expected|planned|going)\s+to|"
-    r"plans?\s+to|planning\s+to|upcoming)\b|[’']ll\b",
+    r"(?<=,\s)(?:set|scheduled|expected|slated)\s+to|"
+    r"plans?\s+to|planning\s+to|(?:expects?|intends?|aims?)\s+to|upcoming)\b|[’']ll\b",
     re.IGNORECASE,
 )
 # Each match of _FUTURE_RE holds one of these, lower-cased ("plan" in "plans", "planned", "planning").
 _FUTURE_WORDS: Final = (
-    *("will", "shall", "won't", "’ll", "'ll", "upcoming", "plan"),
+    *("will", "shall", "won't", "’ll", "'ll", "upcoming", "plan", "expect", "intend", "aim"),
     *("due", "set", "scheduled", "expected", "going"),  # after "is", "are", "was", "were"
 )
 _IRREGULAR_PAST: Final = (
@@ -129,6 +136,10 @@ _IRREGULAR_PAST: Final = (
     "drove fell felt fled fought got grew heard kept knew led paid ran rose sent sold spent spoke stood struck "
     "taught thought threw wrote broke sat stole swore tore withdrew"
 )
+
+
+# "untouched", "unspecified": adjectives, not a past tense; but "unveiled", "united", "understood" are verbs
+_UN_ADJECTIVE: Final = r"un(?!veil|leash|lock|fold|it|load|cover|earth|seat|wrap|ravel|der|dergo)"
 
 
 def _word_trie(words: str) -> str:
@@ -146,7 +157,9 @@ def _word_trie(words: str) -> str:
 _PAST_RE: Final = re.compile(
     r"\b(?=[a-z])(?:was|were|had|did|said|says|ago|(?<!be\s)(?<!been\s)(?<!being\s)(?<!is\s)(?<!are\s)(?:"
     + _word_trie(_IRREGULAR_PAST)
-    + r"|(?!hundred|indeed|need|speed|proceed|exceed|succeed)(?-i:[a-z]{3,}ed)))\b",
+    + r"|(?!hundred|indeed|need|speed|proceed|exceed|succeed)(?!"
+    + _UN_ADJECTIVE
+    + r")(?-i:[a-z]{3,}ed)))\b",
     re.IGNORECASE,
 )
 # The months' short forms but "May", by length (a look-behind has one width): "Oct." ends no sentence.
@@ -170,6 +183,7 @@ class _Resolved:
     kind: DateKind = DateKind.DATE
     year_back: bool = False  # "a year earlier": the period a preceding quarter names, a year back
     anchor_year: int | None = None  # "the 1988 period": the preceding quarter's period in that year
+    ahead: bool = False  # in a future-tense clause ("will report third-quarter results")
 
 
 _Resolver = Callable[[re.Match[str], date | None, bool | None], _Resolved]
@@ -189,8 +203,9 @@ def resolve_dates(text: str, published: date | None) -> tuple[DateMention, ...]:
             future = False if since else tense.future_context(start, end)
             if future is False and not since and _upcoming(rule, text, start, tense):
                 future = None
-            candidates.append((start, end, rule.resolve(match, published, future)))
-    kept = _year_earlier_quarters(_ordered_ranges(text, _without_overlaps(candidates)))
+            resolved = rule.resolve(match, published, future)
+            candidates.append((start, end, replace(resolved, ahead=True) if future else resolved))
+    kept = _year_earlier_quarters(_ordered_ranges(text, _without_overlaps(candidates)), published)
     return tuple(_mention(text, s, e, r, published) for s, e, r in kept)
 
 
@@ -204,15 +219,31 @@ def _upcoming(rule: _Rule, text: str, start: int, tense: _Tense) -> bool:
         return False
     if _UPCOMING_CUE_RE.search(text, max(0, start - 24), start) is not None:
         return True
+    if _INFINITIVE_AHEAD and tense.infinitive_after_past(start):
+        return True
     return rule.resolve is _day_month and not tense.past_marker_before(start, _NEAR_VERB)
 
 
+def _reported(period: _Resolved, published: date) -> bool:
+    """A quarter or half that can be the period a report compares: begun, and over unless named in a clause
+    without a future tense."""
+    assert period.value is not None
+    months = 6 if period.granularity is Granularity.HALF else 3
+    over = _period_start(period.value, Granularity.MONTH, months) <= published
+    return period.value <= published and (over or not period.ahead)
+
+
 _NEAR_VERB: Final = 12  # characters between a past verb and the date it governs ("was arrested on ")
+_FUTURE_REACH: Final = 80  # characters from a future marker over participles to the date it governs
+_GOVERNS_RE: Final = re.compile(r"\s+(?:(?:on|in|by|until|from|since|at|through|to|before|after|during)\s+)?")
 
 
-def _year_earlier_quarters(kept: list[tuple[int, int, _Resolved]]) -> list[tuple[int, int, _Resolved]]:
+def _year_earlier_quarters(
+    kept: list[tuple[int, int, _Resolved]], published: date | None
+) -> list[tuple[int, int, _Resolved]]:
     """ "a year earlier", "the year-ago quarter" after a quarter ("third-quarter profit ... a year earlier"):
-    the same quarter a year back (or half, for a half)."""
+    the same quarter a year back (or half, for a half). An outlook ("continue into the fourth quarter", "the
+    third quarter of 1990") is not the period reported (see ``_reported``)."""
     out: list[tuple[int, int, _Resolved]] = []
     for start, end, resolved in kept:
         if resolved.year_back:
@@ -223,6 +254,7 @@ def _year_earlier_quarters(kept: list[tuple[int, int, _Resolved]]) -> list[tuple
                     if r.granularity in {Granularity.QUARTER, Granularity.HALF}
                     and r.value is not None
                     and not r.year_back
+                    and (published is None or _reported(r, published))
                 ),
                 None,
             )
@@ -275,10 +307,10 @@ class _Starts:
             lowered_keeping_offsets(text),
         )
 
-    def with_modifier(self, positions: list[int]) -> list[int]:
+    def with_modifier(self, positions: list[int], widths: tuple[int, ...] = (4, 6)) -> list[int]:
         """The positions, and where a modifier of four or six letters ("last", "coming") before each would
         start, across the whitespace between them."""
-        return sorted({*positions, *starts_before(self.text, positions, (4, 6))})
+        return sorted({*positions, *starts_before(self.text, positions, widths)})
 
     def counted_ago(self) -> list[int] | None:
         """Where "three days ago" or "a couple of weeks ago" can start: in the run of letters, digits and
@@ -428,6 +460,33 @@ class _Tense:
             for _, marker_end, is_future in self._markers_from(sentence_start, sentence_end)
         )
 
+    def _governing(
+        self, markers: list[tuple[int, int, bool]], nearest: tuple[int, int, bool] | None, start: int
+    ) -> tuple[int, int, bool] | None:
+        """A participle shortly after a future marker is no past tense: "will redeem preferred shares on Oct.
+        31", "will be completed by June" are future. The future marker governs when only words in "-ed" come
+        between, none right before the date ("shares issued July 1, which will ...": issued that day)."""
+        if not _PARTICIPLES_AFTER_FUTURE or nearest is None or nearest[2]:
+            return nearest
+        if _GOVERNS_RE.fullmatch(self._text, nearest[1], start):
+            return nearest
+        for marker in reversed(markers):
+            if marker[2]:
+                return marker if start - marker[1] <= _FUTURE_REACH else nearest
+            if not self._text[marker[0] : marker[1]].lower().endswith("ed"):
+                return nearest
+        return nearest
+
+    def infinitive_after_past(self, start: int) -> bool:
+        """An infinitive within two words after the nearest past marker before ``start`` ("agreed to buy the
+        line in February", "announced an agreement to acquire"): the date is the infinitive's, ahead of the
+        past verb, so the past tense does not place it."""
+        sentence_start, sentence_end = self._sentence(start, start)
+        past = [m for m in self._markers_from(sentence_start, sentence_end) if m[1] <= start]
+        if not past or past[-1][2]:
+            return False
+        return _INFINITIVE_RE.match(self._text, past[-1][1], start) is not None
+
     def future_context(self, start: int, end: int) -> bool | None:
         """True when the tense marker nearest the expression in its sentence is a future one ("will"), False
         for a past one, None when the sentence has neither."""
@@ -438,7 +497,7 @@ class _Tense:
         before = [m for m in markers[max(0, at - 3) : at] if m[1] <= start]
         after_at = bisect_left(marker_starts, end)
         after = [m for m in markers[after_at : after_at + 1] if m[1] <= sentence_end]
-        nearest_before = max(before, key=lambda m: m[1], default=None)
+        nearest_before = self._governing(markers[:at], max(before, key=lambda m: m[1], default=None), start)
         nearest_after = after[0] if after else None
         if nearest_before is None or nearest_after is None:
             found = nearest_before or nearest_after
@@ -567,6 +626,8 @@ def _weekday(match: re.Match[str], published: date | None, future: bool | None) 
     def compute(p: date) -> date:
         if modifier in {"last", "past"}:
             return p - timedelta(days=(p.weekday() - weekday - 1) % 7 + 1)
+        if modifier == "previous":  # "down 4.5% from the previous Friday": the one before last Friday
+            return p - timedelta(days=(p.weekday() - weekday - 1) % 7 + 8)
         if modifier in {"next", "coming"}:
             return p + timedelta(days=(weekday - p.weekday() - 1) % 7 + 1)
         if modifier == "this":
@@ -602,8 +663,8 @@ def _ago(match: re.Match[str], published: date | None, _future: bool | None) -> 
     granularity = Granularity(match.group("unit").lower())
     raw = _SPACES_RE.sub(" ", match.group("n").lower())
     count = int(raw) if raw.isdigit() else _SMALL_NUMBERS.get(raw)
-    if count is None:
-        return _Resolved(None, granularity, True, VAGUE_COUNT)
+    if count is None:  # "several years ago": some time in the past, no calendar period
+        return _Resolved(None, Granularity.REFERENCE, False, REFERENCE_NOTE, DateKind.PAST_REF)
     return _relative(granularity, published, lambda p: _period_start(p, granularity, -count))
 
 
@@ -698,7 +759,9 @@ class _Rule:
 # no tense; whether a deadline word before a date ("payable Dec. 7") overrides a past tense; and how far back a
 # month without a year, in a sentence without tense, is taken for the coming one instead.
 _PAST_WEIGHT: Final = 2
+_PARTICIPLES_AFTER_FUTURE: Final = True
 _UPCOMING_CONTEXT: Final = True
+_INFINITIVE_AHEAD: Final = True
 _FAR_PAST_DAYS: Final = 270
 
 # Words that put a date ahead of a past-tense clause: a deadline or a date something takes effect.
@@ -706,6 +769,10 @@ _UPCOMING_CUE_RE: Final = re.compile(
     r"\b(?:payable|by|until|till|through|to|effective|due|record|expir\w*|scheduled\s+for|starting|"
     r"beginning|as\s+of)[^\S\n]+(?:on[^\S\n]+|in[^\S\n]+)?(?:mid-?|early[^\S\n]+|late[^\S\n]+)?$",
     re.IGNORECASE,
+)
+_INFINITIVE_RE: Final = re.compile(  # "agreed to buy", "announced a plan to buy"; not "to the", "to him"
+    r"(?:[^\S\n]+[a-z]+){0,2}?[^\S\n]+to[^\S\n]+(?!(?:the|a|an|his|her|its|their|our|my|your|this|that|these|those|him|them|me|us|it|be)\b)"
+    r"[a-z]{2,}\b"
 )
 _SINCE_BEFORE_RE: Final = re.compile(r"\b[Ss]ince\s+$")  # "since March": never ahead of the text
 _SPACES_RE: Final = re.compile(r"\s+")
@@ -807,6 +874,28 @@ def _year_earlier(match: re.Match[str], published: date | None, _future: bool | 
     return _Resolved(resolved.value, resolved.granularity, True, resolved.note, year_back=True)
 
 
+def _last_year_compared(match: re.Match[str], published: date | None, _future: bool | None) -> _Resolved:
+    """ "compared with $3 million last year": last year, or the quarter a preceding expression names, a year
+    back (see ``_year_earlier_quarters``)."""
+    resolved = _relative(Granularity.YEAR, published, lambda p: date(p.year - 1, 1, 1))
+    return replace(resolved, year_back=True)
+
+
+def _after_comparison(text: str, match: re.Match[str]) -> bool:
+    """ "compared with a loss of $3 million last year", "up 13% from last year's": a figure set beside the
+    same period a year back, in the same sentence."""
+    if not _COMPARED_LAST_YEAR:
+        return False
+    before = text[max(0, match.start() - _COMPARISON_REACH) : match.start()]
+    last = max((found.end() for found in _COMPARISON_RE.finditer(before)), default=None)
+    return last is not None and _SENTENCE_END_RE.search(before, last) is None
+
+
+_COMPARISON_RE: Final = re.compile(r"\b(?:compared?\s+(?:with|to)|from|versus|vs\.|against)\s", re.IGNORECASE)
+_COMPARISON_REACH: Final = 80
+_COMPARED_LAST_YEAR: Final = True
+
+
 def _year_period(match: re.Match[str], _published: date | None, _future: bool | None) -> _Resolved:
     """ "the 1988 quarter", "the 1989 period": the preceding quarter's period in that year, else the year."""
     year = int(match.group("year"))
@@ -875,11 +964,19 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _Rule(
         re.compile(
             r"\b(?P<m>a\s+year\s+(?:earlier|ago|before)|(?:the\s+)?year[\s-](?:earlier|ago)(?:\s+(?:quarter|period))?"
-            r"|last\s+year[’']s\s+(?:quarter|period))\b",
+            r"|last\s+year[’']s\s+(?:quarter|period)"
+            r"|(?:the\s+)?(?:(?:same|corresponding|comparable)\s+)?(?:quarter|period)\s+"
+            r"(?:a\s+year\s+(?:earlier|ago|before)|(?:of\s+)?last\s+year))\b",
             re.IGNORECASE,
         ),
         _year_earlier,
         _words_present("year"),
+    ),
+    _Rule(
+        re.compile(r"\b(?P<m>last\s+year)\b", re.IGNORECASE),
+        _last_year_compared,
+        _words_present("last"),
+        _after_comparison,
     ),
     _Rule(
         re.compile(r"\b(?P<m>the\s+(?P<year>1[5-9]\d\d|20\d\d)\s+(?:quarter|period))\b", re.IGNORECASE),
@@ -934,7 +1031,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
     ),
     _Rule(
         re.compile(
-            r"\b(?P<m>(?:(?P<mod>[Ll]ast|[Tt]his|[Nn]ext|[Cc]oming|[Pp]ast)\s+)?"
+            r"\b(?P<m>(?:(?P<mod>[Ll]ast|[Tt]his|[Nn]ext|[Cc]oming|[Pp]ast|[Pp]revious)\s+)?"
             r"(?P<weekday>" + _NOT_A_NAMED_DAY + r"(?:" + alternation(WEEKDAYS) + r")))(?!\w)"
             r"(?!,?[ \t]+(?:(?:"
             + _ANY_MONTH
@@ -947,7 +1044,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
             + r")\b)[A-Z])"  # shows: "Monday Night Quiz", not "Friday Night May 5"
         ),
         _weekday,
-        lambda starts: starts.with_modifier(starts.weekdays),
+        lambda starts: starts.with_modifier(starts.weekdays, (4, 6, 8)),
     ),
     _Rule(
         re.compile(

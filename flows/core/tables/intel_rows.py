@@ -54,6 +54,7 @@ def places_frame(found: Intelligence, run: RunInfo) -> pl.DataFrame:
                 "name": item.name,
                 "label": item.label,
                 "adjectival": item.adjectival,
+                "embedded": item.embedded,
                 "resolved_name": place.name if place else None,
                 "feature_type": place.feature_type.value if place else None,
                 "country_code": place.country_code if place else None,

@@ -34,6 +34,7 @@ terminal only).
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import re
@@ -398,8 +399,17 @@ def load_labels(path: Path = LABELS) -> list[dict[str, Any]]:
     return regions
 
 
+@functools.lru_cache(maxsize=512)
+def page_sentences(text: str, model: str = DEFAULT_MODEL) -> tuple[int, ...]:
+    """Where the page's sentences start, as the flow's tagger splits a text."""
+    from flows.core.nlp import pipeline
+
+    return tuple(pipeline.sentence_starts(pipeline.load_pipeline(model)(text), text))
+
+
 def predicted_items(kind: str, text: str, published: date | None) -> list[dict[str, Any]]:
-    """The extractor's output over a whole page, as comparable records (offsets into the page)."""
+    """The extractor's output over a whole page, as comparable records (offsets into the page); dates read
+    their tense in the sentences the tagger finds, as in the flow."""
     if kind == "quotes":
         return [{"start": q.start, "end": q.end, "partial": q.is_partial} for q in extract_quotes(text, [])]
     if kind == "amounts":
@@ -409,7 +419,7 @@ def predicted_items(kind: str, text: str, published: date | None) -> list[dict[s
         ]
     return [  # the labels' conventions leave out references ("now", "recently"): text_dates.kind says which
         {"start": d.start, "end": d.end, "value": d.value.isoformat() if d.value else None}
-        for d in resolve_dates(text, published)
+        for d in resolve_dates(text, published, sentences=page_sentences(text))
         if d.kind == "date"
     ]
 

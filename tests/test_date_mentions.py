@@ -458,3 +458,19 @@ def test_date_mentions_upcoming_date_in_a_past_tense_sentence(text: str, value: 
 )
 def test_date_mentions_weekdays_ahead_and_previous(text: str, value: date) -> None:
     assert [m.value for m in resolve_dates(text, REPORT_DAY)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("sentences", "friday"),
+    [
+        (None, date(2024, 5, 10)),  # split here: "Friday is the day." has no tense, a plain weekday is past
+        ([0, 23], date(2024, 5, 10)),  # the tagger's split, the same
+        ([0], date(2024, 5, 17)),  # the tagger saw one sentence: "will" gives it its tense
+    ],
+)
+def test_date_mentions_read_the_tense_in_the_sentences_given(
+    sentences: list[int] | None, friday: date
+) -> None:
+    text = "The board will decide. Friday is the day."
+    (found,) = resolve_dates(text, date(2024, 5, 15), sentences=sentences)
+    assert (found.text, found.value) == ("Friday", friday)

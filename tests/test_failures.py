@@ -45,11 +45,11 @@ def test_failures_an_extractor_failing_on_one_article_rejects_only_that_article(
     real = batch.analyse
 
     def fails_on_bad(
-        articles: Sequence[Article], mentions: Sequence[EntityMention], skipped: object
+        articles: Sequence[Article], mentions: Sequence[EntityMention], skipped: object, sentences: object
     ) -> object:
         if any(article.source_path == "bad.txt" for article in articles):
             raise ValueError("an extractor broke\non two lines")
-        return real(articles, mentions, skipped)  # type: ignore[arg-type]
+        return real(articles, mentions, skipped, sentences)  # type: ignore[arg-type]
 
     monkeypatch.setattr(batch, "analyse", fails_on_bad)
     tables = validate_batch(batch_tables(blank_nlp, [good, bad], [], run_info, 64), run_info)

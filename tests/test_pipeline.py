@@ -189,3 +189,38 @@ def test_nlp_paragraph_of_100000_closing_brackets_completes(ruler_nlp: Language)
     assert ")" * 100_000 in body
     last = [m for m in mentions if m.section is Section.BODY][-1]
     assert (last.text, body[last.start_char : last.end_char]) == ("Lisbon", "Lisbon")
+
+
+def test_nlp_sentence_starts_of_each_section_index_its_text(ruler_nlp: Language) -> None:
+    article = _article(PAGE)
+    result = extract_entities(ruler_nlp, [article])
+    texts = article.section_texts()
+    starts = {found.section: found.starts for found in result.sentences}
+    assert set(starts) == set(texts)
+    body = texts[Section.BODY]
+    assert [body[start : start + 9] for start in starts[Section.BODY]] == [
+        "The Harbo",
+        "She start",
+        "Ada Byron",
+    ]
+    # The mentions' sentence numbers count the same sentences.
+    byron = [m for m in result.mentions if m.section is Section.BODY and m.text == "Ada Byron"]
+    assert [m.sentence_index for m in byron] == [0, 2]
+
+
+def test_nlp_sentence_starts_run_on_across_the_pieces_of_a_long_body(ruler_nlp: Language) -> None:
+    paragraphs = [
+        f"The Harbour Trust met in Lisbon on Monday for meeting {n}. Ada Byron spoke there for {n} minutes."
+        for n in range(40)
+    ]
+    article = _article(PAGE.split("\n\n", 1)[0] + "\n\n" + "\n\n".join(paragraphs) + "\n")
+    ruler_nlp.max_length = 300  # read in pieces of up to 299 characters
+    try:
+        result = extract_entities(ruler_nlp, [article])
+    finally:
+        ruler_nlp.max_length = 1_000_000
+    body = article.page.body
+    assert body is not None
+    (starts,) = [found.starts for found in result.sentences if found.section is Section.BODY]
+    assert len(starts) == 80
+    assert [body[start : start + 7] for start in starts] == ["The Har", "Ada Byr"] * 40

@@ -81,7 +81,7 @@ def _tables(
     except Exception as error:  # spaCy failing on one text must not stop the run
         raise StageFailedError(Stage.TAG, error) from error
     try:
-        found = analyse(articles, result.mentions, result.skipped)
+        found = analyse(articles, result.mentions, result.skipped, result.sentences)
         return BatchTables(
             articles=articles_frame(articles, run, result.skipped),
             rejects=rejects_frame(rejects, run),

@@ -203,8 +203,21 @@ class Reject:
 
 
 @dataclass(frozen=True, slots=True)
+class SectionSentences:
+    """Where each sentence of one article section starts, as spaCy split it (offsets into the section's text).
+
+    The first start is 0 when the text opens with a sentence; a sentence runs to the next start.
+    """
+
+    article_id: str
+    section: Section
+    starts: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class NlpResult:
     """What the NLP step found for a batch of articles."""
 
     mentions: tuple[EntityMention, ...]
     skipped: dict[str, str] = field(default_factory=dict)  # article_id -> why its entities were not extracted
+    sentences: tuple[SectionSentences, ...] = ()  # of every section tagged

@@ -58,6 +58,7 @@ class Doc:
     published: date | None = None
     timex: list[tuple[Span | None, dict[str, Any]]] = field(default_factory=list)
     bare: list[Span] = field(default_factory=list)
+    sentences: list[int] | None = None  # where the body's sentences start, as the flow's tagger splits it
 
 
 def load_docs(folder: Path) -> list[Doc]:
@@ -81,11 +82,12 @@ def load_docs(folder: Path) -> list[Doc]:
 
 
 def run_spacy(docs: Sequence[Doc]) -> None:
-    from flows.core.nlp.pipeline import load_pipeline
+    from flows.core.nlp.pipeline import load_pipeline, sentence_starts
 
     nlp = load_pipeline(MODEL)
     for doc, spacy_doc in zip(docs, nlp.pipe([d.body for d in docs], batch_size=32), strict=True):
         doc.bare = [(e.start_char, e.end_char) for e in spacy_doc.ents if e.label_ == "DATE"]
+        doc.sentences = sentence_starts(spacy_doc, doc.body)
 
 
 def timeml(mention: dm.DateMention) -> str | None:
@@ -189,7 +191,7 @@ def score_doc(doc: Doc) -> Tally:
     dates = [(span, t) for span, t in doc.timex if t["type"] == "DATE"]
     gold_spans = [span for span, _ in dates if span is not None]
     other = [span for span, t in doc.timex if t["type"] != "DATE" and span is not None]
-    mentions = dm.resolve_dates(doc.body, doc.published) if doc.article else ()
+    mentions = dm.resolve_dates(doc.body, doc.published, sentences=doc.sentences) if doc.article else ()
     tally.tp, tally.fp, tally.other_type = detection([(m.start, m.end) for m in mentions], gold_spans, other)
     tally.fn = len(dates) - tally.tp
     tally.bare_tp, tally.bare_fp, tally.bare_other_type = detection(doc.bare, gold_spans, other)

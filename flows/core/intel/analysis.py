@@ -34,7 +34,7 @@ from flows.core.intel.places import (
     qualifying_states,
 )
 from flows.core.intel.quotes import Quote, extract_quotes
-from flows.core.models import Article, EntityMention, MentionKey, Section
+from flows.core.models import Article, EntityMention, MentionKey, Section, SectionSentences
 from flows.core.nlp.ner_rules import VALUE_LABELS
 from schemas.vocabulary import FeatureType, GeoMethod
 
@@ -114,9 +114,18 @@ class Intelligence:
 
 
 def analyse(
-    articles: Sequence[Article], mentions: Iterable[EntityMention], skipped: Collection[str] = ()
+    articles: Sequence[Article],
+    mentions: Iterable[EntityMention],
+    skipped: Collection[str] = (),
+    sentences: Iterable[SectionSentences] = (),
 ) -> Intelligence:
-    """Run every extractor over every article not in ``skipped`` (articles in a language the model does not read)."""
+    """Run every extractor over every article not in ``skipped`` (articles in a language the model does not read).
+
+    ``sentences`` are the sections' sentence starts from the tagger, which date mentions read their tense in (a
+    section without them is split by :mod:`~flows.core.intel.date_mentions`' own rule). Quotes keep their own
+    split, which never cuts a quote.
+    """
+    starts = {(s.article_id, s.section): s.starts for s in sentences}
     by_article: dict[str, list[EntityMention]] = {}
     for mention in mentions:
         by_article.setdefault(mention.article_id, []).append(mention)
@@ -157,7 +166,7 @@ def analyse(
         dates += [
             SectionDate(article.article_id, section, mention, published)
             for section, text in article.section_texts().items()
-            for mention in resolve_dates(text, published)
+            for mention in resolve_dates(text, published, sentences=starts.get((article.article_id, section)))
         ]
     return Intelligence(links, tuple(entities), tuple(places), tuple(quotes), tuple(amounts), tuple(dates))
 

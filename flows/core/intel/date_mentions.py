@@ -43,7 +43,7 @@ import calendar
 import re
 import sys
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Final
@@ -189,11 +189,17 @@ class _Resolved:
 _Resolver = Callable[[re.Match[str], date | None, bool | None], _Resolved]
 
 
-def resolve_dates(text: str, published: date | None) -> tuple[DateMention, ...]:
-    """Every date expression in ``text``, resolved against ``published`` when relative; in text order."""
+def resolve_dates(
+    text: str, published: date | None, *, sentences: Sequence[int] | None = None
+) -> tuple[DateMention, ...]:
+    """Every date expression in ``text``, resolved against ``published`` when relative; in text order.
+
+    ``sentences`` are where the text's sentences start as the tagger split it (the tense of a date is read in
+    its sentence); without them the text is split here.
+    """
     candidates: list[tuple[int, int, _Resolved]] = []
     starts = _Starts.of(text)
-    tense = _Tense(text, starts.lowered)
+    tense = _Tense(text, starts.lowered, sentences)
     for rule in _RULES:
         for match in _rule_matches(rule, starts):
             if not rule.accept(text, match):
@@ -411,10 +417,12 @@ class _Tense:
     would run past the expression's sentence on that side, where it is never the nearest marker.
     """
 
-    def __init__(self, text: str, lowered: str | None) -> None:
+    def __init__(self, text: str, lowered: str | None, sentences: Sequence[int] | None = None) -> None:
         self._text = text
         self._lowered = lowered  # ``text.lower()`` when it keeps offsets and case-insensitive matches
-        self._breaks: tuple[list[int], list[int]] | None = None
+        # (starts, ends) of the breaks between sentences; from the given sentence starts, a break is empty
+        given = [start for start in sentences if start > 0] if sentences is not None else None
+        self._breaks: tuple[list[int], list[int]] | None = None if given is None else (given, given)
         self._markers: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
 
     def _sentence(self, start: int, end: int) -> tuple[int, int]:

@@ -15,7 +15,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from flows.core.models import Article, EntityMention, NlpResult, Section
+from flows.core.models import Article, EntityMention, NlpResult, Section, SectionSentences
 from flows.core.nlp.ner_rules import VALUE_LABELS, is_credit, is_junk, ner_view, refine_span
 
 SENTENCE_COMPONENTS = ("senter", "parser", "sentencizer")
@@ -127,17 +127,20 @@ def extract_entities(nlp: Language, articles: Sequence[Article], batch_size: int
     # Drain the stream before post-processing: an error raised while iterating a multi-process
     # nlp.pipe leaves its workers hanging.
     docs = list(nlp.pipe(items, as_tuples=True, batch_size=batch_size))
-    sentences_before: dict[tuple[str, Section], int] = {}
+    sentences: dict[tuple[str, Section], list[int]] = {}
     mentions: list[EntityMention] = []
     for doc, piece in docs:
-        key = (piece.article_id, piece.section)
         starts = sentence_starts(doc, piece.text)
-        first = sentences_before.get(key, 0)
+        before = sentences.setdefault((piece.article_id, piece.section), [])
         mentions.extend(
-            mentions_in(doc, piece.article_id, piece.section, piece.text, piece.offset, first, starts)
+            mentions_in(doc, piece.article_id, piece.section, piece.text, piece.offset, len(before), starts)
         )
-        sentences_before[key] = first + len(starts)
-    return NlpResult(mentions=tuple(mentions), skipped=skipped)
+        before.extend(start + piece.offset for start in starts)
+    return NlpResult(
+        mentions=tuple(mentions),
+        skipped=skipped,
+        sentences=tuple(SectionSentences(*key, tuple(starts)) for key, starts in sentences.items()),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,19 +109,19 @@ def _verdicts(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> list[pl.La
     expressions of one query; any other check is a query of its own.
     """
     schema = _schema(model)
-    if set(frame.columns) != set(schema.columns) or schema.unique or schema.ordered:
+    if set(frame.columns) != set(schema.columns) or schema.unique or schema.ordered or schema.dtype:
         return None
-    rows = frame.lazy()
+    rows, types = frame.lazy(), frame.schema  # a frame's schema is built anew on each access
     expressions: list[pl.Expr] = []
     queries: list[pl.LazyFrame] = []
     for name, column in schema.columns.items():
         if column.regex or column.default is not None or column.dtype is None:
             return None
-        if not column.dtype.check(frame.schema[name], PolarsData(rows.select(name), name)):
+        if not column.dtype.check(types[name], PolarsData(rows.select(name), name)):
             return None
         if not column.nullable:
             present = pl.col(name).is_not_null()
-            if frame.schema[name].is_float():
+            if types[name].is_float():
                 present &= pl.col(name).is_not_nan()
             expressions.append(present.all())
         if column.unique:

@@ -15,8 +15,11 @@ Builds N articles derived from the sample (varied so no two are equal) in a temp
 4. bare spaCy in a fresh process: the same model with the same components, ``nlp.pipe(n_process=P)`` over the
    same section texts the flow tags (headline, caption, body), same batch size; timed before the first flow
    run and after each one, and each flow run's ratio taken against the mean of the bare runs on either side
-   of it (this machine's speed drifts by tens of percent over minutes);
-5. the cost per article of each stage, measured in one process over a sample of 300 articles;
+   of it (this machine's speed drifts by tens of percent over minutes); the lowest of these ratios is printed
+   beside their median (R rounds, 3 by default);
+5. the cost per article of each stage, measured in one process over a sample of 300 articles: CPU seconds of
+   the process (all its threads: polars runs queries on several), less sensitive to a busy machine than the
+   wall time printed beside them;
 6. a run with nothing new in a fresh process, as a scheduled run or ``make run`` pays it: ``newsmill run`` over
    the ingested folder, wall time from process start to exit (no Prefect server configured: it starts none), twice.
 
@@ -117,8 +120,9 @@ def time_bare_spacy(texts: list[str], work: Path, model: str, batch_size: int, p
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def stage_costs(raw: Path, work: Path, settings: Settings) -> dict[str, float]:
-    """Seconds per article of each stage, one process, over a sample of the corpus (all warm)."""
+def stage_costs(raw: Path, work: Path, settings: Settings) -> dict[str, tuple[float, float]]:
+    """Seconds per article of each stage (CPU of this process, all its threads; and wall), one process, over a
+    sample of the corpus (all warm: the model, the tables' layouts and pandera's checks were used once)."""
     from flows import storage
     from flows.core.batch import batch_tables
     from flows.core.intel.analysis import analyse
@@ -133,36 +137,42 @@ def stage_costs(raw: Path, work: Path, settings: Settings) -> dict[str, float]:
     sources = list(storage.iter_raw_files(raw, ()))[:STAGE_SAMPLE]
     warm = [storage.read_raw(raw, source, settings.max_file_bytes) for source in sources[:20]]
     warm_articles, _ = parse_files(warm, KnownSources())
-    batch_tables(nlp, warm_articles, [], run, settings.nlp_batch_size)  # load lazily built tables once
-    clock: dict[str, float] = {}
+    validate_batch(batch_tables(nlp, warm_articles, [], run, settings.nlp_batch_size), run)
+    clock: dict[str, tuple[float, float]] = {}
+    last = (time.process_time(), time.perf_counter())
 
-    def timed(name: str, started: float) -> float:
-        now = time.perf_counter()
-        clock[name] = now - started
-        return now
+    def timed(name: str) -> None:
+        nonlocal last
+        now = (time.process_time(), time.perf_counter())
+        clock[name] = (now[0] - last[0], now[1] - last[1])
+        last = now
 
-    started = time.perf_counter()
+    def restart() -> None:
+        nonlocal last
+        last = (time.process_time(), time.perf_counter())
+
+    restart()
     read = [storage.read_raw(raw, source, settings.max_file_bytes) for source in sources]
-    started = timed("read", started)
+    timed("read")
     articles, rejects = parse_files(read, KnownSources())
-    started = timed("parse", started)
+    timed("parse")
     result = extract_entities(nlp, articles, settings.nlp_batch_size)
-    started = timed("NLP: spaCy NER", started)
+    timed("NLP: spaCy NER")
     found = analyse(articles, result.mentions, result.skipped)
     intelligence_frames(found, run)
-    started = timed("NLP: entity intelligence", started)
+    timed("NLP: entity intelligence")
     tables = batch_tables(nlp, articles, rejects, run, settings.nlp_batch_size)
-    started = time.perf_counter()
+    restart()
     valid = validate_batch(tables, run)
-    started = timed("validate", started)
+    timed("validate")
     staging = work / "stage-costs"
     storage.stage_batch(staging, 1, valid.frames())
     for table in valid.frames():
         key = {"articles": "article_id", "rejects": "reject_id", "entities": "mention_id"}.get(table)
         if key and (staging / table).exists():
             storage.commit_staged(work / "stage-output", staging, table, key, run_metadata(run))
-    timed("write (stage + commit)", started)
-    return {name: seconds / len(sources) for name, seconds in clock.items()}
+    timed("write (stage + commit)")
+    return {name: (cpu / len(sources), wall / len(sources)) for name, (cpu, wall) in clock.items()}
 
 
 def peak_rss_mb(who: int) -> float:
@@ -203,7 +213,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--rounds", type=int, default=2, help="full flow runs, each between two bare runs")
+    parser.add_argument("--rounds", type=int, default=3, help="full flow runs, each between two bare runs")
     parser.add_argument("--no-baseline", action="store_true", help="skip bare spaCy and the stage table")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument(
@@ -316,8 +326,8 @@ def main() -> None:
             for flow, before, after in zip(flow_rates, measured, measured[1:], strict=False)
         ]
         print(
-            f"ratio flow / bare spaCy  {statistics.mean(ratios):.2f} (each flow run against the bare runs on "
-            f"either side: {', '.join(f'{ratio:.2f}' for ratio in ratios)})"
+            f"ratio flow / bare spaCy  lowest {min(ratios):.2f}, median {statistics.median(ratios):.2f} "
+            f"(each flow run against the bare runs on either side: {', '.join(f'{ratio:.2f}' for ratio in ratios)})"
         )
     print(
         f"nothing new (rerun)      {rerun_seconds:.2f} s; an empty run {warm_empty:.2f} s; difference {beyond:+.2f} s"
@@ -336,11 +346,15 @@ def main() -> None:
         )
     if not args.no_baseline:
         costs = stage_costs(raw, work, settings)
-        total = sum(costs.values())
-        print(f"cost per article by stage (one process, {STAGE_SAMPLE} articles):")
-        for name, seconds in costs.items():
-            print(f"  {name:<26} {1000 * seconds:7.2f} ms  {100 * seconds / total:5.1f} %")
-        print(f"  {'total':<26} {1000 * total:7.2f} ms")
+        total_cpu, total_wall = (sum(cost[i] for cost in costs.values()) for i in (0, 1))
+        print(
+            f"cost per article by stage (one process, {STAGE_SAMPLE} articles; CPU of the process, and wall):"
+        )
+        for name, (cpu, wall) in costs.items():
+            print(
+                f"  {name:<26} {1000 * cpu:7.2f} ms CPU {100 * cpu / total_cpu:5.1f} %  {1000 * wall:7.2f} ms wall"
+            )
+        print(f"  {'total':<26} {1000 * total_cpu:7.2f} ms CPU          {1000 * total_wall:7.2f} ms wall")
     print_no_op_runs(raw, output, work / "prefect")
     if args.keep:
         print(f"kept {work}")

@@ -18,7 +18,13 @@ from flows.core.tables.rows import (
     entities_frame,
     rejects_frame,
 )
-from flows.core.tables.validation import SchemaContractError, in_section_context, validate_batch
+from flows.core.tables.validation import (
+    SchemaContractError,
+    frames_to_check,
+    in_section_context,
+    passing_tables,
+    validate_batch,
+)
 from schemas.tables import TABLES, Articles, Entities, EntitiesInContext, Provenance, Rejects
 from tests.conftest import entity_rows, raw_document
 
@@ -247,3 +253,59 @@ def test_schemas_every_table_is_strict_documented_and_keyed(name: str) -> None:
         context = table.in_context.to_schema()
         assert set(context.columns) == {*schema.columns, "section_text"}
         assert context.strict is True
+
+
+# --- the one-pass check: what pandera passes, and only that ---------------------------------------------
+
+
+def test_schemas_one_pass_decides_every_table_of_a_valid_batch(article: Article, run_info: RunInfo) -> None:
+    checked = frames_to_check(_intel_tables(article, run_info))
+    assert passing_tables(checked) == set(TABLES) - {"removals"}
+
+
+@pytest.mark.parametrize(
+    ("table", "change"),
+    [
+        ("articles", {"word_count": 0}),
+        ("articles", {"paragraph_count": 3}),
+        ("articles", {"language": "English"}),
+        ("articles", {"published_basis": "guessed"}),
+        ("articles", {"article_kind": None}),
+        ("entities", {"start_char": 5}),
+        ("entities", {"start_char": 0, "end_char": 7}),
+        ("entities", {"label": "WEAPON"}),
+        ("text_dates", {"is_future": True}),
+        ("quotes", {"confidence": 0.0}),
+        ("amounts", {"value": -1.0}),
+        ("amounts", {"value": float("nan")}),
+        ("places", {"latitude": None}),
+        ("places", {"country_code": "IRQ"}),
+        ("article_entities", {"salience": 0.5}),
+    ],
+)
+def test_schemas_one_pass_fails_what_pandera_fails(
+    article: Article, run_info: RunInfo, table: str, change: dict[str, object]
+) -> None:
+    tables = _intel_tables(article, run_info)
+    frame = tables.articles if table == "articles" else tables.details[table]
+    broken = frame.with_columns(
+        [pl.lit(value).cast(frame[name].dtype).alias(name) for name, value in change.items()]
+    )
+    if table == "articles":
+        tables = BatchTables(broken, tables.rejects, tables.details)
+    else:
+        tables = BatchTables(tables.articles, tables.rejects, {**tables.details, table: broken})
+    model, checked = frames_to_check(tables)[table]
+    assert table not in passing_tables({table: (model, checked)})
+    with pytest.raises(pandera.errors.SchemaErrors):
+        model.validate(checked, lazy=True)
+
+
+def test_schemas_one_pass_leaves_duplicates_and_other_types_to_pandera(
+    article: Article, run_info: RunInfo
+) -> None:
+    mention = _mention(article, "Baghdad")
+    twice = entity_rows(article, [mention, mention], run_info)
+    as_int64 = entity_rows(article, [mention], run_info).with_columns(pl.col("start_char").cast(pl.Int64))
+    assert passing_tables({"twice": (Entities, twice), "int64": (Entities, as_int64)}) == set()
+    Entities.validate(as_int64)  # pandera coerces it: a frame the one pass does not decide is not an error

@@ -7,10 +7,16 @@ An article and its detail rows (entities, ...) are kept or turned away together,
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from functools import cache
+from typing import cast
 
+import pandera.backends.polars.builtin_checks  # registers the built-in checks' polars functions
 import pandera.errors
 import pandera.polars as pa
 import polars as pl
+from pandera.api.checks import Check
+from pandera.api.polars.types import PolarsData
 
 from flows.core.models import Reject, RejectReason, Stage
 from flows.core.tables.rows import BatchTables, RunInfo, column_order, empty_frame, rejects_frame
@@ -26,20 +32,23 @@ class SchemaContractError(RuntimeError):
 def validate_batch(tables: BatchTables, run: RunInfo) -> BatchTables:
     """Validate every table; move each article that fails (with its details) to rejects, with the reasons.
 
-    Each check runs once on each row. The tables left after moving failed articles out are validated again
-    as a safety net; a batch where nothing failed is returned as it came, since its rows were just checked
-    (the detail tables beside their section text, by models that hold every check of the table's own).
+    Every check of every table is first decided in one vectorised pass (:func:`passing_tables`); pandera
+    validates only a table that did not pass, to name its failing rows. The tables left after moving failed
+    articles out are validated again as a safety net; a batch where nothing failed is returned as it came,
+    since its rows were just checked (the detail tables beside their section text, by models that hold every
+    check of the table's own).
     """
+    checked = frames_to_check(tables)
+    passed = passing_tables(checked)
     problems: dict[str, list[str]] = defaultdict(list)
-    for article_id, message in failures(Articles, tables.articles, "article_id"):
-        problems[article_id].append(f"articles.{message}")
-    for name, frame in tables.details.items():
-        model = TABLES[name].in_context
-        checked = in_section_context(frame, tables.articles) if model else frame
-        for article_id, message in failures(model or TABLES[name].model, checked, "article_id"):
+    for name, (model, frame) in checked.items():
+        if name in passed or name == "rejects":
+            continue
+        for article_id, message in failures(model, frame, "article_id"):
             problems[article_id].append(f"{name}.{message}")
     if not problems:  # every check above passed on these very rows: only the rejects are left to check
-        _require_valid(TABLES["rejects"].model, tables.rejects)
+        if "rejects" not in passed:
+            _require_valid(TABLES["rejects"].model, tables.rejects)
         return tables
     failed = list(problems)
     articles = tables.articles.filter(~pl.col("article_id").is_in(failed))
@@ -48,9 +57,129 @@ def validate_batch(tables: BatchTables, run: RunInfo) -> BatchTables:
     }
     new_rejects = rejects_frame(_rejects_for(tables.articles, problems), run)
     valid = BatchTables(articles, pl.concat([tables.rejects, new_rejects]), details)
-    for name, frame in valid.frames().items():
-        _require_valid(TABLES[name].model, frame)
+    again = {name: (TABLES[name].model, frame) for name, frame in valid.frames().items()}
+    passed_again = passing_tables(again)
+    for name, (model, frame) in again.items():
+        if name not in passed_again:
+            _require_valid(model, frame)
     return valid
+
+
+def frames_to_check(tables: BatchTables) -> dict[str, tuple[type[pa.DataFrameModel], pl.DataFrame]]:
+    """Each table's frame and the model that checks it (a detail table beside its section text when its model
+    checks offsets)."""
+    checked: dict[str, tuple[type[pa.DataFrameModel], pl.DataFrame]] = {
+        "articles": (Articles, tables.articles),
+        "rejects": (TABLES["rejects"].model, tables.rejects),
+    }
+    for name, frame in tables.details.items():
+        in_context = TABLES[name].in_context
+        checked[name] = (
+            (in_context, in_section_context(frame, tables.articles))
+            if in_context
+            else (TABLES[name].model, frame)
+        )
+    return checked
+
+
+def passing_tables(checked: Mapping[str, tuple[type[pa.DataFrameModel], pl.DataFrame]]) -> set[str]:
+    """The names of the frames that pass every check of their model, each frame decided in one polars query.
+
+    What pandera checks on a frame whose columns already have the model's types (no coercion to do): the
+    columns present, not null where not nullable, unique where unique, and each column and dataframe check
+    (its own function, its output read as pandera reads it). A frame is left out (pandera then decides it)
+    when it does not pass, or when its model or frame asks for anything else (a coercion, a regex column, an
+    element-wise or grouped check), or when a check raises.
+    """
+    passed: set[str] = set()
+    for name, (model, frame) in checked.items():
+        try:
+            queries = _verdicts(model, frame)
+            if queries is not None and all(all(query.collect().row(0)) for query in queries):
+                passed.add(name)
+        except Exception:  # a check that raises: pandera decides, and reports it
+            continue
+    return passed
+
+
+def _verdicts(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> list[pl.LazyFrame] | None:
+    """Queries of one row of booleans, all true when the model's checks pass on ``frame``; None: ask pandera.
+
+    The checks that select expressions from their frame (pandera's built-in checks, the schemas' own) become
+    expressions of one query; any other check is a query of its own.
+    """
+    schema = _schema(model)
+    if set(frame.columns) != set(schema.columns) or schema.unique or schema.ordered or schema.dtype:
+        return None
+    rows, types = frame.lazy(), frame.schema  # a frame's schema is built anew on each access
+    expressions: list[pl.Expr] = []
+    queries: list[pl.LazyFrame] = []
+    for name, column in schema.columns.items():
+        if column.regex or column.default is not None or column.dtype is None:
+            return None
+        if not column.dtype.check(types[name], PolarsData(rows.select(name), name)):
+            return None
+        if not column.nullable:
+            present = pl.col(name).is_not_null()
+            if types[name].is_float():
+                present &= pl.col(name).is_not_nan()
+            expressions.append(present.all())
+        if column.unique:
+            expressions.append(pl.col(name).is_duplicated().any().not_())
+    for check, key in [
+        *((check, name) for name, column in schema.columns.items() for check in column.checks),
+        *((check, "*") for check in schema.checks),
+    ]:
+        if check.element_wise or check.groupby is not None or check._check_fn is None:
+            return None
+        recorded = _selected(check, key)
+        if recorded is not None:
+            expressions.append(_passes(recorded, check.ignore_na))
+            continue
+        output = check._check_fn(PolarsData(rows, key), **check._check_kwargs)
+        if isinstance(output, bool):
+            expressions.append(pl.lit(output))
+        elif isinstance(output, pl.LazyFrame):
+            queries.append(output.select(_passes([pl.all()], check.ignore_na)))
+        else:
+            return None
+    named = [expression.alias(f"check_{number}") for number, expression in enumerate(expressions)]
+    return [rows.select(named), *queries]
+
+
+def _passes(outputs: list[pl.Expr], ignore_na: bool) -> pl.Expr:
+    """True when a check's output passes on every row, as pandera reads it: the output's columns folded with
+    and, a null counted as passing when the check ignores nulls, else as failing."""
+    ok = pl.fold(acc=pl.lit(True), function=lambda acc, x: acc & x, exprs=outputs)
+    return (ok | ok.is_null() if ignore_na else ok.fill_null(False)).all()
+
+
+class _Selection:
+    """Stands in for a check's frame and records the expressions the check selects from it."""
+
+    def __init__(self) -> None:
+        self.expressions: list[pl.Expr] = []
+
+    def select(self, *exprs: pl.Expr | str | list[pl.Expr | str], **named: pl.Expr) -> _Selection:
+        flat = [item for expr in exprs for item in (expr if isinstance(expr, list) else [expr])]
+        self.expressions = [pl.col(item) if isinstance(item, str) else item for item in flat]
+        self.expressions += [expr.alias(alias) for alias, expr in named.items()]
+        return self
+
+
+def _selected(check: Check, key: str) -> list[pl.Expr] | None:
+    """The expressions a check selects from its frame, when selecting is all it does with it; else None."""
+    selection = _Selection()
+    try:
+        output = check._check_fn(PolarsData(cast(pl.LazyFrame, selection), key), **check._check_kwargs)
+    except Exception:  # the check does more with its frame: run it on the frame itself
+        return None
+    return selection.expressions if output is selection and selection.expressions else None
+
+
+@cache
+def _schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
+    return model.to_schema()
 
 
 def prepare_validation() -> None:

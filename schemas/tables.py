@@ -339,7 +339,7 @@ class Entities(Span):
     link_method: str | None = pa.Field(
         nullable=True,
         isin=_values(LinkMethod),
-        description="How the mention was tied to its entity: exact, variant, alias, short_form, acronym, or batch (another article of the batch names it in full).",
+        description="How the mention was tied to its entity: exact, variant, alias, short_form, acronym, or batch (the identity rules: the article names it in full elsewhere, e.g. its acronym, surname or name with its trade).",
     )
 
     @pa.dataframe_check(error="end_char - start_char must equal the length of text")

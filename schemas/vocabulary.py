@@ -97,7 +97,7 @@ class LinkMethod(StrEnum):
     SHORT_FORM = "short_form"  # part of a longer name in the same article
     ACRONYM = "acronym"  # the initials of a longer name in the same article
     BATCH = (
-        "batch"  # another article of the batch names it in full (its acronym, surname or name with its trade)
+        "batch"  # the identity rules: the article names it in full elsewhere (its acronym, surname, trade)
     )
 
 

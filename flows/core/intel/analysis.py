@@ -4,8 +4,9 @@ Pure: takes the articles and their entity mentions (from :mod:`flows.core.nlp.pi
 offsets into each section's text. The extractors themselves live in :mod:`flows.core.intel.canonical`,
 :mod:`flows.core.intel.places`, :mod:`flows.core.intel.quotes`, :mod:`flows.core.intel.amounts` and
 :mod:`flows.core.intel.date_mentions`; this module runs them over the headline, caption and body and ties them together
-(a quote's speaker to its canonical entity, a place to the countries its article names), and gives one entity
-one key across the batch's articles (:func:`flows.core.intel.canonical.batch_identities`).
+(a quote's speaker to its canonical entity, a place to the countries its article names). The identity rules
+(:func:`flows.core.intel.canonical.batch_identities`) run among one article's own entities: an article's rows
+depend on that article alone, never on the other articles of its batch or chunk.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import date
 from flows.core.intel.amounts import Amount, extract_amounts
 from flows.core.intel.canonical import (
     CanonicalEntity,
+    Canonicalization,
     MentionLink,
     batch_identities,
     rekey,
@@ -140,15 +142,11 @@ def analyse(
         for article in articles
         if article.article_id not in skipped
     }
-    resolutions = {article_id: resolve_entities(own) for article_id, own in named.items()}
-    identities = batch_identities(
-        (e.entity_key, e.name, e.label) for resolution in resolutions.values() for e in resolution.entities
-    )
     for article in articles:
         if article.article_id in skipped:
             continue
         own = named[article.article_id]
-        resolved = rekey(own, resolutions[article.article_id], identities)
+        resolved = with_own_identities(own, resolve_entities(own))
         article_links = {m.key: link for m, link in zip(own, resolved.links, strict=True)}
         links.update(article_links)
         entities += [ArticleEntity(article.article_id, entity) for entity in resolved.entities]
@@ -169,6 +167,13 @@ def analyse(
             for mention in resolve_dates(text, published, sentences=starts.get((article.article_id, section)))
         ]
     return Intelligence(links, tuple(entities), tuple(places), tuple(quotes), tuple(amounts), tuple(dates))
+
+
+def with_own_identities(mentions: Sequence[EntityMention], resolution: Canonicalization) -> Canonicalization:
+    """An article's resolution with the identity rules (acronyms, trade words, surnames) applied among its own
+    entities only, so that an article's rows never depend on which other articles share its batch or chunk."""
+    identities = batch_identities((e.entity_key, e.name, e.label) for e in resolution.entities)
+    return rekey(mentions, resolution, identities)
 
 
 def places_of(article: Article, entities: Sequence[CanonicalEntity]) -> list[PlaceMention]:

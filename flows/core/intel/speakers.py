@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import ClassVar, Final
 
 import numpy as np
-import numpy.typing as npt
 
 from flows.core.models import EntityMention
 from flows.core.page.linear import LinearModel
@@ -52,11 +51,6 @@ class SpeakerModel(LinearModel):
     """A logistic regression over standardised :data:`FEATURES`: the probability that a candidate spoke."""
 
     KIND: ClassVar[str] = "logistic-regression over candidate speakers (flows/core/intel/speakers.py)"
-
-    def probabilities(self, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """Each row's probability (a row: one candidate's features)."""
-        result: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-self.logits(matrix)))
-        return result
 
 
 @cache

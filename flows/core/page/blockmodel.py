@@ -131,11 +131,6 @@ class BlockModel(LinearModel):
     drop_below: float
     add_from: float
 
-    def probabilities(self, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """Probability that each row (a block's features, columns as :data:`FEATURES`) is article text."""
-        result: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(self.logits(matrix), -30.0, 30.0)))
-        return result
-
     def keep(self, base: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
         """Which blocks (rows of the base matrix, columns as :data:`BASE_FEATURES`) are article text."""
         probabilities = self.probabilities(expand(base))

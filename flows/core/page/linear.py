@@ -32,6 +32,11 @@ class LinearModel:
         result: npt.NDArray[np.float64] = scaled @ np.asarray(self.coef) + self.intercept
         return result
 
+    def probabilities(self, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Each row's probability: the logistic of its logit (clipped, so no overflow warning)."""
+        result: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(self.logits(matrix), -30.0, 30.0)))
+        return result
+
     def to_json(self) -> str:
         """The model as JSON text (stable: the same model gives the same bytes)."""
         data = {

@@ -209,9 +209,12 @@ def is_credit(text: str, start: int, end: int) -> bool:
     return bool(_CREDIT_AFTER_RE.match(text[end : end + 30]) or _CREDIT_INSIDE_RE.search(text[start:end]))
 
 
+_JUNK_WORD_RE = re.compile(r"[\w.’'-]+")
+
+
 def is_junk(text: str, start: int, end: int) -> bool:
     """True for a mention that names no one: only titles or ranks, or share-button words (see module doc)."""
-    words = [w.casefold() for w in re.findall(r"[\w.’'-]+", text[start:end])]
+    words = [w.casefold() for w in _JUNK_WORD_RE.findall(text[start:end])]
     if not words:
         return False
     if all(w.rstrip(".") in _TITLE_WORDS for w in words):

@@ -16,6 +16,7 @@ from flows.core.nlp.pipeline import (
     extract_entities,
     guard_text,
     load_pipeline,
+    mark_paragraph_breaks,
     model_info,
     split_text,
 )
@@ -224,3 +225,15 @@ def test_nlp_sentence_starts_run_on_across_the_pieces_of_a_long_body(ruler_nlp: 
     (starts,) = [found.starts for found in result.sentences if found.section is Section.BODY]
     assert len(starts) == 80
     assert [body[start : start + 7] for start in starts] == ["The Har", "Ada Byr"] * 40
+
+
+def test_pipeline_paragraph_breaks_start_a_sentence_after_each_blank_line_only() -> None:
+    nlp = spacy.blank("en")
+    doc = mark_paragraph_breaks(
+        nlp.make_doc("Ada Byron spoke.\n\nThe Harbour Trust met.  Then  it ended.\n\n")
+    )
+    starts = [token.text for token in doc if token.is_sent_start]
+    assert starts == ["Ada", "The"]  # the first token is a start of its own; double spaces start nothing
+    assert [token.is_sent_start for token in doc if token.text == "Then"] == [None]
+    assert len(mark_paragraph_breaks(nlp.make_doc(""))) == 0
+    assert [t.is_sent_start for t in mark_paragraph_breaks(nlp.make_doc("\n\n"))] == [True]

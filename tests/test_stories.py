@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
-from flows.core.stories import StoryIndex, body_sha256, shingles, story_keys
+from flows.core import stories
+from flows.core.stories import StoryIndex, body_sha256, shingles, signature, story_keys
 from tests.test_revisions import PARAGRAPHS
 
 BODY = "\n\n".join(PARAGRAPHS["harbour"])
@@ -56,3 +59,21 @@ def test_stories_index_points_copies_at_the_first_and_keeps_the_earliest_story()
     assert index.place("a2", "a.txt", "sha-a", [1]) == (None, "a1")  # a revision keeping its body: no copy
     assert index.place("c1", "c.txt", "sha-a", [1]) == ("a1", "a1")  # a copy of a.txt's body
     assert index.place("d1", "d.txt", "sha-d", [3, 2]) == (None, "a1")  # near both: the earlier story
+
+
+def test_stories_signature_is_the_minimum_of_each_hash_function_mod_the_prime() -> None:
+    parts = shingles(BODY) | {"", "é ü", "a b c d e"}
+    hashed = [int.from_bytes(hashlib.blake2b(part.encode(), digest_size=4).digest(), "big") for part in parts]
+    expected = [
+        min((int(a) * value + int(b)) % int(stories._PRIME) for value in hashed)
+        for a, b in zip(stories._A, stories._B, strict=True)
+    ]
+    assert signature(parts).tolist() == expected
+    assert signature([]).tolist() == [int(stories._PRIME)] * stories.NUM_HASHES
+    assert signature(parts).dtype == np.uint64
+
+
+def test_stories_shingles_are_every_run_of_five_words() -> None:
+    assert shingles("One two three four five six") == {"one two three four five", "two three four five six"}
+    assert shingles("Just three words") == {"just three words"}
+    assert shingles("") == set()

@@ -10,12 +10,14 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy
 import spacy
 from spacy.attrs import IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 from flows.core.models import Article, EntityMention, NlpResult, Section, SectionSentences
 from flows.core.nlp.ner_rules import VALUE_LABELS, is_credit, is_junk, ner_view, refine_span
@@ -80,9 +82,9 @@ def mark_paragraph_breaks(doc: Doc) -> Doc:
     spaces = numpy.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist()
     breaks = [index + 1 for index in spaces if "\n" in doc[index].text]
     if breaks:
-        starts = doc.to_array(SENT_START)
-        starts[breaks] = 1
-        doc.from_array([SENT_START], starts)
+        starts = numpy.asarray(doc.to_array(SENT_START), dtype=numpy.uint64).reshape(-1, 1)
+        starts[breaks, 0] = 1
+        doc.from_array([SENT_START], cast(Ints2d, starts))
     return doc
 
 

@@ -10,14 +10,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import cast
 
 import numpy
 import spacy
 from spacy.attrs import IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
-from thinc.types import Ints2d
 
 from flows.core.models import Article, EntityMention, NlpResult, Section, SectionSentences
 from flows.core.nlp.ner_rules import VALUE_LABELS, is_credit, is_junk, ner_view, refine_span
@@ -84,7 +82,7 @@ def mark_paragraph_breaks(doc: Doc) -> Doc:
     if breaks:
         starts = numpy.asarray(doc.to_array(SENT_START), dtype=numpy.uint64).reshape(-1, 1)
         starts[breaks, 0] = 1
-        doc.from_array([SENT_START], cast(Ints2d, starts))
+        doc.from_array([SENT_START], starts)  # type: ignore[arg-type]  # spaCy's stub: a thinc Ints2d
     return doc
 
 

@@ -141,6 +141,38 @@ def test_a_numeric_date_is_read_month_first_when_the_page_names_that_month() -> 
     assert _dated("Updated 11/08/23 10:46 PM", paragraph) == date(2023, 11, 8)
 
 
+def test_a_numeric_date_is_read_month_first_when_the_page_writes_that_month_short() -> None:
+    paragraph = (
+        "The town hall will reopen on Tuesday, Nov. 7, after three months of repairs to its roof, the council "
+        "said, and the first meeting in the old chamber is set for the week after."
+    )
+    assert _dated("Updated 11/08/23 10:46 PM", paragraph) == date(2023, 11, 8)
+
+
+def test_a_short_month_word_without_a_date_shape_says_nothing() -> None:
+    paragraph = (
+        "The town hall will reopen on Monday after repairs, the council said, and the Nov committee, named after "
+        "its founder, will hold the first meeting in the old chamber soon."
+    )
+    assert _dated("11/08/2023 | 20:26", paragraph) == date(2023, 8, 11)  # day-first, the default
+
+
+def test_a_bare_name_and_the_date_on_one_line_is_the_byline() -> None:
+    page = parse_page(
+        _page("Flood barrier in the lower town to be finished a year early", "Mira Talbot | March 3, 2023")
+    )
+    assert page.authors == ("Mira Talbot",)
+    assert page.published is not None
+    assert page.published.local.date() == date(2023, 3, 3)
+
+
+def test_a_section_and_the_date_on_one_line_name_no_author() -> None:
+    page = parse_page(
+        _page("Flood barrier in the lower town to be finished a year early", "World News | March 3, 2023")
+    )
+    assert page.authors == ()
+
+
 def test_a_month_named_with_another_year_says_nothing_about_the_date() -> None:
     paragraph = (
         "The town hall will reopen on Monday after repairs to the roof that storms damaged in August 2015, the "

@@ -761,7 +761,18 @@ def find_byline(
             return index, index + 2  # "Ana Ruiz" / "Political Editor" on two lines
         if any(abs(index - d) <= 1 for d in date_indices) and is_credit_line(block):
             return index, index + 1
+        if index in date_indices and _name_before_date(block):
+            return index, index + 1  # "Ana Ruiz | March 3, 2023": the name and the date on one line
     return None
+
+
+_NAME_THEN_DATE = re.compile(r"\s+[|•·–—-]\s+|\s*[|•·]\s*")
+
+
+def _name_before_date(block: str) -> bool:
+    """True for a date line that opens with a bare name and a separator ("Ana Ruiz | March 3, 2023")."""
+    head = _NAME_THEN_DATE.split(block, maxsplit=1)
+    return len(head) == 2 and is_name_line(head[0].strip())
 
 
 BYLINE_ABOVE_REACH = 6

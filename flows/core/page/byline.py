@@ -413,6 +413,16 @@ def name_before_role(text: str) -> str | None:
     return None
 
 
+_NAME_THEN_DATE = re.compile(r"\s+[|•·–—-]\s+|\s*[|•·]\s*")
+
+
+def name_then_date(block: str) -> bool:
+    """True for a line that opens with a bare name and a separator followed by figures ("Ana Ruiz | March 3,
+    2023"): a byline with its date on one line."""
+    head = _NAME_THEN_DATE.split(block, maxsplit=1)
+    return len(head) == 2 and any(c.isdigit() for c in head[1]) and is_name_line(head[0].strip())
+
+
 def _is_role_part(part: str) -> bool:
     tokens = [token.lower().strip(".") for token in part.split()]
     return (

@@ -166,6 +166,25 @@ def test_a_bare_name_and_the_date_on_one_line_is_the_byline() -> None:
     assert page.published.local.date() == date(2023, 3, 3)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Posted by Mira Talbot on March 3, 2023, 6:21 AM EST",
+        "March 3, 2023 by Mira Talbot",
+        "5:45 AM PST 3/3/2023 by Mira Talbot",
+        "By Mira Talbot Gazette News",
+        "Mira Talbot @miratalbot",
+        "Mira Talbot Friday 3 Mar 2023 10:09 am",
+        "Mira Talbot 7 days ago",
+        "By Mira Talbot mira@gazette.test (555) 459-5382",
+        "Mira Talbot, Valley Gazette",
+    ],
+)
+def test_a_byline_shaped_around_its_name_credits_the_name(line: str) -> None:
+    headline = "Flood barrier in the lower town to be finished a year early"
+    assert parse_page(_page(headline, line, "March 3, 2023")).authors == ("Mira Talbot",)
+
+
 def test_a_section_and_the_date_on_one_line_name_no_author() -> None:
     page = parse_page(
         _page("Flood barrier in the lower town to be finished a year early", "World News | March 3, 2023")

@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from flows.core.page.byline import (
     ORG_WORDS,
+    byline_after_date,
     is_byline,
     is_credited_name_line,
     is_name_line,
@@ -37,6 +38,7 @@ from flows.core.page.byline import (
     join_split_byline,
     name_before_role,
     name_then_date,
+    name_with_handle,
     parse_byline,
 )
 from flows.core.page.linear import LinearModel
@@ -165,6 +167,8 @@ def _names_someone(block: str) -> bool:
         is_name_line(block)
         or is_credited_name_line(block)
         or name_then_date(block)
+        or name_with_handle(block)
+        or byline_after_date(block) is not None
         or name_before_role(block) is not None
     )
 

@@ -48,6 +48,7 @@ from flows.core.page.blocks import (
 )
 from flows.core.page.byline import (
     AGENCIES,
+    byline_after_date,
     credited_authors,
     is_byline,
     is_credit_line,
@@ -57,6 +58,7 @@ from flows.core.page.byline import (
     join_split_byline,
     name_before_role,
     name_then_date,
+    name_with_handle,
     parse_byline,
 )
 from flows.core.page.caches import BLOCK_CACHE_SIZE
@@ -801,8 +803,10 @@ def find_byline(
             return index, index + 2  # "Ana Ruiz" / "Political Editor" on two lines
         if any(abs(index - d) <= 1 for d in date_indices) and is_credit_line(block):
             return index, index + 1
-        if index in date_indices and name_then_date(block):
-            return index, index + 1  # "Ana Ruiz | March 3, 2023": the name and the date on one line
+        if index in date_indices and (name_then_date(block) or byline_after_date(block) is not None):
+            return index, index + 1  # "Ana Ruiz | March 3, 2023", "March 3, 2023 by Ana Ruiz": one line
+        if near_date and name_with_handle(block):
+            return index, index + 1  # "Ana Ruiz @anaruiz"
     return None
 
 

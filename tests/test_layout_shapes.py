@@ -127,6 +127,22 @@ def test_interface_strings_and_agency_credited_captions_are_not_the_headline() -
     assert page.headline == "Flood barrier in the lower town to be finished a year early"
 
 
+@pytest.mark.parametrize(
+    "interface",
+    [
+        "Need to know",
+        "Up Next: Council votes on the pier budget tonight",
+        "Gallery: The flood barrier takes shape | 14 Photos",
+        "Sorry, no results were found for your search",
+        "Use the form below to suggest a correction to this story",
+    ],
+)
+def test_an_interface_string_over_the_header_is_not_the_headline(interface: str) -> None:
+    headline = "Flood barrier in the lower town to be finished a year early"
+    page = parse_page(_page(interface, headline, "By Mira Talbot", "March 3, 2023"))
+    assert page.headline == headline
+
+
 def _dated(date_line: str, paragraph: str) -> date | None:
     text = f"Town hall to reopen after repairs\n\nBy Mira Talbot\n\n{date_line}\n\n{paragraph}\n\n{PARAGRAPHS[1]}\n"
     dated = parse_page(text).dated

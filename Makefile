@@ -9,7 +9,8 @@
 #   make bench  throughput of the whole flow against bare spaCy on the same texts (BENCH_ARTICLES=5000;
 #               BENCH_ARGS="--no-baseline" for peak memory only)
 #   make eval   field-extraction quality on ../shared/corpus/pages, in-sample and cross-validated by publisher
-#   make train  retrain the learned block model from ../shared/corpus/pages (flows/core/page/models/blocks.json)
+#   make train  retrain the learned block model, headline and byline rankers from ../shared/corpus/pages
+#               (flows/core/page/models/blocks.json, headline.json, authors.json)
 #               and the speaker ranker from ../shared/corpus/intel/polnear_dev (flows/core/intel/models/speakers.json)
 #   make eval-ner    entities on CoNLL-2003 dev beside bare spaCy; quotes, amounts, dates against hand labels
 #   make eval-intel  quotes and speakers (and the other intel tasks) on outside gold, ../shared/corpus/intel

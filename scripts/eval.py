@@ -575,6 +575,32 @@ def gold_from_json(data: Mapping[str, Any]) -> Gold:
     )
 
 
+def declared_authors(corpus: Path) -> dict[str, tuple[str, ...]]:
+    """The authors each page declares itself (JSON-LD, else its author meta tag; ``page_meta_not_gold``:
+    hints, not gold), on the pages without gold authors: names of two to five words, no URL or handle."""
+    declared: dict[str, tuple[str, ...]] = {}
+    for path in sorted(corpus.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if "authors" in (data.get("gold_fields") or ()):
+            continue
+        meta = data.get("page_meta_not_gold") or {}
+        names = meta.get("jsonld_authors") or ([meta["meta_author"]] if meta.get("meta_author") else [])
+        kept = tuple(
+            str(n) for n in names if "/" not in str(n) and "@" not in str(n) and 2 <= len(str(n).split()) <= 5
+        )
+        if kept:
+            declared[path.stem] = kept
+    return declared
+
+
+def declared_author_f1(extracted: Mapping[str, Extracted], declared: Mapping[str, tuple[str, ...]]) -> float:
+    """Mean author F1 against the pages' declared authors (:func:`declared_authors`)."""
+    scores = [
+        author_scores(extracted[p].authors, names)[2] for p, names in declared.items() if p in extracted
+    ]
+    return statistics.mean(scores) if scores else 0.0
+
+
 def load_gold(corpus: Path) -> dict[str, Gold]:
     """Read the gold of every page in the corpus folder."""
     golds = (gold_from_json(json.loads(path.read_text(encoding="utf-8"))) for path in corpus.glob("*.json"))
@@ -607,27 +633,37 @@ def extract_pages(
 
 
 RULES_ONLY = "rules"  # ``models`` for the parser without any learned part
+RULES_BYLINE = "rules-byline"  # ``models`` for the shipped parser but with the rules' byline
 
 
 def _model_arguments(models: object | None) -> dict[str, Any]:
-    """``parse_page``'s keywords for learned parts: a block model, a headline ranker, :data:`RULES_ONLY` (the
-    layout rules alone), or None (the shipped parser)."""
+    """``parse_page``'s keywords for learned parts: a block model, a headline ranker, a byline ranker, a tuple
+    of these, :data:`RULES_ONLY` (the layout rules alone), :data:`RULES_BYLINE` (the rules' byline), or None
+    (the shipped parser)."""
+    from flows.core.page.authormodel import AuthorModel
     from flows.core.page.blockmodel import BlockModel
     from flows.core.page.headmodel import HeadlineModel
 
+    if isinstance(models, tuple):
+        return {key: value for part in models for key, value in _model_arguments(part).items()}
     if models == RULES_ONLY:
-        return {"block_model": None, "headline_model": None}
-    if isinstance(models, BlockModel):  # measured against the rules alone: the rules' headline too
-        return {"block_model": models, "headline_model": None}
+        return {"block_model": None, "headline_model": None, "author_model": None}
+    if models == RULES_BYLINE:
+        return {"author_model": None}
+    if isinstance(models, AuthorModel):
+        return {"author_model": models}
+    if isinstance(models, BlockModel):  # measured against the rules alone: the rules' headline and byline too
+        return {"block_model": models, "headline_model": None, "author_model": None}
     if isinstance(models, HeadlineModel):
         return {"headline_model": models}
     return {}
 
 
 def load_learner() -> Learner | None:
-    """The trainer of the shipped parser's learned part: the headline ranker (the block model is measured
-    apart, see :func:`load_block_learner`)."""
-    return load_headline_learner()
+    """The trainer of the shipped parser's learned parts: the headline ranker and the byline ranker (the
+    block model is measured apart, see :func:`load_block_learner`)."""
+    learner: Learner = _train_module().train_shipped_for_pages
+    return learner
 
 
 def extract_with_rules(
@@ -658,6 +694,35 @@ def load_headline_learner() -> Learner:
     """The headline ranker's trainer (``scripts/train.py``), to measure the parser with it."""
     learner: Learner = _train_module().train_headline_for_pages
     return learner
+
+
+def extract_with_author_model(
+    corpus: Path, page_ids: Sequence[str] | None = None, models: object | None = None
+) -> dict[str, Extracted]:
+    """:func:`extract_pages` with the shipped headline ranker and the byline ranker in ``models`` (a fold's),
+    or the committed byline ranker; :data:`RULES_BYLINE` for the rules' byline."""
+    return extract_pages(corpus, page_ids, models)
+
+
+def format_author_comparison(
+    columns: Sequence[tuple[str, Sequence[PageScore], Mapping[str, Extracted]]],
+    gold: Mapping[str, Gold],
+) -> str:
+    """Author F1 per source for each way of choosing the byline, in-sample / cross-validated."""
+    figures = [
+        (name, figures_by_source(in_sample), figures_by_source(score_pages(validated, gold)))
+        for name, in_sample, validated in columns
+    ]
+    lines = [
+        "| source | " + " | ".join(f"{name} in-sample | {name} CV" for name, _, _ in figures) + " |",
+        "| --- |" + " --- | --- |" * len(figures),
+    ]
+    for source in (*SOURCES, "all"):
+        values = [table.get(source, {}).get("author F1") for _, a, b in figures for table in (a, b)]
+        if all(value is None for value in values):
+            continue
+        lines.append(f"| {source} | " + " | ".join("-" if v is None else f"{v:.3f}" for v in values) + " |")
+    return "\n".join(lines)
 
 
 def extract_with_shipped_block_model(
@@ -822,6 +887,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         "\nheadline: rules / learned ranker (committed ranker in-sample, trained per fold cross-validated):"
     )
     print(format_headline_comparison(rules, rules_extracted, scores, validated, gold))
+    train = _train_module()
+    rules_byline = extract_with_author_model(corpus, None, RULES_BYLINE)
+    override = train.fit_author(
+        *train.author_training_data(corpus, train.author_pages(corpus)), rules_first=0.0
+    )
+    override_extracted = extract_with_author_model(corpus, None, override)
+    print(
+        "\nauthors: the rules' byline / the byline ranker filling in where the rules find none (shipped) / the "
+        "ranker overriding the rules (committed ranker in-sample, trained per fold cross-validated):"
+    )
+    print(
+        format_author_comparison(
+            [
+                ("rules", score_pages(rules_byline, gold), rules_byline),
+                ("fill-in", scores, validated),
+                (
+                    "override",
+                    score_pages(override_extracted, gold),
+                    cross_validate(
+                        corpus,
+                        gold,
+                        extract_with_author_model,
+                        train.train_author_override_for_pages,
+                        args.folds,
+                    ),
+                ),
+            ],
+            gold,
+        )
+    )
     if args.block_model:
         with_model = score_pages(extract_with_shipped_block_model(corpus), gold)
         learner = load_block_learner()
@@ -835,6 +930,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 figures_by_source(with_model), figures_by_source(score_pages(with_model_cv, gold))
             )
         )
+    declared = declared_authors(corpus)
+    print(
+        f"authors against what {len(declared)} pages without gold authors declare (JSON-LD or meta tag: hints, "
+        "not gold; pages the rankers never train on): "
+        + ", ".join(
+            f"{name} {declared_author_f1(found, declared):.3f}"
+            for name, found in (
+                ("rules", rules_byline),
+                ("fill-in", extracted),
+                ("override", override_extracted),
+            )
+        )
+    )
     wire = args.wire if args.wire.is_absolute() else (Path.cwd() / args.wire)
     if wire.is_dir():
         outcomes = wire_outcomes(wire)

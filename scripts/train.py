@@ -34,7 +34,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from flows.core.intel import speakers  # noqa: E402
-from flows.core.page import headmodel  # noqa: E402
+from flows.core.page import authormodel, headmodel  # noqa: E402
+from flows.core.page.authormodel import AuthorModel  # noqa: E402
 from flows.core.page.blockmodel import (  # noqa: E402
     BASE_FEATURES,
     FEATURES,
@@ -47,6 +48,7 @@ from flows.core.page.headmodel import HeadlineModel  # noqa: E402
 from flows.core.page.parse import (  # noqa: E402
     clean_headline,
     page_body_choice,
+    page_byline_candidates,
     page_headline_candidates,
 )
 
@@ -312,6 +314,121 @@ def train_headline_for_pages(corpus: Path, page_ids: Sequence[str]) -> HeadlineM
     )
 
 
+# --- the byline ranker -------------------------------------------------------------------------------------
+
+AUTHOR_REGULARISATION = 0.1
+# The rules' byline stands whenever they find one; the ranker fills in where they find none. Letting the ranker
+# override them measured no better under cross-validation (docs/extraction-quality.md).
+AUTHOR_RULES_FIRST = 1.0
+
+
+def normalise_names(names: Sequence[str]) -> set[str]:
+    """Names folded as ``scripts/eval.py`` compares authors (accents, case, punctuation), "A and B" split."""
+    result = set()
+    for entry in names:
+        for part in re.split(r"\s*(?:,|;|&|\band\b)\s*", entry):
+            plain = "".join(
+                c for c in unicodedata.normalize("NFKD", part) if not unicodedata.combining(c)
+            ).casefold()
+            folded = " ".join(re.sub(r"[^\w\s'-]", " ", plain).replace("'", "").split())
+            if folded:
+                result.add(folded)
+    return result
+
+
+@cache
+def author_rows(corpus: Path, page_id: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """One page's byline candidates: features, and 1 for the candidates whose credits match the gold authors
+    at least half way (F1 of the name sets >= 0.5), 0 for the others (all 0 on a page whose gold names nobody)."""
+    empty = (np.zeros((0, len(authormodel.FEATURES))), np.zeros(0, dtype=np.int64))
+    gold = json.loads((corpus / f"{page_id}.json").read_text(encoding="utf-8"))
+    if "authors" not in (gold.get("gold_fields") or ()):
+        return empty
+    want = normalise_names([str(a) for a in gold.get("authors") or ()])
+    text = (corpus / f"{page_id}.txt").read_bytes().decode("utf-8", errors="replace")
+    found = page_byline_candidates(text, headmodel.shipped_model())
+    if found is None or not found[1]:
+        return empty
+    _, candidates, matrix = found
+    labels = []
+    for candidate in candidates:
+        got = normalise_names(candidate.people or candidate.agencies)
+        shared = len(got & want)
+        labels.append(int(bool(want) and 2 * shared >= 0.5 * (len(got) + len(want))))
+    return matrix, np.asarray(labels, dtype=np.int64)
+
+
+def author_pages(corpus: Path) -> list[str]:
+    """Ids of the pages whose gold lists the authors (an empty list included: a page crediting nobody)."""
+    ids = []
+    for path in sorted(corpus.glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        if "authors" in (gold.get("gold_fields") or ()):
+            ids.append(path.stem)
+    return ids
+
+
+def author_training_data(
+    corpus: Path, page_ids: Sequence[str]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """The byline candidates of these pages (features and labels), in page order."""
+    pages = [author_rows(corpus, page_id) for page_id in sorted(page_ids)]
+    pages = [rows for rows in pages if len(rows[1])]
+    if not pages:
+        return np.zeros((0, len(authormodel.FEATURES))), np.zeros(0, dtype=np.int64)
+    return np.vstack([m for m, _ in pages]), np.concatenate([y for _, y in pages])
+
+
+def fit_author(
+    matrix: npt.NDArray[np.float64], labels: npt.NDArray[np.int64], rules_first: float = AUTHOR_RULES_FIRST
+) -> AuthorModel:
+    """A logistic regression on the standardised candidate features (all weights 0 but a negative intercept,
+    choosing nothing, when the labels hold one class only)."""
+    from sklearn.linear_model import LogisticRegression
+
+    width = len(authormodel.FEATURES)
+    mean = matrix.mean(axis=0) if len(matrix) else np.zeros(width)
+    scale = matrix.std(axis=0) if len(matrix) else np.ones(width)
+    scale[scale == 0] = 1.0
+    if len(set(labels.tolist())) == 2:
+        regression = LogisticRegression(C=AUTHOR_REGULARISATION, max_iter=5000, solver="lbfgs")
+        regression.fit((matrix - mean) / scale, labels)
+        coef, intercept = regression.coef_[0], float(regression.intercept_[0])
+    else:
+        coef, intercept = np.zeros(width), -1.0
+    model = AuthorModel(
+        features=authormodel.FEATURES,
+        mean=tuple(float(v) for v in mean),
+        scale=tuple(float(v) for v in scale),
+        coef=tuple(float(v) for v in coef),
+        intercept=intercept,
+        rules_first=rules_first,
+    )
+    return AuthorModel.from_json(model.to_json())  # the numbers that ship
+
+
+def trained_author_text(corpus: Path) -> str:
+    """The JSON text of the byline ranker trained on every page with gold authors (what ``make train``
+    writes)."""
+    return fit_author(*author_training_data(corpus, author_pages(corpus))).to_json()
+
+
+def train_author_for_pages(corpus: Path, page_ids: Sequence[str]) -> AuthorModel:
+    """The byline ranker trained on these pages only (those of them with gold authors), as shipped."""
+    return fit_author(*author_training_data(corpus, sorted(set(author_pages(corpus)) & set(page_ids))))
+
+
+def train_author_override_for_pages(corpus: Path, page_ids: Sequence[str]) -> AuthorModel:
+    """The byline ranker trained on these pages, overriding the rules' byline (measured, not shipped)."""
+    matrix, labels = author_training_data(corpus, sorted(set(author_pages(corpus)) & set(page_ids)))
+    return fit_author(matrix, labels, rules_first=0.0)
+
+
+def train_shipped_for_pages(corpus: Path, page_ids: Sequence[str]) -> tuple[HeadlineModel, AuthorModel]:
+    """The parser's learned parts (headline ranker, byline ranker) trained on these pages only."""
+    return train_headline_for_pages(corpus, page_ids), train_author_for_pages(corpus, page_ids)
+
+
 def train_speaker_ranker(intel_corpus: Path, check: bool) -> bool:
     """The speaker ranker of :mod:`flows.core.intel.speakers`, fitted on every PolNeAR document (dev and train
     sample) under ``intel_corpus`` (the folder holding ``intel/polnear_dev``); True when written or reproduced."""
@@ -375,8 +492,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"headline ranker: {candidates} candidates on {len(head_pages)} pages, {len(headmodel.FEATURES)} features"
     )
     head_ok = _write_or_check(headmodel.MODEL_PATH, head_text, args.check)
+    author_matrix, author_labels = author_training_data(args.corpus, author_pages(args.corpus))
+    print(
+        f"byline ranker: {len(author_labels)} candidates ({int(author_labels.sum())} bylines) on "
+        f"{len(author_pages(args.corpus))} pages, {len(authormodel.FEATURES)} features"
+    )
+    author_ok = _write_or_check(
+        authormodel.MODEL_PATH, fit_author(author_matrix, author_labels).to_json(), args.check
+    )
     speakers_ok = train_speaker_ranker(args.intel_corpus, args.check)
-    return 0 if blocks_ok and head_ok and speakers_ok else 1
+    return 0 if blocks_ok and head_ok and author_ok and speakers_ok else 1
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.core.page import headmodel
+from flows.core.page import authormodel, headmodel
 from flows.core.page.blockmodel import (
     BASE_FEATURES,
     FEATURES,
@@ -159,6 +159,7 @@ def test_make_train_reproduces_the_committed_models() -> None:
     train = _load_train()
     assert train.trained_model_text(CORPUS) == MODEL_PATH.read_text(encoding="utf-8")
     assert train.trained_headline_text(CORPUS) == headmodel.MODEL_PATH.read_text(encoding="utf-8")
+    assert train.trained_author_text(CORPUS) == authormodel.MODEL_PATH.read_text(encoding="utf-8")
 
 
 def test_a_table_s_repeated_cells_stay_candidates_so_a_model_can_keep_the_table_whole() -> None:

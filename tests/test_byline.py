@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 
 from flows.core.page.byline import (
+    byline_after_date,
     credited_authors,
     is_credited_name_line,
     is_name_line,
     is_person_name,
     name_before_role,
+    name_then_date,
+    name_with_handle,
     parse_byline,
 )
 from flows.core.page.parse import parse_page
@@ -131,3 +134,30 @@ def test_byline_credited_name_line_and_name_before_role() -> None:
         name_before_role("Native Ad Platform Names Marketing Pioneer Jo Bloggs Chief Strategy Officer")
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("By Ana Ruiz Metro News", ("Ana Ruiz",)),
+        ("By Ana B.C. Ruiz Fox News", ("Ana B.C. Ruiz",)),
+        ("March 3, 2023 by Ana Ruiz", ("Ana Ruiz",)),
+        ("By Ana Ruiz ana@metro.test", ("Ana Ruiz",)),
+        ("Ana Ruiz @anaruiz / 2 days", ("Ana Ruiz",)),
+    ],
+)
+def test_byline_outlets_handles_and_leading_dates_are_not_names(
+    byline: str, authors: tuple[str, ...]
+) -> None:
+    assert parse_byline(byline)[0] == authors
+
+
+def test_byline_line_shapes_without_by() -> None:
+    assert name_then_date("Ana Ruiz 7 days ago")
+    assert name_then_date("Ana Ruiz | March 3, 2023")
+    assert not name_then_date("World News | March 3, 2023")
+    assert not name_then_date("Ana Ruiz")
+    assert name_with_handle("Ana Ruiz @anaruiz")
+    assert not name_with_handle("Follow us @metronews")
+    assert byline_after_date("11/19/2019 by Ana Ruiz") == "Ana Ruiz"
+    assert byline_after_date("Stand by Me is a film") is None  # no date before the "by"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -241,3 +242,25 @@ def test_cross_validation_trains_on_the_other_folds_only() -> None:
     for held_out, trained_on in seen:
         assert held_out.isdisjoint(trained_on)
         assert held_out | trained_on == set(gold)
+
+
+def test_eval_declared_authors_are_read_from_pages_without_gold_authors(tmp_path: Path) -> None:
+    pages = {
+        "a": {"gold_fields": ["published"], "page_meta_not_gold": {"jsonld_authors": ["Ana Ruiz", "Staff"]}},
+        "b": {"gold_fields": ["published"], "page_meta_not_gold": {"meta_author": "https://x.test/ana"}},
+        "c": {
+            "gold_fields": ["authors"],
+            "authors": ["Tom Reed"],
+            "page_meta_not_gold": {"meta_author": "Tom Reed"},
+        },
+        "d": {"gold_fields": [], "page_meta_not_gold": {"meta_author": "Lena Orr"}},
+    }
+    for name, data in pages.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+    declared = ev.declared_authors(tmp_path)
+    assert declared == {"a": ("Ana Ruiz",), "d": ("Lena Orr",)}
+    found = {
+        "a": ev.Extracted(page_id="a", headline=None, published=None, authors=("Ana Ruiz",), body=None),
+        "d": ev.Extracted(page_id="d", headline=None, published=None, authors=(), body=None),
+    }
+    assert ev.declared_author_f1(found, declared) == 0.5

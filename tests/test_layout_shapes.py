@@ -127,6 +127,22 @@ def test_interface_strings_and_agency_credited_captions_are_not_the_headline() -
     assert page.headline == "Flood barrier in the lower town to be finished a year early"
 
 
+@pytest.mark.parametrize(
+    "interface",
+    [
+        "Need to know",
+        "Up Next: Council votes on the pier budget tonight",
+        "Gallery: The flood barrier takes shape | 14 Photos",
+        "Sorry, no results were found for your search",
+        "Use the form below to suggest a correction to this story",
+    ],
+)
+def test_an_interface_string_over_the_header_is_not_the_headline(interface: str) -> None:
+    headline = "Flood barrier in the lower town to be finished a year early"
+    page = parse_page(_page(interface, headline, "By Mira Talbot", "March 3, 2023"))
+    assert page.headline == headline
+
+
 def _dated(date_line: str, paragraph: str) -> date | None:
     text = f"Town hall to reopen after repairs\n\nBy Mira Talbot\n\n{date_line}\n\n{paragraph}\n\n{PARAGRAPHS[1]}\n"
     dated = parse_page(text).dated
@@ -139,6 +155,57 @@ def test_a_numeric_date_is_read_month_first_when_the_page_names_that_month() -> 
         "the first meeting in the old chamber is set for later in November."
     )
     assert _dated("Updated 11/08/23 10:46 PM", paragraph) == date(2023, 11, 8)
+
+
+def test_a_numeric_date_is_read_month_first_when_the_page_writes_that_month_short() -> None:
+    paragraph = (
+        "The town hall will reopen on Tuesday, Nov. 7, after three months of repairs to its roof, the council "
+        "said, and the first meeting in the old chamber is set for the week after."
+    )
+    assert _dated("Updated 11/08/23 10:46 PM", paragraph) == date(2023, 11, 8)
+
+
+def test_a_short_month_word_without_a_date_shape_says_nothing() -> None:
+    paragraph = (
+        "The town hall will reopen on Monday after repairs, the council said, and the Nov committee, named after "
+        "its founder, will hold the first meeting in the old chamber soon."
+    )
+    assert _dated("11/08/2023 | 20:26", paragraph) == date(2023, 8, 11)  # day-first, the default
+
+
+def test_a_bare_name_and_the_date_on_one_line_is_the_byline() -> None:
+    page = parse_page(
+        _page("Flood barrier in the lower town to be finished a year early", "Mira Talbot | March 3, 2023")
+    )
+    assert page.authors == ("Mira Talbot",)
+    assert page.published is not None
+    assert page.published.local.date() == date(2023, 3, 3)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Posted by Mira Talbot on March 3, 2023, 6:21 AM EST",
+        "March 3, 2023 by Mira Talbot",
+        "5:45 AM PST 3/3/2023 by Mira Talbot",
+        "By Mira Talbot Gazette News",
+        "Mira Talbot @miratalbot",
+        "Mira Talbot Friday 3 Mar 2023 10:09 am",
+        "Mira Talbot 7 days ago",
+        "By Mira Talbot mira@gazette.test (555) 459-5382",
+        "Mira Talbot, Valley Gazette",
+    ],
+)
+def test_a_byline_shaped_around_its_name_credits_the_name(line: str) -> None:
+    headline = "Flood barrier in the lower town to be finished a year early"
+    assert parse_page(_page(headline, line, "March 3, 2023")).authors == ("Mira Talbot",)
+
+
+def test_a_section_and_the_date_on_one_line_name_no_author() -> None:
+    page = parse_page(
+        _page("Flood barrier in the lower town to be finished a year early", "World News | March 3, 2023")
+    )
+    assert page.authors == ()
 
 
 def test_a_month_named_with_another_year_says_nothing_about_the_date() -> None:

@@ -62,3 +62,12 @@ def test_cross_validated_field_figures_hold_their_floors() -> None:
             if achieved is None or achieved < floor:
                 below.append(f"{group} {name}: {achieved} < floor {floor}")
     assert not below, "cross-validated figures below their floors:\n" + "\n".join(below)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the evaluation corpus (../shared/corpus/pages) is not here")
+def test_authors_against_what_pages_without_gold_declare_hold_their_floor() -> None:
+    ev = _load_eval()
+    declared = ev.declared_authors(CORPUS)
+    floor = tomllib.loads(FLOORS.read_text(encoding="utf-8"))["declared_authors"]["all"]
+    achieved = ev.declared_author_f1(ev.extract_pages(CORPUS, sorted(declared)), declared)
+    assert achieved >= floor, f"declared-author F1 {achieved:.3f} < floor {floor}"

@@ -16,13 +16,13 @@ from flows.core.lexicon import MONTH_ABBREVIATIONS, alternation, weekday_prefixe
 from flows.core.page.caches import BLOCK_CACHE_SIZE
 
 _BY = re.compile(
-    r"^\W*(?:(?:written|words|reported|story|text|photos?|analysis|opinion|commentary|review|column|essay)\s+"
+    r"^\W*(?:(?:written|posted|words|reported|story|text|photos?|analysis|opinion|commentary|review|column|essay)\s+"
     r"(?:and\s+\w+\s+)?)?by\b[:\s]*",
     re.I,
 )
 _CUT = re.compile(
     r"\s+(?:[-|–—•·]|on|at)\s+(?=.*\d)|\s*[|•·]\s*|\s+[-–—]\s+|\s+(?:last\s+)?(?:updated|published|posted)\b|"
-    r"\s+(?:" + alternation(weekday_prefixes()) + r")[a-z]*\b,?|\s+\d|"
+    r"\s+(?:" + alternation(weekday_prefixes()) + r")[a-z]*\b,?|\s+\(?\d|\s+@|"
     r"\s+(?:"
     + alternation(short.lower() for short in MONTH_ABBREVIATIONS)
     + r")[a-z]*\.?\s+\d",  # "By A B JAN. 13, 2017"
@@ -220,6 +220,7 @@ NOT_NAME_WORDS = frozenset(
     ]
 )
 MAX_NAME_TOKENS = 5
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
 MAX_NAME_ROLE_TOKENS = 8  # "Ana Ruiz Live and breaking news reporter"; longer lines are headlines
 MAX_CREDITED_NAME_CHARS = 160
 
@@ -282,8 +283,12 @@ def is_person_name(text: str) -> bool:
 
 
 def parse_byline(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """People and credited agencies named in a byline ("By A, Senior Reporter and B | Reuters")."""
+    """People and credited agencies named in a byline ("By A, Senior Reporter and B | Reuters"); e-mail
+    addresses and handles are not names."""
+    text = _EMAIL.sub(" ", text) if "@" in text else text
     rest = strip_by(text)
+    if rest is None:
+        rest = byline_after_date(text)
     body = _drop_role_parts(" ".join((rest if rest is not None else text).split()))
     named = name_before_role(body)
     if named is not None and not _SPLIT_PEOPLE.search(named):
@@ -319,8 +324,24 @@ def _sort_credit(part: str, authors: list[str], agencies: list[str]) -> None:
         authors.append(part)
     elif person != part and is_person_name(person):  # "Evan Halper Staff Writer"
         authors.append(person)
+    elif (named := _name_before_organisation(part)) is not None:  # "Ana Ruiz Metro News"
+        authors.append(named)
     elif _is_organisation(part) or _is_staff_credit(part):
         agencies.append(part)
+
+
+def _name_before_organisation(part: str) -> str | None:
+    """The name opening a credit that ends with its outlet ("Ana Ruiz Metro News" -> "Ana Ruiz"): the outlet
+    is the capitalised words from the one before its first outlet word ("News", "Times"), or from that word
+    when the name would be shorter than two words; two words at least."""
+    tokens = part.split()
+    first = next((k for k, t in enumerate(tokens) if t.lower().strip(".,") in ORG_WORDS), None)
+    if first is None or len(tokens) > MAX_NAME_TOKENS + 3 or not all(t[:1].isupper() for t in tokens[first:]):
+        return None
+    size = first - 1 if first - 1 >= 2 else first
+    name = " ".join(tokens[:size])
+    outlet = len(tokens) - size  # two words at least: "Program" alone ends an organisation's name too
+    return name if 2 <= size <= MAX_NAME_TOKENS and outlet >= 2 and is_person_name(name) else None
 
 
 def strip_roles(part: str) -> str:
@@ -390,7 +411,20 @@ def is_credited_name_line(block: str) -> bool:
     return (
         len(parts) >= 2
         and is_person_name(parts[0])
-        and any(token.lower().strip(".") in ROLE_WORDS for token in parts[1].split())
+        and (
+            any(token.lower().strip(".") in ROLE_WORDS for token in parts[1].split())
+            or (len(parts) == 2 and _is_outlet(parts[1]))  # "Ana Ruiz, Metro News"
+        )
+    )
+
+
+def _is_outlet(part: str) -> bool:
+    """A short run of capitalised words with an outlet word ("Metro News", "The Valley Times")."""
+    tokens = part.split()
+    return (
+        1 <= len(tokens) <= 5
+        and all(t[:1].isupper() for t in tokens)
+        and any(t.lower().strip(".") in ORG_WORDS for t in tokens)
     )
 
 
@@ -411,6 +445,33 @@ def name_before_role(text: str) -> str | None:
         if size < len(tokens) and is_person_name(name):
             return name
     return None
+
+
+def name_then_date(block: str) -> bool:
+    """True for a line that opens with a bare name followed by figures ("Ana Ruiz | March 3, 2023", "Ana Ruiz
+    Friday 3 Mar 2023", "Ana Ruiz 7 days ago"): a byline with its date on one line."""
+    if len(block) > 120 or strip_by(block) is not None:
+        return False
+    head = _CUT.split(block, maxsplit=1)
+    return len(head) == 2 and any(c.isdigit() for c in block) and is_name_line(head[0].strip(" ,"))
+
+
+def name_with_handle(block: str) -> bool:
+    """True for a line that is a bare name and its social handle ("Ana Ruiz @anaruiz")."""
+    head, at, _ = block.partition(" @")
+    return bool(at) and len(block) <= 120 and is_name_line(head.strip(" ,"))
+
+
+_INNER_BY = re.compile(r"\s(?:posted\s+|written\s+)?by\s+(?=[A-ZÀ-ÖØ-Þ])", re.IGNORECASE)
+
+
+def byline_after_date(block: str) -> str | None:
+    """The credit after a date or time on one line ("March 3, 2023 by Ana Ruiz" -> "Ana Ruiz"); None when the
+    line is not so shaped."""
+    match = _INNER_BY.search(block) if len(block) <= 160 else None
+    if match is None or not any(c.isdigit() for c in block[: match.start()]) or match.start() > 60:
+        return None
+    return block[match.end() :].strip()
 
 
 def _is_role_part(part: str) -> bool:

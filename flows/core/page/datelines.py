@@ -389,11 +389,13 @@ def _named_month_votes(text: str) -> int:
     day-first). A month named with another year ("in August 2015") says nothing about this date; "May" is
     left out, being a common word too."""
     named: dict[int, set[int | None]] = {}
-    for number, name in enumerate(MONTHS, start=1):
+    for name, number in MONTH_NUMBERS.items():
         if name == "May" or name not in text:
             continue
+        # A short form counts only as a date writes it: with its full stop or a day after it ("Nov. 7").
+        shape = rf"\b{name}\b" if name in MONTHS else rf"\b{name}(?:\.|\b(?=\s+\d{{1,2}}\b))"
         for mention in re.finditer(
-            rf"\b{name}\b(?:\s+\d{{1,2}}(?!\d)(?:st|nd|rd|th)?,?)?(?:\s+(?P<year>\d{{4}}))?", text
+            rf"{shape}(?:\s+\d{{1,2}}(?!\d)(?:st|nd|rd|th)?,?)?(?:\s+(?P<year>\d{{4}}))?", text
         ):
             named.setdefault(number, set()).add(int(mention["year"]) if mention["year"] else None)
     votes = 0

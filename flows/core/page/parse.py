@@ -26,6 +26,14 @@ import numpy.typing as npt
 
 from flows.core.lexicon import alternation, month_prefixes
 from flows.core.models import ParsedPage, PublishedDate
+from flows.core.page.authormodel import (
+    AuthorModel,
+    Candidate,
+    byline_candidates,
+    candidate_features,
+    choose_byline,
+)
+from flows.core.page.authormodel import shipped_model as shipped_author_model
 from flows.core.page.blockmodel import RULE_FEATURES, BlockModel, choose_blocks
 from flows.core.page.blocks import (
     BREAK_COST,
@@ -40,6 +48,7 @@ from flows.core.page.blocks import (
 )
 from flows.core.page.byline import (
     AGENCIES,
+    byline_after_date,
     credited_authors,
     is_byline,
     is_credit_line,
@@ -48,6 +57,8 @@ from flows.core.page.byline import (
     is_role_line,
     join_split_byline,
     name_before_role,
+    name_then_date,
+    name_with_handle,
     parse_byline,
 )
 from flows.core.page.caches import BLOCK_CACHE_SIZE
@@ -184,6 +195,7 @@ def parse_page(
     *,
     block_model: BlockModel | None = None,
     headline_model: HeadlineModel | Shipped | None = SHIPPED,
+    author_model: AuthorModel | Shipped | None = SHIPPED,
 ) -> ParsedPage:
     """Find the article's fields in a page's plain text (plain wire copy is read by its own shape).
 
@@ -192,9 +204,13 @@ def parse_page(
     ``docs/extraction-quality.md``).
     ``headline_model`` (:mod:`flows.core.page.headmodel`) ranks the headline candidates, the rules' choice among
     its features: by default the committed ranker, None for the rules' weights alone.
+    ``author_model`` (:mod:`flows.core.page.authormodel`) chooses the byline among the header's name lines: by
+    default the committed one, None for the layout rules alone.
     """
     if headline_model is SHIPPED:
         headline_model = shipped_headline_model()
+    if author_model is SHIPPED:
+        author_model = shipped_author_model()
     lines = split_blocks(text)
     unbroken = not has_blank_line(
         text
@@ -207,6 +223,7 @@ def parse_page(
         day_first=infer_day_first(text),
         block_model=block_model,
         headline_model=headline_model,
+        author_model=author_model,
     )
     if not page.paragraphs:
         return parse_wire(lines) or (parse_undated_wire(lines) if unbroken else None) or page
@@ -224,13 +241,14 @@ def parse_blocks(
     day_first: bool,
     block_model: BlockModel | None = None,
     headline_model: HeadlineModel | None = None,
+    author_model: AuthorModel | None = None,
 ) -> ParsedPage:
     """Find the article's fields in a page's blocks (one per non-empty line); ``day_first`` reads the
     page's all-numeric dates, ``block_model`` checks the body's paragraphs, ``headline_model`` ranks the
-    headline candidates."""
+    headline candidates, ``author_model`` the byline candidates."""
     classes = classify_blocks(blocks)
     candidates = find_date_candidates(blocks, day_first=day_first)
-    layout = find_layout(blocks, classes, candidates, headline_model)
+    layout = find_layout(blocks, classes, candidates, headline_model, author_model)
     start, end = layout.body
     header_start = layout.headline if layout.headline is not None else start
     published, updated = choose_dates(candidates, header_start, start, end)
@@ -349,9 +367,11 @@ def find_layout(
     classes: Sequence[BlockClass],
     dates: Sequence[DateCandidate],
     headline_model: HeadlineModel | None = None,
+    author_model: AuthorModel | None = None,
 ) -> _Layout:
     """Locate body, headline and byline: the body first, then the header that leads into it (the headline
-    chosen by ``headline_model`` when one is given, else by the rules' weights)."""
+    chosen by ``headline_model`` when one is given, else by the rules' weights; the byline chosen by
+    ``author_model`` among the header's name lines when one is given, else by the rules)."""
     start, end, cells, date_indices = body_span(blocks, classes, dates)
     if headline_model is None:
         headline = find_headline(blocks, start, date_indices)
@@ -370,6 +390,8 @@ def find_layout(
         header = distant_header(blocks, start, date_indices)
         if header is not None:
             headline, byline = header
+    if author_model is not None:
+        byline = choose_byline(author_model, blocks, headline, start, date_indices, byline)
     items = trailing_list(blocks, end)
     end = max(end, max(items, default=end - 1) + 1)
     if end < len(blocks) and _CLOSING_CREDIT.match(blocks[end]):
@@ -586,6 +608,26 @@ def page_headline_candidates(text: str) -> tuple[list[str], list[int], npt.NDArr
     return blocks, indices, headline_features(blocks, indices, start, date_indices)
 
 
+def page_byline_candidates(
+    text: str, headline_model: HeadlineModel | None
+) -> tuple[list[str], list[Candidate], npt.NDArray[np.float64]] | None:
+    """A page's blocks, its byline candidates and their features, as :func:`parse_page` sees them with this
+    headline ranker and the rules' byline (for training the byline ranker); None for text read as plain wire
+    copy."""
+    lines = split_blocks(text)
+    if not has_blank_line(text):
+        return None
+    blocks = unglue_dates(lines)
+    classes = classify_blocks(blocks)
+    dates = find_date_candidates(blocks, day_first=infer_day_first(text))
+    date_indices = body_span(blocks, classes, dates)[3]
+    layout = find_layout(blocks, classes, dates, headline_model)
+    start = layout.body[0]
+    candidates = byline_candidates(blocks, layout.headline, start, layout.byline)
+    matrix = candidate_features(blocks, candidates, layout.headline, start, date_indices, layout.byline)
+    return blocks, candidates, matrix
+
+
 def _above_standfirst(blocks: Sequence[str], index: int, date_indices: set[int]) -> int:
     """The headline when the chosen block is the standfirst under it: a sentence-like block ending in a full
     stop right below a title-shaped block without one."""
@@ -761,6 +803,10 @@ def find_byline(
             return index, index + 2  # "Ana Ruiz" / "Political Editor" on two lines
         if any(abs(index - d) <= 1 for d in date_indices) and is_credit_line(block):
             return index, index + 1
+        if index in date_indices and (name_then_date(block) or byline_after_date(block) is not None):
+            return index, index + 1  # "Ana Ruiz | March 3, 2023", "March 3, 2023 by Ana Ruiz": one line
+        if near_date and name_with_handle(block):
+            return index, index + 1  # "Ana Ruiz @anaruiz"
     return None
 
 

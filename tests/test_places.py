@@ -245,6 +245,9 @@ def test_places_gazetteer_built_once_and_lookups_are_fast() -> None:
         (["Springfield", "Ohio"], {"OH"}),  # the state named outright
         (["Iraq", "Baghdad"], set()),
         (["Springfield"], set()),  # one name is no evidence for a state
+        (["Paris", "Henry County"], {"TN"}),  # the one state whose Paris lies in its Henry County
+        (["Athens", "Clarke County"], {"GA"}),  # Athens, Georgia is in Clarke County
+        (["Paris", "Kent County"], set()),  # no Paris lies in a Kent County: still no evidence
     ],
 )
 def test_places_home_states(names: list[str], states: set[str]) -> None:

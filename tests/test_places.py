@@ -248,6 +248,7 @@ def test_places_gazetteer_built_once_and_lookups_are_fast() -> None:
         (["Paris", "Henry County"], {"TN"}),  # the one state whose Paris lies in its Henry County
         (["Athens", "Clarke County"], {"GA"}),  # Athens, Georgia is in Clarke County
         (["Paris", "Kent County"], set()),  # no Paris lies in a Kent County: still no evidence
+        (["Houston", "Texas", "Montreal"], {"TX"}),  # "Texas" the state, not Texas County, Missouri
     ],
 )
 def test_places_home_states(names: list[str], states: set[str]) -> None:

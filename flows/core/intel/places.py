@@ -592,10 +592,12 @@ def home_states(names: Iterable[str], dateline_place: str | None) -> frozenset[s
 def _nesting_states(keys: set[str]) -> set[str]:
     """States in which a town the article names lies in a county it names ("Paris" and "Henry County":
     Tennessee, the one state whose Paris is in its Henry County)."""
-    local = us_local()
-    counties = {
-        _COUNTY_WORD_RE.sub("", key) for key in keys if key in local.counties
-    }  # "henry county": "henry"
+    local, table = us_local(), gazetteer()
+    counties = {  # "henry county": "henry"; not "Texas", the state, for Texas County, Missouri
+        _COUNTY_WORD_RE.sub("", key)
+        for key in keys
+        if key in local.counties and key not in table.us_states and key not in table.countries
+    }
     found: set[str] = set()
     for key in keys:
         for town in local.towns.get(key, ()):

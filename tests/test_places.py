@@ -285,6 +285,17 @@ def test_places_county_of_many_states_needs_the_home_state() -> None:
     assert geocode("Fulton County", frozenset({"US"}), states=frozenset({"GA"})).method is GeoMethod.US_COUNTY
 
 
+def test_places_world_city_of_a_named_country_wins_over_a_home_state_town() -> None:
+    # Moscow, Arkansas is a post-office town; the story names Russia, whose Moscow has millions of people
+    found = geocode("Moscow", frozenset({"US", "RU"}), states=frozenset({"AR"}))
+    assert found.place is not None
+    assert found.place.country_code == "RU"
+    # without Russia named, the home state's town stays the answer
+    local = geocode("Moscow", frozenset({"US"}), states=frozenset({"AR"}))
+    assert local.place is not None
+    assert (local.place.admin1, local.method) == ("AR", GeoMethod.TOWN_IN_STATE)
+
+
 def test_places_small_town_of_another_state_is_left_null() -> None:
     # Cottonport is a Louisiana town: a story set in Ohio does not take it
     assert geocode("Cottonport", frozenset({"US"}), states=frozenset({"OH"})).place is None

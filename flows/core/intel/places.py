@@ -38,7 +38,8 @@ counties and cities hold most of the article's place names (:func:`home_states`:
 "Alexandria" -> Louisiana; a state in which a named town lies in a named county counts one name more: "Paris"
 and "Henry County" -> Tennessee), or the state written right after the name ("Paris, Texas", "Alexandria, Va.":
 :func:`qualifying_states`). Before the city step, a name is then a city of 15,000 people in that state, a
-post-office town of that state (``zipcodes``, any size), or a county or parish of it ("Avoyelles", "Fulton
+post-office town of that state (``zipcodes``, any size; but a city of 100,000 people in another country the
+article names wins over such a town: "Moscow" beside "Russia"), or a county or parish of it ("Avoyelles", "Fulton
 County"); a name written as a county ("Laurel County") is also the only county of that name. A namesake in
 another state is never taken instead: the place stays null. A first-level region of a country the article
 names beats a namesake city of another country ("Ontario" in a Canadian story; "B.C." and the other
@@ -845,6 +846,8 @@ def _lookup(
     if key in _TERRITORIES:
         return _choose_admin1(table.admin1[key], context)
     local = _local_place(key, states) if states or "US" in context or _COUNTY_WORD_RE.search(key) else None
+    if local is not None and local.method is GeoMethod.TOWN_IN_STATE:
+        local = _world_city_over_town(cities, context) or local
     if local is not None:
         return local
     regions = [r for r in table.admin1.get(key, ()) if r.country_code in context - {"US"}]
@@ -858,6 +861,13 @@ def _lookup(
     if alternates:
         return _choose_city(alternates, context, alternate=True, key=key)
     return _choose_admin1(table.admin1.get(key, ()), context)
+
+
+def _world_city_over_town(cities: Sequence[Place], context: frozenset[str]) -> Geocode | None:
+    """A city of 100,000 people in another country the article names, over a small post-office town of the
+    home state ("Moscow" in a story naming Russia is not Moscow, Arkansas)."""
+    foreign = [c for c in cities if c.country_code in context - _US and (c.population or 0) >= _SMALL_CITY]
+    return _found(foreign[0], GeoMethod.CITY_IN_CONTEXT, len(cities)) if foreign else None
 
 
 def _found(place: Place, method: GeoMethod, candidates: int) -> Geocode:

@@ -678,11 +678,14 @@ class TextDates(Span):
     span_id: str = _span_id("date_id")
     value: pl.Date | None = pa.Field(
         nullable=True,
-        description="First day of the period meant (a month is its 1st, a week its Monday); null when it cannot be resolved.",
+        description="First day of the period meant (a month is its 1st, a week its Monday, a quarter its first "
+        "day: 2019-07-01 with granularity quarter is 2019-Q3, 2019-01-01 with half is 2019-H1); null when it "
+        "cannot be resolved.",
     )
     granularity: str = pa.Field(
         isin=_values(Granularity),
-        description="day, week, month, quarter, half, year or decade; reference for a kind other than date.",
+        description='day, week, month, quarter ("Q3 2019", "third-quarter"), half ("H1 2019", "first-half"), year '
+        "or decade; reference for a kind other than date.",
     )
     kind: str = pa.Field(
         isin=_values(DateKind),
@@ -726,6 +729,17 @@ class TextDates(Span):
         return data.lazyframe.select(
             (reference == (pl.col("granularity") == "reference")) & (~reference | pl.col("value").is_null())
         )
+
+    @pa.dataframe_check(
+        error="a quarter's value is the first day of a quarter and a half's January 1st or July 1st"
+    )
+    @classmethod
+    def periods_start_on_their_first_day(cls, data: PolarsData) -> pl.LazyFrame:
+        value, granularity = pl.col("value"), pl.col("granularity")
+        month, first = value.dt.month(), value.dt.day() == 1
+        quarter_ok = (granularity != "quarter") | (first & month.is_in([1, 4, 7, 10])).fill_null(True)
+        half_ok = (granularity != "half") | (first & month.is_in([1, 7])).fill_null(True)
+        return data.lazyframe.select(quarter_ok & half_ok)
 
     @pa.dataframe_check(error="an unresolved date says why in note")
     @classmethod

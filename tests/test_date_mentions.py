@@ -371,6 +371,41 @@ def test_date_mentions_quarters_and_halves(text: str, expected: list[tuple[str, 
     assert [(m.text, m.value, m.granularity) for m in resolve_dates(text, REPORT_DAY)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sales fell last quarter.", [("last quarter", date(1989, 7, 1), Granularity.QUARTER)]),
+        ("First-half profit doubled.", [("First-half", date(1989, 1, 1), Granularity.HALF)]),
+        ("Profit rose in Q3.", [("Q3", date(1989, 7, 1), Granularity.QUARTER)]),
+        ("Q2 results beat estimates.", [("Q2", date(1989, 4, 1), Granularity.QUARTER)]),
+        ("Sales in Q4 1988 fell.", [("Q4 1988", date(1988, 10, 1), Granularity.QUARTER)]),
+        ("Sales in Q4 of 1988 fell.", [("Q4 of 1988", date(1988, 10, 1), Granularity.QUARTER)]),
+        ("Its 3Q88 sales fell.", [("3Q88", date(1988, 7, 1), Granularity.QUARTER)]),
+        ("Q1'90 looks weak.", [("Q1'90", date(1990, 1, 1), Granularity.QUARTER)]),
+        ("Q1'05 looked weak.", [("Q1'05", date(2005, 1, 1), Granularity.QUARTER)]),
+        ("Sales rose in H1 1989.", [("H1 1989", date(1989, 1, 1), Granularity.HALF)]),
+        ("The 2H88 loss narrowed.", [("2H88", date(1988, 7, 1), Granularity.HALF)]),
+        # not periods: a car's model, a heading or visa, lower case, a half without its year
+        ("He drove an Audi Q3 to work.", []),
+        ("She applied for H1 status.", []),
+        ("Sales in q3 1988 fell.", []),
+        ("Sales rose in H1.", []),
+        ("Gate Q34 was closed.", []),
+    ],
+)  # fmt: skip
+def test_date_mentions_quarters_and_halves_written_short(
+    text: str, expected: list[tuple[str, date, Granularity]]
+) -> None:
+    assert [(m.text, m.value, m.granularity) for m in resolve_dates(text, REPORT_DAY)] == expected
+
+
+def test_date_mentions_a_short_quarter_without_year_needs_the_published_day() -> None:
+    (found,) = resolve_dates("Profit rose in Q3.", None)
+    assert (found.value, found.is_relative, found.note) == (None, True, NO_ANCHOR)
+    (dated,) = resolve_dates("Profit rose in Q3 1988.", None)
+    assert (dated.value, dated.is_relative) == (date(1988, 7, 1), False)
+
+
 def test_date_mentions_last_year_without_a_comparison_is_the_year() -> None:
     found = resolve_dates("Third-quarter net fell. Last year the company earned $480 million.", REPORT_DAY)
     assert [(m.text, m.value, m.granularity) for m in found][-1] == (

@@ -245,6 +245,10 @@ def test_places_gazetteer_built_once_and_lookups_are_fast() -> None:
         (["Springfield", "Ohio"], {"OH"}),  # the state named outright
         (["Iraq", "Baghdad"], set()),
         (["Springfield"], set()),  # one name is no evidence for a state
+        (["Paris", "Henry County"], {"TN"}),  # the one state whose Paris lies in its Henry County
+        (["Athens", "Clarke County"], {"GA"}),  # Athens, Georgia is in Clarke County
+        (["Paris", "Kent County"], set()),  # no Paris lies in a Kent County: still no evidence
+        (["Houston", "Texas", "Montreal"], {"TX"}),  # "Texas" the state, not Texas County, Missouri
     ],
 )
 def test_places_home_states(names: list[str], states: set[str]) -> None:
@@ -279,6 +283,17 @@ def test_places_local_names_in_the_home_state(
 def test_places_county_of_many_states_needs_the_home_state() -> None:
     assert geocode("Fulton County", frozenset({"US"})).method is GeoMethod.AMBIGUOUS
     assert geocode("Fulton County", frozenset({"US"}), states=frozenset({"GA"})).method is GeoMethod.US_COUNTY
+
+
+def test_places_world_city_of_a_named_country_wins_over_a_home_state_town() -> None:
+    # Moscow, Arkansas is a post-office town; the story names Russia, whose Moscow has millions of people
+    found = geocode("Moscow", frozenset({"US", "RU"}), states=frozenset({"AR"}))
+    assert found.place is not None
+    assert found.place.country_code == "RU"
+    # without Russia named, the home state's town stays the answer
+    local = geocode("Moscow", frozenset({"US"}), states=frozenset({"AR"}))
+    assert local.place is not None
+    assert (local.place.admin1, local.method) == ("AR", GeoMethod.TOWN_IN_STATE)
 
 
 def test_places_small_town_of_another_state_is_left_null() -> None:

@@ -199,6 +199,12 @@ def test_schemas_intelligence_rows_of_the_sample_pass(article: Article, run_info
         ("text_dates", {"published_date": date(2021, 1, 1)}, "not after the published date"),
         ("text_dates", {"start_char": 3}, "text_dates.TextDatesInContext"),
         ("text_dates", {"start_char": 0, "end_char": 6}, "the date expression must be the section's text"),
+        ("text_dates", {"granularity": "quarter", "value": date(2021, 5, 1)}, "first day of a quarter"),
+        (
+            "text_dates",
+            {"granularity": "half", "value": date(2021, 4, 1)},
+            "a half's January 1st or July 1st",
+        ),
         (
             "quotes",
             {"start_char": 1, "end_char": 144},

@@ -22,6 +22,10 @@ Resolution rules (``published`` is the article's date):
 * Tense markers: a participle or "un-" adjective after "will" is no past tense ("will redeem preferred shares
   on Oct. 31"); an infinitive just after a past verb ("agreed to buy the line in February") leaves the date
   without tense; "expects to", ", set to" are future.
+* Quarters and halves ("the third quarter", "third-quarter", "first-half", and short, case kept: "Q3 2019",
+  "3Q19", "Q4'18", "H1 2019"): the period's first day, granularity quarter or half. Without a year, the
+  latest such period started on or before the published day ("last quarter": the latest one ended). A bare
+  "Q3" needs a cue around it ("in Q3", "Q3 results"; not "Audi Q3"); "H1" always needs its year.
 * Earnings reports: "a year earlier", "the year-ago period", "the quarter a year ago" and "last year" after
   "compared with" or "from" are the quarter reported before them, a year back (an outlook quarter, ahead of
   the published day or not over and in a future clause, is not that quarter). "several years ago" is a
@@ -910,6 +914,63 @@ def _year_period(match: re.Match[str], _published: date | None, _future: bool | 
     return _Resolved(date(year, 1, 1), Granularity.YEAR, False, None, year_back=True, anchor_year=year)
 
 
+_SHORT_PERIOD_RE: Final = re.compile(
+    r"(?<![\w’'-])(?P<m>(?:Q(?P<q>[1-4])|(?P<q2>[1-4])Q|H(?P<h>[12])|(?P<h2>[12])H)"
+    r"(?:[^\S\n]+(?:of[^\S\n]+)?(?:FY[^\S\n]?)?(?P<year>(?:19|20)\d\d)|[^\S\n]?[’'](?P<yy>\d\d)"
+    r"|(?P<yy2>\d\d)(?!\d))?)(?![\w-])"
+)  # "Q3", "Q3 2019", "3Q19", "Q4'18", "H1 2019", "1H19"; case kept: "q3" and "h1" are not periods
+_SHORT_PERIOD_BEFORE_RE: Final = re.compile(
+    r"\b(?:in|the|for|of|during|last|this|next|its|their|our|by|through|to|from|and|since|until|before|after|"
+    r"over|each|a|versus|vs\.?)[^\S\n]+$",
+    re.IGNORECASE,
+)
+_SHORT_PERIOD_AFTER_RE: Final = re.compile(
+    r"[^\S\n]+(?:results?|earnings|sales|revenues?|profits?|loss(?:es)?|guidance|reports?|figures|numbers|"
+    r"growth|GDP|deliveries|shipments|estimates?|forecasts?)\b",
+    re.IGNORECASE,
+)
+
+
+def _short_period(match: re.Match[str], published: date | None, future: bool | None) -> _Resolved:
+    """ "Q3 2019", "3Q19", "H1 2019": that quarter or half; "Q3" alone: as "the third quarter"."""
+    is_half = match.group("h") is not None or match.group("h2") is not None
+    months, granularity = (6, Granularity.HALF) if is_half else (3, Granularity.QUARTER)
+    index = int(match.group("h") or match.group("h2") or match.group("q") or match.group("q2"))
+    short = match.group("yy") or match.group("yy2")
+    year = int(match.group("year")) if match.group("year") else None
+    if short is not None:
+        year = (1900 if int(short) >= _TWO_DIGIT_CENTURY_SPLIT else 2000) + int(short)
+    if year is not None:
+        return _Resolved(date(year, months * (index - 1) + 1, 1), granularity, False)
+    return _relative(granularity, published, lambda p: _period_of(p, months, index, future))
+
+
+_TWO_DIGIT_CENTURY_SPLIT: Final = 50  # "Q4'98" is 1998, "Q4'18" 2018
+
+
+def _a_short_period(text: str, match: re.Match[str]) -> bool:
+    """ "Q3 2019" and "1H19" always; a quarter without its year only after "in", "the", "last" ... or before
+    "results", "earnings" ... ("sales in Q3", "Q3 results"; not a car's "Audi Q3"); a half never without it
+    ("H1" is also a heading, a visa)."""
+    if match.group("year") or match.group("yy") or match.group("yy2"):
+        return True
+    if match.group("h") or match.group("h2"):
+        return False
+    before = text[max(0, match.start() - 12) : match.start()]
+    return (
+        _SHORT_PERIOD_BEFORE_RE.search(before) is not None
+        or _SHORT_PERIOD_AFTER_RE.match(text, match.end()) is not None
+    )
+
+
+def _short_period_starts(found: _Starts) -> list[int] | None:
+    """None (anywhere) when the text holds a "Q3", "3Q", "H1" or "1H"; else nowhere."""
+    return None if _SHORT_PERIOD_HINT_RE.search(found.text) else []
+
+
+_SHORT_PERIOD_HINT_RE: Final = re.compile(r"[QH][1-4]|[1-4][QH]")
+
+
 _REFERENCES: Final = {
     "now": DateKind.PRESENT_REF, "right now": DateKind.PRESENT_REF, "currently": DateKind.PRESENT_REF,
     "at present": DateKind.PRESENT_REF, "nowadays": DateKind.PRESENT_REF, "the present": DateKind.PRESENT_REF,
@@ -969,6 +1030,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
         lambda match, published, future: _the_quarter_any(match, published, future),
         _words_present("quarter"),
     ),
+    _Rule(_SHORT_PERIOD_RE, _short_period, _short_period_starts, _a_short_period),
     _Rule(
         re.compile(
             r"\b(?P<m>a\s+year\s+(?:earlier|ago|before)|(?:the\s+)?year[\s-](?:earlier|ago)(?:\s+(?:quarter|period))?"

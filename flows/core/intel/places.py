@@ -35,9 +35,11 @@ What a name can be, in the order tried (names compared case-folded, without acce
 
 **Local US news.** ``geocode`` takes the US states a story is set in (``states``): those whose towns,
 counties and cities hold most of the article's place names (:func:`home_states`: "Cottonport", "Avoyelles",
-"Alexandria" -> Louisiana), or the state written right after the name ("Paris, Texas", "Alexandria, Va.":
+"Alexandria" -> Louisiana; a state in which a named town lies in a named county counts one name more: "Paris"
+and "Henry County" -> Tennessee), or the state written right after the name ("Paris, Texas", "Alexandria, Va.":
 :func:`qualifying_states`). Before the city step, a name is then a city of 15,000 people in that state, a
-post-office town of that state (``zipcodes``, any size), or a county or parish of it ("Avoyelles", "Fulton
+post-office town of that state (``zipcodes``, any size; but a city of 100,000 people in another country the
+article names wins over such a town: "Moscow" beside "Russia"), or a county or parish of it ("Avoyelles", "Fulton
 County"); a name written as a county ("Laurel County") is also the only county of that name. A namesake in
 another state is never taken instead: the place stays null. A first-level region of a country the article
 names beats a namesake city of another country ("Ontario" in a Canadian story; "B.C." and the other
@@ -505,6 +507,8 @@ class UsLocal:
 
     towns: Mapping[str, tuple[Place, ...]]  # one per state: "springfield" -> Springfield, IL; ... MO; ...
     counties: Mapping[str, tuple[Place, ...]]  # by full name ("fulton county") and by its core ("fulton")
+    # (folded town, state) -> folded cores of the counties its ZIP codes lie in: ("paris", "TN") -> {"henry"}
+    town_counties: Mapping[tuple[str, str], frozenset[str]]
 
 
 @functools.lru_cache(maxsize=1)
@@ -512,6 +516,7 @@ def us_local() -> UsLocal:
     """Build the US town and county tables from the packaged ZIP code data (once per process)."""
     towns: dict[tuple[str, str], tuple[str, list[float]]] = {}
     counties: dict[tuple[str, str], tuple[str, list[float]]] = {}
+    town_counties: dict[tuple[str, str], set[str]] = {}
     for record in zipcodes.list_all():  # type: ignore[no-untyped-call]
         if (
             record.get("country") != "US"
@@ -526,8 +531,14 @@ def us_local() -> UsLocal:
                 total[0] += 1
                 total[1] += point[0]
                 total[2] += point[1]
+        if record.get("county"):
+            town_counties.setdefault((fold(str(record["city"])), str(record["state"])), set()).add(
+                _COUNTY_WORD_RE.sub("", fold(str(record["county"])))
+            )
     return UsLocal(
-        _local_index(towns, FeatureType.CITY, full=True), _local_index(counties, FeatureType.COUNTY)
+        _local_index(towns, FeatureType.CITY, full=True),
+        _local_index(counties, FeatureType.COUNTY),
+        {key: frozenset(cores) for key, cores in town_counties.items()},
     )
 
 
@@ -546,12 +557,14 @@ def _local_index(
 
 
 _HOME_STATE_MIN_NAMES: Final = 2  # names of a local story found in one state before it is the home state
+_NESTING_VOTES: Final = 1  # extra votes for a state in which a named town lies in a named county
 
 
 def home_states(names: Iterable[str], dateline_place: str | None) -> frozenset[str]:
     """The US states a local story is set in: the state in which the most of its place names are towns,
     counties, cities or the state itself ("Cottonport", "Avoyelles", "Alexandria" -> Louisiana), when that
-    state holds at least two of them and no other state as many; else the states it names outright."""
+    state holds at least two of them and no other state as many; else the states it names outright. A state
+    in which a named town lies in a named county gets one vote more (:func:`_nesting_states`)."""
     table, local = gazetteer(), us_local()
     named: set[str] = set()
     votes: dict[str, int] = {}
@@ -569,10 +582,30 @@ def home_states(names: Iterable[str], dateline_place: str | None) -> frozenset[s
         found |= {c.admin1 for c in table.cities.get(key, ()) if c.country_code == "US" and c.admin1}
         for code in found:
             votes[code] = votes.get(code, 0) + 1
+    for code in _nesting_states({fold(name) for name in {*names, *parts}}):
+        votes[code] = votes.get(code, 0) + _NESTING_VOTES
     ranked = sorted(votes.items(), key=lambda item: -item[1])
     if ranked and ranked[0][1] >= _HOME_STATE_MIN_NAMES and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
         return frozenset({ranked[0][0]})
     return frozenset(named)
+
+
+def _nesting_states(keys: set[str]) -> set[str]:
+    """States in which a town the article names lies in a county it names ("Paris" and "Henry County":
+    Tennessee, the one state whose Paris is in its Henry County)."""
+    local, table = us_local(), gazetteer()
+    counties = {  # "henry county": "henry"; not "Texas", the state, for Texas County, Missouri
+        _COUNTY_WORD_RE.sub("", key)
+        for key in keys
+        if key in local.counties and key not in table.us_states and key not in table.countries
+    }
+    found: set[str] = set()
+    for key in keys:
+        for town in local.towns.get(key, ()):
+            inside = local.town_counties.get((key, town.admin1 or ""), frozenset())
+            if any(core in inside and core != key for core in counties):  # not a town in its namesake county
+                found.add(town.admin1 or "")
+    return found - {""}
 
 
 def _local_place(key: str, states: frozenset[str]) -> Geocode | None:
@@ -813,6 +846,8 @@ def _lookup(
     if key in _TERRITORIES:
         return _choose_admin1(table.admin1[key], context)
     local = _local_place(key, states) if states or "US" in context or _COUNTY_WORD_RE.search(key) else None
+    if local is not None and local.method is GeoMethod.TOWN_IN_STATE:
+        local = _world_city_over_town(cities, context) or local
     if local is not None:
         return local
     regions = [r for r in table.admin1.get(key, ()) if r.country_code in context - {"US"}]
@@ -826,6 +861,13 @@ def _lookup(
     if alternates:
         return _choose_city(alternates, context, alternate=True, key=key)
     return _choose_admin1(table.admin1.get(key, ()), context)
+
+
+def _world_city_over_town(cities: Sequence[Place], context: frozenset[str]) -> Geocode | None:
+    """A city of 100,000 people in another country the article names, over a small post-office town of the
+    home state ("Moscow" in a story naming Russia is not Moscow, Arkansas)."""
+    foreign = [c for c in cities if c.country_code in context - _US and (c.population or 0) >= _SMALL_CITY]
+    return _found(foreign[0], GeoMethod.CITY_IN_CONTEXT, len(cities)) if foreign else None
 
 
 def _found(place: Place, method: GeoMethod, candidates: int) -> Geocode:

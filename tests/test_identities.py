@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
 
 import pandera.errors
 import polars as pl
@@ -11,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flows.core.intel.analysis import with_own_identities
+from flows.storage import CommitResult
 from flows.core.intel.canonical import resolve_entities
 from flows.core.intel.identities import EntityRow, cross_article_identities, key_names
 from flows.core.models import EntityMention, Section
@@ -165,3 +168,88 @@ def test_identities_frame_is_valid_and_the_schema_refuses_a_broken_one() -> None
     )
     with pytest.raises(pandera.errors.SchemaErrors):
         EntityIdentities.validate(broken, lazy=True)
+
+
+# --- the table: recomputed at each commit over the current articles -----------------------------------------
+
+
+def write_articles(output: Path, articles: dict[str, list[tuple[str, str]]]) -> None:
+    """Append these articles to bare articles and article_entities tables (the columns the refresh reads)."""
+    from deltalake import write_deltalake
+
+    from flows import storage
+
+    status = pl.DataFrame(
+        {
+            "article_id": list(articles),
+            "source_path": [f"{name}.txt" for name in articles],
+            "version": [1] * len(articles),
+            "ingested_at": [datetime(2026, 12, 3, tzinfo=UTC)] * len(articles),
+        },
+        schema_overrides={"version": pl.Int32},
+    )
+    entities = pl.DataFrame(
+        _rows(articles), schema=["article_id", "entity_key", "canonical_name", "label"], orient="row"
+    )
+    write_deltalake(storage.table_uri(output, "articles"), status.to_arrow(), mode="append")
+    write_deltalake(storage.table_uri(output, "article_entities"), entities.to_arrow(), mode="append")
+
+
+def refresh_output(output: Path) -> CommitResult:
+    from deltalake import write_deltalake
+
+    from flows import storage
+
+    if storage.table_version(output, storage.IDENTITIES) is None:
+        write_deltalake(
+            storage.table_uri(output, storage.IDENTITIES),
+            storage.delta_schema(storage.IDENTITIES).empty_table(),
+        )
+    return storage.refresh_identities(output, partial(identities_frame, run=RUN), {"run_id": "r"})
+
+
+def _table(output: Path) -> pl.DataFrame:
+    from flows import storage
+
+    return (
+        storage.read_table(output, storage.IDENTITIES)
+        .select("entity_key", "identity_key", "identity_name", "label", "rule")
+        .sort("entity_key")
+    )
+
+
+def test_identities_table_is_the_same_in_one_run_or_many(tmp_path: Path) -> None:
+    write_articles(tmp_path / "one", ARTICLES)
+    refresh_output(tmp_path / "one")
+    for name in ["f", "b", "d"], ["a", "c"], ["e"]:  # three runs, in another order
+        write_articles(tmp_path / "many", {k: ARTICLES[k] for k in name})
+        refresh_output(tmp_path / "many")
+    assert _table(tmp_path / "many").equals(_table(tmp_path / "one"))
+    assert _table(tmp_path / "one").height == len({row[1] for row in _rows(ARTICLES)})
+
+
+def test_identities_table_moves_a_key_when_a_later_run_names_it_in_full(tmp_path: Path) -> None:
+    write_articles(tmp_path, {"a": [("IBM", "ORG")]})
+    first = refresh_output(tmp_path)
+    write_articles(tmp_path, {"b": [("International Business Machines", "ORG")]})
+    second = refresh_output(tmp_path)
+    again = refresh_output(tmp_path)
+    table = dict(_table(tmp_path).select("entity_key", "identity_key").iter_rows())
+    assert table["ORG:ibm"] == "ORG:international business machines"
+    assert (first.rows_inserted, second.rows_inserted) == (1, 2)  # one new key, one moved key
+    assert again.version is None  # nothing changed: no commit
+
+
+def test_identities_table_forgets_the_keys_of_removed_articles(tmp_path: Path) -> None:
+    from deltalake import write_deltalake
+
+    from flows import storage
+
+    write_articles(tmp_path, {"a": [("IBM", "ORG")], "b": [("International Business Machines", "ORG")]})
+    refresh_output(tmp_path)
+    removals = pl.DataFrame({"article_id": ["b"], "removed_at": [datetime(2026, 12, 4, tzinfo=UTC)]})
+    write_deltalake(storage.table_uri(tmp_path, "removals"), removals.to_arrow())
+    assert refresh_output(tmp_path).version is not None
+    assert _table(tmp_path).select("entity_key", "identity_key", "rule").rows() == [
+        ("ORG:ibm", "ORG:ibm", "own")
+    ]

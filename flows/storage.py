@@ -883,19 +883,19 @@ _ENTITY_ROW_COLUMNS = ["article_id", "entity_key", "canonical_name", "label"]
 
 def refresh_identities(
     output: Location,
-    compute: Callable[[Iterator[tuple[str, str, str, str]]], pl.DataFrame],
+    compute: Callable[[pl.DataFrame], pl.DataFrame],
     metadata: Mapping[str, str],
     options: StorageOptions = None,
 ) -> CommitResult:
     """Bring the ``entity_identities`` table (created by :func:`ensure_tables`) to ``compute`` of the current
-    articles' (article_id, entity_key, canonical_name, label) rows, in one merge commit: changed rows updated,
+    articles' article_entities rows (article_id, entity_key, canonical_name, label), in one merge commit: changed rows updated,
     new keys inserted, keys no current article names deleted; no commit when nothing changed. A concurrent
     writer makes the commit fail; the rows are then read and computed again."""
     uri = table_uri(output, IDENTITIES)
     for attempt in range(MAX_COMMIT_ATTEMPTS):
         entities = _read_columns(output, "article_entities", _ENTITY_ROW_COLUMNS, options)
         current = read_article_status(output, options=options).filter("is_current").select("article_id")
-        frame = compute(entities.join(current, on="article_id", how="semi").iter_rows())
+        frame = compute(entities.join(current, on="article_id", how="semi"))
         try:
             return _merge_identities(uri, frame, metadata, _options(options))
         except CommitFailedError:

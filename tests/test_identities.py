@@ -13,16 +13,28 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flows.core.intel.analysis import with_own_identities
-from flows.storage import CommitResult
 from flows.core.intel.canonical import resolve_entities
-from flows.core.intel.identities import EntityRow, cross_article_identities, key_names
+from flows.core.intel.identities import ENTITY_COLUMNS, cross_article_identities, key_names
 from flows.core.models import EntityMention, Section
 from flows.core.tables.identity_rows import identities_frame
 from flows.core.tables.rows import RunInfo, column_order
+from flows.storage import CommitResult
 from schemas.tables import EntityIdentities
 from schemas.vocabulary import IdentityRule
 
 RUN = RunInfo("r", datetime(2026, 12, 3, tzinfo=UTC), "0.1.0", "m", "1", "1.0.0")
+
+
+EntityRow = tuple[str, str, str, str]
+
+
+def _frame(rows: list[EntityRow]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=list(ENTITY_COLUMNS), orient="row")
+
+
+def _found(rows: list[EntityRow]) -> dict[str, dict[str, str]]:
+    """entity_key: its identity row."""
+    return {row["entity_key"]: row for row in cross_article_identities(_frame(rows)).to_dicts()}
 
 
 def _rows(articles: dict[str, list[tuple[str, str]]]) -> list[EntityRow]:
@@ -40,7 +52,7 @@ def _rows(articles: dict[str, list[tuple[str, str]]]) -> list[EntityRow]:
 
 
 def _identity(articles: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
-    return {row.entity_key: row.identity_key for row in cross_article_identities(_rows(articles))}
+    return {key: row["identity_key"] for key, row in _found(_rows(articles)).items()}
 
 
 @pytest.mark.parametrize(
@@ -65,14 +77,14 @@ def test_identities_name_the_identity_and_say_how_each_key_joined() -> None:
     rows = _rows({"a": [("IBM", "ORG")], "b": [("International Business Machines", "ORG")]})
     rows += _rows({"c": [("Apple Computer", "ORG")]})
     rows += _rows({"d": [("Apple", "ORG")]})
-    found = {row.entity_key: row for row in cross_article_identities(rows)}
-    assert (found["ORG:ibm"].identity_name, found["ORG:ibm"].rule) == (
+    found = _found(rows)
+    assert (found["ORG:ibm"]["identity_name"], found["ORG:ibm"]["rule"]) == (
         "International Business Machines",
         IdentityRule.ACRONYM,
     )
-    assert found["ORG:apple computer"].rule is IdentityRule.TRADE_NAME
-    assert found["ORG:international business machines"].rule is IdentityRule.OWN
-    assert found["ORG:apple computer"].identity_key == "ORG:apple"
+    assert found["ORG:apple computer"]["rule"] == IdentityRule.TRADE_NAME
+    assert found["ORG:international business machines"]["rule"] == IdentityRule.OWN
+    assert found["ORG:apple computer"]["identity_key"] == "ORG:apple"
 
 
 @pytest.mark.parametrize(
@@ -116,46 +128,61 @@ def test_identities_join_a_surname_only_on_evidence() -> None:
 
 
 def test_identities_take_the_name_most_articles_give_a_key_ties_in_code_point_order() -> None:
-    assert key_names(
-        [("ORG:apple", "Apple Inc", "ORG"), ("ORG:apple", "Apple", "ORG"), ("ORG:apple", "Apple", "ORG")]
-    )["ORG:apple"] == ("Apple", "ORG")
-    assert key_names([("ORG:apple", "Apple Inc", "ORG"), ("ORG:apple", "Apple", "ORG")])["ORG:apple"] == (
-        "Apple",
-        "ORG",
-    )
+    def name(*names: str) -> str:
+        rows = [(str(n), "ORG:apple", text, "ORG") for n, text in enumerate(names)]
+        return str(key_names(_frame(rows))["canonical_name"].item())
+
+    assert name("Apple Inc", "Apple Inc", "Apple") == "Apple Inc"
+    assert name("Apple Inc", "Apple") == name("Apple", "Apple Inc") == "Apple"
 
 
 ARTICLES = {
     "a": [("General Motors", "ORG"), ("Mike Johnson", "PERSON"), ("House", "ORG")],
     "b": [("GM", "ORG"), ("Johnson", "PERSON"), ("House", "ORG")],
     "c": [("Apple Computer", "ORG"), ("AP", "ORG"), ("Adam Smith", "PERSON")],
-    "d": [("Apple Inc.", "ORG"), ("The Associated Press", "ORG"), ("Smith", "PERSON")],
+    "d": [("Apple Inc.", "ORG"), ("The Associated Press", "ORG")],
     "e": [("House Freedom Caucus", "ORG"), ("Chrysler", "ORG"), ("Apple", "ORG")],
-    "f": [("Chrysler Aspen", "ORG"), ("Boris Johnson", "PERSON"), ("Kyiv", "GPE")],
+    "f": [("Chrysler Aspen", "ORG"), ("Boris Johnson", "PERSON"), ("Kyiv", "GPE"), ("Smith", "PERSON")],
 }
+
+
+EXPECTED = cross_article_identities(_frame(_rows(ARTICLES)))
 
 
 @given(st.permutations(_rows(ARTICLES)))
 def test_identities_do_not_depend_on_the_order_of_the_rows(rows: list[EntityRow]) -> None:
-    assert cross_article_identities(rows) == cross_article_identities(_rows(ARTICLES))
+    assert cross_article_identities(_frame(rows)).equals(EXPECTED)
 
 
 @given(st.permutations(sorted(ARTICLES)))
 def test_identities_are_the_same_whatever_order_the_articles_came_in(order: list[str]) -> None:
-    assert cross_article_identities(_rows({k: ARTICLES[k] for k in order})) == cross_article_identities(
-        _rows(ARTICLES)
-    )
+    assert cross_article_identities(_frame(_rows({k: ARTICLES[k] for k in order}))).equals(EXPECTED)
 
 
 def test_identities_every_identity_is_its_own_row() -> None:
-    found = cross_article_identities(_rows(ARTICLES))
-    own = {row.entity_key for row in found if row.rule is IdentityRule.OWN}
-    assert {row.identity_key for row in found} <= own
-    assert [row.entity_key for row in found] == sorted({row[1] for row in _rows(ARTICLES)})
+    own = EXPECTED.filter(pl.col("rule") == IdentityRule.OWN)["entity_key"]
+    assert EXPECTED["identity_key"].is_in(own.implode()).all()
+    assert EXPECTED["entity_key"].to_list() == sorted({row[1] for row in _rows(ARTICLES)})
+    assert dict(EXPECTED.select("entity_key", "rule").iter_rows()) == {
+        "GPE:kyiv": "own",
+        "ORG:apple": "own",
+        "ORG:apple computer": "trade_name",
+        "ORG:associated press": "own",
+        "ORG:chrysler": "own",
+        "ORG:chrysler aspen": "own",
+        "ORG:general motors": "own",
+        "ORG:house": "own",
+        "ORG:house freedom caucus": "own",
+        "PERSON:adam smith": "own",
+        "PERSON:boris johnson": "own",
+        "PERSON:johnson": "surname",
+        "PERSON:mike johnson": "own",
+        "PERSON:smith": "own",
+    }
 
 
 def test_identities_frame_is_valid_and_the_schema_refuses_a_broken_one() -> None:
-    frame = identities_frame(_rows(ARTICLES), RUN)
+    frame = identities_frame(_frame(_rows(ARTICLES)), RUN)
     assert frame.columns == column_order(EntityIdentities)
     assert frame.filter(pl.col("entity_key") == "ORG:apple computer")["identity_key"].to_list() == [
         "ORG:apple"

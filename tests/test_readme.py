@@ -98,7 +98,8 @@ def test_readme_identity_snippet_joins_one_entity_across_articles(tmp_path: Path
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("True")
-    assert "shape: (1, 3)" in result.stdout and "┆ 2 " in result.stdout  # one identity, in both articles
+    assert "shape: (1, 3)" in result.stdout  # one identity ...
+    assert "┆ 2 " in result.stdout  # ... named in both articles
 
 
 def test_readme_data_dictionary_is_generated_from_schemas() -> None:

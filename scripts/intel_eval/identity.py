@@ -29,9 +29,11 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
+import polars as pl
+
 from flows.core.intel.analysis import with_own_identities
 from flows.core.intel.canonical import batch_identities, rekey, resolve_entities
-from flows.core.intel.identities import cross_article_identities
+from flows.core.intel.identities import ENTITY_COLUMNS, cross_article_identities
 from flows.core.models import EntityMention, Section
 
 SET = Path(__file__).resolve().parents[2] / "tests" / "data" / "identity_articles.txt"
@@ -98,12 +100,13 @@ def identity_keys(articles: Sequence[Article]) -> list[list[str]]:
     computes it over the output's current articles)."""
     keys = flow_keys(articles)
     resolved = [with_own_identities(a.mentions, resolve_entities(a.mentions)) for a in articles]
-    table = cross_article_identities(
+    rows = [
         (a.article_id, e.entity_key, e.name, e.label)
         for a, resolution in zip(articles, resolved, strict=True)
         for e in resolution.entities
-    )
-    identity = {row.entity_key: row.identity_key for row in table}
+    ]
+    table = cross_article_identities(pl.DataFrame(rows, schema=list(ENTITY_COLUMNS), orient="row"))
+    identity = dict(table.select("entity_key", "identity_key").iter_rows())
     return [[identity[key] for key in own] for own in keys]
 
 

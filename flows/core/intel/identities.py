@@ -1,7 +1,8 @@
 """One identity per entity across articles: each article-level ``entity_key`` mapped to the key of its identity.
 
 Pure: a function of the set of (article_id, entity_key, canonical_name, label) rows of the current articles
-(the ``article_entities`` table), nothing else.
+(the ``article_entities`` table), nothing else; the rows go in and the identities come out as polars frames,
+since the output holds many thousands of keys.
 The input's order, how the rows were batched, chunked or split into runs do not change the result, so the
 ``entity_identities`` table it fills is the same whether the articles came in one run or in many.
 
@@ -28,83 +29,122 @@ order. Moves are followed to their end, so every identity key is its own identit
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
+
+import polars as pl
 
 from flows.core.intel.canonical import identity_rules, surname_owners
 from schemas.vocabulary import IdentityRule
 
-EntityRow = tuple[str, str, str, str]  # (article_id, entity_key, canonical_name, label): one article's entity
+ENTITY_COLUMNS = ("article_id", "entity_key", "canonical_name", "label")  # the rows read (article_entities)
+IDENTITY_COLUMNS = ("entity_key", "identity_key", "identity_name", "label", "rule")  # the rows computed
+_KEYS = ("entity_key", "identity_key")
 
 
-@dataclass(frozen=True, slots=True)
-class EntityIdentity:
-    """One article-level key and the cross-article identity it belongs to."""
+def cross_article_identities(rows: pl.DataFrame) -> pl.DataFrame:
+    """Every distinct entity_key of the rows (:data:`ENTITY_COLUMNS`) with its identity
+    (:data:`IDENTITY_COLUMNS`), sorted by entity_key."""
+    names = key_names(rows)
+    named = {key: (name, label) for key, name, label in names.iter_rows()}
+    moves = identity_rules(named, surnames=False)
+    moves.update(_surnames_on_evidence(rows, named, moves))
+    ends = {key: _follow(key, moves) for key in moves}
+    moved = pl.DataFrame(
+        {
+            "entity_key": list(ends),
+            "identity_key": [target for target, _rule in ends.values()],
+            "rule": [rule.value for _target, rule in ends.values()],
+        },
+        schema={"entity_key": pl.Utf8, "identity_key": pl.Utf8, "rule": pl.Utf8},
+    )
+    identity_names = names.select(pl.col("entity_key").alias("identity_key"), pl.col("canonical_name"))
+    return (
+        names.join(moved, on="entity_key", how="left")
+        .with_columns(
+            pl.col("identity_key").fill_null(pl.col("entity_key")),
+            pl.col("rule").fill_null(IdentityRule.OWN.value),
+        )
+        .drop("canonical_name")
+        .join(identity_names, on="identity_key", how="left")
+        .rename({"canonical_name": "identity_name"})
+        .select(IDENTITY_COLUMNS)
+        .sort("entity_key")
+    )
 
-    entity_key: str
-    identity_key: str  # the entity_key that stands for the identity (its own identity)
-    identity_name: str
-    label: str
-    rule: IdentityRule  # how entity_key joined identity_key; OWN when they are equal
 
-
-def cross_article_identities(rows: Iterable[EntityRow]) -> list[EntityIdentity]:
-    """Every distinct entity_key of the rows with its identity, sorted by key."""
-    rows = list(rows)
-    names = key_names((key, name, label) for _article, key, name, label in rows)
-    moves = identity_rules(names, surnames=False)
-    moves.update(_surnames_on_evidence(rows, names, moves))
-    found = []
-    for key in sorted(names):
-        target, rule = _follow(key, moves)
-        found.append(EntityIdentity(key, target, names[target][0], names[key][1], rule))
-    return found
-
-
-def key_names(rows: Iterable[tuple[str, str, str]]) -> dict[str, tuple[str, str]]:
-    """For (entity_key, canonical_name, label) rows, one (name, label) per key: the pair most rows give it, ties
-    to the smallest in code-point order (so the choice never depends on the rows' order)."""
-    counts: dict[str, Counter[tuple[str, str]]] = {}
-    for key, name, label in rows:
-        counts.setdefault(key, Counter())[(name, label)] += 1
-    return {key: min(named, key=lambda pair: (-named[pair], pair)) for key, named in counts.items()}
+def key_names(rows: pl.DataFrame) -> pl.DataFrame:
+    """One (entity_key, canonical_name, label) per key: the name and label most rows give it, ties to the
+    smallest in code-point order (so the choice never depends on the rows' order)."""
+    return (
+        rows.group_by("entity_key", "canonical_name", "label")
+        .len()
+        .sort(["entity_key", "len", "canonical_name", "label"], descending=[False, True, False, False])
+        .unique("entity_key", keep="first", maintain_order=True)
+        .select("entity_key", "canonical_name", "label")
+    )
 
 
 def _surnames_on_evidence(
-    rows: Sequence[EntityRow],
+    rows: pl.DataFrame,
     names: Mapping[str, tuple[str, str]],
     moves: Mapping[str, tuple[str, IdentityRule]],
 ) -> dict[str, tuple[str, IdentityRule]]:
-    """One-word PERSON keys moved to the one full name they end that shares context with them (module
-    docstring)."""
+    """One-word PERSON keys moved to the one full name they end whose articles share another entity with theirs
+    (the module docstring). Keys and articles are numbered first: the joins run on integers."""
     owners = surname_owners(names)
     if not owners:
         return {}
-    wanted = set(owners) | {key for full in owners.values() for key in full}
-    context: dict[str, set[str]] = {}  # article: its keys, ORG moves applied
-    articles: dict[str, set[str]] = {}  # key (a surname or a full name): the articles naming it
-    for article, key, _name, _label in rows:
-        context.setdefault(article, set()).add(moves[key][0] if key in moves else key)
-        if key in wanted:
-            articles.setdefault(key, set()).add(article)
+    keys = list(names)
+    number = {key: n for n, key in enumerate(keys)}
+    pairs = pl.DataFrame(
+        [(number[surname], number[full]) for surname, fulls in owners.items() for full in fulls],
+        schema={"surname": pl.UInt32, "full": pl.UInt32},
+        orient="row",
+    )
+    index = pl.DataFrame({"entity_key": keys, "key": pl.Series(range(len(keys)), dtype=pl.UInt32)})
+    moved = [number[key] for key in moves]
+    articles = (
+        rows.select(pl.col("article_id").rank("dense").alias("article"), "entity_key")
+        .join(index, on="entity_key")
+        .select(
+            "article",
+            "key",
+            # the ORG rules applied: "Apple Computer" in one article is "Apple" in another
+            pl.col("key")
+            .replace(moved, [number[target] for target, _rule in moves.values()])
+            .alias("context"),
+        )
+    )
 
-    def around(key: str) -> set[str]:
-        return set().union(*(context[article] for article in articles[key]))
+    def contexts(wanted: pl.Series, as_name: str) -> pl.DataFrame:
+        named = articles.filter(pl.col("key").is_in(wanted.implode()))
+        return (
+            named.select("article", pl.col("key").alias(as_name))
+            .join(articles.select("article", "context"), on="article")
+            .select(as_name, "context")
+            .unique()
+        )
 
-    found = {}
-    for surname, full_names in owners.items():
-        near = around(surname) - {surname, *full_names}
-        supported = [full for full in full_names if near & around(full)]
-        if len(supported) == 1:
-            found[surname] = (supported[0], IdentityRule.SURNAME)
-    return found
+    candidates = pl.concat([pairs.rename({"full": "context"}), pairs.select("surname", context="surname")])
+    around_surnames = contexts(pairs["surname"].unique(), "surname").join(
+        candidates,
+        on=["surname", "context"],
+        how="anti",  # the surname and its full names prove nothing
+    )
+    supported = (
+        pairs.join(contexts(pairs["full"].unique(), "full"), on="full")
+        .join(around_surnames, on=["surname", "context"], how="semi")
+        .select("surname", "full")
+        .unique()
+        .group_by("surname")
+        .agg(pl.col("full").first(), pl.len())
+        .filter(pl.col("len") == 1)
+    )
+    return {keys[surname]: (keys[full], IdentityRule.SURNAME) for surname, full, _n in supported.iter_rows()}
 
 
 def _follow(key: str, moves: Mapping[str, tuple[str, IdentityRule]]) -> tuple[str, IdentityRule]:
-    """The end of ``key``'s moves and the rule of its first move (OWN when it does not move)."""
-    if key not in moves:
-        return key, IdentityRule.OWN
+    """The end of ``key``'s moves and the rule of its first move."""
     target, rule = moves[key]
     seen = {key}
     while target in moves and target not in seen:  # the rules make no cycle; stop on one all the same

@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pandera.errors
 import polars as pl
 
-from flows.core.intel.identities import EntityRow, cross_article_identities
-from flows.core.tables.rows import RunInfo, column_order, table_frame
+from flows.core.intel.identities import cross_article_identities
+from flows.core.tables.rows import RunInfo, column_order, empty_frame, run_metadata
 from flows.core.tables.validation import SchemaContractError
 from schemas.tables import EntityIdentities
 
 
-def identities_frame(rows: Iterable[EntityRow], run: RunInfo) -> pl.DataFrame:
-    """The identity of every entity_key of these (article_id, entity_key, canonical_name, label) rows, validated.
+def identities_frame(rows: pl.DataFrame, run: RunInfo) -> pl.DataFrame:
+    """The identity of every entity_key of these article_entities rows (article_id, entity_key,
+    canonical_name, label), with the run's provenance, validated.
 
     Raises:
         SchemaContractError: the identities break the table's contract (a bug: they come from valid rows).
     """
-    frame = table_frame(
-        [
-            {
-                "entity_key": found.entity_key,
-                "identity_key": found.identity_key,
-                "identity_name": found.identity_name,
-                "label": found.label,
-                "rule": found.rule.value,
-            }
-            for found in cross_article_identities(rows)
-        ],
-        EntityIdentities,
-        run,
+    provenance = {**run_metadata(run), "ingested_at": run.ingested_at}
+    shape = empty_frame(EntityIdentities).schema  # the table's column types
+    frame = (
+        cross_article_identities(rows)
+        .with_columns(pl.lit(value).alias(name) for name, value in provenance.items())
+        .select(column_order(EntityIdentities))
+        .cast(shape)
     )
     try:
         EntityIdentities.validate(frame.select(column_order(EntityIdentities)), lazy=True)

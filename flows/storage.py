@@ -27,7 +27,7 @@ import stat
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -874,6 +874,66 @@ def _merge_or_create(
     inserted = int(metrics.get("num_target_rows_inserted", 0))
     after = DeltaTable(uri, storage_options=options).version()
     return CommitResult(table, rows, inserted, after if after != before else None)
+
+
+IDENTITIES = "entity_identities"
+_IDENTITY_COLUMNS = ["entity_key", "identity_key", "identity_name", "label", "rule"]
+_ENTITY_ROW_COLUMNS = ["article_id", "entity_key", "canonical_name", "label"]
+
+
+def refresh_identities(
+    output: Location,
+    compute: Callable[[pl.DataFrame], pl.DataFrame],
+    metadata: Mapping[str, str],
+    options: StorageOptions = None,
+) -> CommitResult:
+    """Bring the ``entity_identities`` table (created by :func:`ensure_tables`) to ``compute`` of the current
+    articles' article_entities rows (article_id, entity_key, canonical_name, label), in one merge commit: changed rows updated,
+    new keys inserted, keys no current article names deleted; no commit when nothing changed. A concurrent
+    writer makes the commit fail; the rows are then read and computed again."""
+    uri = table_uri(output, IDENTITIES)
+    for attempt in range(MAX_COMMIT_ATTEMPTS):
+        entities = _read_columns(output, "article_entities", _ENTITY_ROW_COLUMNS, options)
+        current = read_article_status(output, options=options).filter("is_current").select("article_id")
+        frame = compute(entities.join(current, on="article_id", how="semi"))
+        try:
+            return _merge_identities(uri, frame, metadata, _options(options))
+        except CommitFailedError:
+            if attempt == MAX_COMMIT_ATTEMPTS - 1:
+                raise
+            time.sleep(min(5.0, 0.05 * 2**attempt) * (1 + random.random()))
+    raise AssertionError("unreachable")
+
+
+def _merge_identities(
+    uri: str, frame: pl.DataFrame, metadata: Mapping[str, str], options: dict[str, str] | None
+) -> CommitResult:
+    target = DeltaTable(uri, storage_options=options)
+    held = pl.from_arrow(target.to_pyarrow_dataset().to_table(columns=_IDENTITY_COLUMNS))
+    assert isinstance(held, pl.DataFrame)
+    changed = frame.select(_IDENTITY_COLUMNS).join(held, on=_IDENTITY_COLUMNS, how="anti", nulls_equal=True)
+    gone = held.join(frame, on="entity_key", how="anti")
+    if changed.is_empty() and gone.is_empty():
+        return CommitResult(IDENTITIES, frame.height, 0, None)
+    properties = CommitProperties(
+        custom_metadata={**metadata, "newsmill_table": IDENTITIES, "rows_in_run": str(changed.height)}
+    )
+    differs = " OR ".join(f"target.{c} <> source.{c}" for c in _IDENTITY_COLUMNS[1:])
+    metrics = (
+        target.merge(
+            source=frame.to_arrow().cast(delta_schema(IDENTITIES)),
+            predicate="target.entity_key = source.entity_key",
+            source_alias="source",
+            target_alias="target",
+            commit_properties=properties,
+        )
+        .when_matched_update_all(predicate=differs)
+        .when_not_matched_insert_all()
+        .when_not_matched_by_source_delete()
+        .execute()
+    )
+    written = int(metrics.get("num_target_rows_inserted", 0)) + int(metrics.get("num_target_rows_updated", 0))
+    return CommitResult(IDENTITIES, frame.height, written, DeltaTable(uri, storage_options=options).version())
 
 
 def ensure_tables(output: Location, metadata: Mapping[str, str], options: StorageOptions = None) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -24,6 +25,7 @@ from flows.core.nlp.pipeline import load_pipeline
 from flows.core.revisions import REVISED_FIELDS, Removal, apply_revisions
 from flows.core.sources import KnownSources, Listing, parse_files
 from flows.core.stories import assign_stories
+from flows.core.tables.identity_rows import identities_frame
 from flows.core.tables.rows import BatchTables, RunInfo, removals_frame, run_metadata
 from flows.core.tables.validation import validate_batch
 from schemas.tables import TABLES
@@ -170,7 +172,8 @@ def stage(settings: Settings, run: RunInfo, tables: BatchTables, number: int) ->
 
 @task(name="commit tables", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=IO_RETRY_DELAYS)
 def commit(settings: Settings, run: RunInfo) -> dict[str, storage.CommitResult]:
-    """One commit per table with this run's rows, stamped with the run's provenance; then clean staging.
+    """One commit per table with this run's rows, stamped with the run's provenance; then clean staging, and
+    bring ``entity_identities`` up to the current articles (one more commit when an identity changed).
 
     Tables that do not exist yet are created first, empty, so every table exists after the first run. A run
     that staged nothing writes nothing more (its output may be read-only)."""
@@ -183,6 +186,9 @@ def commit(settings: Settings, run: RunInfo) -> dict[str, storage.CommitResult]:
         settings.output_dir, staging, TABLE_KEYS_BY_NAME, metadata_, settings.object_store_options
     )
     storage.remove_staging(staging)
+    results[storage.IDENTITIES] = storage.refresh_identities(
+        settings.output_dir, partial(identities_frame, run=run), metadata_, settings.object_store_options
+    )
     return results
 
 

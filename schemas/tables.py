@@ -28,6 +28,7 @@ from schemas.vocabulary import (
     FeatureType,
     GeoMethod,
     Granularity,
+    IdentityRule,
     LinkMethod,
     RejectReason,
     Section,
@@ -429,6 +430,54 @@ class ArticleEntities(Provenance):
     @classmethod
     def top_salience_is_one(cls, data: PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select((pl.col("salience").max().over("article_id") - 1.0).abs() < 1e-9)
+
+
+class EntityIdentities(Provenance):
+    """One row per distinct entity_key of the current articles' article_entities: its identity across articles.
+
+    Recomputed over all current articles at every commit (rows that changed are updated, keys no current
+    article names are deleted), so it is the same however the articles were batched or split into runs.
+    Join ``article_entities.entity_key`` to it and group on ``identity_key`` to count one entity across articles.
+    """
+
+    entity_key: str = pa.Field(
+        unique=True, str_matches=ENTITY_KEY, description="An article-level key (article_entities.entity_key)."
+    )
+    identity_key: str = pa.Field(
+        str_matches=ENTITY_KEY,
+        description="The key standing for the entity across articles (its own row has rule own): join on it.",
+    )
+    identity_name: str = pa.Field(
+        str_length={"min_value": 1},
+        description="The identity's name: the canonical name most articles give identity_key.",
+    )
+    label: str = pa.Field(isin=sorted(ENTITY_LABELS), description="Entity type of entity_key.")
+    rule: str = pa.Field(
+        isin=_values(IdentityRule),
+        description="How entity_key joined identity_key: own (itself), trade_name (written together or with a "
+        "word of its trade: Apple Computer -> Apple), acronym (GM -> General Motors), surname (Johnson -> Mike "
+        "Johnson, only when their articles share another entity).",
+    )
+
+    @pa.dataframe_check(error="entity_key and identity_key must start with the label")
+    @classmethod
+    def keys_have_label(cls, data: PolarsData) -> pl.LazyFrame:
+        prefix = pl.col("label") + ":"
+        return data.lazyframe.select(
+            pl.col("entity_key").str.starts_with(prefix) & pl.col("identity_key").str.starts_with(prefix)
+        )
+
+    @pa.dataframe_check(error="rule must be own exactly when entity_key is its own identity_key")
+    @classmethod
+    def own_is_itself(cls, data: PolarsData) -> pl.LazyFrame:
+        own = pl.col("rule") == IdentityRule.OWN.value
+        return data.lazyframe.select(own == (pl.col("entity_key") == pl.col("identity_key")))
+
+    @pa.dataframe_check(error="every identity_key must have its own row (rule own)")
+    @classmethod
+    def identities_are_own_rows(cls, data: PolarsData) -> pl.LazyFrame:
+        own = pl.col("entity_key").filter(pl.col("rule") == IdentityRule.OWN.value)
+        return data.lazyframe.select(pl.col("identity_key").is_in(own.implode()))
 
 
 class Places(Provenance):
@@ -912,6 +961,16 @@ TABLES: dict[str, Table] = {
             ArticleEntities,
             "article_entity_id",
             id_recipe="article_entity_id = short_hash(article_id, entity_key)",
+        ),
+        Table(
+            "entity_identities",
+            EntityIdentities,
+            "entity_key",
+            is_detail=False,
+            id_recipe=(
+                "entity_key = article_entities.entity_key (one row per distinct key of the current articles); "
+                "recomputed at each commit: changed rows updated, keys no current article names deleted"
+            ),
         ),
         Table("places", Places, "place_id", id_recipe="place_id = short_hash(article_id, entity_key)"),
         Table(

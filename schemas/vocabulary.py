@@ -101,6 +101,15 @@ class LinkMethod(StrEnum):
     )
 
 
+class IdentityRule(StrEnum):
+    """How an article-level entity key joined its cross-article identity (entity_identities.rule)."""
+
+    OWN = "own"  # the key is its own identity
+    TRADE_NAME = "trade_name"  # the name written together or with a word of its trade ("Apple Computer")
+    ACRONYM = "acronym"  # the initials of the one longer ORG name with them ("GM" -> "General Motors")
+    SURNAME = "surname"  # the end of the one longer PERSON name it ends ("Lagarde" -> "Christine Lagarde")
+
+
 class SpeakerKind(StrEnum):
     """What the speaker phrase is."""
 

@@ -85,6 +85,23 @@ def test_readme_current_articles_snippet_runs(two_versions: Path) -> None:
     assert result.stdout.split() == ["2", "2", "2"]
 
 
+def test_readme_identity_snippet_joins_one_entity_across_articles(tmp_path: Path) -> None:
+    from tests.test_identities import refresh_output, write_articles
+
+    write_articles(
+        tmp_path / "output", {"a": [("IBM", "ORG")], "b": [("International Business Machines", "ORG")]}
+    )
+    refresh_output(tmp_path / "output")
+    snippet = next(s for s in _snippets() if s.startswith("# one entity across articles"))
+    result = subprocess.run(
+        [sys.executable, "-c", snippet], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("True")
+    assert "shape: (1, 3)" in result.stdout  # one identity ...
+    assert "┆ 2 " in result.stdout  # ... named in both articles
+
+
 def test_readme_data_dictionary_is_generated_from_schemas() -> None:
     assert (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8") == render() + "\n"
 

@@ -41,13 +41,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
 from flows.core.models import EntityMention, Section
 from schemas.vocabulary import VALUE_LABELS as _VALUE_LABELS
-from schemas.vocabulary import LinkMethod
+from schemas.vocabulary import IdentityRule, LinkMethod
 
 
 @dataclass(frozen=True, slots=True)
@@ -549,12 +549,39 @@ def batch_identities(entities: Iterable[tuple[str, str, str]]) -> dict[str, tupl
     names: dict[str, tuple[str, str]] = {}
     for key, name, label in entities:
         names.setdefault(key, (name, label))
+    moved = identity_rules(names)
+    return {key: (target, names[target][0]) for key, (target, _rule) in moved.items()}
+
+
+def identity_rules(
+    names: Mapping[str, tuple[str, str]], *, surnames: bool = True
+) -> dict[str, tuple[str, IdentityRule]]:
+    """For keys with their (name, label), the keys that rule 5 moves, each with its target key and the rule
+    (``surnames=False``: the ORG rules only)."""
     orgs = {key: name for key, (name, label) in names.items() if label == "ORG"}
     persons = {key: name for key, (name, label) in names.items() if label == "PERSON"}
-    moved = _same_core(orgs)
-    moved.update(_batch_acronyms(orgs, moved))
-    moved.update(_batch_surnames(persons))
-    return {key: (target, names[target][0]) for key, target in moved.items()}
+    same = _same_core(orgs)
+    moved = {key: (target, IdentityRule.TRADE_NAME) for key, target in same.items()}
+    moved.update((k, (t, IdentityRule.ACRONYM)) for k, t in _batch_acronyms(orgs, same).items())
+    if surnames:
+        moved.update((k, (t, IdentityRule.SURNAME)) for k, t in _batch_surnames(persons).items())
+    return moved
+
+
+def surname_owners(names: Mapping[str, tuple[str, str]]) -> dict[str, list[str]]:
+    """For each one-word PERSON key, the keys of the longer PERSON names it ends ("lagarde": "christine
+    lagarde"), sorted; keys that end none are left out."""
+    owners: dict[str, list[str]] = {}
+    for key, (name, label) in names.items():
+        words = _words(name)
+        if label == "PERSON" and len(words) > 1:
+            owners.setdefault(words[-1], []).append(key)
+    found = {}
+    for key, (name, label) in names.items():
+        words = _words(name)
+        if label == "PERSON" and len(words) == 1 and words[0] in owners:
+            found[key] = sorted(owners[words[0]])
+    return found
 
 
 def rekey(

@@ -58,7 +58,7 @@ from flows.core.revisions import (
     owners,
     with_owners,
 )
-from flows.core.sources import KnownSources, RetryPolicy, lost_copies, retry_reject
+from flows.core.sources import KnownSources, RetryPolicy, elsewhere, lost_copies, retry_reject
 from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES, ArticleStatus
 from schemas.vocabulary import SCHEMA_VERSION
 
@@ -434,12 +434,13 @@ def load_known_sources(
     if policy is not None:
         known.retry = _paths_to_retry(own_articles, own_rejects, policy)
     known.latest = latest_versions(*_status_inputs(output, {}, options), raw_source)
-    story_columns = ["article_id", "source_path", "body_sha256", "story_id", "story_keys", "ingested_at"]
+    story_columns = [*FILE_KEY, "article_id", "body_sha256", "story_id", "story_keys", "ingested_at"]
     types = {"story_keys": pl.List(pl.Int64()), "ingested_at": pl.Datetime("us", "UTC")}
-    recorded = _read_columns(output, "articles", story_columns, options, types=types)
+    recorded = with_owners(_read_columns(output, "articles", story_columns, options, types=types), found)
     ordered = recorded.filter(pl.col("body_sha256").is_not_null()).sort("ingested_at", "article_id")
-    for article_id, path, sha, story_id, keys, _ in ordered.iter_rows():
-        known.stories.add(article_id, path, sha, keys, story_id)
+    for source, path, article_id, sha, story_id, keys, _ in ordered.iter_rows():
+        theirs = raw_source is not None and source is not None and source != raw_source
+        known.stories.add(article_id, elsewhere(source, path) if theirs else path, sha, keys, story_id)
     return known
 
 

@@ -444,6 +444,9 @@ def test_revisions_two_raw_folders_into_one_output_keep_their_files_apart(
         (b, "harbour.txt", 1),  # the same path in B: another file, not a second version of A's
         (b, "orchard.txt", 1),
     ]
+    articles = storage.read_table(output, "articles").sort("ingested_at")
+    harbours = articles.filter(pl.col("source_path") == "harbour.txt")
+    assert harbours["duplicate_of"].to_list() == [None, harbours["article_id"][0]]  # B's body is A's
     rejects = storage.current_rejects(output)
     assert rejects.select("raw_source", "source_path", "reason").rows() == [
         (b, "bridge-copy.txt", "duplicate_content")

@@ -818,8 +818,16 @@ def known_errors() -> tuple[type[BaseException], ...]:
     asked when an error is caught, so a run that never loads spaCy or Dask does not import them for this."""
     from flows import storage
 
-    optional = {"flows.core.nlp.pipeline": "ModelNotFoundError", "flows.parallel": "DaskClusterError"}
-    loaded = [getattr(sys.modules[name], error) for name, error in optional.items() if name in sys.modules]
+    optional = {
+        "flows.core.nlp.pipeline": ("ModelNotFoundError",),
+        "flows.parallel": ("DaskClusterError", "WorkersNotStartedError"),
+    }
+    loaded = [
+        getattr(sys.modules[name], error)
+        for name, errors in optional.items()
+        if name in sys.modules
+        for error in errors
+    ]
     return (
         storage.RawFolderError,
         storage.OutputNotOursError,

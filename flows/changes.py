@@ -35,7 +35,9 @@ def find_changes(settings: Settings, known: KnownSources) -> tuple[Listing, list
 def known_sources(settings: Settings, code_version: str) -> KnownSources:
     """The raw files the tables already hold, by path and content; rejects worth another try marked."""
     policy = RetryPolicy(settings.max_file_bytes, code_version, frozenset(settings.retry_rejects))
-    return storage.load_known_sources(settings.output_dir, settings.object_store_options, policy)
+    return storage.load_known_sources(
+        settings.output_dir, settings.object_store_options, policy, settings.raw_source
+    )
 
 
 def summary_if_idle(settings: Settings) -> RunSummary | None:

@@ -73,13 +73,20 @@ def settings_for(**given: object) -> Settings:
 
 
 def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options that say what to ingest and where: --raw, --output, --model, --include."""
+    """The options that say what to ingest and where: --raw, --source-name, --output, --model, --include."""
     options = [
         click.option(
             "--raw",
             "raw_dir",
             type=click.Path(path_type=Path),
             help="Folder of raw page files [default: raw].",
+        ),
+        click.option(
+            "--source-name",
+            help=(
+                "Name of the raw folder in the tables (raw_source): keep it when the folder moves or is "
+                "mounted elsewhere [default: the folder's resolved absolute path]."
+            ),
         ),
         click.option(
             "--output",
@@ -163,6 +170,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 def run(
     ctx: click.Context,
     raw_dir: Path | None,
+    source_name: str | None,
     output_dir: str | None,
     model: str | None,
     include: tuple[str, ...],
@@ -189,6 +197,7 @@ def run(
         )
     settings = settings_for(
         raw_dir=raw_dir,
+        source_name=source_name,
         output_dir=output_dir,
         model=model,
         include=include or None,
@@ -369,6 +378,7 @@ def serve(
     cron: str | None,
     interval: int | None,
     raw_dir: Path | None,
+    source_name: str | None,
     output_dir: str | None,
     model: str | None,
     include: tuple[str, ...],
@@ -383,7 +393,9 @@ def serve(
     """
     if (cron is None) == (interval is None):
         raise KnownProblem("give exactly one schedule: --cron EXPRESSION or --interval SECONDS")
-    settings = settings_for(raw_dir=raw_dir, output_dir=output_dir, model=model, include=include or None)
+    settings = settings_for(
+        raw_dir=raw_dir, source_name=source_name, output_dir=output_dir, model=model, include=include or None
+    )
     with known_problems(debug=ctx.obj["debug"]):
         preflight(settings)
         api_url = os.environ.setdefault("PREFECT_API_URL", "http://127.0.0.1:4200/api")
@@ -544,6 +556,7 @@ def flow_parameters(settings: Settings) -> dict[str, Any]:
     """The ingest flow's parameters for these settings."""
     return {
         "raw_dir": str(settings.raw_dir.resolve()),
+        "source_name": settings.source_name,
         "output_dir": str(
             settings.output_dir.resolve() if isinstance(settings.output_dir, Path) else settings.output_dir
         ),
@@ -805,8 +818,16 @@ def known_errors() -> tuple[type[BaseException], ...]:
     asked when an error is caught, so a run that never loads spaCy or Dask does not import them for this."""
     from flows import storage
 
-    optional = {"flows.core.nlp.pipeline": "ModelNotFoundError", "flows.parallel": "DaskClusterError"}
-    loaded = [getattr(sys.modules[name], error) for name, error in optional.items() if name in sys.modules]
+    optional = {
+        "flows.core.nlp.pipeline": ("ModelNotFoundError",),
+        "flows.parallel": ("DaskClusterError", "WorkersNotStartedError"),
+    }
+    loaded = [
+        getattr(sys.modules[name], error)
+        for name, errors in optional.items()
+        if name in sys.modules
+        for error in errors
+    ]
     return (
         storage.RawFolderError,
         storage.OutputNotOursError,

@@ -60,6 +60,7 @@ class Settings:
     settle_seconds: float = 10.0
     retry_rejects: tuple[str, ...] = ()  # reject reasons to read again this run ("all": every reason)
     publish_parquet: Path | None = None  # keep a plain-Parquet export here current after each run
+    source_name: str | None = None  # names the raw folder in the tables (default: its resolved path)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -116,6 +117,12 @@ class Settings:
         return self.nlp_processes
 
     @property
+    def raw_source(self) -> str:
+        """The raw folder's name in the tables (``raw_source``): ``source_name`` when set, else the folder's
+        resolved absolute path. A file is known by this and its path in the folder."""
+        return self.source_name or str(self.raw_dir.resolve())
+
+    @property
     def on_dask(self) -> bool:
         """True when the batches run on a Dask cluster (started here, or at ``dask_address``)."""
         return self.dask_workers is not None or self.dask_address is not None
@@ -154,6 +161,7 @@ class Options(BaseModel):
     settle_seconds: Annotated[float | None, Field(ge=0, allow_inf_nan=False)] = None
     retry_rejects: Annotated[tuple[str, ...] | None, NoDecode] = None  # comma-separated in the environment
     publish_parquet: Path | None = None
+    source_name: Annotated[str | None, Field(min_length=1)] = None
 
     @field_validator("retry_rejects", mode="before")
     @classmethod

@@ -49,6 +49,7 @@ def ingest(
     settle_seconds: float | None = None,
     retry_rejects: list[str] | None = None,
     publish_parquet: str | None = None,
+    source_name: str | None = None,
 ) -> RunSummary:
     """Ingest new raw files into the articles, entities and rejects tables; one commit per table.
 
@@ -57,7 +58,7 @@ def ingest(
     model once); ``follow_links`` follows symbolic links that leave the raw folder; files modified in the
     last ``settle_seconds`` wait for a later run; ``retry_rejects`` reads again the files whose latest
     reject has one of these reasons ("all": any). ``publish_parquet``: a folder whose plain-Parquet export
-    each run keeps current.
+    each run keeps current. ``source_name`` names the raw folder in the tables (default: its resolved path).
     """
     settings = (
         Settings.from_env()
@@ -73,6 +74,7 @@ def ingest(
             settle_seconds=settle_seconds,
             retry_rejects=tuple(retry_rejects) if retry_rejects else None,
             publish_parquet=Path(publish_parquet) if publish_parquet else None,
+            source_name=source_name,
         )
         .with_overrides(dask_workers=dask_workers)
     )

@@ -13,7 +13,6 @@ reading, parsing, validation and staging of the next one in the flow.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import multiprocessing
 import os
 import threading
@@ -64,19 +63,47 @@ def warm_up(model_name: str, processes: int) -> None:
     nlp_pool(model_name, processes)
 
 
-def start_workers(model_name: str, processes: int, timeout: float = 300.0) -> None:
-    """Start the pool and wait until every worker has loaded the model (for ``serve`` and the bench).
+WORKER_START_SECONDS = 300.0  # how long a fresh pool's workers may take to load the model before a run fails
 
-    Raises ``TimeoutError`` when not every worker answers within ``timeout`` seconds.
+
+def start_workers(
+    model_name: str, processes: int, timeout: float | None = None, *, every: bool = True
+) -> None:
+    """Start the pool and wait until every worker (with ``every=False``: one) has loaded the model.
+
+    Raises :class:`WorkersNotStartedError` when they do not answer within ``timeout`` seconds (default
+    :data:`WORKER_START_SECONDS`) or die while starting; the pool is then stopped, so nothing is left hanging.
     """
     pool = nlp_pool(model_name, processes)
+    wanted = processes if every else 1
+    limit = WORKER_START_SECONDS if timeout is None else timeout
+    deadline = time.monotonic() + limit
     seen: set[int] = set()
-    deadline = time.monotonic() + timeout
-    while len(seen) < processes:  # a ready worker may answer every call: ask until each one has
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{processes - len(seen)} of {processes} spaCy workers did not start")
-        seen.update(future.result() for future in [pool.submit(_worker_pid) for _ in range(processes)])
-        time.sleep(0.05)
+    try:
+        while len(seen) < wanted:  # a ready worker may answer every call: ask until enough have
+            for answer in [pool.submit(_worker_pid) for _ in range(processes)]:
+                seen.add(answer.result(timeout=max(0.0, deadline - time.monotonic())))
+                if len(seen) >= wanted:
+                    break
+            if len(seen) < wanted and time.monotonic() > deadline:
+                raise FutureTimeout
+            time.sleep(0.05)
+    except (FutureTimeout, BrokenProcessPool) as error:
+        replace_pool(model_name, processes, pool)
+        how = (
+            "died while starting"
+            if isinstance(error, BrokenProcessPool)
+            else f"did not start within {limit:g} s"
+        )
+        raise WorkersNotStartedError(
+            f"{wanted - len(seen)} of {processes} spaCy worker processes for model {model_name!r} {how}; "
+            "check free memory and that the model loads ('python -m spacy validate'), or tag in one process "
+            "with --processes 1"
+        ) from error
+
+
+class WorkersNotStartedError(TimeoutError):
+    """The spaCy worker processes did not come up (a model load that hangs or dies, no memory)."""
 
 
 def worker_pids() -> list[int]:
@@ -111,6 +138,8 @@ def tables_in_pool(
     Each chunk has ``chunk_seconds`` (default :data:`CHUNK_SECONDS`) once a worker could have started it. A
     chunk whose worker died or overran is sent once more to a fresh pool (its workers' model loads are not
     counted in the budget); if that fails too, its articles are ``processing_error`` rejects and the run goes on.
+    A chunk that failed only because its pool was replaced for another chunk (of this batch or another) is
+    sent again without that counting as its try (:func:`_tagged`).
     """
     budget = CHUNK_SECONDS if chunk_seconds is None else chunk_seconds
     chunks = [
@@ -121,13 +150,8 @@ def tables_in_pool(
     parts: list[BatchTables] = []
     lost: list[Reject] = []
     for chunk, (pool, future) in zip(chunks, submitted, strict=True):
-        part = _collect(future, budget)
+        part = _tagged(model_name, processes, chunk, run, batch_size, budget, pool, future)
         if part is None:
-            _fresh_pool(model_name, processes, pool)
-            pool, future = _submit(model_name, processes, chunk, run, batch_size)
-            part = _collect(future, budget)
-        if part is None:
-            replace_pool(model_name, processes, pool)
             error = WorkerLostError("the spaCy worker tagging this article died or ran out of time, twice")
             lost.extend(processing_error(article, Stage.TAG, error) for article in chunk)
         else:
@@ -150,6 +174,47 @@ def _collect(future: Future[BatchTables], seconds: float) -> BatchTables | None:
         return None
 
 
+TRIES_PER_CHUNK = 2  # a chunk's own failures (its worker died or overran) before its articles are rejected
+RESENDS_PER_CHUNK = 8  # sends after a pool was replaced for other chunks; beyond, a failure counts as its own
+
+
+def _tagged(
+    model_name: str,
+    processes: int,
+    chunk: list[Article],
+    run: RunInfo,
+    batch_size: int,
+    budget: float,
+    pool: ProcessPoolExecutor,
+    future: Future[BatchTables],
+) -> BatchTables | None:
+    """A chunk's tables once its future (on ``pool``) is done; None when it failed :data:`TRIES_PER_CHUNK`
+    times by its own fault.
+
+    A failure on a pool that is no longer the current one was caused by another chunk, whose failure
+    replaced (killed) the pool: the chunk is sent again and that does not count (up to
+    :data:`RESENDS_PER_CHUNK` times, so this ends whatever the other chunks do).
+    """
+    failures = resent = 0
+    while (part := _collect(future, budget)) is None:
+        if _replaced(model_name, processes, pool) and resent < RESENDS_PER_CHUNK:
+            resent += 1
+        else:
+            failures += 1
+            if failures >= TRIES_PER_CHUNK:
+                replace_pool(model_name, processes, pool)
+                return None
+            _fresh_pool(model_name, processes, pool)
+        pool, future = _submit(model_name, processes, chunk, run, batch_size)
+    return part
+
+
+def _replaced(model_name: str, processes: int, pool: ProcessPoolExecutor) -> bool:
+    """True when ``pool`` is no longer the process's pool for this model and size: it was replaced."""
+    with _lock:
+        return _pools.get((model_name, processes)) is not pool
+
+
 def replace_pool(model_name: str, processes: int, failed: ProcessPoolExecutor | None = None) -> None:
     """Kill the pool's workers (a hung one does not stop by itself) and drop the pool; the next chunk starts
     a fresh one.
@@ -165,7 +230,9 @@ def replace_pool(model_name: str, processes: int, failed: ProcessPoolExecutor | 
         return
     for process in list(pool._processes.values()):
         process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
+    # Wait for the killed pool's own thread to finish with it: a fresh pool spawned while it still closes
+    # its pipes can hand a worker a pipe just closed, and that worker dies at once.
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 class DaskClusterError(RuntimeError):
@@ -220,11 +287,11 @@ def close_pools() -> None:
 
 
 def _fresh_pool(model_name: str, processes: int, failed: ProcessPoolExecutor) -> None:
-    """Replace a pool whose worker died or hung, and wait until the fresh pool's workers loaded the model
-    (if they do not within their start time, the retried chunk fails and is rejected)."""
+    """Replace a pool whose worker died or hung, and wait until a worker of the fresh pool loaded the model
+    (so a retried chunk's budget does not pay for it). Raises :class:`WorkersNotStartedError` when none does
+    within :data:`WORKER_START_SECONDS`: the run stops with that line instead of waiting for ever."""
     replace_pool(model_name, processes, failed)
-    with contextlib.suppress(TimeoutError, BrokenProcessPool):
-        start_workers(model_name, processes)
+    start_workers(model_name, processes, every=False)
 
 
 def _submit(

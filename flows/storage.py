@@ -49,8 +49,16 @@ from flows.core.export import (
     rows_only_added,
 )
 from flows.core.models import RawDocument, Reject, Skipped, SkipReason, SourceFile
-from flows.core.revisions import STATUS_INPUT_COLUMNS, article_status, latest_versions
-from flows.core.sources import KnownSources, RetryPolicy, lost_copies, retry_reject
+from flows.core.revisions import (
+    FILE_KEY,
+    STATUS_INPUT_COLUMNS,
+    article_status,
+    latest_versions,
+    of_source,
+    owners,
+    with_owners,
+)
+from flows.core.sources import KnownSources, RetryPolicy, elsewhere, lost_copies, retry_reject
 from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES, ArticleStatus
 from schemas.vocabulary import SCHEMA_VERSION
 
@@ -393,29 +401,54 @@ SOURCE_COLUMNS = ["source_path", "source_sha256", "source_size_bytes", "source_m
 
 
 def load_known_sources(
-    output: Location, options: StorageOptions = None, policy: RetryPolicy | None = None
+    output: Location,
+    options: StorageOptions = None,
+    policy: RetryPolicy | None = None,
+    raw_source: str | None = None,
 ) -> KnownSources:
     """Read the source columns of the articles and rejects tables (not the text) into a lookup, with each
     path's latest article and whether its file was found missing.
 
-    With a ``policy``, paths whose latest record is a reject worth another try are marked for retry.
+    Only the files of the raw folder ``raw_source`` (None: every folder) are known by path; the articles of
+    other raw folders only by content, so a copy of one is a duplicate. With a ``policy``, paths whose latest
+    record is a reject worth another try are marked for retry.
     """
     known = KnownSources()
-    articles = _read_columns(output, "articles", SOURCE_COLUMNS, options)
-    rejects = _read_columns(output, "rejects", [*SOURCE_COLUMNS, "reason", "pipeline_version"], options)
-    for frame, is_article in ((articles, True), (rejects, False)):
-        for path, sha, size, mtime in frame.select(SOURCE_COLUMNS[:4]).iter_rows():
+    columns = [*SOURCE_COLUMNS, "raw_source"]
+    articles = _read_columns(output, "articles", columns, options, types=_SOURCE_TYPES)
+    rejects = _read_columns(
+        output, "rejects", [*columns, "reason", "pipeline_version"], options, types=_SOURCE_TYPES
+    )
+    found = owners(
+        pl.concat([articles.select(*FILE_KEY, "ingested_at"), rejects.select(*FILE_KEY, "ingested_at")])
+    )
+    articles, rejects = with_owners(articles, found), with_owners(rejects, found)
+    own_articles, own_rejects = of_source(articles, raw_source), of_source(rejects, raw_source)
+    for frame, is_article in ((own_articles, True), (own_rejects, False)):
+        for path, sha, size, mtime in frame.sort("ingested_at").select(SOURCE_COLUMNS[:4]).iter_rows():
             known.add(path, sha, size, mtime, is_article=is_article)
+    if raw_source is not None:
+        others = articles.filter(pl.col("raw_source").is_not_null() & (pl.col("raw_source") != raw_source))
+        for source, path, sha in others.select("raw_source", "source_path", "source_sha256").iter_rows():
+            known.add_elsewhere(source, path, sha)
     if policy is not None:
-        known.retry = _paths_to_retry(articles, rejects, policy)
-    known.latest = latest_versions(*_status_inputs(output, {}, options))
-    story_columns = ["article_id", "source_path", "body_sha256", "story_id", "story_keys", "ingested_at"]
+        known.retry = _paths_to_retry(own_articles, own_rejects, policy)
+    known.latest = latest_versions(*_status_inputs(output, {}, options), raw_source)
+    story_columns = [*FILE_KEY, "article_id", "body_sha256", "story_id", "story_keys", "ingested_at"]
     types = {"story_keys": pl.List(pl.Int64()), "ingested_at": pl.Datetime("us", "UTC")}
-    recorded = _read_columns(output, "articles", story_columns, options, types=types)
+    recorded = with_owners(_read_columns(output, "articles", story_columns, options, types=types), found)
     ordered = recorded.filter(pl.col("body_sha256").is_not_null()).sort("ingested_at", "article_id")
-    for article_id, path, sha, story_id, keys, _ in ordered.iter_rows():
-        known.stories.add(article_id, path, sha, keys, story_id)
+    for source, path, article_id, sha, story_id, keys, _ in ordered.iter_rows():
+        theirs = raw_source is not None and source is not None and source != raw_source
+        known.stories.add(article_id, elsewhere(source, path) if theirs else path, sha, keys, story_id)
     return known
+
+
+_SOURCE_TYPES: dict[str, pl.DataType] = {
+    "source_size_bytes": pl.Int64(),
+    "source_mtime_ns": pl.Int64(),
+    "ingested_at": pl.Datetime("us", "UTC"),
+}
 
 
 def _paths_to_retry(articles: pl.DataFrame, rejects: pl.DataFrame, policy: RetryPolicy) -> set[str]:
@@ -432,19 +465,24 @@ def _paths_to_retry(articles: pl.DataFrame, rejects: pl.DataFrame, policy: Retry
 
 
 def current_rejects(output: Location, options: StorageOptions = None) -> pl.DataFrame:
-    """The rejects that still stand: for each raw file, its latest reject when nothing newer (an article, or
-    another reject) was recorded for that path. Older rows stay in the table as history."""
+    """The rejects that still stand: for each raw file (raw folder and path), its latest reject when nothing
+    newer (an article, or another reject) was recorded for that file. Older rows stay in the table as history."""
     try:
         rejects = pl.read_delta(table_uri(output, "rejects"), storage_options=_options(options))
     except TableNotFoundError:
         return pl.DataFrame()
-    articles = _read_columns(output, "articles", ["source_path", "ingested_at"], options)
-    newest_article = articles.group_by("source_path").agg(pl.col("ingested_at").max().alias("article_at"))
-    latest = rejects.filter(pl.col("ingested_at") == pl.col("ingested_at").max().over("source_path"))
-    joined = latest.join(newest_article, on="source_path", how="left")
-    return joined.filter(
-        pl.col("article_at").is_null() | (pl.col("article_at") < pl.col("ingested_at"))
-    ).drop("article_at")
+    articles = _read_columns(output, "articles", [*FILE_KEY, "ingested_at"], options, types=_SOURCE_TYPES)
+    if "raw_source" not in rejects.columns:  # a table written before raw folders were recorded
+        rejects = rejects.with_columns(pl.lit(None, pl.Utf8()).alias("raw_source"))
+    found = owners(pl.concat([articles, rejects.select(articles.columns)], how="vertical_relaxed"))
+    owned = with_owners(rejects.with_columns(pl.col("raw_source").alias("_recorded")), found)
+    newest_article = (
+        with_owners(articles, found).group_by(FILE_KEY).agg(pl.col("ingested_at").max().alias("article_at"))
+    )
+    latest = owned.filter(pl.col("ingested_at") == pl.col("ingested_at").max().over(FILE_KEY))
+    joined = latest.join(newest_article, on=list(FILE_KEY), how="left", nulls_equal=True)
+    standing = joined.filter(pl.col("article_at").is_null() | (pl.col("article_at") < pl.col("ingested_at")))
+    return standing.with_columns(pl.col("_recorded").alias("raw_source")).drop("article_at", "_recorded")
 
 
 def read_article_status(
@@ -782,11 +820,12 @@ def stage_lost_copies(output: Location, staging: Path, options: StorageOptions =
     if not files:
         return False
     staged = pl.read_parquet(files, columns=["article_id", *SOURCE_COLUMNS[:4], *_PROVENANCE])
-    held = _read_columns(output, "articles", ["article_id", "source_path"], options).filter(
+    held = _read_columns(output, "articles", ["article_id", *FILE_KEY], options).filter(
         pl.col("article_id").is_in(staged["article_id"].implode())
     )
     rejects = lost_copies(
-        staged.select("article_id", *SOURCE_COLUMNS[:4]).iter_rows(), dict(held.iter_rows())
+        staged.select("article_id", "raw_source", *SOURCE_COLUMNS[:4]).iter_rows(),
+        {article_id: (source, path) for article_id, source, path in held.iter_rows()},
     )
     if not rejects:
         return False
@@ -797,7 +836,10 @@ def stage_lost_copies(output: Location, staging: Path, options: StorageOptions =
     return True
 
 
-_PROVENANCE = ["run_id", "ingested_at", "pipeline_version", "model_name", "model_version", "schema_version"]
+_PROVENANCE = [
+    *("run_id", "ingested_at", "pipeline_version", "model_name", "model_version", "schema_version"),
+    "raw_source",
+]
 
 
 def commit_staged(

@@ -54,6 +54,7 @@ def prepare_run(settings: Settings) -> RunInfo:
         model_name=name,
         model_version=version,
         schema_version=SCHEMA_VERSION,
+        raw_source=settings.raw_source,
     )
 
 

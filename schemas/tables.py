@@ -94,6 +94,15 @@ class Provenance(pa.DataFrameModel):
     )
     model_version: str = pa.Field(str_length={"min_value": 1}, description="Version of that spaCy pipeline.")
     schema_version: str = pa.Field(str_length={"min_value": 1}, description="Version of these table schemas.")
+    raw_source: str = pa.Field(
+        str_length={"min_value": 1},
+        description=(
+            "The raw folder the run read: its --source-name (NEWSMILL_SOURCE_NAME), by default the folder's "
+            "resolved absolute path. A raw file is known by raw_source and source_path together; null on rows "
+            "written before schema 1.7.0, which belong to the raw folder of the path's first later row, or to "
+            "any raw folder while there is none."
+        ),
+    )
 
     class Config:  # every table model inherits it
         strict = True
@@ -840,7 +849,7 @@ class Rejects(Provenance):
     """One row per raw file that did not become an article, with a reason a person can act on."""
 
     reject_id: str = pa.Field(
-        unique=True, str_matches=HEX32, description="Hash of the file's path and content."
+        unique=True, str_matches=HEX32, description="Hash of the file's raw folder, path and content."
     )
     source_path: str = pa.Field(
         str_length={"min_value": 1}, description="Path of the raw file, relative to the raw folder."
@@ -888,11 +897,18 @@ class ArticleStatus(pa.DataFrameModel):
     article_id: str = pa.Field(
         unique=True, str_matches=HEX32, description="The article (articles.article_id)."
     )
+    raw_source: str | None = pa.Field(
+        nullable=True,
+        description=(
+            "articles.raw_source: the raw folder the file was read from (a row from before schema 1.7.0 takes "
+            "the raw folder of its path's first later row; null while there is none)."
+        ),
+    )
     source_path: str = pa.Field(description="Path of the raw file, relative to the raw folder.")
     version: pl.Int32 = pa.Field(ge=1, description="articles.version.")
     is_current: bool = pa.Field(
         description=(
-            "True for exactly one article per source_path still in the raw folder: its latest version "
+            "True for exactly one article per raw file (raw_source and source_path) still in its raw folder: its latest version "
             "(highest version, then latest ingested_at, then article_id); false for older versions and "
             "for every version of a removed file."
         )
@@ -945,8 +961,9 @@ TABLES: dict[str, Table] = {
             "reject_id",
             is_detail=False,
             id_recipe=(
-                "reject_id = short_hash(source_path, source_sha256), or short_hash(source_path, "
-                '"<source_size_bytes>:<source_mtime_ns>") for a file that could not be read'
+                "reject_id = short_hash(raw_source, source_path, source_sha256), or short_hash(raw_source, "
+                'source_path, "<source_size_bytes>:<source_mtime_ns>") for a file that could not be read; '
+                "a processing_error or schema_violation also hashes reason and pipeline_version"
             ),
         ),
         Table(

@@ -13,7 +13,8 @@ from enum import StrEnum
 # 1.5.0: revisions (version, previous_article_id, changed_fields), removals, copies and stories (body_sha256,
 #        duplicate_of, story_id, story_keys), publisher.
 # 1.6.0: places.embedded (a place named inside an organisation's name; label ORG).
-SCHEMA_VERSION = "1.6.0"
+# 1.7.0: raw_source on every row (the raw folder a run read); rejects keyed by raw folder, path and content.
+SCHEMA_VERSION = "1.7.0"
 
 
 class Stage(StrEnum):

@@ -52,6 +52,7 @@ def run_info() -> RunInfo:
         model_name="en_test",
         model_version="0.0.0",
         schema_version="1.0.0",
+        raw_source="/raw",
     )
 
 

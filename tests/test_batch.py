@@ -29,7 +29,7 @@ def article() -> Article:
 
 @pytest.fixture(scope="module")
 def tables(article: Article) -> BatchTables:
-    run = RunInfo("test-run", datetime(2026, 11, 29, tzinfo=UTC), "0.1.0", "m", "1", "1.1.0")
+    run = RunInfo("test-run", datetime(2026, 11, 29, tzinfo=UTC), "0.1.0", "m", "1", "1.1.0", "/raw")
     valid = validate_batch(batch_tables(load_pipeline(REAL_MODEL), [article], [], run, 64), run)
     assert valid.rejects.height == 0, valid.rejects["detail"].to_list()
     return valid
@@ -126,7 +126,7 @@ def test_batch_sample_places(tables: BatchTables) -> None:
 def test_batch_table_frames_have_the_schema_pandera_gives(name: str) -> None:
     model = TABLES[name].model
     expected = model.empty().select(column_order(model)).schema
-    run = RunInfo("test-run", datetime(2026, 11, 29, tzinfo=UTC), "0.1.0", "m", "1", "1.1.0")
+    run = RunInfo("test-run", datetime(2026, 11, 29, tzinfo=UTC), "0.1.0", "m", "1", "1.1.0", "/raw")
     assert empty_frame(model).schema == expected
     assert table_frame([], model, run).schema == expected
 
@@ -139,7 +139,7 @@ def test_batch_table_frame_stamps_provenance_on_every_row(tables: BatchTables) -
 
 
 def test_batch_validating_a_valid_batch_again_changes_nothing(tables: BatchTables) -> None:
-    run = RunInfo("test-run", datetime(2026, 11, 29, tzinfo=UTC), "0.1.0", "m", "1", "1.1.0")
+    run = RunInfo("test-run", datetime(2026, 11, 29, tzinfo=UTC), "0.1.0", "m", "1", "1.1.0", "/raw")
     again = validate_batch(tables, run)
     for name, frame in tables.frames().items():
         assert again.frames()[name].equals(frame), name

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from flows.core.models import Reject, RejectReason, Stage
 from flows.core.tables.rows import RunInfo, rejects_frame, run_metadata
 from tests.conftest import REPO
 
-RUN = RunInfo("run-1", datetime(2026, 1, 1, tzinfo=UTC), "0.1.0", "en_core", "3.8.0", "1.0.0")
+RUN = RunInfo("run-1", datetime(2026, 1, 1, tzinfo=UTC), "0.1.0", "en_core", "3.8.0", "1.0.0", "/raw")
 
 
 def ingested(tmp_path: Path, tables: bool = True) -> Settings:
@@ -38,13 +39,14 @@ def ingested(tmp_path: Path, tables: bool = True) -> Settings:
         RejectReason.EMPTY_FILE,
         "the file is empty",
     )
+    run = replace(RUN, raw_source=str(raw.resolve()))  # the raw folder's default name
     storage.prepare_output_dir(output)
-    staging = storage.staging_dir(output, RUN.run_id)
-    storage.stage_batch(staging, 1, {"rejects": rejects_frame([reject], RUN)})
-    storage.commit_staged(output, staging, "rejects", "reject_id", run_metadata(RUN))
+    staging = storage.staging_dir(output, run.run_id)
+    storage.stage_batch(staging, 1, {"rejects": rejects_frame([reject], run)})
+    storage.commit_staged(output, staging, "rejects", "reject_id", run_metadata(run))
     storage.remove_staging(staging)
     if tables:
-        storage.ensure_tables(output, run_metadata(RUN))
+        storage.ensure_tables(output, run_metadata(run))
     return Settings(raw_dir=raw, output_dir=output, settle_seconds=0)
 
 

@@ -81,7 +81,9 @@ def test_cli_history_shows_run_and_provenance(tmp_path: Path) -> None:
     from flows.core.models import Reject, RejectReason, Stage
     from flows.core.tables.rows import RunInfo, rejects_frame, run_metadata
 
-    run = RunInfo("run-42", datetime(2026, 1, 1, tzinfo=UTC), "0.1.0+gabc", "en_core", "3.8.0", "1.0.0")
+    run = RunInfo(
+        "run-42", datetime(2026, 1, 1, tzinfo=UTC), "0.1.0+gabc", "en_core", "3.8.0", "1.0.0", "/raw"
+    )
     reject = Reject("a.txt", None, 0, 0, Stage.READ, RejectReason.UNREADABLE, "could not be read at all")
     staging = storage.staging_dir(tmp_path, run.run_id)
     storage.stage_batch(staging, 1, {"rejects": rejects_frame([reject], run)})
@@ -108,7 +110,7 @@ def test_cli_export_publishes_a_snapshot_and_says_what_it_holds(tmp_path: Path) 
     from flows.core.models import Reject, RejectReason, Stage
     from flows.core.tables.rows import RunInfo, rejects_frame, run_metadata
 
-    run = RunInfo("run-1", datetime(2026, 1, 1, tzinfo=UTC), "0.1.0", "en_core", "3.8.0", "1.0.0")
+    run = RunInfo("run-1", datetime(2026, 1, 1, tzinfo=UTC), "0.1.0", "en_core", "3.8.0", "1.0.0", "/raw")
     reject = Reject("a.txt", None, 1, 0, Stage.READ, RejectReason.UNREADABLE, "could not be read at all")
     staging = storage.staging_dir(tmp_path / "out", run.run_id)
     storage.stage_batch(staging, 1, {"rejects": rejects_frame([reject], run)})

@@ -103,3 +103,16 @@ def test_config_knows_a_configured_prefect_server_without_importing_prefect(
     if profiles is not None:
         (tmp_path / "profiles.toml").write_text(profiles)
     assert prefect_server_configured({"PREFECT_HOME": str(tmp_path), **environ}) is configured
+
+
+def test_config_the_raw_folder_is_named_by_its_resolved_path_unless_a_source_name_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "raw").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert Settings(raw_dir=Path("raw")).raw_source == str(tmp_path.resolve() / "raw")
+    named = Settings.from_env({"NEWSMILL_SOURCE_NAME": "feed-a"})
+    assert named.raw_source == "feed-a"
+    assert named.with_options(source_name="feed-b").raw_source == "feed-b"
+    with pytest.raises(SettingsError, match="NEWSMILL_SOURCE_NAME"):
+        Settings.from_env({"NEWSMILL_SOURCE_NAME": ""})

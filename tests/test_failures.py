@@ -225,14 +225,24 @@ def test_failures_copies_committed_by_another_run_are_duplicate_rejects() -> Non
 
     sha = "ab" * 32
     staged = [
-        (sha[:32], "b.txt", sha, 10, 5),  # the table holds this content under a.txt
-        ("cd" * 16, "c.txt", "cd" * 32, 10, 5),  # new
-        ("ef" * 16, "same.txt", "ef" * 32, 10, 5),  # held under its own path: another run of the same file
+        (sha[:32], "/a", "b.txt", sha, 10, 5),  # the table holds this content under a.txt of this folder
+        ("cd" * 16, "/a", "c.txt", "cd" * 32, 10, 5),  # new
+        ("ef" * 16, "/a", "same.txt", "ef" * 32, 10, 5),  # held under its own path: another run of the file
+        ("12" * 16, "/a", "old.txt", "12" * 32, 10, 5),  # held by a row from before raw folders were recorded
+        ("34" * 16, "/a", "both.txt", "34" * 32, 10, 5),  # held under the same path of another raw folder
     ]
-    held = {sha[:32]: "a.txt", "ef" * 16: "same.txt"}
+    held = {
+        sha[:32]: ("/a", "a.txt"),
+        "ef" * 16: ("/a", "same.txt"),
+        "12" * 16: (None, "old.txt"),
+        "34" * 16: ("/b", "both.txt"),
+    }
 
     rejects = lost_copies(staged, held)
 
     assert [(r.source_path, r.reason, r.article_id) for r in rejects] == [
-        ("b.txt", RejectReason.DUPLICATE_CONTENT, sha[:32])
+        ("b.txt", RejectReason.DUPLICATE_CONTENT, sha[:32]),
+        ("both.txt", RejectReason.DUPLICATE_CONTENT, "34" * 16),
     ]
+    assert "same bytes as 'a.txt'" in rejects[0].detail
+    assert "same bytes as '/b/both.txt'" in rejects[1].detail

@@ -85,17 +85,17 @@ def assert_one_clear_line(stderr: str, starts: str) -> None:
 
 
 def assert_accounted(output: Path, raw_folders: Sequence[Path]) -> None:
-    """Every raw file (by its path in its raw folder) in exactly one current place; no duplicate key in any
+    """Every raw file (its raw folder and its path in it) in exactly one current place; no duplicate key in any
     table; no detail row without its article; no half-written version; no staging left."""
     storage.check_table_logs(output)  # every log entry whole
     articles = storage.read_table(output, "articles")
     rejects = storage.current_rejects(output)
-    in_articles = set(articles["source_path"].to_list())
-    rejected = set(rejects["source_path"].to_list()) if rejects.height else set()
-    files = {path.name for folder in raw_folders for path in folder.iterdir()}
+    in_articles = set(articles.select("raw_source", "source_path").rows())
+    rejected = set(rejects.select("raw_source", "source_path").rows()) if rejects.height else set()
+    files = {(str(folder.resolve()), path.name) for folder in raw_folders for path in folder.iterdir()}
     assert in_articles | rejected == files
     assert not in_articles & rejected
-    assert rejects["source_path"].n_unique() == rejects.height
+    assert rejects.select("raw_source", "source_path").n_unique() == rejects.height
     for table in storage.TABLE_NAMES:
         frame = storage.read_table(output, table)
         assert frame[TABLES[table].key].n_unique() == frame.height, table
@@ -110,8 +110,8 @@ def assert_accounted(output: Path, raw_folders: Sequence[Path]) -> None:
 def test_faults_concurrent_runs_on_different_raw_folders_with_an_identical_file(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    """Runs on folders a and b, and a second run on a, at once: a file in both folders under one name is one
-    article; the same bytes under two names are one article and one duplicate_content reject."""
+    """Runs on folders a and b, and a second run on a, at once: the same bytes in both folders, under one name
+    or two, are one article and one duplicate_content reject (a file is its raw folder and its path)."""
     folder_a = raw_folder(tmp_path / "raw-a", range(0, 12), prefix="a")
     folder_b = raw_folder(tmp_path / "raw-b", range(100, 112), prefix="b")
     for folder in (folder_a, folder_b):
@@ -129,6 +129,8 @@ def test_faults_concurrent_runs_on_different_raw_folders_with_an_identical_file(
     assert copies["reason"].to_list() == ["duplicate_content"]
     articles = storage.read_table(output, "articles")
     assert articles.filter(pl.col("source_path") == "shared.txt").height == 1
+    shared = storage.current_rejects(output).filter(pl.col("source_path") == "shared.txt")
+    assert shared["reason"].to_list() == ["duplicate_content"]
     # and a later run of each folder finds nothing to do
     for folder in (folder_a, folder_b):
         code, stdout, stderr = finish(start_run(cli_env, folder, output))

@@ -6,6 +6,9 @@ import builtins
 import io
 import os
 import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +127,125 @@ def test_parallel_a_chunk_over_its_time_budget_twice_is_rejected_not_a_failed_ru
     assert set(pooled.rejects["reason"].to_list()) == {"processing_error"}
     assert "died or ran out of time, twice" in pooled.rejects["detail"][0]
     parallel.close_pools()
+
+
+# --- workers that hang: beside good chunks, and while starting ----------------------------------------------
+
+HANG_LOG = "NEWSMILL_TEST_HANG_LOG"  # read by the test's worker functions only, in the worker processes
+
+
+def hang_while_starting(model_name: str) -> None:
+    """In a worker, instead of loading the model: a load that never ends."""
+    while True:
+        time.sleep(60)
+
+
+def tag_hang_or_wait(model_name: str, articles: list[Article], run: RunInfo, batch_size: int) -> Any:
+    """In a worker: a chunk holding ``hang-*`` never returns (each attempt's pid noted in the hang log); a
+    chunk holding ``wait-*`` is busy until the hung chunk's second worker is gone (so both pools the hung chunk
+    gets replaced are killed under it), then tagged; any other chunk is tagged as usual."""
+    log = Path(os.environ[HANG_LOG])
+    if any(article.source_path.startswith("hang-") for article in articles):
+        with log.open("a", encoding="utf-8") as noted:
+            noted.write(f"{os.getpid()}\n")
+        while True:
+            time.sleep(60)
+    while any(article.source_path.startswith("wait-") for article in articles) and not _second_hang_gone(log):
+        time.sleep(0.1)
+    return parallel._chunk_tables(model_name, articles, run, batch_size)
+
+
+def _second_hang_gone(log: Path) -> bool:
+    pids = log.read_text(encoding="utf-8").split() if log.exists() else []
+    return len(pids) >= 2 and _gone(int(pids[1]))
+
+
+def _gone(pid: int | None) -> bool:
+    """True when the process has ended (a killed child not yet reaped counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state in ("Z", "X")
+
+
+@pytest.fixture(scope="module")
+def ruler_model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A blank English pipeline saved to disk whose entity ruler, named ner, knows one name (quick to load)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("entity_ruler", name="ner").add_patterns([{"label": "PERSON", "pattern": "Ana Ruiz"}])  # type: ignore[attr-defined]
+    folder = tmp_path_factory.mktemp("model") / "ruler"
+    nlp.to_disk(folder)
+    return str(folder)
+
+
+@pytest.mark.e2e
+def test_parallel_chunks_beside_a_hung_one_are_sent_again_without_losing_their_try(
+    sample_bytes: bytes, run_info: RunInfo, ruler_model: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two batches in flight on one pool, as the flow pipelines them: batch 1's chunk hangs, so its pool is
+    replaced twice, each time killing batch 2's busy chunk; that chunk is sent again, free, and tagged."""
+    hangs = tmp_path / "hangs.log"
+    monkeypatch.setenv(HANG_LOG, str(hangs))
+    monkeypatch.setattr(parallel, "ARTICLES_PER_CHUNK", 1)
+    monkeypatch.setattr(parallel, "_chunk_tables", tag_hang_or_wait)
+    sample, cp1252, latin1 = _articles(sample_bytes)
+    hung = replace(sample, source_path="hang-here.txt")
+    beside = [replace(cp1252, source_path="wait-for-both-kills.txt"), latin1]
+    parallel.close_pools()
+    parallel.start_workers(ruler_model, 2)  # the workers' model loads are not part of a chunk's budget
+    try:
+        with ThreadPoolExecutor(1) as thread:
+            first = thread.submit(parallel.tables_in_pool, ruler_model, 2, [hung], [], run_info, 64, 3.0)
+            second = parallel.tables_in_pool(ruler_model, 2, beside, [], run_info, 64, 120.0)
+            rejected = first.result()
+    finally:
+        parallel.replace_pool(ruler_model, 2)
+
+    assert sorted(second.articles["source_path"].to_list()) == ["latin1.txt", "wait-for-both-kills.txt"]
+    assert second.rejects.height == 0
+    assert rejected.articles.height == 0
+    assert rejected.rejects.select("source_path", "reason").rows() == [("hang-here.txt", "processing_error")]
+    assert "died or ran out of time, twice" in rejected.rejects["detail"][0]
+    assert len(hangs.read_text().split()) == 2  # the hung chunk itself: tried once more, then rejected
+
+
+def test_parallel_workers_that_never_start_end_the_wait_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_prepare_worker", hang_while_starting)
+    pool = parallel.nlp_pool("never-loads", 2)
+    workers = list(pool._processes.values())
+    try:
+        with pytest.raises(parallel.WorkersNotStartedError) as raised:
+            parallel.start_workers("never-loads", 2, timeout=1.0)
+    finally:
+        parallel.replace_pool("never-loads", 2)
+    assert str(raised.value).startswith(
+        "2 of 2 spaCy worker processes for model 'never-loads' did not start within 1 s; "
+    )
+    assert "\n" not in str(raised.value)
+    assert str(raised.value).endswith("or tag in one process with --processes 1")
+    deadline = time.monotonic() + 30
+    while not all(_gone(worker.pid) for worker in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert all(_gone(worker.pid) for worker in workers)  # stopped, not left hanging
+    assert parallel.worker_pids() == []
+
+
+def test_parallel_a_fresh_pool_that_never_starts_fails_the_batch_instead_of_waiting(
+    sample_bytes: bytes, run_info: RunInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first chunk overruns (its workers never load); the fresh pool's do not either: the run stops with
+    the one line the CLI shows for it."""
+    from flows.cli import known_errors
+
+    monkeypatch.setattr(parallel, "_prepare_worker", hang_while_starting)
+    monkeypatch.setattr(parallel, "WORKER_START_SECONDS", 1.0)
+    try:
+        with pytest.raises(parallel.WorkersNotStartedError, match="did not start within 1 s"):
+            parallel.tables_in_pool("never-loads", 2, _articles(sample_bytes)[:1], [], run_info, 64, 1.0)
+    finally:
+        parallel.replace_pool("never-loads", 2)
+    assert parallel.WorkersNotStartedError in known_errors()

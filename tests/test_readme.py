@@ -32,7 +32,9 @@ def two_versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for number, data in enumerate([(REPO / "raw" / "000_a3bff82c688751b7.txt").read_bytes(), cp1252_page()]):
         article = to_article(raw_document(data, f"page-{number}.txt"))
         assert isinstance(article, Article)
-        run = RunInfo(f"run-{number}", datetime(2026, 1, 1 + number, tzinfo=UTC), "0.1.0", "m", "1", "1.0.0")
+        run = RunInfo(
+            f"run-{number}", datetime(2026, 1, 1 + number, tzinfo=UTC), "0.1.0", "m", "1", "1.0.0", "/raw"
+        )
         mention = EntityMention(
             article.article_id, Section.BODY, 0, 3, (article.page.body or "")[:3], "PERSON", 0
         )

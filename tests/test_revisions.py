@@ -28,11 +28,17 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 T1 = datetime(2026, 1, 2, tzinfo=UTC)
 
 
-def _status_input(*rows: tuple[str, str, int, datetime]) -> pl.DataFrame:
+def _status_input(*rows: tuple[str, str, int, datetime], raw_source: str | None = "/raw") -> pl.DataFrame:
+    return _status_rows(*((article, raw_source, path, version, at) for article, path, version, at in rows))
+
+
+def _status_rows(*rows: tuple[str, str | None, str, int, datetime]) -> pl.DataFrame:
+    """Articles (id, raw folder, path, version, ingested_at) as the status view reads them."""
     return pl.DataFrame(
         rows,
         schema={
             "article_id": pl.Utf8,
+            "raw_source": pl.Utf8,
             "source_path": pl.Utf8,
             "version": pl.Int32,
             "ingested_at": pl.Datetime("us", "UTC"),
@@ -389,8 +395,79 @@ def test_revisions_sequence_ids_follow_the_documented_recipes(
             continue
         elif table == "rejects":
             content = row["source_sha256"] or f"{row['source_size_bytes']}:{row['source_mtime_ns']}"
-            expected = _short_hash(row["source_path"], content)
+            expected = _short_hash(row["raw_source"], row["source_path"], content)
         else:
             expected = _short_hash(*(row[column] for column in RECIPE_PARTS[table]))
             assert ", ".join(RECIPE_PARTS[table]) in TABLES[table].id_recipe
         assert row[key] == expected, (table, row)
+
+
+# --- several raw folders into one output --------------------------------------------------------------------
+
+
+def test_revisions_two_raw_folders_into_one_output_keep_their_files_apart(
+    tmp_path: Path, ruler_model: str
+) -> None:
+    """Runs on raw folders A and B, in turns, into one output: a path in both is two files; neither run
+    records the other folder's files as removed; a copy across folders is a duplicate of the original; a file
+    deleted from A is A's removal."""
+    from dataclasses import replace
+
+    folder_a, folder_b = tmp_path / "a", tmp_path / "b"
+    folder_a.mkdir()
+    folder_b.mkdir()
+    (folder_a / "harbour.txt").write_text(page("harbour"), encoding="utf-8")
+    (folder_a / "bridge.txt").write_text(page("bridge"), encoding="utf-8")
+    (folder_a / "library.txt").write_text(page("library"), encoding="utf-8")
+    (folder_b / "harbour.txt").write_text(page("harbour", headline="Dredging starts"), encoding="utf-8")
+    (folder_b / "orchard.txt").write_text(page("orchard"), encoding="utf-8")
+    settings_a = Settings(
+        raw_dir=folder_a,
+        output_dir=tmp_path / "output",
+        model_name=ruler_model,
+        nlp_processes=1,
+        settle_seconds=0,
+    )
+    settings_b = replace(settings_a, raw_dir=folder_b, source_name="feed-b")  # named: may move
+    a, b = str(folder_a.resolve()), "feed-b"
+
+    run_steps(settings_a)
+    shutil.copy(folder_a / "bridge.txt", folder_b / "bridge-copy.txt")
+    run_steps(settings_b)
+    run_steps(settings_a)
+
+    output = settings_a.output_dir
+    assert storage.read_table(output, "removals").height == 0
+    status = storage.read_article_status(output)
+    current = status.filter("is_current").select("raw_source", "source_path", "version")
+    assert sorted(current.rows()) == [
+        (a, "bridge.txt", 1),
+        (a, "harbour.txt", 1),
+        (a, "library.txt", 1),
+        (b, "harbour.txt", 1),  # the same path in B: another file, not a second version of A's
+        (b, "orchard.txt", 1),
+    ]
+    articles = storage.read_table(output, "articles").sort("ingested_at")
+    harbours = articles.filter(pl.col("source_path") == "harbour.txt")
+    assert harbours["duplicate_of"].to_list() == [None, harbours["article_id"][0]]  # B's body is A's
+    rejects = storage.current_rejects(output)
+    assert rejects.select("raw_source", "source_path", "reason").rows() == [
+        (b, "bridge-copy.txt", "duplicate_content")
+    ]
+    assert f"same bytes as '{a}/bridge.txt'" in rejects["detail"][0]
+
+    (folder_a / "library.txt").unlink()
+    run_steps(settings_a)
+    run_steps(settings_b)
+
+    library = status.filter(pl.col("source_path") == "library.txt")["article_id"].to_list()
+    removals = storage.read_table(output, "removals")
+    assert removals.select("source_path", "article_id", "raw_source").rows() == [("library.txt", *library, a)]
+    after = storage.read_article_status(output).filter("is_current")
+    assert sorted(after.select("raw_source", "source_path").rows()) == [
+        (a, "bridge.txt"),
+        (a, "harbour.txt"),
+        (b, "harbour.txt"),
+        (b, "orchard.txt"),
+    ]
+    assert storage.read_table(output, "articles").height == 5  # a rerun of either folder added nothing

@@ -152,13 +152,14 @@ def test_schemas_are_strict_and_documented(model: type) -> None:
     schema = model.to_schema()  # type: ignore[attr-defined]
     assert schema.strict is True
     assert all(column.description for column in schema.columns.values())
-    assert column_order(model)[-6:] == [
+    assert column_order(model)[-7:] == [
         "run_id",
         "ingested_at",
         "pipeline_version",
         "model_name",
         "model_version",
         "schema_version",
+        "raw_source",
     ]
 
 

@@ -299,7 +299,7 @@ def test_storage_any_schema_valid_frame_survives_write_and_read(
     tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, int, str]]
 ) -> None:
     output = tmp_path_factory.mktemp("delta")
-    run = RunInfo("run-h", datetime(2026, 1, 1, tzinfo=UTC), "0.1.0", "m", "1", "1.0.0")
+    run = RunInfo("run-h", datetime(2026, 1, 1, tzinfo=UTC), "0.1.0", "m", "1", "1.0.0", "/raw")
     article = to_article(raw_document(SAMPLE.read_bytes()))
     assert isinstance(article, Article)
     mentions = [
@@ -384,7 +384,7 @@ def test_storage_a_table_from_an_older_newsmill_gains_the_new_columns(
     assert isinstance(old, Article)
     assert isinstance(new, Article)
     added = ["version", "previous_article_id", "changed_fields", "body_sha256", "duplicate_of", "story_id"]
-    older = articles_frame([old], run_info, {}).drop([*added, "story_keys", "publisher"])
+    older = articles_frame([old], run_info, {}).drop([*added, "story_keys", "publisher", "raw_source"])
     write_deltalake(storage.table_uri(tmp_path, "articles"), older.to_arrow())
     staging = _stage(tmp_path, "r2", {"articles": articles_frame([new], run_info, {})})
     result = storage.commit_staged(tmp_path, staging, "articles", "article_id", METADATA)
@@ -394,10 +394,51 @@ def test_storage_a_table_from_an_older_newsmill_gains_the_new_columns(
     known = storage.load_known_sources(tmp_path)
     assert set(known.latest) == {"old.txt", "new.txt"}
     status = article_status(
-        table.select("article_id", "source_path", "version", "ingested_at"),
+        table.select("article_id", "raw_source", "source_path", "version", "ingested_at"),
         pl.DataFrame(schema={"article_id": pl.Utf8, "removed_at": pl.Datetime("us", "UTC")}),
     )
     assert status["is_current"].to_list() == [True, True]
+    assert table["raw_source"].to_list() == ["/raw", None]  # the old row records no raw folder
+
+
+def test_storage_rows_from_before_raw_folders_belong_to_the_folder_that_records_their_path_next(
+    tmp_path: Path, run_info: RunInfo, sample_bytes: bytes
+) -> None:
+    """An output written before raw_source existed: its rows are any folder's until a folder records the path
+    again; from then on they are that folder's versions, and another folder neither knows nor removes them."""
+    from dataclasses import replace
+
+    from deltalake import write_deltalake
+
+    old = to_article(raw_document(sample_bytes, "old.txt"))
+    assert isinstance(old, Article)
+    write_deltalake(
+        storage.table_uri(tmp_path, "articles"),
+        articles_frame([old], run_info, {}).drop("raw_source").to_arrow(),
+    )
+    recorded = SourceFile("old.txt", old.source_size_bytes, old.source_mtime_ns)
+    for folder in ("/raw", "/elsewhere"):  # nobody has claimed the old rows yet: any folder's, as before
+        known = storage.load_known_sources(tmp_path, raw_source=folder)
+        assert known.unchanged(recorded)
+        assert known.latest == {"old.txt": (old.article_id, False)}
+
+    edited = to_article(raw_document(sample_bytes + b"\nOne more line.\n", "old.txt"))
+    assert isinstance(edited, Article)
+    later = replace(run_info, run_id="run-2", ingested_at=datetime(2026, 12, 1, tzinfo=UTC))
+    staging = _stage(tmp_path, "run-2", {"articles": articles_frame([edited], later, {})})
+    storage.commit_staged(tmp_path, staging, "articles", "article_id", METADATA)
+
+    mine = storage.load_known_sources(tmp_path, raw_source=later.raw_source)
+    assert mine.latest == {"old.txt": (edited.article_id, False)}
+    assert mine.unchanged(recorded)  # the old version is this folder's too
+    other = storage.load_known_sources(tmp_path, raw_source="/elsewhere")
+    assert other.latest == {}  # so a run on another folder records no removal of it
+    assert not other.unchanged(recorded)
+    status = storage.read_article_status(tmp_path)
+    assert status.select("article_id", "raw_source", "is_current").sort("is_current").rows() == [
+        (old.article_id, later.raw_source, False),
+        (edited.article_id, later.raw_source, True),
+    ]
 
 
 def test_storage_a_copy_committed_first_by_another_run_makes_this_runs_file_a_duplicate_reject(

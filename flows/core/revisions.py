@@ -36,7 +36,8 @@ REVISED_FIELDS = (
     "related_headlines",
     "language",
 )
-STATUS_INPUT_COLUMNS = ("article_id", "source_path", "version", "ingested_at")
+STATUS_INPUT_COLUMNS = ("article_id", "raw_source", "source_path", "version", "ingested_at")
+FILE_KEY = ("raw_source", "source_path")  # a raw file: its raw folder and its path in it
 _LATEST_ORDER = ("version", "ingested_at", "article_id")
 
 
@@ -98,14 +99,17 @@ def article_status(articles: pl.DataFrame, removals: pl.DataFrame) -> pl.DataFra
     return (
         _ranked(articles, removals)
         .with_columns((pl.col("_latest") & pl.col("removed_at").is_null()).alias("is_current"))
-        .select("article_id", "source_path", "version", "is_current", "removed_at")
-        .sort("source_path", "version", "article_id")
+        .select("article_id", *FILE_KEY, "version", "is_current", "removed_at")
+        .sort(*FILE_KEY, "version", "article_id", nulls_last=True)
     )
 
 
-def latest_versions(articles: pl.DataFrame, removals: pl.DataFrame) -> dict[str, tuple[str, bool]]:
-    """Per source path, its latest article and whether its file was removed: ``{path: (article_id, removed)}``."""
-    latest = _ranked(articles, removals).filter("_latest")
+def latest_versions(
+    articles: pl.DataFrame, removals: pl.DataFrame, raw_source: str | None = None
+) -> dict[str, tuple[str, bool]]:
+    """Per source path of the raw folder ``raw_source`` (None: every folder), its latest article and whether
+    its file was removed: ``{path: (article_id, removed)}``."""
+    latest = of_source(_ranked(articles, removals).filter("_latest"), raw_source)
     return {
         path: (article_id, removed_at is not None)
         for path, article_id, removed_at in latest.select(
@@ -118,11 +122,39 @@ def _ranked(articles: pl.DataFrame, removals: pl.DataFrame) -> pl.DataFrame:
     removed = (
         removals.select("article_id", "removed_at").group_by("article_id").agg(pl.col("removed_at").min())
     )
-    ranked = articles.select(
-        "article_id", "source_path", pl.col("version").fill_null(1).cast(pl.Int32), "ingested_at"
-    ).sort(["source_path", *_LATEST_ORDER])
-    latest = pl.col("article_id") == pl.col("article_id").last().over("source_path")
+    ranked = (
+        with_owners(articles, owners(articles))
+        .select("article_id", *FILE_KEY, pl.col("version").fill_null(1).cast(pl.Int32), "ingested_at")
+        .sort([*FILE_KEY, *_LATEST_ORDER], nulls_last=True)
+    )
+    latest = pl.col("article_id") == pl.col("article_id").last().over(FILE_KEY)
     return ranked.with_columns(latest.alias("_latest")).join(removed, on="article_id", how="left")
+
+
+def owners(records: pl.DataFrame) -> pl.DataFrame:
+    """Per source path, the raw folder of its first row that names one (``raw_source``, ``source_path``).
+
+    Rows written before the raw folder was recorded (schema < 1.7.0) have a null ``raw_source``; they belong to
+    the raw folder of the first later row of their path, and to any raw folder while there is none. An output
+    that one raw folder fed before the upgrade so keeps working unchanged.
+    """
+    named = records.filter(pl.col("raw_source").is_not_null()).sort("ingested_at", "raw_source")
+    return named.group_by("source_path", maintain_order=True).agg(pl.col("raw_source").first())
+
+
+def with_owners(frame: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with each null ``raw_source`` filled from :func:`owners` (``found``) where its path has one."""
+    if frame.height == 0:
+        return frame
+    joined = frame.join(found.rename({"raw_source": "_owner"}), on="source_path", how="left")
+    return joined.with_columns(pl.col("raw_source").fill_null(pl.col("_owner"))).drop("_owner")
+
+
+def of_source(frame: pl.DataFrame, raw_source: str | None) -> pl.DataFrame:
+    """The rows of ``frame`` that belong to the raw folder ``raw_source`` (None: all); unowned older rows too."""
+    if raw_source is None:
+        return frame
+    return frame.filter(pl.col("raw_source").is_null() | (pl.col("raw_source") == raw_source))
 
 
 def removed_files(

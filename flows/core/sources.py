@@ -51,7 +51,8 @@ def retry_reject(reason: str, size_bytes: int, pipeline_version: str, policy: Re
 
 @dataclass(slots=True)
 class KnownSources:
-    """The raw files already recorded (by earlier runs and by this one), by path and by content.
+    """The raw files of one raw folder already recorded (by earlier runs and by this one), by path, and the
+    content of every article (of any raw folder), to catch copies.
 
     ``retry`` holds the paths whose latest record is a reject worth another try (:func:`retry_reject`):
     they are read again even when unchanged.
@@ -65,10 +66,16 @@ class KnownSources:
     stories: StoryIndex = field(default_factory=StoryIndex)  # bodies and story keys of the articles
 
     def add(self, path: str, sha256: str | None, size: int, mtime_ns: int, *, is_article: bool) -> None:
-        """Record one file version; an article also registers its content, to catch copies of it."""
+        """Record one file version of this run's raw folder; an article also registers its content, to catch
+        copies of it."""
         self.by_path.setdefault(path, set()).add((sha256, size, mtime_ns))
         if is_article and sha256 is not None:
             self.path_by_sha.setdefault(sha256, path)
+
+    def add_elsewhere(self, raw_source: str, path: str, sha256: str) -> None:
+        """Register the content of an article taken from another raw folder: a copy of it here is a duplicate
+        (the file itself is not this folder's: it is never unchanged, nor removed, here)."""
+        self.path_by_sha.setdefault(sha256, elsewhere(raw_source, path))
 
     def unchanged(self, source: SourceFile) -> bool:
         """True when this path was recorded with the same size and modification time: no need to read it."""
@@ -178,18 +185,31 @@ def to_article(raw: RawDocument) -> Article | Reject:
     return parse(raw)
 
 
-def lost_copies(staged: Iterable[tuple[str, str, str, int, int]], held: Mapping[str, str]) -> list[Reject]:
-    """The staged articles a table holds under another file's path: ``duplicate_content`` rejects.
+def lost_copies(
+    staged: Iterable[tuple[str, str, str, str, int, int]], held: Mapping[str, tuple[str | None, str]]
+) -> list[Reject]:
+    """The staged articles a table holds under another file: ``duplicate_content`` rejects.
 
     Two runs (on different raw folders) that each found the same bytes in a file of their own both make the
     article with that content's id; the table keeps the one committed first, and the other file would be in
-    neither table. ``staged`` holds each staged article's id, path, SHA-256, size and modification time;
-    ``held`` maps the article ids the table holds to their path.
+    neither table. ``staged`` holds each staged article's id, raw folder, path, SHA-256, size and modification
+    time; ``held`` maps the article ids the table holds to their raw folder (None on older rows) and path.
     """
     from flows.core.page.article import reject_copy
 
-    return [
-        reject_copy(SourceFile(path, size, mtime), sha256, held[article_id])
-        for article_id, path, sha256, size, mtime in staged
-        if article_id in held and held[article_id] != path
-    ]
+    rejects = []
+    for article_id, raw_source, path, sha256, size, mtime in staged:
+        if article_id not in held:
+            continue
+        held_source, held_path = held[article_id]
+        if held_path == path and held_source in (None, raw_source):
+            continue  # the same file: this run's article, or an earlier run's
+        original = held_path if held_source in (None, raw_source) else elsewhere(held_source, held_path)
+        rejects.append(reject_copy(SourceFile(path, size, mtime), sha256, original))
+    return rejects
+
+
+def elsewhere(raw_source: str, path: str) -> str:
+    """How a reject names a file of another raw folder: the folder's name (by default its absolute path) and
+    the file's path in it."""
+    return f"{raw_source.rstrip('/')}/{path}"

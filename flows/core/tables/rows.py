@@ -28,6 +28,7 @@ class RunInfo:
     model_name: str
     model_version: str
     schema_version: str
+    raw_source: str  # the raw folder the run read (Settings.raw_source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ def run_metadata(run: RunInfo) -> dict[str, str]:
         "model_name": run.model_name,
         "model_version": run.model_version,
         "schema_version": run.schema_version,
+        "raw_source": run.raw_source,
     }
 
 
@@ -122,7 +124,7 @@ def rejects_frame(rejects: Iterable[Reject], run: RunInfo) -> pl.DataFrame:
     """The rejects table's rows for a batch."""
     rows = [
         {
-            "reject_id": reject_id(reject, run.pipeline_version),
+            "reject_id": reject_id(reject, run.pipeline_version, run.raw_source),
             "source_path": reject.source_path,
             "source_sha256": reject.source_sha256,
             "source_size_bytes": reject.source_size_bytes,
@@ -168,16 +170,16 @@ def span_columns(
     }
 
 
-def reject_id(reject: Reject, pipeline_version: str = "") -> str:
-    """Stable id of a reject: one per file path and content (or size and time when unread).
+def reject_id(reject: Reject, pipeline_version: str = "", raw_source: str = "") -> str:
+    """Stable id of a reject: one per raw folder, file path and content (or size and time when unread).
 
     A ``processing_error`` or ``schema_violation`` is a fault of the code, so its id also holds the code's
     version: a file that fails again under new code is a new row (the retry is recorded), not a repeat.
     """
     content = reject.source_sha256 or f"{reject.source_size_bytes}:{reject.source_mtime_ns}"
     if reject.reason in (RejectReason.PROCESSING_ERROR, RejectReason.SCHEMA_VIOLATION):
-        return short_hash(reject.source_path, content, reject.reason.value, pipeline_version)
-    return short_hash(reject.source_path, content)
+        return short_hash(raw_source, reject.source_path, content, reject.reason.value, pipeline_version)
+    return short_hash(raw_source, reject.source_path, content)
 
 
 def _article_row(article: Article, skipped_reason: str | None) -> dict[str, object]:

@@ -22,7 +22,7 @@ from flows.storage import CommitResult
 from schemas.tables import EntityIdentities
 from schemas.vocabulary import IdentityRule
 
-RUN = RunInfo("r", datetime(2026, 12, 3, tzinfo=UTC), "0.1.0", "m", "1", "1.0.0")
+RUN = RunInfo("r", datetime(2026, 12, 3, tzinfo=UTC), "0.1.0", "m", "1", "1.0.0", "/raw")
 
 
 EntityRow = tuple[str, str, str, str]

@@ -146,16 +146,22 @@ def _overdue(runs: list[dict[str, Any]], seconds: float) -> list[dict[str, Any]]
     ]
 
 
+def _serve_log(output: Path) -> Path:
+    return output.parent / f"serve-{output.name}.log"
+
+
 def _serve(env: dict[str, str], raw: Path, output: Path, *options: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        _newsmill("serve", "--raw", str(raw), "--output", str(output), *options, env=env),
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    """``newsmill serve`` logging to a file beside ``output``: a pipe nobody reads fills up and blocks serve."""
+    with _serve_log(output).open("w") as log:
+        return subprocess.Popen(
+            _newsmill("serve", "--raw", str(raw), "--output", str(output), *options, env=env),
+            env=env,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
 
 
 def test_service_server_serves_ui_settings_for_its_own_port(server: tuple[str, dict[str, str]]) -> None:
@@ -170,14 +176,7 @@ def test_service_scheduled_runs_pick_up_a_new_file(
     _, env = server
     raw, output = tmp_path / "raw", tmp_path / "output"
     raw.mkdir()
-    serve = subprocess.Popen(
-        _newsmill("serve", "--interval", "5", "--raw", str(raw), "--output", str(output), env=env),
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    serve = _serve(env, raw, output, "--interval", "5")
     try:
         (raw / "dropped.txt").write_bytes(SAMPLE.read_bytes())
         deadline = time.monotonic() + 240
@@ -219,7 +218,8 @@ def test_service_keeps_up_with_a_schedule_faster_than_its_runs_and_pauses(
         assert storage.read_table(output, "articles")["source_path"].to_list() == ["page.txt"]
     finally:
         os.killpg(serve.pid, signal.SIGKILL)  # killed, not stopped: its schedule stays active
-        log, _ = serve.communicate(timeout=60)
+        serve.wait(timeout=60)
+    log = _serve_log(output).read_text()
     assert "longer than the 1 s between scheduled runs" in log, log[-3000:]
     assert not _api(address, f"deployments/{deployment['id']}")["paused"]
 
@@ -519,7 +519,7 @@ def test_service_postgresql_server_takes_serve_runs_and_the_ui(
             serve.terminate()
             serve.wait(timeout=60)
         runs = _api(address, "flow_runs/filter", {"limit": 200})
-        assert _states(runs)["Completed"] >= 2, _states(runs)
+        assert _states(runs)["Completed"] >= 2, (_states(runs), _serve_log(output).read_text()[-4000:])
     bin_dir = _postgres_bin()
     assert bin_dir is not None
     counted = subprocess.run(

@@ -9,7 +9,8 @@ Usage (from the checkout, with its ``.venv``)::
 ``prepare`` writes N bench articles (as ``scripts/bench.py`` builds them), every page of
 ``../shared/corpus/pages`` (text files) and the repository's ``raw/`` into one raw folder, once: both snapshots
 then read the very same files (same paths, sizes and modification times). ``snapshot`` runs ``newsmill run``
-in a fresh process (temporary Prefect server) into a fresh output folder and writes every table's current rows,
+in a fresh process (temporary Prefect server, source name ``compare``, so a copy of DIR made with ``cp -a``
+compares too) into a fresh output folder and writes every table's current rows,
 sorted by the table's key, without the columns that name the run (run id, time, code version). ``compare``
 matches the two snapshots table by table and counts the raw files any of whose rows differ.
 """
@@ -64,7 +65,8 @@ def snapshot(folder: Path, name: str, processes: int | None) -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "NEWSMILL_"))}
     env["PREFECT_HOME"] = str(folder / "prefect")
     command = [str(Path(sys.executable).with_name("newsmill")), "run", "--raw", str(folder / "raw")]
-    command += ["--output", str(output), "--settle-seconds", "0"]
+    # One source name whatever the folder, so snapshots of copies of the same raw folder compare.
+    command += ["--output", str(output), "--settle-seconds", "0", "--source-name", "compare"]
     if processes is not None:
         command += ["--processes", str(processes)]
     subprocess.run(command, env=env, check=True, timeout=3600)

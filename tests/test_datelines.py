@@ -187,3 +187,20 @@ def test_datelines_a_relative_date_follows_the_zone_of_its_reference() -> None:
 )
 def test_datelines_labels_cut_a_block_into_kinds(block: str, kinds: list[str]) -> None:
     assert [kind.value for _, kind in _labelled_segments(block)] == kinds
+
+
+def test_datelines_ask_the_page_s_day_order_only_for_an_all_numeric_date() -> None:
+    asked: list[bool] = []
+
+    def day_first() -> bool:
+        asked.append(True)
+        return False
+
+    written = find_date_candidates(["July 24, 2021 at 1:04 pm", "Posted 5 January 2020"], day_first=day_first)
+    assert [c.date.local for c in written] == [datetime(2021, 7, 24, 13, 4), datetime(2020, 1, 5)]
+    assert not asked
+    (numeric,) = find_date_candidates(["Published 03/04/2021"], day_first=day_first)
+    assert asked
+    assert numeric.date.local == datetime(2021, 3, 4)  # month first, as the page's order says
+    (constant,) = find_date_candidates(["Published 03/04/2021"], day_first=True)
+    assert constant.date.local == datetime(2021, 4, 3)

@@ -158,3 +158,10 @@ def test_training_learns_to_rank_the_headline_above_the_other_candidates() -> No
 def test_the_headline_is_labelled_after_the_parser_s_cleaning() -> None:
     train = _load_train()
     assert train.normalise_headline("“Quoted” — title ") == train.normalise_headline('"quoted" - Title')
+
+
+def test_the_rules_choice_read_from_the_weights_is_find_headline_s() -> None:
+    blocks, indices, matrix = _candidates()
+    start = 5  # the body's first paragraph
+    assert headline_candidates(blocks, start, {4}) == indices
+    assert np.array_equal(matrix, headline_features(blocks, indices, start, {4}))

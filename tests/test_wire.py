@@ -6,6 +6,7 @@ the reporter's name, a dateline, then short lines of text.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -196,3 +197,14 @@ def test_every_raw_file_becomes_an_article_or_a_reject(data: bytes) -> None:
     assert isinstance(outcome, (Article, Reject))
     if isinstance(outcome, Reject):
         assert outcome.detail
+
+
+_TOKEN_NUMBER = re.compile(r"^[-+(]?\d[\d.,:/-]*\)?%?$")
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet="0123456789-+().,:/%ab x\u00a0\t\u2003\u0663", max_size=24))
+def test_a_table_row_counts_its_figures_as_white_space_cuts_tokens(line: str) -> None:
+    tokens = line.split()
+    numbers = sum(1 for token in tokens if _TOKEN_NUMBER.match(token))
+    assert is_table_row(line) is (numbers >= 2 and 3 * numbers >= len(tokens))

@@ -9,9 +9,10 @@ from __future__ import annotations
 from flows.core.ids import article_id_for
 from flows.core.models import Article, RawDocument, Reject, RejectReason, SourceFile, Stage
 from flows.core.page import language
+from flows.core.page.blocks import block_word_count
 from flows.core.page.decode import decode_text, describe_binary
 from flows.core.page.html import is_html, parse_html
-from flows.core.page.parse import count_words, parse_page
+from flows.core.page.parse import parse_page
 
 # Enough text for the language of the whole body, at a fraction of the cost (docs/performance.md).
 LANGUAGE_SAMPLE_CHARS = 1500
@@ -59,7 +60,7 @@ def to_article(raw: RawDocument) -> Article | Reject:
         source_mtime_ns=raw.source.mtime_ns,
         source_encoding=decoded.encoding,
         page=page,
-        word_count=count_words(body),
+        word_count=sum(map(block_word_count, page.paragraphs)),  # count_words(body), each paragraph's kept
         language=detect_language(body),
     )
 

@@ -21,7 +21,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -41,6 +41,7 @@ from flows.core.page.byline import (
     name_with_handle,
     parse_byline,
 )
+from flows.core.page.caches import BLOCK_CACHE_SIZE
 from flows.core.page.linear import LinearModel
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "authors.json"
@@ -162,6 +163,7 @@ def _candidate(blocks: Sequence[str], index: int, rules_byline: tuple[int, int] 
     return Candidate(index, end, people, agencies)
 
 
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
 def _names_someone(block: str) -> bool:
     return (
         is_name_line(block)

@@ -395,6 +395,13 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
+def block_word_count(block: str) -> int:
+    """``len(words_of(block))``, kept per block: a paragraph's words are counted for its article's kind and
+    again for the article's word count (no word runs over a line end, so a body's count is its paragraphs')."""
+    return len(_WORD.findall(block))
+
+
 def lower_words(text: str) -> list[str]:
     """:func:`words_of` in lower case.
 
@@ -499,9 +506,12 @@ def classify(features: BlockFeatures, *, dense_script: bool = False) -> BlockCla
 def classify_blocks(blocks: Sequence[str]) -> list[BlockClass]:
     """Class of every block after the context pass: near-good and short blocks join good neighbours."""
     counts = Counter(blocks)
-    words = [lower_words(block) for block in blocks]
+    words = [_block_words(block) for block in blocks]
     stops = stop_words_of(words)
-    features = [block_features(b, counts[b], stops, w) for b, w in zip(blocks, words, strict=True)]
+    if stops is STOP_WORDS:  # most pages: the features of a block seen before (a site's menu) are known
+        features = [_built_in_features(b, counts[b]) for b in blocks]
+    else:
+        features = [block_features(b, counts[b], stops, w) for b, w in zip(blocks, words, strict=True)]
     cjk = sum(f.chars - len(block) for block, f in zip(blocks, features, strict=True))
     dense = cjk > 0.3 * max(1, sum(len(block) for block in blocks))
     first = [
@@ -526,6 +536,18 @@ def classify_blocks(blocks: Sequence[str]) -> list[BlockClass]:
         if final[index] is not BlockClass.SHORT:
             previous = final[index]
     return final
+
+
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
+def _block_words(block: str) -> tuple[str, ...]:
+    """:func:`lower_words` of a block, kept: pages of one site share many blocks."""
+    return tuple(lower_words(block))
+
+
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
+def _built_in_features(block: str, repeats: int) -> BlockFeatures:
+    """:func:`block_features` with the built-in stop words, kept."""
+    return block_features(block, repeats, STOP_WORDS, _block_words(block))
 
 
 def _edge_sentence(
@@ -647,7 +669,7 @@ def _stop_words_by_import(code: str) -> Collection[str]:
 
 def stop_density(words: Sequence[str], stop_words: Collection[str]) -> float:
     """Share of ``words`` (lower case) that are stop words."""
-    return sum(1 for word in words if word in stop_words) / len(words) if words else 0.0
+    return sum(map(stop_words.__contains__, words)) / len(words) if words else 0.0
 
 
 def _nearest(classes: Sequence[BlockClass], skipped: Collection[BlockClass], step: int) -> list[BlockClass]:

@@ -231,6 +231,7 @@ def strip_by(text: str) -> str | None:
     return text[match.end() :].strip() if match else None
 
 
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
 def is_byline(block: str) -> bool:
     """True for a block that opens with "By" (or is just "By") and is short enough to be a credit line."""
     rest = strip_by(block)
@@ -282,6 +283,7 @@ def is_person_name(text: str) -> bool:
     return all(_NAME_TOKEN.fullmatch(token) for token in tokens) and tokens[0][0].isupper()
 
 
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
 def parse_byline(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """People and credited agencies named in a byline ("By A, Senior Reporter and B | Reuters"); e-mail
     addresses and handles are not names."""

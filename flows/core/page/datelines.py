@@ -9,7 +9,7 @@ relative date ("2 hours ago") resolves only against a reference time the caller 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from enum import StrEnum
@@ -445,13 +445,18 @@ def _count_us_dates(text: str) -> int:
 
 
 def find_date_candidates(
-    blocks: Sequence[str], *, day_first: bool = True, reference: datetime | None = None
+    blocks: Sequence[str],
+    *,
+    day_first: bool | Callable[[], bool] = True,
+    reference: datetime | None = None,
 ) -> list[DateCandidate]:
     """Every date line on the page, labelled published, updated or plain, in page order.
 
     A date line is a short block that is mostly a date (labels, weekday names, clocks and separators aside),
     or a byline or labelled line that carries one; dates inside sentences are not date lines. A block holding
     both a published and an updated date ("Published ... | Updated ...") gives one candidate for each.
+    ``day_first`` reads all-numeric dates; given as a function, it is asked only for a segment that holds one
+    (the reading of any other segment does not depend on it), so a page without such dates does not pay for it.
     """
     found: list[DateCandidate] = []
     for index, block in enumerate(blocks):
@@ -459,7 +464,11 @@ def find_date_candidates(
             continue  # the second test only spares the label and date scans of a block without digits
         in_byline = _BYLINE_START.match(block) is not None
         for segment, kind in _labelled_segments(block):
-            date = parse_date_text(segment, day_first=day_first, reference=reference)
+            if isinstance(day_first, bool):
+                reads_day_first = day_first
+            else:  # without a numeric date the reading is the same either way
+                reads_day_first = day_first() if _numeric_dates(segment) else True
+            date = parse_date_text(segment, day_first=reads_day_first, reference=reference)
             if date is None:
                 continue
             if kind is DateKind.PLAIN and not in_byline and not _is_mostly_date(segment, date.text):

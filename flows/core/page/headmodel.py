@@ -21,14 +21,15 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
 
-from flows.core.page.blocks import names_site_function, words_of
+from flows.core.page.blocks import block_word_count, names_site_function, words_of
+from flows.core.page.caches import BLOCK_CACHE_SIZE
 from flows.core.page.linear import LinearModel
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "headline.json"
@@ -128,11 +129,9 @@ def candidate_row(
 ) -> list[float]:
     """One candidate's features, in the order of :data:`FEATURES` but for the six about the candidate list and the
     rules' choice."""
-    words = words_of(block)
-    n_words = len(words)
-    long_words = [w for w in words if len(w) > 3 and not w.isdigit()]
-    tail = block.rstrip("\"'”’» ")
-    letters = [c for c in block if c.isalpha()]
+    n_words, log_words, log_chars, ends_stop, ends_call, capitalised, capitals, menu, site, interface = (
+        _block_shape(block)
+    )
     before = max(0, body_start - index)
     return [
         float(before),
@@ -142,24 +141,49 @@ def candidate_row(
         float(facts.next_to_header),
         float(facts.date_adjacent),
         float(facts.byline_adjacent),
-        math.log1p(n_words),
+        log_words,
         float(5 <= n_words <= 22),
         float(n_words < 4),
+        log_chars,
+        ends_stop,
+        ends_call,
+        capitalised,
+        capitals,
+        float(facts.repeated),
+        facts.lead_overlap,
+        float(facts.in_title_list),
+        menu,
+        site,
+        float(
+            below is not None and below.rstrip("\"'”’» ").endswith(".") and block_word_count(below) > n_words
+        ),
+        float(facts.title_above),
+        float(ends_stop == 1.0 and facts.title_above),
+        interface,
+    ]
+
+
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
+def _block_shape(block: str) -> tuple[int, float, float, float, float, float, float, float, float, float]:
+    """The features of :func:`candidate_row` that depend on the block alone (its word count first), kept: a
+    site's pages share their candidates (its name, its menus)."""
+    words = words_of(block)
+    n_words = len(words)
+    long_words = [w for w in words if len(w) > 3 and not w.isdigit()]
+    tail = block.rstrip("\"'”’» ")
+    letters = [c for c in block if c.isalpha()]
+    return (
+        n_words,
+        math.log1p(n_words),
         math.log1p(len(block)),
         float(tail.endswith(".")),
         float(tail.endswith(("?", "!"))),
         sum(1 for w in long_words if w[:1].isupper()) / max(1, len(long_words)),
         float(bool(letters) and all(c.isupper() for c in letters)),
-        float(facts.repeated),
-        facts.lead_overlap,
-        float(facts.in_title_list),
         float(_MENU_MARKS.search(block) is not None),
         float(names_site_function(block)),
-        float(below is not None and below.rstrip("\"'”’» ").endswith(".") and len(words_of(below)) > n_words),
-        float(facts.title_above),
-        float(tail.endswith(".") and facts.title_above),
         float(_INTERFACE.match(block) is not None),
-    ]
+    )
 
 
 def feature_matrix(

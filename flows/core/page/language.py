@@ -15,8 +15,9 @@ cost is in two halves:
   float32 one by one before multiplying, which is most of the scoring. The weights are converted once here
   (exactly: every float16 is a float32), at the memory docs/performance.md gives, and the product is the same.
 
-The features are counted in the order the byte walk first meets them and scored by py3langid's own code, so
-the answers are the same as ``py3langid.classify``'s, to the bit.
+The features are counted in the order the byte walk first meets them and scored as py3langid's own code scores
+them (the same arrays, the same numpy operations), so the answers are the same as ``py3langid.classify``'s, to
+the bit (checked at load on a few texts, and by the tests).
 """
 
 from __future__ import annotations
@@ -71,7 +72,12 @@ def fast_path_available() -> bool:
             return (
                 False  # py3langid would answer "und" or fold scores as probabilities: not what is copied here
             )
-        return all(fast_classify(text) == py3langid.classify(text)[0] for text in _CHECK_TEXTS)
+        return all(
+            fast_classify(text) == py3langid.classify(text)[0]
+            and raw_scores(identifier._encode(text)).tobytes()
+            == identifier._raw_score(identifier._encode(text)).tobytes()
+            for text in _CHECK_TEXTS
+        )
     except Exception:  # any change in the internals (a missing name, another shape) means: use the public API
         return False
 
@@ -96,21 +102,41 @@ def load_model() -> None:
 def raw_scores(data: bytes) -> npt.NDArray[np.float32]:
     """Each language's score for the UTF-8 bytes of a text, as py3langid scores them (before it folds the
     columns of a language listed twice)."""
-    counts = feature_counts(_automaton(), data)
-    if not counts:
+    features, counts = feature_arrays(_automaton(), data)
+    if not features.size:
         return np.full(len(_identifier().nb_classes), langid.RAW_FLOOR, dtype=np.float32)
-    scores: npt.NDArray[np.float32] = _identifier()._sparse_score(counts, _weights())
+    # py3langid's _sparse_score, from its feature and count arrays (built there from a dict, in this order).
+    scores: npt.NDArray[np.float32] = (
+        np.log1p(counts.astype(np.float32)) @ _weights()[features] + _identifier().nb_pc
+    )
     return scores
 
 
 def feature_counts(automaton: _Automaton, data: bytes) -> Counter[int]:
     """How often each feature occurs in ``data``, in the order a byte-by-byte walk first meets them."""
+    features, counts = feature_arrays(automaton, data)
+    return Counter(dict(zip(features.tolist(), counts.tolist(), strict=True)))
+
+
+def feature_arrays(automaton: _Automaton, data: bytes) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+    """The features that occur in ``data``, in the order a byte-by-byte walk first meets them, and how often
+    each occurs (counted by sorting, not one by one in a dict)."""
     text = np.frombuffer(data, dtype=np.uint8)
     states = np.zeros(text.size, dtype=np.int64)
     for back in reversed(range(min(AUTOMATON_WINDOW, text.size))):  # each position's walk, oldest byte first
         states[back:] = automaton.moves[automaton.row_start[states[back:]] + text[: text.size - back]]
     found = automaton.feature[states]
-    return Counter(found[found >= 0].tolist())
+    found = found[found >= 0]
+    if not found.size:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
+    order = np.argsort(
+        found, kind="stable"
+    )  # equal features in walk order: the first of each run is its first
+    ordered = found[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    by_first = np.argsort(order[starts])
+    counts = np.diff(np.append(starts, found.size))
+    return ordered[starts][by_first].astype(np.intp), counts[by_first].astype(np.int64)
 
 
 def automaton_window(automaton: _Automaton) -> int | None:

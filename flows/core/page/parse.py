@@ -13,10 +13,11 @@ list when enough text follows. A field not found is None, never invented.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -39,6 +40,7 @@ from flows.core.page.blocks import (
     BREAK_COST,
     STOP_WORDS,
     BlockClass,
+    block_word_count,
     classify_blocks,
     densest_span,
     is_comment_mark,
@@ -220,7 +222,7 @@ def parse_page(
         return wire
     page = parse_blocks(
         unglue_dates(lines),
-        day_first=infer_day_first(text),
+        day_first=functools.cache(lambda: infer_day_first(text)),  # read only if a date line is all numbers
         block_model=block_model,
         headline_model=headline_model,
         author_model=author_model,
@@ -238,14 +240,15 @@ def has_blank_line(text: str) -> bool:
 def parse_blocks(
     blocks: list[str],
     *,
-    day_first: bool,
+    day_first: bool | Callable[[], bool],
     block_model: BlockModel | None = None,
     headline_model: HeadlineModel | None = None,
     author_model: AuthorModel | None = None,
 ) -> ParsedPage:
     """Find the article's fields in a page's blocks (one per non-empty line); ``day_first`` reads the
-    page's all-numeric dates, ``block_model`` checks the body's paragraphs, ``headline_model`` ranks the
-    headline candidates, ``author_model`` the byline candidates."""
+    page's all-numeric dates (given as a function, it is asked only when the page has one), ``block_model``
+    checks the body's paragraphs, ``headline_model`` ranks the headline candidates, ``author_model`` the byline
+    candidates."""
     classes = classify_blocks(blocks)
     candidates = find_date_candidates(blocks, day_first=day_first)
     layout = find_layout(blocks, classes, candidates, headline_model, author_model)
@@ -345,16 +348,20 @@ def unglue_dates(blocks: Sequence[str]) -> list[str]:
     """
     result: list[str] = []
     for block in blocks:
-        # A glue point is at most three characters long and glue points cannot overlap, so the scan may start
-        # where a glue point could still leave a tail short enough (on a long paragraph, its last characters).
-        for glue in _GLUED.finditer(block, max(0, len(block) - MAX_GLUED_DATE_CHARS - 3)):
-            head, tail = block[: glue.end()], block[glue.end() :]
-            if len(tail) <= MAX_GLUED_DATE_CHARS and is_date_line(tail):
-                result += [head, tail]
-                break
-        else:
-            result.append(block)
+        result += _unglued(block)
     return result
+
+
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
+def _unglued(block: str) -> tuple[str, ...]:
+    """One block as :func:`unglue_dates` gives it: itself, or the sentence and the date line glued to it."""
+    # A glue point is at most three characters long and glue points cannot overlap, so the scan may start
+    # where a glue point could still leave a tail short enough (on a long paragraph, its last characters).
+    for glue in _GLUED.finditer(block, max(0, len(block) - MAX_GLUED_DATE_CHARS - 3)):
+        head, tail = block[: glue.end()], block[glue.end() :]
+        if len(tail) <= MAX_GLUED_DATE_CHARS and is_date_line(tail):
+            return head, tail
+    return (block,)
 
 
 def count_words(text: str) -> int:
@@ -497,28 +504,120 @@ def find_headline(
     Closeness to the body, a byline or date line just below, and the title repeated elsewhere on the page
     count for a block; belonging to a list of similar short blocks (a menu, related links) counts against it.
     """
-    counts = Counter(blocks)
-    ordered = sorted(counts)
-    lead = _content_words(" ".join(blocks[body_start : body_start + 4]))
+    header = _Header(blocks, body_start, date_indices)
     best: tuple[float, int] | None = None
     stop = min(len(blocks), body_start + 3) if before is None else before
     for index in range(max(0, body_start - HEADER_WINDOW), stop):
         block = blocks[index]
         if index in date_indices or not is_title(block) or _is_credit_line(block):
             continue
-        score = _headline_score(blocks, index, body_start, date_indices, counts, ordered)
-        score += 8 * _overlap(block, lead)
-        if index >= body_start and not _header_below(blocks, index, date_indices):
+        score = header.weight(index)
+        if index >= body_start and not header.header_below(index):
             continue
-        if _ends_with_stop(block) and (
-            index >= body_start or not _next_to_header(blocks, index, date_indices)
-        ):
+        if header.passed_over(index):
             continue  # a sentence-like title counts only where a date line or byline marks the header
         if best is None or score > best[0]:
             best = (score, index)
+    return _rules_pick(blocks, best, date_indices)
+
+
+def _rules_pick(blocks: Sequence[str], best: tuple[float, int] | None, date_indices: set[int]) -> int | None:
+    """:func:`find_headline`'s answer from its best-scoring candidate (score, index)."""
     if best is None or best[0] <= -3:
         return None
     return _above_standfirst(blocks, best[1], date_indices)
+
+
+class _Header:
+    """What :func:`find_headline` and :func:`headline_features` ask about the blocks around one body start,
+    each answer worked out once (both score the same candidates)."""
+
+    __slots__ = (
+        "_below",
+        "_listed",
+        "_near",
+        "_ordered",
+        "blocks",
+        "body_start",
+        "counts",
+        "date_indices",
+        "lead",
+    )
+
+    def __init__(self, blocks: Sequence[str], body_start: int, date_indices: set[int]) -> None:
+        self.blocks = blocks
+        self.body_start = body_start
+        self.date_indices = date_indices
+        self.counts = Counter(blocks)
+        # The content words of the body's first blocks joined by spaces: no word runs over a space.
+        self.lead = frozenset[str]().union(*map(_block_content_words, blocks[body_start : body_start + 4]))
+        self._ordered: list[str] | None = None
+        self._below: dict[int, bool] = {}
+        self._near: dict[int, bool] = {}
+        self._listed: dict[int, bool] = {}
+
+    def header_below(self, index: int) -> bool:
+        """:func:`_header_below`, memoised."""
+        found = self._below.get(index)
+        if found is None:
+            found = self._below[index] = _header_below(self.blocks, index, self.date_indices)
+        return found
+
+    def next_to_header(self, index: int) -> bool:
+        """:func:`_next_to_header`, memoised."""
+        found = self._near.get(index)
+        if found is None:
+            found = self._near[index] = _next_to_header(self.blocks, index, self.date_indices)
+        return found
+
+    def in_title_list(self, index: int) -> bool:
+        """:func:`_in_title_list`, memoised."""
+        found = self._listed.get(index)
+        if found is None:
+            found = self._listed[index] = _in_title_list(self.blocks, index)
+        return found
+
+    def repeated(self, index: int) -> bool:
+        """The block occurs again on the page, or another block opens with it."""
+        block = self.blocks[index]
+        if self.counts[block] > 1:
+            return True
+        if self._ordered is None:
+            self._ordered = sorted(self.counts)
+        return _starts_another(block, self._ordered)
+
+    def overlap(self, index: int) -> float:
+        """:func:`_overlap` of the block with the body's first paragraphs."""
+        return _overlap(self.blocks[index], self.lead)
+
+    def passed_over(self, index: int) -> bool:
+        """A sentence-like title away from the header: the rules never take it."""
+        return _ends_with_stop(self.blocks[index]) and (
+            index >= self.body_start or not self.next_to_header(index)
+        )
+
+    def weight(self, index: int) -> float:
+        """The rules' hand-set weight of a candidate, its overlap with the lead included."""
+        block = self.blocks[index]
+        words = block_word_count(block)
+        score = -0.15 * abs(self.body_start - index)
+        if self.header_below(index):
+            score += 8
+        elif self.next_to_header(index):
+            score += 5  # some sites print the date line above the headline
+        if _ends_with_stop(block):
+            score -= 2
+        if 5 <= words <= 22:
+            score += 2
+        elif words < 4:
+            score -= 3
+        else:
+            score -= 2  # longer than headlines run: a standfirst or a lead sentence
+        if self.repeated(index):
+            score += 2
+        if self.in_title_list(index):
+            score -= 4
+        return score + 8 * self.overlap(index)
 
 
 def headline_candidates(
@@ -546,9 +645,22 @@ def headline_features(
 ) -> npt.NDArray[np.float64]:
     """The feature matrix of the headline candidates at ``indices`` (:data:`flows.core.page.headmodel.FEATURES`),
     the rules' own choice and weights among them included (stacked: the ranker learns when to override them)."""
-    counts = Counter(blocks)
-    ordered = sorted(counts)
-    lead = _content_words(" ".join(blocks[body_start : body_start + 4]))
+    return _headline_features(blocks, indices, body_start, date_indices, before, every_candidate=False)
+
+
+def _headline_features(
+    blocks: Sequence[str],
+    indices: Sequence[int],
+    body_start: int,
+    date_indices: set[int],
+    before: int | None,
+    *,
+    every_candidate: bool,
+) -> npt.NDArray[np.float64]:
+    """:func:`headline_features`; with ``every_candidate`` (``indices`` are all of :func:`headline_candidates`
+    with this ``before``) the rules' choice is read from the candidates' weights, as :func:`find_headline` finds
+    it, instead of running it again."""
+    header = _Header(blocks, body_start, date_indices)
 
     def header_line(i: int) -> bool:
         return 0 <= i < len(blocks) and (is_byline(blocks[i]) or is_name_line(blocks[i]))
@@ -557,28 +669,29 @@ def headline_features(
     for index in indices:
         block = blocks[index]
         facts = CandidateFacts(
-            header_below=_header_below(blocks, index, date_indices),
-            next_to_header=_next_to_header(blocks, index, date_indices),
+            header_below=header.header_below(index),
+            next_to_header=header.next_to_header(index),
             date_adjacent=index - 1 in date_indices or index + 1 in date_indices,
             byline_adjacent=header_line(index - 1) or header_line(index + 1),
-            repeated=counts[block] > 1 or _starts_another(block, ordered),
-            lead_overlap=_overlap(block, lead),
-            in_title_list=_in_title_list(blocks, index),
+            repeated=header.repeated(index),
+            lead_overlap=header.overlap(index),
+            in_title_list=header.in_title_list(index),
             title_above=index > 0 and is_title(blocks[index - 1]),
         )
         below = blocks[index + 1] if index + 1 < len(blocks) else None
         rows.append(candidate_row(block, index, body_start, facts, below))
-    pick = find_headline(blocks, body_start, date_indices, before) if indices else None
-    weights = [
-        _headline_score(blocks, index, body_start, date_indices, counts, ordered)
-        + 8 * _overlap(blocks[index], lead)
-        for index in indices
-    ]
-    passed_over = [
-        _ends_with_stop(blocks[index])
-        and (index >= body_start or not _next_to_header(blocks, index, date_indices))
-        for index in indices
-    ]
+    weights = [header.weight(index) for index in indices]
+    passed_over = [header.passed_over(index) for index in indices]
+    if not indices:
+        pick = None
+    elif every_candidate:
+        best: tuple[float, int] | None = None
+        for index, weight, passed in zip(indices, weights, passed_over, strict=True):
+            if not passed and (best is None or weight > best[0]):
+                best = (weight, index)
+        pick = _rules_pick(blocks, best, date_indices)
+    else:
+        pick = find_headline(blocks, body_start, date_indices, before)
     return feature_matrix(rows, indices, body_start, pick, weights, passed_over)
 
 
@@ -591,7 +704,8 @@ def rank_headline(
 ) -> int | None:
     """Index of the headline the model ranks first among :func:`headline_candidates`; None without any."""
     indices = headline_candidates(blocks, body_start, date_indices, before)
-    best = model.best(headline_features(blocks, indices, body_start, date_indices, before))
+    matrix = _headline_features(blocks, indices, body_start, date_indices, before, every_candidate=True)
+    best = model.best(matrix)
     return None if best is None else indices[best]
 
 
@@ -605,7 +719,11 @@ def page_headline_candidates(text: str) -> tuple[list[str], list[int], npt.NDArr
     dates = find_date_candidates(blocks, day_first=infer_day_first(text))
     start, _, _, date_indices = body_span(blocks, classify_blocks(blocks), dates)
     indices = headline_candidates(blocks, start, date_indices)
-    return blocks, indices, headline_features(blocks, indices, start, date_indices)
+    return (
+        blocks,
+        indices,
+        _headline_features(blocks, indices, start, date_indices, None, every_candidate=True),
+    )
 
 
 def page_byline_candidates(
@@ -645,36 +763,6 @@ def _above_standfirst(blocks: Sequence[str], index: int, date_indices: set[int])
     return index
 
 
-def _headline_score(
-    blocks: Sequence[str],
-    index: int,
-    body_start: int,
-    date_indices: set[int],
-    counts: Counter[str],
-    ordered: Sequence[str],
-) -> float:
-    block = blocks[index]
-    words = count_words(block)
-    score = -0.15 * abs(body_start - index)
-    if _header_below(blocks, index, date_indices):
-        score += 8
-    elif _next_to_header(blocks, index, date_indices):
-        score += 5  # some sites print the date line above the headline
-    if _ends_with_stop(block):
-        score -= 2
-    if 5 <= words <= 22:
-        score += 2
-    elif words < 4:
-        score -= 3
-    else:
-        score -= 2  # longer than headlines run: a standfirst or a lead sentence
-    if counts[block] > 1 or _starts_another(block, ordered):
-        score += 2
-    if _in_title_list(blocks, index):
-        score -= 4
-    return score
-
-
 def _starts_another(block: str, ordered: Sequence[str]) -> bool:
     """True when another block of the page (``ordered``: the distinct blocks, sorted) opens with this one."""
     prefix = block + " "
@@ -698,13 +786,19 @@ def _ends_with_stop(block: str) -> bool:
     return block.rstrip("\"'”’» ").endswith(".")
 
 
-def _content_words(text: str) -> set[str]:
-    return {word.casefold() for word in words_of(text) if len(word) > 2} - STOP_WORDS
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset({word.casefold() for word in words_of(text) if len(word) > 2} - STOP_WORDS)
 
 
-def _overlap(block: str, lead: set[str]) -> float:
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
+def _block_content_words(block: str) -> frozenset[str]:
+    """:func:`_content_words` of one block (asked about each headline candidate several times)."""
+    return _content_words(block)
+
+
+def _overlap(block: str, lead: frozenset[str]) -> float:
     """Share of a candidate's content words that the article's first paragraphs use too."""
-    words = _content_words(block)
+    words = _block_content_words(block)
     return len(words & lead) / len(words) if words else 0.0
 
 
@@ -882,6 +976,7 @@ def body_indices(
     return kept
 
 
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
 def _is_rules_aside(block: str) -> bool:
     """A related-link line, a caption or a byline: never body text to the rules."""
     return _RELATED.match(block) is not None or _is_caption(block) or is_byline(block)
@@ -918,8 +1013,8 @@ def block_candidates(
         [
             float(index in chosen),
             float(start <= index < end),
-            np.log1p(max(0, start - index)),
-            np.log1p(max(0, index - end + 1)),
+            _log1p(max(0, start - index)),
+            _log1p(max(0, index - end + 1)),
             float(classes[index] is BlockClass.GOOD),
             float(classes[index] is BlockClass.SHORT),
             float(_is_rules_aside(blocks[index])),
@@ -927,6 +1022,12 @@ def block_candidates(
         for index in indices
     ]
     return indices, np.asarray(rows, dtype=np.float64).reshape(len(indices), len(RULE_FEATURES))
+
+
+@lru_cache(maxsize=256)
+def _log1p(blocks: int) -> float:
+    """``np.log1p`` of a count of blocks, kept (the same few small counts on every page)."""
+    return float(np.log1p(blocks))
 
 
 def inner_short_blocks(

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from flows.core.models import ArticleKind, ParsedPage, PublishedDate
-from flows.core.page.blocks import words_of
+from flows.core.page.blocks import block_word_count, words_of
 from flows.core.page.byline import is_name_line
 from flows.core.page.datelines import parse_date_text
 
@@ -32,6 +32,9 @@ MIN_SENTENCE_WORDS = 3
 BRIEF_WORDS = 120  # a text this short is a brief, whatever its lines look like
 TABLE_SHARE = 0.4  # at least this share of the lines are rows of figures: a table
 _NUMBER = re.compile(r"^[-+(]?\d[\d.,:/-]*\)?%?$")
+# A whole white-space-delimited token that _NUMBER matches, found in one scan of the line (a token is what
+# ``str.split()`` cuts: "\s" and ``str.split`` take the same characters for white space).
+_NUMBER_TOKEN = re.compile(r"(?<!\S)[-+(]?\d[\d.,:/-]*\)?%?(?!\S)")
 
 
 def parse_wire(lines: Sequence[str]) -> ParsedPage | None:
@@ -127,9 +130,8 @@ def holds_sentence(line: str) -> bool:
 
 def is_table_row(line: str) -> bool:
     """True for a row of figures: two or more numbers, making up at least a third of the line's tokens."""
-    tokens = line.split()
-    numbers = sum(1 for token in tokens if _NUMBER.match(token))
-    return numbers >= 2 and 3 * numbers >= len(tokens)
+    numbers = len(_NUMBER_TOKEN.findall(line))
+    return numbers >= 2 and 3 * numbers >= len(line.split())
 
 
 def article_kind(paragraphs: Sequence[str]) -> ArticleKind:
@@ -139,6 +141,6 @@ def article_kind(paragraphs: Sequence[str]) -> ArticleKind:
     rows = sum(1 for line in paragraphs if is_table_row(line))
     if rows >= 3 and rows >= TABLE_SHARE * len(paragraphs):
         return ArticleKind.TABLE
-    if sum(len(words_of(line)) for line in paragraphs) < BRIEF_WORDS:
+    if sum(map(block_word_count, paragraphs)) < BRIEF_WORDS:
         return ArticleKind.BRIEF
     return ArticleKind.ARTICLE

@@ -280,8 +280,9 @@ def _year_earlier_quarters(
 # Python's regex engine tries a pattern that opens with ``\b`` or a lookbehind at every position of the text,
 # and sixteen rules over every section were most of the cost. So each rule names the positions where a match
 # can start (a superset), found once per text with patterns the engine scans quickly (digits, capitalised
-# month and day names), or a word its match must contain; the rule is then tried only there. The matches are
-# exactly those of ``rule.pattern.finditer(text)``.
+# month and day names), or with ``str.find`` for the words a match opens with ("the", "last", "quarter") once
+# the text holds a word the match must contain; the rule is then tried only there. The matches are exactly
+# those of ``rule.pattern.finditer(text)``.
 
 _MONTH_START_RE: Final = re.compile(
     alternation(name[:3] for name in MONTHS)
@@ -1029,8 +1030,12 @@ _RULES: Final[tuple[_Rule, ...]] = (
             re.IGNORECASE,
         ),
         _ordinal_period,
-        _opening_words(("quarter", "half"), (*_ORDINALS, "this", "last", "next", "fiscal", "calendar", "latter"),
-                       short=(3,), years=True),
+        _opening_words(
+            ("quarter", "half"),
+            (*_ORDINALS, "this", "last", "next", "fiscal", "calendar", "latter"),
+            short=(3,),
+            years=True,
+        ),
         lambda text, match: match.group("unit").lower() == "half" or match.group("ord").lower() in _ORDINALS,
     ),
     _Rule(
@@ -1053,7 +1058,9 @@ _RULES: Final[tuple[_Rule, ...]] = (
         ),
         _year_earlier,
         _opening_words(
-            ("year",), ("year", "last", "same", "corresponding", "comparable", "quarter", "period"), short=(1, 3)
+            ("year",),
+            ("year", "last", "same", "corresponding", "comparable", "quarter", "period"),
+            short=(1, 3),
         ),
     ),
     _Rule(

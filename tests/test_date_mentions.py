@@ -316,9 +316,31 @@ def test_date_mentions_future_markers(text: str, expected: date) -> None:
     assert resolve_dates(text, PUBLISHED)[0].value == expected
 
 
-_MORE_FRAGMENTS = st.sampled_from(
-    ["Last ", "ſ", "K", "İ", "Monday", " week", "\t", "Yesterday", "tonight", " night", "Morning"]
-) | st.sampled_from(["a couple of ", " DAYS", "AGO", "Pentagon", "123", "7"])
+_MORE_FRAGMENTS = (
+    st.sampled_from(
+        ["Last ", "ſ", "K", "İ", "Monday", " week", "\t", "Yesterday", "tonight", " night", "Morning"]
+    )
+    | st.sampled_from(["a couple of ", " DAYS", "AGO", "Pentagon", "123", "7"])
+    | st.sampled_from(
+        [
+            "Third",
+            "quarter",
+            "-half",
+            "fiscal ",
+            "The ",
+            "a ",
+            "Same ",
+            "period",
+            "ago",
+            "earlier",
+            "of ",
+            "1988 ",
+        ]
+    )
+    | st.sampled_from(
+        ["right ", "Now", "at ", "present", "Past", "future", "soon", "recently", "year’s ", "coming "]
+    )
+)
 
 
 @given(st.lists(_FRAGMENTS | _MORE_FRAGMENTS).map("".join))

@@ -241,6 +241,7 @@ _WORD_RE: Final = re.compile(r"[\w'’&-]+")
 _NAME_CACHE_SIZE: Final = 1 << 16  # distinct (name, label) pairs remembered per process
 
 
+@functools.lru_cache(maxsize=_NAME_CACHE_SIZE)  # an article names each of its entities several times
 def normalize_name(text: str, label: str) -> str:
     """The name without edge punctuation, a leading "the", a trailing possessive or a person's title."""
     name = _SPACES_RE.sub(" ", text).strip(_EDGE_PUNCTUATION)

@@ -280,8 +280,9 @@ def _year_earlier_quarters(
 # Python's regex engine tries a pattern that opens with ``\b`` or a lookbehind at every position of the text,
 # and sixteen rules over every section were most of the cost. So each rule names the positions where a match
 # can start (a superset), found once per text with patterns the engine scans quickly (digits, capitalised
-# month and day names), or a word its match must contain; the rule is then tried only there. The matches are
-# exactly those of ``rule.pattern.finditer(text)``.
+# month and day names), or with ``str.find`` for the words a match opens with ("the", "last", "quarter") once
+# the text holds a word the match must contain; the rule is then tried only there. The matches are exactly
+# those of ``rule.pattern.finditer(text)``.
 
 _MONTH_START_RE: Final = re.compile(
     alternation(name[:3] for name in MONTHS)
@@ -997,13 +998,24 @@ _PAST_DURATION_RE: Final = re.compile(
 )
 
 
-def _words_present(*words: str) -> Callable[[_Starts], list[int] | None]:
-    """Positions for a rule whose match holds one of ``words``: none when the text holds none of them (a quick
-    test), else anywhere."""
+def _opening_words(
+    gate: tuple[str, ...], words: tuple[str, ...], *, short: tuple[int, ...] = (), years: bool = False
+) -> Callable[[_Starts], list[int] | None]:
+    """Positions for a rule whose match holds one of ``gate`` and opens with one of ``words`` (any case), with a
+    year (``years``: a run of four digits), or with a word of a length in ``short`` ("a", "the") before one of
+    those across whitespace: none when the text holds none of ``gate`` (a quick test); anywhere when the
+    lower-cased text would not show every match."""
 
     def starts(found: _Starts) -> list[int] | None:
-        lowered = found.lowered if found.lowered is not None else found.text.lower()
-        return None if any(word in lowered for word in words) else []
+        lowered = found.lowered
+        if lowered is None:
+            return None
+        if not any(word in lowered for word in gate):
+            return []
+        openers = find_all(lowered, words)
+        if years:
+            openers = sorted({*openers, *found.years})
+        return sorted({*openers, *starts_before(found.text, openers, short)}) if short else openers
 
     return starts
 
@@ -1018,7 +1030,12 @@ _RULES: Final[tuple[_Rule, ...]] = (
             re.IGNORECASE,
         ),
         _ordinal_period,
-        _words_present("quarter", "half"),
+        _opening_words(
+            ("quarter", "half"),
+            (*_ORDINALS, "this", "last", "next", "fiscal", "calendar", "latter"),
+            short=(3,),
+            years=True,
+        ),
         lambda text, match: match.group("unit").lower() == "half" or match.group("ord").lower() in _ORDINALS,
     ),
     _Rule(
@@ -1028,7 +1045,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
             re.IGNORECASE,
         ),
         lambda match, published, future: _the_quarter_any(match, published, future),
-        _words_present("quarter"),
+        _opening_words(("quarter",), ("the", "this", "last", "next", "coming")),
     ),
     _Rule(_SHORT_PERIOD_RE, _short_period, _short_period_starts, _a_short_period),
     _Rule(
@@ -1040,18 +1057,22 @@ _RULES: Final[tuple[_Rule, ...]] = (
             re.IGNORECASE,
         ),
         _year_earlier,
-        _words_present("year"),
+        _opening_words(
+            ("year",),
+            ("year", "last", "same", "corresponding", "comparable", "quarter", "period"),
+            short=(1, 3),
+        ),
     ),
     _Rule(
         re.compile(r"\b(?P<m>last\s+year)\b", re.IGNORECASE),
         _last_year_compared,
-        _words_present("last"),
+        _opening_words(("last",), ("last",)),
         _after_comparison,
     ),
     _Rule(
         re.compile(r"\b(?P<m>the\s+(?P<year>1[5-9]\d\d|20\d\d)\s+(?:quarter|period))\b", re.IGNORECASE),
         _year_period,
-        _words_present("quarter", "period"),
+        _opening_words(("quarter", "period"), ("the",)),
     ),
     _Rule(
         re.compile(
@@ -1060,7 +1081,11 @@ _RULES: Final[tuple[_Rule, ...]] = (
             re.IGNORECASE,
         ),
         _reference,
-        _words_present("now", "current", "present", "recent", "past", "previous", "former", "future", "soon"),
+        _opening_words(
+            ("now", "current", "present", "recent", "past", "previous", "former", "future", "soon"),
+            ("now", "currently", "recently", "previously", "formerly", "soon", "present", "past", "future"),
+            short=(2, 3, 5),  # "at present", "the past", "right now"
+        ),
         _not_a_compound,
     ),
     _Rule(

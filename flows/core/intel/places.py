@@ -250,12 +250,15 @@ _SAINT_SHORT: Final = {"saint": "st", "sainte": "ste", "mount": "mt", "fort": "f
 _SMALL_CITY: Final = 100_000
 _ALTERNATE_WORLD_CITY: Final = 500_000  # a city found by an alternate name outside the article's countries
 _SPELLING_VARIANT: Final = 0.8  # difflib ratio of an alternate name to the city's name: another spelling
+_FOLD_CACHE_SIZE: Final = 1 << 16
 
 
+@functools.lru_cache(maxsize=_FOLD_CACHE_SIZE)  # an article folds each of its names several times
 def fold(name: str) -> str:
     """The lookup key of a name: case-folded, accents, dots and a leading "the" removed, spaces collapsed.
 
     "Saint", "Sainte", "Mount" and "Fort" become "st", "ste", "mt" and "ft", as news often writes them.
+    Remembered for the last 65,536 names of the process.
     """
     if name.isascii():
         plain = name.replace(".", "").replace("`", "'")
@@ -696,6 +699,7 @@ _US: Final = frozenset({"US"})
 _STATE_AFTER_RE: Final = r",\s+(?P<tail>[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)"
 
 
+@functools.lru_cache(maxsize=_FOLD_CACHE_SIZE)  # the countries are searched one by one
 def country_of_demonym(name: str) -> Place | None:
     """The country a demonym or adjective stands for ("Turkish", "Israelis"), if it is one of the table's."""
     key = fold(name)
@@ -707,6 +711,10 @@ def country_of_demonym(name: str) -> Place | None:
 def qualifying_states(name: str, texts: Iterable[str]) -> frozenset[str]:
     """US states written right after the name in the article ("Paris, Texas", "Alexandria, Va."): the
     convention that a city is in that state, whatever the recogniser made of the two names."""
+    marker = name + ","  # every match opens with it: most names are never followed by a comma
+    texts = [text for text in texts if marker in text]
+    if not texts:
+        return frozenset()
     pattern = re.compile(re.escape(name) + _STATE_AFTER_RE)
     found: set[str] = set()
     for text in texts:

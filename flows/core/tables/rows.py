@@ -13,7 +13,7 @@ import pandera.polars as pa
 import polars as pl
 import pyarrow
 
-from flows.core.ids import short_hash
+from flows.core.ids import joined_hash, short_hash
 from flows.core.intel.canonical import MentionLink
 from flows.core.models import Article, EntityMention, MentionKey, Reject, RejectReason, Section
 from flows.core.revisions import Removal
@@ -111,9 +111,7 @@ def entities_frame(
     # Built column by column (the columns of span_columns, then the entity's), with no dict per row.
     columns: dict[str, list[object]] = {
         "mention_id": [
-            short_hash(
-                mention.article_id, mention.section, mention.start_char, mention.end_char, mention.label
-            )
+            span_id(mention.article_id, mention.section, mention.start_char, mention.end_char, mention.label)
             for mention in mentions
         ],
         "article_id": [mention.article_id for mention in mentions],
@@ -171,13 +169,22 @@ def span_columns(
     The id hashes where the span is (and ``more_identity``, e.g. an entity's label), so reruns give the same id.
     """
     return {
-        key: short_hash(article_id, section, start, end, *more_identity),
+        key: span_id(article_id, section, start, end, *more_identity),
         "article_id": article_id,
         "section": section.value,
         "start_char": start,
         "end_char": end,
         "text": text,
     }
+
+
+def span_id(article_id: str, section: Section, start: int, end: int, *more_identity: object) -> str:
+    """``short_hash(article_id, section, start, end, *more_identity)``, its text formatted in one f-string."""
+    # The same text as short_hash's str() of each part (a Section is a StrEnum: formatted as its value).
+    joined = f"{article_id}\x1f{section}\x1f{start}\x1f{end}"
+    for part in more_identity:
+        joined = f"{joined}\x1f{part}"
+    return joined_hash(joined)
 
 
 def reject_id(reject: Reject, pipeline_version: str = "", raw_source: str = "") -> str:

@@ -212,7 +212,9 @@ def guard_text(text: str) -> str:
     spaCy's tokenizer takes time quadratic in the length of such runs (it splits them one affix at a time);
     no entity is made of them.
     """
-    if len(text) <= MAX_PUNCT_RUN:
+    # Such a run has no white space, so it lies inside one of the text's white-space separated words: when no
+    # word is that long (most texts), the pattern need not be tried at every position.
+    if len(text) <= MAX_PUNCT_RUN or max(map(len, text.split()), default=0) <= MAX_PUNCT_RUN:
         return text
     return _PUNCT_RUN.sub(lambda match: " " * len(match.group()), text)
 

@@ -37,6 +37,7 @@ CORE_PACKAGES = frozenset(
         "pandera",
         "polars",
         "py3langid",
+        "pyarrow",  # Arrow arrays only (the tables' list columns); no pyarrow.fs, dataset or parquet
         "pycountry",
         "spacy",
         "trafilatura",

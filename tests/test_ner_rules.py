@@ -111,6 +111,14 @@ def test_ner_rules_capitalised_words_of_the_body(body: str, word: str, capitalis
         ("about 3,000", "CARDINAL", "about 3,000"),
         ("the past ten years", "DATE", "the past ten years"),
         ("1996", "ORG", "1996"),
+        # ``$`` also matches before a final line break: each rule still applies there.
+        ("Kent 108-3\n", "ORG", "Kent"),
+        ("UN 5,\n", "ORG", "UN"),
+        ("Lord 's\n", "FAC", "Lord"),
+        ("the Oval\n", "FAC", "Oval\n"),
+        ("the Lord's", "FAC", "Lord"),
+        ("the 3", "ORG", "the"),
+        ("- Kent", "ORG", "- Kent"),
     ],
 )
 def test_ner_rules_refine_span(text: str, label: str, expected: str) -> None:
@@ -131,6 +139,9 @@ def test_ner_rules_refine_span_drops_empty_mentions() -> None:
         ("John Moore/Getty Images", 0, 23, True),
         ("John Moore said the AFP was right", 0, 10, False),
         ("and/or Baghdad", 7, 14, False),
+        ("John Moore / Getty Images", 0, 10, True),
+        ("John Moore  / Getty Images", 0, 10, False),  # at most one space before the slash
+        ("x/AFP", 0, 5, True),
     ],
 )
 def test_ner_rules_credits(text: str, start: int, end: int, credit: bool) -> None:
@@ -172,6 +183,10 @@ def test_letters_glued_to_a_number_or_an_apostrophe_do_not_break_title_case(head
         ("Coach Ann Lee", False),
         ("Cmdr. Ann Lee", False),
         ("Share Holdings", False),
+        ("on Facebook Twitter", True),  # a filler first: the other words decide
+        ("via Reuters", False),
+        ("Gen. Coach", True),
+        ("Ann Lee", False),
     ],
 )
 def test_ner_rules_junk_mentions_name_no_one(text: str, junk: bool) -> None:

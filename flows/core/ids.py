@@ -21,3 +21,8 @@ def short_hash(*parts: object) -> str:
     """A 32-hex-digit id made from the given parts, for rows keyed by more than one value."""
     joined = "\x1f".join(map(str, parts))
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:ID_HEX_DIGITS]
+
+
+def joined_hash(joined: str) -> str:
+    """The id :func:`short_hash` gives parts whose ``str()`` joined by ``\\x1f`` is ``joined``."""
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:ID_HEX_DIGITS]

@@ -31,6 +31,10 @@ _PRIME = np.uint64(4_294_967_311)  # the first prime above 2**32: (a * x + b) st
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 # Scripts written without spaces (Chinese, Japanese, Thai): each character is a word for shingling.
 _WORD = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|\w+")
+_BLOCK = 512  # shingles hashed at once: the (shingles x hash functions) arrays stay small
+# BLAKE2b objects with the digest sizes used, never updated: a copy is cheaper than a new object.
+_BLAKE2B_4 = hashlib.blake2b(digest_size=4)
+_BLAKE2B_8 = hashlib.blake2b(digest_size=8)
 
 
 def _coefficients(label: str) -> np.ndarray:
@@ -43,6 +47,10 @@ def _coefficients(label: str) -> np.ndarray:
 
 _A = _coefficients("newsmill-minhash-a")
 _B = _coefficients("newsmill-minhash-b")
+# The coefficients repeated on every row of a block: numpy multiplies and adds two whole arrays several times
+# faster than it broadcasts one row over many.
+_A_ROWS = np.tile(_A, (_BLOCK, 1))
+_B_ROWS = np.tile(_B, (_BLOCK, 1))
 
 
 def normalise_body(body: str) -> str:
@@ -67,30 +75,67 @@ def shingles(body: str, size: int = SHINGLE_WORDS) -> set[str]:
 
 def signature(parts: Iterable[str]) -> np.ndarray:
     """The MinHash signature of a set of shingles: NUM_HASHES minima of (a * h + b) mod p."""
-    # The 4-byte digests joined and read as big-endian integers at once (not one int.from_bytes each).
-    blake2b = hashlib.blake2b
-    digests = b"".join([blake2b(part.encode(), digest_size=4).digest() for part in parts])
+    return _minhash(_digests(parts))
+
+
+def _digests(parts: Iterable[str]) -> bytes:
+    """The 4-byte BLAKE2b digest of each part (UTF-8), joined."""
+    digests = []
+    for part in parts:
+        digest = _BLAKE2B_4.copy()
+        digest.update(part.encode())
+        digests.append(digest.digest())
+    return b"".join(digests)
+
+
+def _minhash(digests: bytes) -> np.ndarray:
+    """The signature of the shingles whose 4-byte digests are joined in ``digests``."""
+    # The digests read as big-endian integers at once (not one int.from_bytes each).
     hashed = np.frombuffer(digests, dtype=">u4").astype(np.uint64)
     if hashed.size == 0:
         return np.full(NUM_HASHES, _PRIME, dtype=np.uint64)
-    mixed = np.outer(hashed, _A) + _B
+    minima = [_block_minima(hashed[start : start + _BLOCK]) for start in range(0, hashed.size, _BLOCK)]
+    return minima[0] if len(minima) == 1 else np.minimum.reduce(minima)
+
+
+def _block_minima(hashed: np.ndarray) -> np.ndarray:
+    rows = hashed.size
+    mixed = np.repeat(hashed, NUM_HASHES).reshape(rows, NUM_HASHES)
+    mixed *= _A_ROWS[:rows]
+    mixed += _B_ROWS[:rows]
     # x - (x // p) * p is x mod p exactly for unsigned integers, and numpy computes it faster than ``%``.
-    return (mixed - (mixed // _PRIME) * _PRIME).min(axis=0)  # type: ignore[no-any-return]
+    quotients = mixed // _PRIME
+    quotients *= _PRIME
+    mixed -= quotients
+    return mixed.min(axis=0)  # type: ignore[no-any-return]
 
 
 def band_keys(minhash: np.ndarray) -> list[int]:
     """One key per LSH band (signed 64-bit, as Delta stores integers): bodies sharing a key are candidates."""
-    keys = []
+    return np.frombuffer(_band_digests(minhash), dtype=">i8").tolist()  # type: ignore[no-any-return]
+
+
+def _band_digests(minhash: np.ndarray) -> bytes:
+    """The 8-byte BLAKE2b digest of each band's number and rows (big-endian), joined."""
+    values = minhash.astype(">u8").tobytes()
+    width = ROWS_PER_BAND * 8
+    digests = []
     for band in range(BANDS):
-        rows = minhash[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]
-        digest = hashlib.blake2b(band.to_bytes(2, "big") + rows.astype(">u8").tobytes(), digest_size=8)
-        keys.append(int.from_bytes(digest.digest(), "big", signed=True))
-    return keys
+        digest = _BLAKE2B_8.copy()
+        digest.update(band.to_bytes(2, "big") + values[band * width : (band + 1) * width])
+        digests.append(digest.digest())
+    return b"".join(digests)
 
 
 def story_keys(body: str) -> list[int]:
     """The LSH band keys of a body."""
-    return band_keys(signature(shingles(body)))
+    return story_key_array(body).tolist()  # type: ignore[no-any-return]
+
+
+def story_key_array(body: str) -> np.ndarray:
+    """:func:`story_keys` as a signed 64-bit numpy array."""
+    minhash = _minhash(_digests(shingles(body)))
+    return np.frombuffer(_band_digests(minhash), dtype=">i8").astype(np.int64)
 
 
 def estimated_similarity(first: np.ndarray, second: np.ndarray) -> float:

@@ -97,6 +97,8 @@ _NETWORK_WORDS: Final = _word_set(
     "facebook twitter linkedin whatsapp reddit pinterest messenger tumblr telegram flipboard instagram"
 )
 _KEEP_LABELS_FOR_THE: Final = frozenset({"PERSON", "PER"})
+_FIGURE_END: Final = frozenset(".,:/-\n")  # what a trailing figure can end with, besides a digit (or before)
+_BUTTON_RULE_WORDS: Final = _BUTTON_WORDS | _BUTTON_FILLERS | _NETWORK_WORDS
 # Numbers, dates and times (VALUE_LABELS) are left as the model found them: "about 3,000" keeps its figures.
 
 
@@ -189,23 +191,34 @@ def refine_span(text: str, start: int, end: int, label: str) -> tuple[int, int] 
     """The mention's offsets without trailing figures, a leading "the" or a possessive; None if nothing is left."""
     if label in VALUE_LABELS:
         return (start, end) if text[start:end].strip() else None
+    # Each pattern is tried only where it can match (most names end in a letter other than "s", and do not
+    # start with "the"): the last character of a trailing figure, "s" of a possessive (or a final line break,
+    # before which ``$`` also matches).
     span = text[start:end]
-    figures = _TRAILING_FIGURES_RE.search(span)
-    if figures is not None and figures.start() > 0:
-        end = start + figures.start()
-    if label not in _KEEP_LABELS_FOR_THE:
+    if span[-1:] in _FIGURE_END or span[-1:].isdigit():
+        figures = _TRAILING_FIGURES_RE.search(span)
+        if figures is not None and figures.start() > 0:
+            end = start + figures.start()
+    if label not in _KEEP_LABELS_FOR_THE and text.startswith("the", start, end):
         the = _LEADING_THE_RE.match(text[start:end])
         if the is not None and the.end() < end - start:
             start += the.end()
-    possessive = _POSSESSIVE_RE.search(text[start:end])
-    if possessive is not None and possessive.start() > 0:
-        end = start + possessive.start()
     stripped = text[start:end]
+    if stripped.endswith(("s", "\n")):
+        possessive = _POSSESSIVE_RE.search(stripped)
+        if possessive is not None and possessive.start() > 0:
+            end = start + possessive.start()
+            stripped = text[start:end]
+    if stripped[:1].isalnum():  # then it is not blank and has a letter or digit
+        return (start, end)
     return (start, end) if stripped.strip() and any(c.isalnum() for c in stripped) else None
 
 
 def is_credit(text: str, start: int, end: int) -> bool:
     """True for a photo credit: a name glued by a slash to an agency ("John Moore/Getty Images")."""
+    # Both patterns need a slash: right after the name (perhaps after one space), or inside it.
+    if "/" not in text[end : end + 2] and text.find("/", start, end) < 0:
+        return False
     return bool(_CREDIT_AFTER_RE.match(text[end : end + 30]) or _CREDIT_INSIDE_RE.search(text[start:end]))
 
 
@@ -214,9 +227,15 @@ _JUNK_WORD_RE = re.compile(r"[\w.’'-]+")
 
 def is_junk(text: str, start: int, end: int) -> bool:
     """True for a mention that names no one: only titles or ranks, or share-button words (see module doc)."""
-    words = [w.casefold() for w in _JUNK_WORD_RE.findall(text[start:end])]
-    if not words:
+    # Most mentions start with a word that is no title, button, filler or network word: then neither rule
+    # can hold, and the other words need not be looked at.
+    first = _JUNK_WORD_RE.search(text, start, end)
+    if first is None:
         return False
+    word = first.group().casefold()
+    if word.rstrip(".") not in _TITLE_WORDS and word not in _BUTTON_RULE_WORDS:
+        return False
+    words = [w.casefold() for w in _JUNK_WORD_RE.findall(text[start:end])]
     if all(w.rstrip(".") in _TITLE_WORDS for w in words):
         return True
     words = [w for w in words if w not in _BUTTON_FILLERS]

@@ -212,7 +212,9 @@ def guard_text(text: str) -> str:
     spaCy's tokenizer takes time quadratic in the length of such runs (it splits them one affix at a time);
     no entity is made of them.
     """
-    if len(text) <= MAX_PUNCT_RUN:
+    # Such a run has no white space, so it lies inside one of the text's white-space separated words: when no
+    # word is that long (most texts), the pattern need not be tried at every position.
+    if len(text) <= MAX_PUNCT_RUN or max(map(len, text.split()), default=0) <= MAX_PUNCT_RUN:
         return text
     return _PUNCT_RUN.sub(lambda match: " " * len(match.group()), text)
 
@@ -248,19 +250,23 @@ def mentions_in(
     sentences = sentence_starts(doc, source) if starts is None else starts
     seen: set[tuple[int, int, str]] = set()
     for entity in doc.ents:
-        span = refine_span(source, entity.start_char, entity.end_char, entity.label_)
-        if span is None or is_credit(source, *span) or (*span, entity.label_) in seen:
+        label = entity.label_
+        span = refine_span(source, entity.start_char, entity.end_char, label)
+        if span is None:
             continue
-        if entity.label_ not in VALUE_LABELS and is_junk(source, *span):
-            continue
-        seen.add((*span, entity.label_))
         start, end = span
+        key = (start, end, label)
+        if is_credit(source, start, end) or key in seen:
+            continue
+        if label not in VALUE_LABELS and is_junk(source, start, end):
+            continue
+        seen.add(key)
         yield EntityMention(
             article_id=article_id,
             section=section,
             start_char=start + offset,
             end_char=end + offset,
             text=source[start:end],
-            label=entity.label_,
+            label=label,
             sentence_index=first_sentence + max(0, bisect_right(sentences, start) - 1),
         )

@@ -133,7 +133,7 @@ def stage_costs(raw: Path, work: Path, settings: Settings) -> dict[str, tuple[fl
     from flows.core.tables.validation import validate_batch
 
     nlp = load_pipeline(settings.model_name)
-    run = RunInfo("bench", datetime.now(UTC), "bench", "m", "0", "0")
+    run = RunInfo("bench", datetime.now(UTC), "bench", "m", "0", "0", "bench")
     sources = list(storage.iter_raw_files(raw, ()))[:STAGE_SAMPLE]
     warm = [storage.read_raw(raw, source, settings.max_file_bytes) for source in sources[:20]]
     warm_articles, _ = parse_files(warm, KnownSources())

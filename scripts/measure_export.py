@@ -60,7 +60,7 @@ def main(steps: int) -> None:
     )
     print("| --- | --- | --- | --- |")
     for step in range(steps):
-        run = RunInfo(f"run-{step}", datetime.now(UTC), "measure", "m", "1", "1")
+        run = RunInfo(f"run-{step}", datetime.now(UTC), "measure", "m", "1", "1", "measure")
         staging = storage.staging_dir(output, run.run_id)
         storage.stage_batch(staging, 1, {"articles": articles_frame(articles(rng, step * PER_STEP), run, {})})
         tasks.commit.fn(settings, run)

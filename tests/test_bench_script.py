@@ -1,0 +1,56 @@
+"""The benchmark's own pieces run on the code as it is (a bench that crashes at its last step measures nothing)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from flows.config import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _bench_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_script", REPO / "scripts" / "bench.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_builds_distinct_articles_from_the_sample(tmp_path: Path) -> None:
+    bench = _bench_module()
+    sample = (REPO / "raw" / "000_a3bff82c688751b7.txt").read_text(encoding="utf-8")
+
+    bench.build_corpus(sample, 12, tmp_path)
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(tmp_path.iterdir())]
+    assert len(texts) == 12
+    assert len(set(texts)) == 12
+
+
+@pytest.mark.e2e
+def test_bench_stage_costs_time_every_stage_on_the_real_model(tmp_path: Path) -> None:
+    bench = _bench_module()
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    bench.build_corpus((REPO / "raw" / "000_a3bff82c688751b7.txt").read_text(encoding="utf-8"), 24, raw)
+
+    costs = bench.stage_costs(raw, tmp_path / "work", Settings(raw_dir=raw, output_dir=tmp_path / "output"))
+
+    assert list(costs) == [
+        "read",
+        "parse",
+        "NLP: spaCy NER",
+        "NLP: entity intelligence",
+        "validate",
+        "write (stage + commit)",
+    ]
+    assert all(cpu >= 0 and wall > 0 for cpu, wall in costs.values())
+    assert costs["NLP: spaCy NER"][1] > costs["read"][1]

@@ -149,8 +149,12 @@ def _verdicts(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> list[pl.La
 
 def _passes(outputs: list[pl.Expr], ignore_na: bool) -> pl.Expr:
     """True when a check's output passes on every row, as pandera reads it: the output's columns folded with
-    and, a null counted as passing when the check ignores nulls, else as failing."""
-    ok = pl.fold(acc=pl.lit(True), function=lambda acc, x: acc & x, exprs=outputs)
+    and, a null counted as passing when the check ignores nulls, else as failing.
+
+    ``all_horizontal`` is that fold (the same Kleene and: false wins, then null) inside polars; ``pl.fold`` with a
+    Python function calls back into Python for each check, about 0.7 ms a check whatever the rows (over 300
+    checks per batch)."""
+    ok = pl.all_horizontal(outputs)
     return (ok | ok.is_null() if ignore_na else ok.fill_null(False)).all()
 
 

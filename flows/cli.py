@@ -6,6 +6,7 @@ Prefect is imported only after its environment is set, so its own noise never re
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import logging
 import os
@@ -372,6 +373,13 @@ def server(host: str, port: int, database_url: str | None) -> None:
 @click.option(
     "--name", default="scheduled", show_default=True, help="Name of the deployment in the Prefect UI."
 )
+@click.option(
+    "--stop-grace",
+    type=click.FloatRange(0),
+    default=20,
+    show_default=True,
+    help="Seconds a stopped serve waits for the run in progress to end before it cancels it.",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -383,13 +391,15 @@ def serve(
     model: str | None,
     include: tuple[str, ...],
     name: str,
+    stop_grace: float,
 ) -> None:
     """Run the ingest flow on a schedule against a Prefect server (see 'newsmill server').
 
     Each scheduled run ingests only new and changed files. Runs never overlap: a run that comes due while
     another one runs is cancelled, not queued, so a service slower than its schedule never falls behind.
-    Stopping serve pauses the schedule and starting it again resumes it ('newsmill pause' pauses it when
-    serve was killed). Uses PREFECT_API_URL, or the local server at http://127.0.0.1:4200/api when unset.
+    Stopping serve (Ctrl-C, SIGTERM) takes no new runs, lets the run in progress end (up to --stop-grace
+    seconds, then cancels it; a second Ctrl-C cancels it at once), pauses the schedule; starting serve again
+    resumes it ('newsmill pause' pauses it when serve was killed). Uses PREFECT_API_URL, or the local server at http://127.0.0.1:4200/api when unset.
     """
     if (cron is None) == (interval is None):
         raise KnownProblem("give exactly one schedule: --cron EXPRESSION or --interval SECONDS")
@@ -405,20 +415,26 @@ def serve(
         # cancelled on time instead of several at once.
         os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", str(min(10, interval or 10)))
         from flows.ingest import ingest
+        from flows.service import DrainingRunner
 
         schedule = f"cron {cron!r}" if cron else f"every {interval} s"
         click.echo(f"serving newsmill-ingest/{name} ({schedule}) against {api_url}; Ctrl-C stops it")
-        ingest.serve(
+        runner = DrainingRunner(
+            name=name,
+            pause_on_shutdown=True,
+            limit=None,  # every due run is proposed at once, so the server cancels what it cannot start
+            grace_seconds=stop_grace,
+        )
+        runner.add_flow(
+            ingest,
             name=name,
             cron=cron,
             interval=interval,
             parameters=flow_parameters(settings),
             paused=False,  # serving again resumes a schedule that stopping serve (or 'newsmill pause') paused
-            pause_on_shutdown=True,
-            limit=None,  # every due run is proposed at once, so the server cancels what it cannot start
-            global_limit=one_run_at_a_time(),
-            print_starting_message=False,
+            concurrency_limit=one_run_at_a_time(),
         )
+        asyncio.run(runner.start())
         pause_schedule(f"{FLOW_NAME}/{name}")  # stopped: no runs left waiting for a serve that is gone
 
 

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
@@ -99,7 +100,10 @@ def server(
 
 
 def _api(address: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    """GET (or POST ``body`` to) the server's REST API; the decoded JSON answer."""
+    """GET (or POST ``body`` to) the server's REST API; the decoded JSON answer.
+
+    A 503 is tried again, as Prefect's own client does: the server answers it while SQLite is busy.
+    """
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(
         f"{address}/api/{path}",
@@ -107,8 +111,14 @@ def _api(address: str, path: str, body: dict[str, Any] | None = None) -> Any:
         headers={"accept": "application/json", "content-type": "application/json"},
         method="GET" if body is None else "POST",
     )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
+    for attempt in range(6):
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            if error.code != 503 or attempt == 5:
+                raise
+            time.sleep(2**attempt)
 
 
 def _deployment_runs(address: str, deployment_id: str) -> list[dict[str, Any]]:
@@ -252,7 +262,10 @@ def test_service_stopping_serve_pauses_its_schedule(
         _wait_for(f"{address}/api/deployments/name/newsmill-ingest/stopped", 120)
         deployment = _api(address, "deployments/name/newsmill-ingest/stopped")
         assert not deployment["paused"]
-        deadline = time.monotonic() + 180  # serve is up once it ran the schedule's first run (due at once)
+        _api(
+            address, f"deployments/{deployment['id']}/create_flow_run", {}
+        )  # the hourly run is due on the hour
+        deadline = time.monotonic() + 180  # serve is up once it ran that run
         while (
             time.monotonic() < deadline
             and not _states(_deployment_runs(address, deployment["id"]))["Completed"]
@@ -263,7 +276,87 @@ def test_service_stopping_serve_pauses_its_schedule(
         serve.wait(timeout=60)
     assert serve.returncode is not None
     assert _api(address, f"deployments/{deployment['id']}")["paused"]
-    assert not _states(_deployment_runs(address, deployment["id"]))["Scheduled"]
+    states = _states(_deployment_runs(address, deployment["id"]))
+    assert states["Completed"] == 1, states
+    assert not states["Scheduled"], states
+
+
+def _stop_serve_when(
+    address: str, serve: subprocess.Popen[str], name: str, state: str, *signals: int, run_now: bool = False
+) -> list[dict[str, Any]]:
+    """Send ``signals`` to serve as soon as a run of its deployment ``name`` is in ``state``; its runs after.
+
+    ``run_now`` asks for a run at once (an hourly schedule's first run is due on the hour, not at once).
+    """
+    _wait_for(f"{address}/api/deployments/name/newsmill-ingest/{name}", 120)
+    deployment = _api(address, f"deployments/name/newsmill-ingest/{name}")
+    if run_now:
+        _api(address, f"deployments/{deployment['id']}/create_flow_run", {})
+    deadline = time.monotonic() + 240
+    try:
+        while time.monotonic() < deadline and not _states(_deployment_runs(address, deployment["id"]))[state]:
+            time.sleep(0.3)
+        for number in signals:
+            serve.send_signal(number)
+            time.sleep(0.5)
+        serve.wait(timeout=120)
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+            serve.wait(timeout=60)
+    return _deployment_runs(address, deployment["id"])
+
+
+def test_service_stopping_serve_as_a_run_completes_leaves_it_completed(
+    server: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    """Prefect's serve, stopped while a completed run's process exits, forced that run to Cancelled."""
+    address, env = server
+    raw, output = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    (raw / "page.txt").write_bytes(SAMPLE.read_bytes())
+    serve = _serve(env, raw, output, "--interval", "5", "--name", "stopped-as-completed")
+    runs = _stop_serve_when(address, serve, "stopped-as-completed", "Completed", signal.SIGTERM)
+    states = _states(runs)
+    assert states["Completed"] >= 1, states
+    assert states["Crashed"] == 0, states
+    shut_down = [run for run in runs if run["state"]["message"] == "Runner is shutting down."]
+    assert not shut_down, states
+    assert serve.returncode == 0, _serve_log(output).read_text()[-3000:]
+
+
+def test_service_stopping_serve_lets_the_run_in_progress_finish(
+    server: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    address, env = server
+    raw, output = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    for number in range(20):
+        (raw / f"page-{number}.txt").write_text(
+            SAMPLE.read_text() + f"\nA closing line of its own, {number}.\n"
+        )
+    serve = _serve(env, raw, output, "--interval", "3600", "--name", "drained", "--stop-grace", "300")
+    runs = _stop_serve_when(address, serve, "drained", "Running", signal.SIGINT, run_now=True)
+    assert _states(runs)["Completed"] == 1, _states(runs)
+    assert _articles_in(output) == 20
+    assert "waiting up to 300 s for the run in progress" in _serve_log(output).read_text()
+
+
+def test_service_a_second_stop_cancels_the_run_in_progress(
+    server: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    address, env = server
+    raw, output = tmp_path / "raw", tmp_path / "output"
+    raw.mkdir()
+    for number in range(20):
+        (raw / f"page-{number}.txt").write_text(
+            SAMPLE.read_text() + f"\nA closing line of its own, {number}.\n"
+        )
+    serve = _serve(env, raw, output, "--interval", "3600", "--name", "hurried", "--stop-grace", "300")
+    runs = _stop_serve_when(address, serve, "hurried", "Running", signal.SIGINT, signal.SIGINT, run_now=True)
+    assert _states(runs)["Cancelled"] == 1, _states(runs)
+    assert "cancelling the runs in progress" in _serve_log(output).read_text()
+    assert _articles_in(output) == 0  # cancelled before it committed: the next run reads the files again
 
 
 def test_service_pause_of_an_unknown_deployment_is_one_line(server: tuple[str, dict[str, str]]) -> None:

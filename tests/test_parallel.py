@@ -249,3 +249,16 @@ def test_parallel_a_fresh_pool_that_never_starts_fails_the_batch_instead_of_wait
     finally:
         parallel.replace_pool("never-loads", 2)
     assert parallel.WorkersNotStartedError in known_errors()
+
+
+def _frozen_objects() -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+@pytest.mark.e2e
+def test_parallel_a_worker_keeps_its_model_and_gazetteer_out_of_garbage_collections() -> None:
+    pool = parallel.nlp_pool(DEFAULT_MODEL, 1)
+    frozen = pool.submit(_frozen_objects).result(timeout=300)
+    assert frozen > 100_000  # the spaCy pipeline, the gazetteer and the US towns

@@ -434,7 +434,8 @@ def serve(
             paused=False,  # serving again resumes a schedule that stopping serve (or 'newsmill pause') paused
             concurrency_limit=one_run_at_a_time(),
         )
-        asyncio.run(runner.start())
+        with suppress(KeyboardInterrupt):  # a Ctrl-C before the runner's own handler was installed
+            asyncio.run(runner.start())
         pause_schedule(f"{FLOW_NAME}/{name}")  # stopped: no runs left waiting for a serve that is gone
 
 

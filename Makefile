@@ -42,12 +42,12 @@ $(UV): requirements-tools.txt
 	touch $@
 
 $(STAMP): $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 	touch $@
 
 # The runtime environment: no test, lint or type-checking packages.
 $(RUN_STAMP): $(UV) uv.lock pyproject.toml
-	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(RUN_VENV) $(UV) sync --frozen --quiet --no-dev
+	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(RUN_VENV) $(UV) sync --frozen --quiet --no-dev --compile-bytecode
 	touch $@
 
 # With PREFECT_API_URL unset, a run goes to the `make server` server when it answers (so it shows in its UI).

@@ -325,17 +325,22 @@ def test_service_stopping_serve_as_a_run_completes_leaves_it_completed(
     assert serve.returncode == 0, _serve_log(output).read_text()[-3000:]
 
 
-def test_service_stopping_serve_lets_the_run_in_progress_finish(
-    server: tuple[str, dict[str, str]], tmp_path: Path
-) -> None:
-    address, env = server
+def _serve_twenty_pages(env: dict[str, str], tmp_path: Path, name: str) -> tuple[subprocess.Popen[str], Path]:
+    """serve (hourly, a grace of 300 s) over a raw folder of 20 distinct pages; the process and its output."""
     raw, output = tmp_path / "raw", tmp_path / "output"
     raw.mkdir()
     for number in range(20):
         (raw / f"page-{number}.txt").write_text(
             SAMPLE.read_text() + f"\nA closing line of its own, {number}.\n"
         )
-    serve = _serve(env, raw, output, "--interval", "3600", "--name", "drained", "--stop-grace", "300")
+    return _serve(env, raw, output, "--interval", "3600", "--name", name, "--stop-grace", "300"), output
+
+
+def test_service_stopping_serve_lets_the_run_in_progress_finish(
+    server: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    address, env = server
+    serve, output = _serve_twenty_pages(env, tmp_path, "drained")
     runs = _stop_serve_when(address, serve, "drained", "Running", signal.SIGINT, run_now=True)
     assert _states(runs)["Completed"] == 1, _states(runs)
     assert _articles_in(output) == 20
@@ -346,13 +351,7 @@ def test_service_a_second_stop_cancels_the_run_in_progress(
     server: tuple[str, dict[str, str]], tmp_path: Path
 ) -> None:
     address, env = server
-    raw, output = tmp_path / "raw", tmp_path / "output"
-    raw.mkdir()
-    for number in range(20):
-        (raw / f"page-{number}.txt").write_text(
-            SAMPLE.read_text() + f"\nA closing line of its own, {number}.\n"
-        )
-    serve = _serve(env, raw, output, "--interval", "3600", "--name", "hurried", "--stop-grace", "300")
+    serve, output = _serve_twenty_pages(env, tmp_path, "hurried")
     runs = _stop_serve_when(address, serve, "hurried", "Running", signal.SIGINT, signal.SIGINT, run_now=True)
     assert _states(runs)["Cancelled"] == 1, _states(runs)
     assert "cancelling the runs in progress" in _serve_log(output).read_text()

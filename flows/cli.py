@@ -399,7 +399,8 @@ def serve(
     another one runs is cancelled, not queued, so a service slower than its schedule never falls behind.
     Stopping serve (Ctrl-C, SIGTERM) takes no new runs, lets the run in progress end (up to --stop-grace
     seconds, then cancels it; a second Ctrl-C cancels it at once), pauses the schedule; starting serve again
-    resumes it ('newsmill pause' pauses it when serve was killed). Uses PREFECT_API_URL, or the local server at http://127.0.0.1:4200/api when unset.
+    resumes it ('newsmill pause' pauses it when serve was killed). Uses PREFECT_API_URL, or the local server
+    at http://127.0.0.1:4200/api when unset.
     """
     if (cron is None) == (interval is None):
         raise KnownProblem("give exactly one schedule: --cron EXPRESSION or --interval SECONDS")

@@ -29,7 +29,7 @@ class DrainingRunner(Runner):
     def __init__(self, *args: Any, grace_seconds: float, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.grace_seconds = grace_seconds
-        self._asked_to_stop = 0
+        self._draining = False
         self._hurry: asyncio.Event | None = None
 
     async def start(self, run_once: bool = False, webserver: bool | None = None) -> None:
@@ -43,8 +43,8 @@ class DrainingRunner(Runner):
         """First signal: drain, then stop. Second: stop now (Prefect's stop, which cancels what still runs)."""
         if not self.started or self._loop is None or self._hurry is None:
             sys.exit(0)
-        self._asked_to_stop += 1
-        if self._asked_to_stop == 1:
+        if not self._draining:
+            self._draining = True
             if self.runs_in_progress():
                 self._logger.info(
                     "stopping: no new runs; waiting up to %g s for the run in progress to end "

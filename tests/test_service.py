@@ -160,6 +160,18 @@ def _serve_log(output: Path) -> Path:
     return output.parent / f"serve-{output.name}.log"
 
 
+def _raw_with_the_sample(raw: Path) -> Path:
+    """``raw`` created, holding the sample article as ``page.txt``."""
+    raw.mkdir()
+    (raw / "page.txt").write_bytes(SAMPLE.read_bytes())
+    return raw
+
+
+def _run_now(address: str, deployment_id: str) -> None:
+    """Ask for a run of the deployment at once (an hourly schedule's first run is due on the hour)."""
+    _api(address, f"deployments/{deployment_id}/create_flow_run", {})
+
+
 def _serve(env: dict[str, str], raw: Path, output: Path, *options: str) -> subprocess.Popen[str]:
     """``newsmill serve`` logging to a file beside ``output``: a pipe nobody reads fills up and blocks serve."""
     with _serve_log(output).open("w") as log:
@@ -206,9 +218,7 @@ def test_service_keeps_up_with_a_schedule_faster_than_its_runs_and_pauses(
     server: tuple[str, dict[str, str]], tmp_path: Path
 ) -> None:
     address, env = server
-    raw, output = tmp_path / "raw", tmp_path / "output"
-    raw.mkdir()
-    (raw / "page.txt").write_bytes(SAMPLE.read_bytes())
+    raw, output = _raw_with_the_sample(tmp_path / "raw"), tmp_path / "output"
     # Every run (a process that imports Prefect and the flow) takes longer than one second.
     serve = _serve(env, raw, output, "--interval", "1", "--name", "keep-up")
     try:
@@ -262,9 +272,7 @@ def test_service_stopping_serve_pauses_its_schedule(
         _wait_for(f"{address}/api/deployments/name/newsmill-ingest/stopped", 120)
         deployment = _api(address, "deployments/name/newsmill-ingest/stopped")
         assert not deployment["paused"]
-        _api(
-            address, f"deployments/{deployment['id']}/create_flow_run", {}
-        )  # the hourly run is due on the hour
+        _run_now(address, deployment["id"])
         deadline = time.monotonic() + 180  # serve is up once it ran that run
         while (
             time.monotonic() < deadline
@@ -285,13 +293,11 @@ def _stop_serve_when(
     address: str, serve: subprocess.Popen[str], name: str, state: str, *signals: int, run_now: bool = False
 ) -> list[dict[str, Any]]:
     """Send ``signals`` to serve as soon as a run of its deployment ``name`` is in ``state``; its runs after.
-
-    ``run_now`` asks for a run at once (an hourly schedule's first run is due on the hour, not at once).
-    """
+    ``run_now`` asks for a run at once first."""
     _wait_for(f"{address}/api/deployments/name/newsmill-ingest/{name}", 120)
     deployment = _api(address, f"deployments/name/newsmill-ingest/{name}")
     if run_now:
-        _api(address, f"deployments/{deployment['id']}/create_flow_run", {})
+        _run_now(address, deployment["id"])
     deadline = time.monotonic() + 240
     try:
         while time.monotonic() < deadline and not _states(_deployment_runs(address, deployment["id"]))[state]:
@@ -312,9 +318,7 @@ def test_service_stopping_serve_as_a_run_completes_leaves_it_completed(
 ) -> None:
     """Prefect's serve, stopped while a completed run's process exits, forced that run to Cancelled."""
     address, env = server
-    raw, output = tmp_path / "raw", tmp_path / "output"
-    raw.mkdir()
-    (raw / "page.txt").write_bytes(SAMPLE.read_bytes())
+    raw, output = _raw_with_the_sample(tmp_path / "raw"), tmp_path / "output"
     serve = _serve(env, raw, output, "--interval", "5", "--name", "stopped-as-completed")
     runs = _stop_serve_when(address, serve, "stopped-as-completed", "Completed", signal.SIGTERM)
     states = _states(runs)
@@ -586,9 +590,7 @@ def test_service_postgresql_server_takes_serve_runs_and_the_ui(
 ) -> None:
     log = tmp_path / "server.log"
     with _newsmill_server(tmp_path / "home", log, "--database-url", postgres_url) as (address, env):
-        raw, output = tmp_path / "served-raw", tmp_path / "served-output"
-        raw.mkdir()
-        (raw / "page.txt").write_bytes(SAMPLE.read_bytes())
+        raw, output = _raw_with_the_sample(tmp_path / "served-raw"), tmp_path / "served-output"
         serve = _serve(env, raw, output, "--interval", "5")
         try:
             run = subprocess.run(

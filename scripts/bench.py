@@ -32,6 +32,7 @@ no-new-files figure, peak RSS and the stage table.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -246,7 +247,7 @@ def main() -> None:
     build_corpus((REPO / "raw" / "000_a3bff82c688751b7.txt").read_text(encoding="utf-8"), args.articles, raw)
 
     started = time.perf_counter()
-    from flows.cli import load_once_per_process, start_temporary_server
+    from flows.cli import load_once_per_process, no_heartbeats_on_a_temporary_server, start_temporary_server
 
     starting = start_temporary_server()  # as `newsmill run` does: the server starts while the model loads
     from flows import parallel
@@ -260,6 +261,9 @@ def main() -> None:
     loaded_more = time.perf_counter()
     if starting is not None:
         starting.join()
+    # As `newsmill run` runs its flow: no flow-run heartbeats on the temporary server.
+    closing = contextlib.ExitStack()
+    closing.enter_context(no_heartbeats_on_a_temporary_server())
     ingest(raw_dir=str(empty), output_dir=str(work / "output-empty"))
     first_run_done = time.perf_counter()
     if settings.processes_for(args.articles) > 1:  # the spaCy workers load the model, as bare spaCy's did
@@ -358,6 +362,7 @@ def main() -> None:
     print_no_op_runs(raw, output, work / "prefect")
     if args.keep:
         print(f"kept {work}")
+    closing.close()
 
 
 def export_cost(output: Path, to: Path, articles: int) -> str:

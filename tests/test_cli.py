@@ -219,3 +219,24 @@ def test_cli_prefect_yaml_runs_one_at_a_time_and_cancels_collisions_as_serve_doe
             "collision_strategy": served.collision_strategy.value,
         }, deployment["name"]
     assert served.collision_strategy.value == "CANCEL_NEW"
+
+
+def test_cli_runs_on_prefects_temporary_server_send_no_heartbeats() -> None:
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    from flows.cli import no_heartbeats_on_a_temporary_server
+
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), no_heartbeats_on_a_temporary_server():
+        assert get_current_settings().flows.heartbeat_frequency is None
+
+
+def test_cli_runs_on_a_configured_prefect_server_keep_their_heartbeats() -> None:
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    from flows.cli import no_heartbeats_on_a_temporary_server
+
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:4200/api"}):
+        before = get_current_settings().flows.heartbeat_frequency
+        with no_heartbeats_on_a_temporary_server():
+            assert get_current_settings().flows.heartbeat_frequency == before
+    assert before is not None

@@ -145,9 +145,7 @@ def stage_batches(
     def finish_oldest() -> None:
         nonlocal files_done
         number, files, tagged = in_flight.popleft()
-        revised = tasks.revise(settings, whole(tagged.result()), whole(known), number)
-        tables = tasks.validate(whole(revised), run, number)
-        tasks.stage(settings, run, whole(tables), number)
+        tables = tasks.validate_and_stage(settings, run, whole(tagged.result()), whole(known), number)
         tally.add_batch(tables.frames())
         release_finished_batch()
         files_done += files
@@ -158,8 +156,7 @@ def stage_batches(
         if batches:
             freeze_long_lived_objects()
         for number, sources in enumerate(batches, start=1):
-            read = tasks.read_batch(settings, whole(sources), number)
-            articles, rejects = tasks.extract_fields(whole(read), whole(known), number)
+            articles, rejects = tasks.read_and_parse(settings, whole(sources), whole(known), number)
             in_flight.append(
                 (
                     number,
@@ -237,15 +234,33 @@ def first_batch_size(settings: Settings, processes: int) -> int:
 
 
 def chunked(items: Sequence[T], size: int, first: int | None = None) -> Iterator[list[T]]:
-    """Consecutive slices of at most ``size`` items; with ``first``, the slices start at ``first`` items and
-    grow ``BATCH_GROWTH``-fold up to ``size``.
+    """Consecutive slices of ``items`` of the sizes :func:`batch_sizes` gives."""
+    iterator = iter(items)
+    for step in batch_sizes(len(items), size, first):
+        yield list(islice(iterator, step))
+
+
+def batch_sizes(total: int, size: int, first: int | None = None) -> list[int]:
+    """How many of ``total`` files each batch takes: at most ``size``; with ``first``, the batches grow
+    ``BATCH_GROWTH``-fold from ``first`` up to ``size`` at the start, and shrink the same way at the end.
 
     The flow parses batch k+1 while the workers tag batch k, and parsing an article costs a small part of
-    tagging it, so a batch a few times larger than the one before is parsed before the workers run out of work; large
-    batches then spread the fixed cost of each batch (its Prefect tasks, one validation per table).
+    tagging it, so a batch a few times larger than the one before is parsed before the workers run out of
+    work; large batches then spread the fixed cost of each batch (its Prefect tasks, one validation per
+    table). The last batch is validated and staged after the workers have tagged everything, with nothing
+    left for them to do, so it is a short one too.
     """
-    iterator = iter(items)
-    step = size if first is None else min(first, size)
-    while chunk := list(islice(iterator, step)):
-        yield chunk
-        step = min(size, step * BATCH_GROWTH)
+    if first is None or first >= size:
+        return [size] * (total // size) + ([total % size] if total % size else [])
+    head: list[int] = []
+    tail: list[int] = []
+    left, step = total, first
+    while left and step < size:
+        for end in (head, tail):
+            taken = min(step, left)
+            if taken:
+                end.append(taken)
+                left -= taken
+        step *= BATCH_GROWTH
+    middle = [size] * (left // size) + ([left % size] if left % size else [])
+    return [*head, *middle, *reversed(tail)]

@@ -1,4 +1,4 @@
-"""Thin Prefect tasks: each calls one core or storage function on a whole batch.
+"""Thin Prefect tasks: each calls core and storage functions on a whole batch (three tasks per batch).
 
 Retries are on I/O only (reading raw files, staging and committing tables); a deterministic failure is a
 reject with a reason, never a retry. Tasks take and return in-memory records, so no result is persisted
@@ -86,51 +86,33 @@ def record_removals(settings: Settings, run: RunInfo, removed: Sequence[Removal]
 
 
 @task(
-    name="compare with earlier articles",
-    task_run_name="compare with earlier articles {number}",
-    cache_policy=NO_CACHE,
-    retries=3,
-    retry_delay_seconds=IO_RETRY_DELAYS,
-)
-def revise(settings: Settings, tables: BatchTables, known: KnownSources, number: int) -> BatchTables:
-    """Number the batch's changed files as new versions of their path, with the fields that changed; point
-    copies at the first article with their body, and place each article in its story."""
-    articles = tables.articles
-    paths = articles["source_path"].to_list()
-    earlier = [known.latest[path][0] for path in paths if path in known.latest]
-    if earlier:
-        columns = ["source_path", "article_id", "version", *REVISED_FIELDS]
-        previous = storage.read_articles(settings.output_dir, earlier, columns, settings.object_store_options)
-        articles = apply_revisions(articles, previous)
-    return replace(tables, articles=assign_stories(articles, known.stories))
-
-
-@task(
-    name="read raw files",
-    task_run_name="read batch {number}",
+    name="read and parse raw files",
+    task_run_name="read and parse batch {number}",
     cache_policy=NO_CACHE,
     retries=READ_RETRIES,
     retry_delay_seconds=IO_RETRY_DELAYS,
 )
-def read_batch(settings: Settings, sources: Sequence[SourceFile], number: int) -> list[RawDocument | Reject]:
-    """Read one batch of raw files (bounded memory: one batch at a time).
+def read_and_parse(
+    settings: Settings, sources: Sequence[SourceFile], known: KnownSources, number: int
+) -> tuple[list[Article], list[Reject]]:
+    """Read one batch of raw files (bounded memory: one batch at a time), then decode and parse each new file
+    into an article, or reject it with a reason.
 
-    A transient read error (``EIO``, ``ESTALE``, ...) fails the task, which is retried; on the last attempt
-    the file is an ``unreadable`` reject instead (tried again by the next run), so one file never stops a run.
+    One task for both: each Prefect task run costs the flow and its server a fixed amount of work
+    (docs/performance.md). A transient read error (``EIO``, ``ESTALE``, ...) fails the task, which is retried;
+    on the last attempt the file is an ``unreadable`` reject instead (tried again by the next run), so one file
+    never stops a run.
     """
+    return parse_files(read_batch(settings, sources), known)
+
+
+def read_batch(settings: Settings, sources: Sequence[SourceFile]) -> list[RawDocument | Reject]:
+    """The batch's raw files read; on a task's last attempt, a transient read error makes a reject."""
     last_try = (task_run.run_count or 1) > READ_RETRIES
     return [
         storage.read_raw(settings.raw_dir, source, settings.max_file_bytes, transient_is_reject=last_try)
         for source in sources
     ]
-
-
-@task(name="extract fields", task_run_name="extract fields {number}", cache_policy=NO_CACHE)
-def extract_fields(
-    read: Sequence[RawDocument | Reject], known: KnownSources, number: int
-) -> tuple[list[Article], list[Reject]]:
-    """Decode and parse each new file into an article, or reject it with a reason."""
-    return parse_files(read, known)
 
 
 @task(name="build tables", task_run_name="build tables {number}", cache_policy=NO_CACHE)
@@ -151,19 +133,37 @@ def build_tables(
     return batch_tables(load_pipeline(settings.model_name), articles, rejects, run, settings.nlp_batch_size)
 
 
-@task(name="validate", task_run_name="validate {number}", cache_policy=NO_CACHE)
-def validate(tables: BatchTables, run: RunInfo, number: int) -> BatchTables:
-    """Validate the batch against the schemas; failing articles move to rejects with the reasons."""
-    return validate_batch(tables, run)
-
-
 @task(
-    name="stage batch",
-    task_run_name="stage batch {number}",
+    name="compare, validate and stage",
+    task_run_name="validate and stage batch {number}",
     cache_policy=NO_CACHE,
     retries=3,
     retry_delay_seconds=IO_RETRY_DELAYS,
 )
+def validate_and_stage(
+    settings: Settings, run: RunInfo, tables: BatchTables, known: KnownSources, number: int
+) -> BatchTables:
+    """Compare the batch with earlier articles (:func:`revise`), validate it against the schemas (failing
+    articles move to rejects with the reasons) and write its rows to the run's staging folder; the validated
+    tables. Retried for the reads and writes (a retry does the comparison and validation again, the same)."""
+    validated = validate_batch(revise(settings, tables, known), run)
+    stage(settings, run, validated, number)
+    return validated
+
+
+def revise(settings: Settings, tables: BatchTables, known: KnownSources) -> BatchTables:
+    """Number the batch's changed files as new versions of their path, with the fields that changed; point
+    copies at the first article with their body, and place each article in its story."""
+    articles = tables.articles
+    paths = articles["source_path"].to_list()
+    earlier = [known.latest[path][0] for path in paths if path in known.latest]
+    if earlier:
+        columns = ["source_path", "article_id", "version", *REVISED_FIELDS]
+        previous = storage.read_articles(settings.output_dir, earlier, columns, settings.object_store_options)
+        articles = apply_revisions(articles, previous)
+    return replace(tables, articles=assign_stories(articles, known.stories))
+
+
 def stage(settings: Settings, run: RunInfo, tables: BatchTables, number: int) -> None:
     """Write the batch's validated rows to the run's staging folder."""
     staging = storage.staging_dir(settings.output_dir, run.run_id)

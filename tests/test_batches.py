@@ -1,4 +1,5 @@
-"""How the flow cuts the new files into batches: every file in exactly one batch, a short start, then growth."""
+"""How the flow cuts the new files into batches: every file in exactly one batch, a short start, then growth,
+and a short end."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pickle
 
 from prefect.utilities.annotations import opaque
 
-from flows.ingest import BATCH_GROWTH, chunked, whole
+from flows.ingest import BATCH_GROWTH, batch_sizes, chunked, whole
 
 
 def test_every_item_lands_in_exactly_one_batch_in_order() -> None:
@@ -24,6 +25,20 @@ def test_batches_start_short_and_grow_up_to_the_batch_size() -> None:
     assert sizes[:3] == [96, 96 * BATCH_GROWTH, 96 * BATCH_GROWTH**2]
     assert max(sizes) == 1_000
     assert all(later <= earlier * BATCH_GROWTH for earlier, later in itertools.pairwise(sizes))
+
+
+def test_batches_shrink_again_towards_the_end_down_to_the_first_size() -> None:
+    sizes = batch_sizes(5_000, 1_000, first=96)
+
+    assert sizes[-3:] == [96 * BATCH_GROWTH**2, 96 * BATCH_GROWTH, 96]
+    assert all(earlier <= later * BATCH_GROWTH for earlier, later in itertools.pairwise(sizes))
+    assert sum(sizes) == 5_000
+
+
+def test_a_few_files_make_short_batches_that_cover_them_all() -> None:
+    assert batch_sizes(100, 1_000, first=96) == [96, 4]
+    assert batch_sizes(300, 1_000, first=96) == [96, 108, 96]
+    assert batch_sizes(1, 1_000, first=96) == [1]
 
 
 def test_without_a_first_size_every_batch_is_full_but_the_last() -> None:

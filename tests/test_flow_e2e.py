@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import polars as pl
@@ -360,3 +361,21 @@ def test_flow_raising_the_limit_retries_a_too_large_reject_and_keeps_its_history
     assert sorted(storage.read_table(output, "articles")["source_path"].to_list()) == ["big.txt", "good.txt"]
     assert storage.read_table(output, "rejects")["source_path"].to_list() == ["big.txt"]  # history kept
     assert storage.current_rejects(output).height == 0  # but no longer a current reject
+
+
+def test_flow_prefect_sees_three_tasks_per_batch(prefect_api: str, raw_folder: Path, tmp_path: Path) -> None:
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    summary = _ingest(raw_folder, tmp_path / "output")
+
+    of_the_run = FlowRunFilter(id=FlowRunFilterId(any_=[summary.run_id]))  # type: ignore[attr-defined]
+    with get_client(sync_client=True) as client:
+        for _ in range(50):  # the server records task runs from their events, a moment after they ran
+            runs = client.read_task_runs(flow_run_filter=of_the_run)
+            if sum(run.name.endswith(" 1") for run in runs) >= 3:
+                break
+            time.sleep(0.2)
+    per_batch = sorted(run.name for run in runs if run.name.endswith(" 1"))
+    assert per_batch == ["build tables 1", "read and parse batch 1", "validate and stage batch 1"]
+    assert not any(run.name.endswith(" 2") for run in runs)  # the small folder is one batch

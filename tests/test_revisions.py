@@ -202,11 +202,9 @@ def run_steps(settings: Settings) -> RunInfo:
     new_files = listing.new
     if removed:
         tasks.record_removals.fn(settings, run, removed)
-    read = tasks.read_batch.fn(settings, new_files, 1)
-    articles, rejects = tasks.extract_fields.fn(read, known, 1)
+    articles, rejects = tasks.read_and_parse.fn(settings, new_files, known, 1)
     tagged: BatchTables = tasks.build_tables.fn(settings, articles, rejects, run, 1)
-    tables = tasks.validate.fn(tasks.revise.fn(settings, tagged, known, 1), run, 1)
-    tasks.stage.fn(settings, run, tables, 1)
+    tasks.validate_and_stage.fn(settings, run, tagged, known, 1)
     tasks.commit.fn(settings, run)
     tasks.publish.fn(settings, run)
     tasks.maintain.fn(settings, run, storage.TABLE_NAMES)

@@ -250,11 +250,9 @@ def batch_sizes(total: int, size: int, first: int | None = None) -> list[int]:
     table). The last batch is validated and staged after the workers have tagged everything, with nothing
     left for them to do, so it is a short one too.
     """
-    if first is None or first >= size:
-        return [size] * (total // size) + ([total % size] if total % size else [])
     head: list[int] = []
     tail: list[int] = []
-    left, step = total, first
+    left, step = total, size if first is None else first
     while left and step < size:
         for end in (head, tail):
             taken = min(step, left)

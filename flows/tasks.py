@@ -103,12 +103,14 @@ def read_and_parse(
     on the last attempt the file is an ``unreadable`` reject instead (tried again by the next run), so one file
     never stops a run.
     """
-    return parse_files(read_batch(settings, sources), known)
-
-
-def read_batch(settings: Settings, sources: Sequence[SourceFile]) -> list[RawDocument | Reject]:
-    """The batch's raw files read; on a task's last attempt, a transient read error makes a reject."""
     last_try = (task_run.run_count or 1) > READ_RETRIES
+    return parse_files(read_batch(settings, sources, last_try=last_try), known)
+
+
+def read_batch(
+    settings: Settings, sources: Sequence[SourceFile], *, last_try: bool
+) -> list[RawDocument | Reject]:
+    """The batch's raw files read; on the ``last_try``, a transient read error makes a reject."""
     return [
         storage.read_raw(settings.raw_dir, source, settings.max_file_bytes, transient_is_reject=last_try)
         for source in sources

@@ -293,7 +293,9 @@ def _stop_serve_when(
     address: str, serve: subprocess.Popen[str], name: str, state: str, *signals: int, run_now: bool = False
 ) -> list[dict[str, Any]]:
     """Send ``signals`` to serve as soon as a run of its deployment ``name`` is in ``state``; its runs after.
-    ``run_now`` asks for a run at once first."""
+
+    ``run_now`` asks for a run at once first.
+    """
     _wait_for(f"{address}/api/deployments/name/newsmill-ingest/{name}", 120)
     deployment = _api(address, f"deployments/name/newsmill-ingest/{name}")
     if run_now:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -338,7 +339,20 @@ _MORE_FRAGMENTS = (
         ]
     )
     | st.sampled_from(
-        ["right ", "Now", "at ", "present", "Past", "future", "soon", "recently", "year’s ", "coming "]
+        [
+            "right ",
+            "Now",
+            "at ",
+            "present",
+            "Past",
+            "future",
+            "soon",
+            "recently",
+            "year’s ",
+            "coming ",
+            "head",
+            "be",
+        ]
     )
 )
 
@@ -531,3 +545,19 @@ def test_date_mentions_read_the_tense_in_the_sentences_given(
     text = "The board will decide. Friday is the day."
     (found,) = resolve_dates(text, date(2024, 5, 15), sentences=sentences)
     assert (found.text, found.value) == ("Friday", friday)
+
+
+@given(st.text(alphabet="QHqh12345 \n", max_size=12))
+def test_the_short_period_hint_is_found_exactly_where_its_pattern_finds_it(text: str) -> None:
+    pattern = r"[QH][1-4]|[1-4][QH]"  # "Q3", "3Q", "H1", "1H": case kept
+
+    assert date_mentions._holds_short_period_hint(text) == (re.search(pattern, text) is not None)
+
+
+def test_quarters_and_halves_inside_other_words_are_no_periods() -> None:
+    text = "Their headquarters spoke on behalf of the board; the yearbook came out."
+
+    assert resolve_dates(text, PUBLISHED) == ()
+    assert [m.text for m in resolve_dates("Sales rose in the third quarter.", PUBLISHED)] == [
+        "the third quarter"
+    ]

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import re
 
-from flows.core.scan import digit_runs, find_all, lowered_keeping_offsets, matches_at, starts_before
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flows.core.scan import (
+    digit_runs,
+    find_all,
+    holds_whole_word,
+    lowered_keeping_offsets,
+    matches_at,
+    starts_before,
+)
 
 
 def test_matches_at_the_possible_starts_are_the_matches_of_a_full_scan() -> None:
@@ -44,3 +54,16 @@ def test_find_all_gives_every_start_of_any_word_in_order() -> None:
 
 def test_digit_runs_start_each_run_once() -> None:
     assert digit_runs("a 12 b 3,000 c٣٤") == [2, 7, 9, 14]  # any decimal digits, as ``\d`` reads them
+
+
+def test_a_whole_word_is_found_only_between_non_word_characters() -> None:
+    assert holds_whole_word("the third quarter", "quarter")
+    assert holds_whole_word("quarter-end", "quarter")
+    assert not holds_whole_word("their headquarters", "quarter")
+    assert not holds_whole_word("on behalf of", "half")
+    assert holds_whole_word("headquarters, then a quarter", "quarter")  # a later occurrence counts
+
+
+@given(st.text(alphabet="quarterQ_é1 -\n", max_size=30))
+def test_a_whole_word_is_found_exactly_where_a_word_bounded_regex_finds_it(text: str) -> None:
+    assert holds_whole_word(text, "quarter") == (re.search(r"\bquarter\b", text) is not None)

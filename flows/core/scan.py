@@ -38,6 +38,23 @@ def find_all(text: str, words: Iterable[str]) -> list[int]:
     return sorted(found)
 
 
+def holds_whole_word(text: str, word: str) -> bool:
+    """Whether ``word`` occurs in ``text`` as a whole word (``\\b`` on both sides, as ``re`` reads it), found
+    with ``str.find``: a regex search for it tries every position of the text."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if not _is_word_character(text, at - 1) and not _is_word_character(text, end):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _is_word_character(text: str, index: int) -> bool:
+    """Whether ``text[index]`` exists and is a character ``re``'s ``\\w`` matches."""
+    return 0 <= index < len(text) and (text[index].isalnum() or text[index] == "_")
+
+
 def lowered_keeping_offsets(text: str) -> str | None:
     """``text.lower()`` when it keeps every offset and shows every case-insensitive match; else None.
 

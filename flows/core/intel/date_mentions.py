@@ -61,7 +61,14 @@ from flows.core.lexicon import (
     WEEKDAYS,
     alternation,
 )
-from flows.core.scan import DIGIT_RUN_RE, find_all, lowered_keeping_offsets, matches_at, starts_before
+from flows.core.scan import (
+    DIGIT_RUN_RE,
+    find_all,
+    holds_whole_word,
+    lowered_keeping_offsets,
+    matches_at,
+    starts_before,
+)
 from schemas.vocabulary import DateKind, Granularity
 
 
@@ -966,10 +973,22 @@ def _a_short_period(text: str, match: re.Match[str]) -> bool:
 
 def _short_period_starts(found: _Starts) -> list[int] | None:
     """None (anywhere) when the text holds a "Q3", "3Q", "H1" or "1H"; else nowhere."""
-    return None if _SHORT_PERIOD_HINT_RE.search(found.text) else []
+    return None if _holds_short_period_hint(found.text) else []
 
 
-_SHORT_PERIOD_HINT_RE: Final = re.compile(r"[QH][1-4]|[1-4][QH]")
+def _holds_short_period_hint(text: str) -> bool:
+    """Whether a Q or H stands next to a digit 1-4 in ``text`` (what ``[QH][1-4]|[1-4][QH]`` finds), looked up
+    from the few Qs and Hs with ``str.find``: the regex engine tries that alternation at every character."""
+    for letter in "QH":
+        at = text.find(letter)
+        while at >= 0:
+            if text[at + 1 : at + 2] in _QUARTER_DIGITS or (at > 0 and text[at - 1] in _QUARTER_DIGITS):
+                return True
+            at = text.find(letter, at + 1)
+    return False
+
+
+_QUARTER_DIGITS: Final = frozenset("1234")
 
 
 _REFERENCES: Final = {
@@ -999,18 +1018,26 @@ _PAST_DURATION_RE: Final = re.compile(
 
 
 def _opening_words(
-    gate: tuple[str, ...], words: tuple[str, ...], *, short: tuple[int, ...] = (), years: bool = False
+    gate: tuple[str, ...],
+    words: tuple[str, ...],
+    *,
+    short: tuple[int, ...] = (),
+    years: bool = False,
+    whole_gate: bool = False,
 ) -> Callable[[_Starts], list[int] | None]:
     """Positions for a rule whose match holds one of ``gate`` and opens with one of ``words`` (any case), with a
     year (``years``: a run of four digits), or with a word of a length in ``short`` ("a", "the") before one of
     those across whitespace: none when the text holds none of ``gate`` (a quick test); anywhere when the
-    lower-cased text would not show every match."""
+    lower-cased text would not show every match.
+
+    ``whole_gate``: every match holds a word of ``gate`` as a whole word, so a text that holds them only inside
+    other words ("headquarters", "behalf") has no position either."""
 
     def starts(found: _Starts) -> list[int] | None:
         lowered = found.lowered
         if lowered is None:
             return None
-        if not any(word in lowered for word in gate):
+        if not any(holds_whole_word(lowered, word) if whole_gate else word in lowered for word in gate):
             return []
         openers = find_all(lowered, words)
         if years:
@@ -1035,6 +1062,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
             (*_ORDINALS, "this", "last", "next", "fiscal", "calendar", "latter"),
             short=(3,),
             years=True,
+            whole_gate=True,
         ),
         lambda text, match: match.group("unit").lower() == "half" or match.group("ord").lower() in _ORDINALS,
     ),
@@ -1045,7 +1073,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
             re.IGNORECASE,
         ),
         lambda match, published, future: _the_quarter_any(match, published, future),
-        _opening_words(("quarter",), ("the", "this", "last", "next", "coming")),
+        _opening_words(("quarter",), ("the", "this", "last", "next", "coming"), whole_gate=True),
     ),
     _Rule(_SHORT_PERIOD_RE, _short_period, _short_period_starts, _a_short_period),
     _Rule(
@@ -1061,18 +1089,19 @@ _RULES: Final[tuple[_Rule, ...]] = (
             ("year",),
             ("year", "last", "same", "corresponding", "comparable", "quarter", "period"),
             short=(1, 3),
+            whole_gate=True,
         ),
     ),
     _Rule(
         re.compile(r"\b(?P<m>last\s+year)\b", re.IGNORECASE),
         _last_year_compared,
-        _opening_words(("last",), ("last",)),
+        _opening_words(("last",), ("last",), whole_gate=True),
         _after_comparison,
     ),
     _Rule(
         re.compile(r"\b(?P<m>the\s+(?P<year>1[5-9]\d\d|20\d\d)\s+(?:quarter|period))\b", re.IGNORECASE),
         _year_period,
-        _opening_words(("quarter", "period"), ("the",)),
+        _opening_words(("quarter", "period"), ("the",), whole_gate=True),
     ),
     _Rule(
         re.compile(

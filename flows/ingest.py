@@ -198,12 +198,9 @@ def freeze_long_lived_objects() -> None:
     garbage collections; :func:`stage_batches` unfreezes them when it ends.
 
     Each full collection otherwise walks all of them, once per batch (:func:`release_finished_batch`) and
-    whenever Python starts one itself. The young generations are collected first (about 1 ms), so the
-    garbage left just before the run is not frozen with them; a full collection would walk every object, about
-    0.2 s before the first batch is read, to find the few dozen unreachable ones an earlier run leaves in the
-    oldest generation (measured: 20-160 objects). Those wait for the end of the run to be freed.
+    whenever Python starts one itself. A collection first, so no garbage is frozen with them.
     """
-    gc.collect(1)
+    gc.collect()
     gc.freeze()
 
 
@@ -233,7 +230,7 @@ def first_batch_size(settings: Settings, processes: int) -> int:
     moves file by file batches, not from 0 to 100 % at the end of one large batch."""
     if processes <= 1:
         return min(settings.files_per_batch, FIRST_BATCH_FILES)
-    return min(settings.files_per_batch, processes * parallel.ARTICLES_PER_CHUNK)
+    return min(settings.files_per_batch, 2 * processes * parallel.ARTICLES_PER_CHUNK)
 
 
 def chunked(items: Sequence[T], size: int, first: int | None = None) -> Iterator[list[T]]:

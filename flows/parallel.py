@@ -143,8 +143,10 @@ def tables_in_pool(
     sent again without that counting as its try (:func:`_tagged`).
     """
     budget = CHUNK_SECONDS if chunk_seconds is None else chunk_seconds
-    size = chunk_size(len(articles), processes)
-    chunks = [list(articles[start : start + size]) for start in range(0, len(articles), size)]
+    chunks = [
+        list(articles[start : start + ARTICLES_PER_CHUNK])
+        for start in range(0, len(articles), ARTICLES_PER_CHUNK)
+    ]
     submitted = [_submit(model_name, processes, chunk, run, batch_size) for chunk in chunks]
     parts: list[BatchTables] = []
     lost: list[Reject] = []
@@ -159,13 +161,6 @@ def tables_in_pool(
     # A chunk's rejects are its articles that failed to be tagged or analysed (processing_error).
     found_rejects = pl.concat([rejects_frame([*rejects, *lost], run), *(part.rejects for part in parts)])
     return combine(parts, found_rejects, empty)
-
-
-def chunk_size(articles: int, processes: int) -> int:
-    """Articles per chunk: :data:`ARTICLES_PER_CHUNK`, fewer in a short batch so that each worker gets at least
-    two chunks. The workers take chunks as they free up, so they finish a batch at most one chunk apart: with
-    the run's last batch (a short one) in small chunks, neither waits long for the other at the end."""
-    return max(1, min(ARTICLES_PER_CHUNK, -(-articles // (2 * processes))))
 
 
 class WorkerLostError(RuntimeError):

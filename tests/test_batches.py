@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import itertools
 import pickle
-from pathlib import Path
 
 from prefect.utilities.annotations import opaque
 
-from flows.config import Settings
-from flows.ingest import BATCH_GROWTH, batch_sizes, chunked, first_batch_size, whole
-from flows.parallel import ARTICLES_PER_CHUNK, chunk_size
+from flows.ingest import BATCH_GROWTH, batch_sizes, chunked, whole
 
 
 def test_every_item_lands_in_exactly_one_batch_in_order() -> None:
@@ -54,23 +51,6 @@ def test_a_first_size_above_the_batch_size_is_capped() -> None:
 
 def test_no_items_no_batches() -> None:
     assert list(chunked([], 1_000, first=96)) == []
-
-
-def test_the_first_batch_gives_each_worker_one_full_chunk(tmp_path: Path) -> None:
-    settings = Settings(raw_dir=tmp_path, output_dir=tmp_path / "out")
-
-    assert first_batch_size(settings, processes=2) == 2 * ARTICLES_PER_CHUNK
-
-
-def test_a_short_batch_is_cut_into_at_least_two_chunks_per_worker() -> None:
-    assert chunk_size(48, processes=2) == 12
-    assert chunk_size(5, processes=2) == 2
-    assert chunk_size(1, processes=2) == 1
-
-
-def test_a_long_batch_is_cut_into_full_chunks() -> None:
-    assert chunk_size(1_000, processes=2) == ARTICLES_PER_CHUNK
-    assert chunk_size(4 * ARTICLES_PER_CHUNK, processes=2) == ARTICLES_PER_CHUNK
 
 
 def test_a_batch_handed_to_prefect_whole_arrives_whole_after_pickling() -> None:

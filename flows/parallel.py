@@ -5,9 +5,10 @@ spawned one shares nothing it should not. Each worker loads the pipeline (throug
 :mod:`flows.core.nlp.pipeline`) and the place gazetteer once, and returns plain records (polars frames of table rows),
 never ``Doc`` objects.
 
-The pool lives as long as the process (one per model and size): a ``newsmill serve`` process reuses it run
-after run, and a batch's chunks are queued behind the previous batch's, so NER of one batch overlaps the
-reading, parsing, validation and staging of the next one in the flow.
+The pool lives as long as the process (one per model and size): a process that runs the flow more than once
+reuses it, and a batch's chunks are queued behind the previous batch's, so NER of one batch overlaps the
+reading, parsing, validation and staging of the next one in the flow. ``newsmill serve`` (Prefect's runner)
+starts each run in a process of its own, so there the pool lives for one run.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import atexit
 import gc
 import multiprocessing
+import multiprocessing.util
 import os
 import threading
 import time
@@ -335,3 +337,6 @@ def _chunk_tables(model_name: str, articles: list[Article], run: RunInfo, batch_
 
 
 atexit.register(close_pools)
+# A process started by multiprocessing (Prefect's runner starts each served run so) joins its own children
+# before its atexit handlers run: idle workers would keep it, its run finished, waiting for ever.
+multiprocessing.util.Finalize(None, close_pools, exitpriority=100)

@@ -262,3 +262,31 @@ def test_parallel_a_worker_keeps_its_model_and_gazetteer_out_of_garbage_collecti
     pool = parallel.nlp_pool(DEFAULT_MODEL, 1)
     frozen = pool.submit(_frozen_objects).result(timeout=300)
     assert frozen > 100_000  # the spaCy pipeline, the gazetteer and the US towns
+
+
+# --- a run in a process of its own, as Prefect's runner starts each served run ---------------------------
+
+
+def start_workers_and_return(model_name: str) -> None:
+    """In a process started by multiprocessing: start the pool's workers, then end, leaving them idle."""
+    parallel.start_workers(model_name, 2)
+
+
+def test_parallel_a_process_started_by_multiprocessing_stops_its_workers_when_it_ends(
+    ruler_model: str,
+) -> None:
+    """Such a process joins its children before its atexit handlers run: idle workers kept it alive for ever."""
+    import multiprocessing
+
+    from flows import reaper
+
+    run = multiprocessing.get_context("spawn").Process(target=start_workers_and_return, args=(ruler_model,))
+    run.start()
+    run.join(timeout=180)
+    left_behind = reaper.descendants(run.pid) if run.pid else set()
+    if run.is_alive():
+        reaper.kill_all(left_behind)
+        run.kill()
+        run.join()
+    assert run.exitcode == 0
+    assert left_behind == set()

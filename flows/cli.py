@@ -415,6 +415,7 @@ def serve(
         # Look for due runs as often as they come (up to Prefect's every 10 s), so each is started or
         # cancelled on time instead of several at once.
         os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", str(min(10, interval or 10)))
+        from flows import stopping
         from flows.ingest import ingest
         from flows.service import DrainingRunner
 
@@ -435,6 +436,7 @@ def serve(
             paused=False,  # serving again resumes a schedule that stopping serve (or 'newsmill pause') paused
             concurrency_limit=one_run_at_a_time(),
         )
+        stopping.hand_over_signals()  # the runner's own stop waits up to --stop-grace, past the run's 5 s
         with suppress(KeyboardInterrupt):  # a Ctrl-C before the runner's own handler was installed
             asyncio.run(runner.start())
         pause_schedule(f"{FLOW_NAME}/{name}")  # stopped: no runs left waiting for a serve that is gone

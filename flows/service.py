@@ -76,5 +76,8 @@ class DrainingRunner(Runner):
         await self.astop()
 
     def runs_in_progress(self) -> int:
-        """How many run processes this runner started are still alive."""
-        return int(self._process_manager.flow_run_count())
+        """How many runs this runner has begun: run processes still alive, and runs the poller took from the
+        schedule (Prefect takes those due within the next 10 s) whose process has not started yet."""
+        poller = getattr(self, "_scheduled_run_poller", None)
+        being_started = len(getattr(poller, "_submitting_flow_run_ids", ()))
+        return max(int(self._process_manager.flow_run_count()), being_started)

@@ -5,6 +5,9 @@ stops its temporary server, as for any failure. The main thread may be inside C 
 (spaCy's tokenizer on a hostile text), where no Python handler runs; a watcher thread, woken by the signal
 itself (``signal.set_wakeup_fd``), then stops the process after a grace period: it removes the staging of
 runs that had not begun committing, kills every child process and exits.
+
+A command that handles the signals its own way for longer than the grace period (``newsmill serve``, whose
+first stop waits for the run in progress) hands them over first (:func:`hand_over_signals`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from flows import reaper, storage
 GRACE_SECONDS = 5.0
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
+_watched_pipe: int | None = None  # the write end the signals wake the watcher through, while it watches
+
 
 class RunStopped(KeyboardInterrupt):
     """The run was asked to stop (SIGTERM or SIGINT)."""
@@ -30,15 +35,28 @@ class RunStopped(KeyboardInterrupt):
 
 def stop_on_signals(grace_seconds: float = GRACE_SECONDS) -> None:
     """Make SIGTERM and SIGINT stop this process's run (call from the main thread, once)."""
+    global _watched_pipe
     read_end, write_end = os.pipe()
     os.set_blocking(write_end, False)
     signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    _watched_pipe = write_end
     for signum in STOP_SIGNALS:
         signal.signal(signum, _raise_stopped)
     watcher = threading.Thread(
         target=_watch, args=(read_end, grace_seconds), name="newsmill-stop-watcher", daemon=True
     )
     watcher.start()
+
+
+def hand_over_signals() -> None:
+    """Stop watching: the caller now handles SIGTERM and SIGINT itself, and no stop arrives after the grace
+    period. Until the caller installs its own handlers, a signal still raises :class:`RunStopped`."""
+    global _watched_pipe
+    if _watched_pipe is None:
+        return
+    signal.set_wakeup_fd(-1)
+    os.close(_watched_pipe)  # the watcher reads the end of the pipe and returns
+    _watched_pipe = None
 
 
 def _raise_stopped(signum: int, frame: object) -> None:
@@ -48,7 +66,10 @@ def _raise_stopped(signum: int, frame: object) -> None:
 def _watch(read_end: int, grace_seconds: float) -> None:
     while True:
         received = os.read(read_end, 1)
-        if received and received[0] in STOP_SIGNALS:
+        if not received:  # handed over
+            os.close(read_end)
+            return
+        if received[0] in STOP_SIGNALS:
             time.sleep(grace_seconds)  # the main thread's own handling stops the run cleanly before this
             stop_now(received[0])
 

@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from flows import storage
+from flows.stopping import GRACE_SECONDS
 from tests.conftest import REPO, SAMPLE, cp1252_page
 
 pytestmark = pytest.mark.e2e
@@ -291,8 +292,9 @@ def test_service_stopping_serve_pauses_its_schedule(
 
 def _stop_serve_when(
     address: str, serve: subprocess.Popen[str], name: str, state: str, *signals: int, run_now: bool = False
-) -> list[dict[str, Any]]:
-    """Send ``signals`` to serve as soon as a run of its deployment ``name`` is in ``state``; its runs after.
+) -> tuple[list[dict[str, Any]], datetime]:
+    """Send ``signals`` to serve as soon as a run of its deployment ``name`` is in ``state``; its runs after,
+    and when the first signal was sent.
 
     ``run_now`` asks for a run at once first.
     """
@@ -304,15 +306,16 @@ def _stop_serve_when(
     try:
         while time.monotonic() < deadline and not _states(_deployment_runs(address, deployment["id"]))[state]:
             time.sleep(0.3)
+        signalled_at = datetime.now(UTC)
         for number in signals:
             serve.send_signal(number)
             time.sleep(0.5)
-        serve.wait(timeout=120)
+        serve.wait(timeout=240)
     finally:
         if serve.poll() is None:
             os.killpg(serve.pid, signal.SIGKILL)
             serve.wait(timeout=60)
-    return _deployment_runs(address, deployment["id"])
+    return _deployment_runs(address, deployment["id"]), signalled_at
 
 
 def test_service_stopping_serve_as_a_run_completes_leaves_it_completed(
@@ -322,7 +325,7 @@ def test_service_stopping_serve_as_a_run_completes_leaves_it_completed(
     address, env = server
     raw, output = _raw_with_the_sample(tmp_path / "raw"), tmp_path / "output"
     serve = _serve(env, raw, output, "--interval", "5", "--name", "stopped-as-completed")
-    runs = _stop_serve_when(address, serve, "stopped-as-completed", "Completed", signal.SIGTERM)
+    runs, _ = _stop_serve_when(address, serve, "stopped-as-completed", "Completed", signal.SIGTERM)
     states = _states(runs)
     assert states["Completed"] >= 1, states
     assert states["Crashed"] == 0, states
@@ -331,11 +334,13 @@ def test_service_stopping_serve_as_a_run_completes_leaves_it_completed(
     assert serve.returncode == 0, _serve_log(output).read_text()[-3000:]
 
 
-def _serve_twenty_pages(env: dict[str, str], tmp_path: Path, name: str) -> tuple[subprocess.Popen[str], Path]:
-    """serve (hourly, a grace of 300 s) over a raw folder of 20 distinct pages; the process and its output."""
+def _serve_pages(
+    env: dict[str, str], tmp_path: Path, name: str, pages: int = 20
+) -> tuple[subprocess.Popen[str], Path]:
+    """serve (hourly, a grace of 300 s) over a raw folder of distinct pages; the process and its output."""
     raw, output = tmp_path / "raw", tmp_path / "output"
     raw.mkdir()
-    for number in range(20):
+    for number in range(pages):
         (raw / f"page-{number}.txt").write_text(
             SAMPLE.read_text() + f"\nA closing line of its own, {number}.\n"
         )
@@ -345,11 +350,15 @@ def _serve_twenty_pages(env: dict[str, str], tmp_path: Path, name: str) -> tuple
 def test_service_stopping_serve_lets_the_run_in_progress_finish(
     server: tuple[str, dict[str, str]], tmp_path: Path
 ) -> None:
+    """Even a run that outlasts the few seconds in which a stopped ``newsmill run`` ends itself."""
     address, env = server
-    serve, output = _serve_twenty_pages(env, tmp_path, "drained")
-    runs = _stop_serve_when(address, serve, "drained", "Running", signal.SIGINT, run_now=True)
+    serve, output = _serve_pages(env, tmp_path, "drained", pages=400)
+    runs, signalled_at = _stop_serve_when(address, serve, "drained", "Running", signal.SIGINT, run_now=True)
     assert _states(runs)["Completed"] == 1, _states(runs)
-    assert _articles_in(output) == 20
+    (completed,) = [run for run in runs if run["state"]["name"] == "Completed"]
+    assert datetime.fromisoformat(completed["end_time"]) - signalled_at > timedelta(seconds=GRACE_SECONDS)
+    assert _articles_in(output) == 400
+    assert serve.returncode == 0, _serve_log(output).read_text()[-3000:]
     assert "waiting up to 300 s for the run in progress" in _serve_log(output).read_text()
 
 
@@ -357,8 +366,10 @@ def test_service_a_second_stop_cancels_the_run_in_progress(
     server: tuple[str, dict[str, str]], tmp_path: Path
 ) -> None:
     address, env = server
-    serve, output = _serve_twenty_pages(env, tmp_path, "hurried")
-    runs = _stop_serve_when(address, serve, "hurried", "Running", signal.SIGINT, signal.SIGINT, run_now=True)
+    serve, output = _serve_pages(env, tmp_path, "hurried")
+    runs, _ = _stop_serve_when(
+        address, serve, "hurried", "Running", signal.SIGINT, signal.SIGINT, run_now=True
+    )
     assert _states(runs)["Cancelled"] == 1, _states(runs)
     assert "cancelling the runs in progress" in _serve_log(output).read_text()
     assert _articles_in(output) == 0  # cancelled before it committed: the next run reads the files again

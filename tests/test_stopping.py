@@ -94,6 +94,30 @@ def test_stopping_kill_9_of_the_run_leaves_no_process_behind(tmp_path: Path) -> 
     assert _wait_until_gone(children) == set()
 
 
+_HANDLED_BY_ITS_OWN = """
+import os, signal, sys, time
+from flows import stopping
+stopping.stop_on_signals(grace_seconds=0.2)
+if sys.argv[1] == "hand over":
+    stopping.hand_over_signals()
+signal.signal(signal.SIGTERM, lambda *_: print("handled", flush=True))
+os.kill(os.getpid(), signal.SIGTERM)
+time.sleep(2.0)  # ten times the grace: long enough for the watcher to stop the process
+"""
+
+
+@pytest.mark.parametrize(("how", "code"), [("keep watching", 128 + signal.SIGTERM), ("hand over", 0)])
+def test_stopping_a_process_that_handed_over_its_signals_is_not_stopped_after_the_grace(
+    how: str, code: int
+) -> None:
+    """``newsmill serve`` waits minutes for the run in progress; the watcher stopped it 5 s after Ctrl-C."""
+    ended = subprocess.run(
+        [sys.executable, "-c", _HANDLED_BY_ITS_OWN, how], capture_output=True, text=True, timeout=60
+    )
+    assert ended.stdout == "handled\n"
+    assert ended.returncode == code, ended.stderr
+
+
 def _accounting(output: Path, raw: Path) -> None:
     """Every raw file in exactly one current place; no duplicate key; no detail row without its article."""
     from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES

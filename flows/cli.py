@@ -886,7 +886,10 @@ def entry() -> None:
         panics.hide_rust_panics()
     stopping.stop_on_signals()
     reaper.start_reaper()
-    main()
+    try:
+        main()
+    finally:
+        stopping.quiet_while_exiting()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -59,8 +59,20 @@ def hand_over_signals() -> None:
     _watched_pipe = None
 
 
+def quiet_while_exiting() -> None:
+    """The command is over (its run committed or stopped) and the process only tears down (Prefect stops its
+    temporary server in an ``atexit`` handler): a signal now raises nothing, where it printed a traceback from
+    that handler. The watcher still ends the process if the teardown outlasts the grace period."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _let_the_exit_go_on)
+
+
 def _raise_stopped(signum: int, frame: object) -> None:
     raise RunStopped(signum)
+
+
+def _let_the_exit_go_on(signum: int, frame: object) -> None:
+    """A stop signal during the exit: nothing to stop."""
 
 
 def _watch(read_end: int, grace_seconds: float) -> None:

@@ -79,7 +79,7 @@ def test_stopping_sigterm_stops_the_run_and_its_children_and_discards_staging(tm
     code = run.wait(timeout=120)
     stderr = run.stderr.read() if run.stderr else ""
 
-    assert code == 128 + signal.SIGTERM
+    assert code == 128 + signal.SIGTERM, stderr[-3000:]
     assert "stopped by SIGTERM" in stderr
     assert _wait_until_gone(children) == set()
     assert not list((tmp_path / "output" / storage.STAGING_DIR).glob("*/articles"))
@@ -116,6 +116,29 @@ def test_stopping_a_process_that_handed_over_its_signals_is_not_stopped_after_th
     )
     assert ended.stdout == "handled\n"
     assert ended.returncode == code, ended.stderr
+
+
+_STOPPED_WHILE_EXITING = """
+import atexit, os, signal, sys, time
+from flows import cli
+def stopped_during_teardown():  # as Prefect's handler stopping its temporary server, when the signal comes
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(0.5)
+    print("teardown finished", flush=True)
+atexit.register(stopped_during_teardown)
+sys.argv = ["newsmill", "--help"]
+cli.entry()
+"""
+
+
+def test_stopping_a_signal_while_the_process_exits_prints_no_traceback() -> None:
+    """The run was over (its summary printed); Ctrl-C then printed a traceback from Prefect's exit handler."""
+    ended = subprocess.run(
+        [sys.executable, "-c", _STOPPED_WHILE_EXITING], capture_output=True, text=True, timeout=120
+    )
+    assert ended.stdout.endswith("teardown finished\n")
+    assert "Traceback" not in ended.stderr, ended.stderr
+    assert ended.returncode == 0
 
 
 def _accounting(output: Path, raw: Path) -> None:

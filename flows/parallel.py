@@ -13,7 +13,6 @@ starts each run in a process of its own, so there the pool lives for one run.
 
 from __future__ import annotations
 
-import atexit
 import gc
 import multiprocessing
 import multiprocessing.util
@@ -336,7 +335,7 @@ def _chunk_tables(model_name: str, articles: list[Article], run: RunInfo, batch_
     return batch_tables(load_pipeline(model_name), articles, [], run, batch_size)
 
 
-atexit.register(close_pools)
-# A process started by multiprocessing (Prefect's runner starts each served run so) joins its own children
-# before its atexit handlers run: idle workers would keep it, its run finished, waiting for ever.
+# At exit, in any process: multiprocessing runs its finalizers from its own atexit handler, and, in a process it
+# started (Prefect's runner starts each served run so), before that process joins its children, where a plain
+# atexit handler would come too late: the idle workers would keep the process, its run finished, for ever.
 multiprocessing.util.Finalize(None, close_pools, exitpriority=100)

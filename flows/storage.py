@@ -5,12 +5,12 @@ an ``output`` takes either, with the object store's ``options`` (credentials, en
 
 Write protocol (nothing lost, nothing twice): each batch's validated rows are staged as Parquet files under
 ``output/_staging/<run id>/`` (for an object-store output, under the local temporary folder); at the end of the
-run each table gets one MERGE on its key that inserts only rows it does not hold yet, so reruns and concurrent
-runs add nothing twice. Tables are committed in the order rejects, articles, details (entities, ...): a reader
-never sees a detail row without its article. Before committing, the run marks its staging folder as
-committing; a run killed from there on leaves it behind, and the next run finishes its commits (the MERGEs
-insert only what is missing) before its own. A killed run that had not begun committing wrote nothing: its
-folder is removed and its files are read again.
+run each table gets one commit that appends only the rows whose key it does not hold yet, made only if no other
+writer committed since the keys were read, so reruns and concurrent runs add nothing twice. Tables are
+committed in the order rejects, articles, details (entities, ...): a reader never sees a detail row without its
+article. Before committing, the run marks its staging folder as committing; a run killed from there on leaves
+it behind, and the next run finishes its commits (they insert only what is missing) before its own. A killed
+run that had not begun committing wrote nothing: its folder is removed and its files are read again.
 """
 
 from __future__ import annotations
@@ -701,7 +701,7 @@ def recover_staging(
 ) -> list[CommitResult]:
     """Finish an abandoned run: commit what it staged when it had begun committing, then remove its folder.
 
-    Committing again is safe (each MERGE inserts only rows the table lacks). A run that had not begun
+    Committing again is safe (each commit inserts only rows the table lacks). A run that had not begun
     committing wrote nothing: its folder is removed, and its files are read again by the current run.
     """
     metadata = _read_json(staging / COMMITTING_FILE)
@@ -850,7 +850,7 @@ def commit_staged(
     metadata: Mapping[str, str],
     options: StorageOptions = None,
 ) -> CommitResult:
-    """Merge a run's staged rows into one table in a single commit, inserting only keys it lacks.
+    """Insert a run's staged rows into one table in a single commit, only the keys it lacks.
 
     A concurrent writer makes the commit fail; it is then retried against the new table state, where the
     rows the other run wrote are no longer new.
@@ -862,12 +862,13 @@ def commit_staged(
 
     rows = pads.dataset(files, format="parquet").count_rows()
     properties = CommitProperties(
-        custom_metadata={**metadata, "newsmill_table": table, "rows_in_run": str(rows)}
+        custom_metadata={**metadata, "newsmill_table": table, "rows_in_run": str(rows)},
+        max_commit_retries=0,  # a commit on a table that moved since it was read fails, and is done again here
     )
     uri = table_uri(output, table)
     for attempt in range(MAX_COMMIT_ATTEMPTS):
         try:
-            return _merge_or_create(uri, files, table, key, rows, properties, _options(options))
+            return _insert_or_create(uri, files, table, key, rows, properties, _options(options))
         except CommitFailedError:
             if attempt == MAX_COMMIT_ATTEMPTS - 1:
                 raise
@@ -875,7 +876,7 @@ def commit_staged(
     raise AssertionError("unreachable")
 
 
-def _merge_or_create(
+def _insert_or_create(
     uri: str,
     files: list[str],
     table: str,
@@ -889,33 +890,56 @@ def _merge_or_create(
     except TableNotFoundError:
         # No retry inside deltalake: it would turn a create that lost the race to another run's create into a
         # blind append of every staged row, duplicating the rows both runs hold. Failing here sends the rows
-        # through the merge instead, against the table the other run created.
-        creating = CommitProperties(custom_metadata=properties.custom_metadata, max_commit_retries=0)
+        # through insert_missing instead, against the table the other run created.
         try:
             write_deltalake(
-                uri, _reader(files), mode="error", commit_properties=creating, storage_options=options
+                uri, _reader(files), mode="error", commit_properties=properties, storage_options=options
             )
         except DeltaError as error:
             if not isinstance(error, CommitFailedError) and "already exists" not in str(error).lower():
                 raise
             raise CommitFailedError(f"table {table} was created concurrently") from error
         return CommitResult(table, rows, rows, DeltaTable(uri, storage_options=options).version())
-    before = target.version()
-    metrics = (
-        target.merge(
-            source=_reader(files),
-            predicate=f"target.{key} = source.{key}",
-            source_alias="source",
-            target_alias="target",
-            merge_schema=True,  # a table written by an older newsmill gains the columns added since
-            commit_properties=properties,
-        )
-        .when_not_matched_insert_all()
-        .execute()
+    return insert_missing(target, files, table, key, rows, properties)
+
+
+def insert_missing(
+    target: DeltaTable, files: list[str], table: str, key: str, rows: int, properties: CommitProperties
+) -> CommitResult:
+    """Append the staged rows whose ``key`` the table lacks at the version ``target`` was read, in one commit.
+
+    The commit must be made with ``max_commit_retries=0`` in ``properties``: it then fails (CommitFailedError)
+    when another writer committed since ``target`` was read, as a MERGE over the whole table would, and never
+    lands on a table state whose keys were not checked.
+
+    Only the table's key column is read, as a stream, and only the keys the run staged are kept, so memory
+    grows with the run, not with the table. (deltalake's MERGE reads whole rows of the table: inserting
+    1,200 articles' 55,000 mentions into a table of 2.3 million took about 900 MB, and the merged schema lost
+    the tables' NOT NULL declarations.)
+    """
+    import pyarrow.compute as pc
+    import pyarrow.dataset as pads
+
+    staged_keys = pl.scan_parquet(files).select(key).collect()[key]
+    held = (
+        pl.scan_delta(target)
+        .select(key)
+        .filter(pl.col(key).is_in(staged_keys.implode()))
+        .collect(engine="streaming")[key]
     )
-    inserted = int(metrics.get("num_target_rows_inserted", 0))
-    after = DeltaTable(uri, storage_options=options).version()
-    return CommitResult(table, rows, inserted, after if after != before else None)
+    inserted = rows - int(staged_keys.is_in(held.implode()).sum())
+    if inserted == 0:
+        return CommitResult(table, rows, 0, None)
+    staged = pads.dataset(files, format="parquet")
+    new_rows = staged.scanner(filter=~pc.field(key).isin(held.to_arrow())) if held.len() else staged.scanner()
+    write_deltalake(
+        target,
+        new_rows.to_reader(),
+        mode="append",
+        schema_mode="merge",  # a table written by an older newsmill gains the columns added since
+        commit_properties=properties,
+    )
+    return CommitResult(table, rows, inserted, target.version())
 
 
 IDENTITIES = "entity_identities"

@@ -256,6 +256,54 @@ def test_storage_concurrent_commits_never_duplicate(tmp_path: Path, run_info: Ru
     assert table["mention_id"].n_unique() == 40
 
 
+def test_storage_a_commit_on_a_table_another_writer_moved_fails_and_is_done_again_without_duplicates(
+    tmp_path: Path, run_info: RunInfo
+) -> None:
+    """The keys a commit checks are those of the version it read: a commit landing on a newer one would not
+    have checked the other writer's rows, so it fails, and commit_staged does it again against the new state."""
+    from deltalake import CommitProperties
+    from deltalake.exceptions import CommitFailedError
+
+    storage.ensure_tables(tmp_path, METADATA)
+    read_before = DeltaTable(storage.table_uri(tmp_path, "entities"))
+    other = _stage(tmp_path, "other", {"entities": entities_frame(_mentions(6), run_info, {})})
+    storage.commit_staged(tmp_path, other, "entities", "mention_id", METADATA)
+    mine = _stage(tmp_path, "mine", {"entities": entities_frame(_mentions(10), run_info, {})})
+    files = sorted(str(path) for path in (mine / "entities").glob("batch-*.parquet"))
+    with pytest.raises(CommitFailedError):
+        storage.insert_missing(
+            read_before, files, "entities", "mention_id", 10, CommitProperties(max_commit_retries=0)
+        )
+    result = storage.commit_staged(tmp_path, mine, "entities", "mention_id", METADATA)
+    assert (result.rows_staged, result.rows_inserted) == (10, 4)
+    table = storage.read_table(tmp_path, "entities")
+    assert (table.height, table["mention_id"].n_unique()) == (10, 10)
+
+
+def test_storage_commits_keep_the_columns_the_schemas_declare_non_null_not_null(
+    tmp_path: Path, run_info: RunInfo, sample_bytes: bytes
+) -> None:
+    """Regression: deltalake's MERGE, which the commits used, made integer, boolean and time columns of the
+    articles and entities tables nullable in the Delta schema at the first commit."""
+    import pyarrow as pa
+
+    article = to_article(raw_document(sample_bytes, "sample.txt"))
+    assert isinstance(article, Article)
+    storage.ensure_tables(tmp_path, METADATA)
+    frames = {
+        "articles": articles_frame([article], run_info, {}),
+        "entities": entities_frame(_mentions(3, article.article_id), run_info, {}),
+    }
+    staging = _stage(tmp_path, "r1", frames)
+    for table, key in (("articles", "article_id"), ("entities", "mention_id")):
+        assert storage.commit_staged(tmp_path, staging, table, key, METADATA).rows_inserted > 0
+        schema = pa.schema(DeltaTable(storage.table_uri(tmp_path, table)).schema().to_arrow())
+        declared = storage.delta_schema(table)
+        assert {field.name for field in schema if not field.nullable} == {
+            field.name for field in declared if not field.nullable
+        }
+
+
 def test_storage_run_killed_between_commits_is_completed_without_duplicates(
     tmp_path: Path, run_info: RunInfo
 ) -> None:

@@ -4,7 +4,7 @@ The tables are insert-only: an article row never changes once written. What an a
 written (its ``version``, the ``previous_article_id`` it replaced, its ``changed_fields``) is stored on it;
 what it becomes later (superseded by a newer version, or its file removed) is not stored but computed by
 :func:`article_status` from the articles and removals at any table version. So concurrent runs and reruns
-never update a row, a MERGE that only inserts cannot conflict with another over which row is current, and
+never update a row, a commit that only inserts cannot conflict with another over which row is current, and
 every reader at every version gets exactly one current article per file still in the raw folder.
 """
 

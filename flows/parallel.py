@@ -37,6 +37,7 @@ from flows.core.tables.rows import BatchTables, RunInfo, rejects_frame
 ARTICLES_PER_CHUNK = 24  # small enough to keep every worker busy to the end of a batch
 # A chunk's time budget (seconds): far above what a chunk takes, short of a tokenizer stuck for good.
 CHUNK_SECONDS = 600.0
+ORPHAN_CHECK_SECONDS = 1.0  # how often a worker looks whether the process that started it is still there
 
 _pools: dict[tuple[str, int], ProcessPoolExecutor] = {}
 _lock = threading.Lock()
@@ -319,11 +320,29 @@ def _prepare_worker(model_name: str) -> None:
     Python starts while tagging would otherwise walk them. Measured over 300 bench articles, one process:
     collections 0.51 -> 0.09 ms of CPU per article (docs/performance.md).
     """
+    exit_when_orphaned(os.getppid())
     load_pipeline(model_name)
     gazetteer()
     us_local()
     gc.collect()
     gc.freeze()
+
+
+def exit_when_orphaned(parent: int) -> None:
+    """End this process once ``parent``, the process that started it, is gone.
+
+    A run's process killed outright (SIGKILL: the kernel's OOM killer, or Prefect's runner 30 s after a stop
+    it asked for) sends its idle workers no word: they waited on their queue for ever, about 400 MB each
+    (under ``newsmill serve``, whose process takes in the orphans, for as long as it served). A thread looks
+    every :data:`ORPHAN_CHECK_SECONDS` whether this process's parent is still ``parent``.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="newsmill-orphan-watch", daemon=True).start()
 
 
 def _worker_pid() -> int:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
 import io
 import os
 import signal
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -290,3 +292,44 @@ def test_parallel_a_process_started_by_multiprocessing_stops_its_workers_when_it
         run.join()
     assert run.exitcode == 0
     assert left_behind == set()
+
+
+def start_workers_and_wait(model_name: str, pids: Any) -> None:
+    """In a process started by multiprocessing: start the pool's workers, send their pids, wait to be killed."""
+    parallel.start_workers(model_name, 2)
+    pids.send(parallel.worker_pids())
+    time.sleep(600)
+
+
+def _running(pids: Sequence[int]) -> set[int]:
+    import psutil
+
+    running = set()
+    for pid in pids:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                running.add(pid)
+    return running
+
+
+def test_parallel_workers_end_when_the_process_that_started_them_is_killed(ruler_model: str) -> None:
+    """Killed outright (the OOM killer; Prefect's runner 30 s after a stop), a run's process left its idle
+    workers waiting on their queue for ever."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    receiving, sending = context.Pipe(duplex=False)
+    run = context.Process(target=start_workers_and_wait, args=(ruler_model, sending))
+    run.start()
+    assert receiving.poll(180), "the workers did not start"
+    pids = receiving.recv()
+    assert len(_running(pids)) == 2
+    run.kill()
+    run.join()
+    deadline = time.monotonic() + 60  # a liveness bound, far above the watch's 1-second look
+    while _running(pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _running(pids)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == set()

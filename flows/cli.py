@@ -10,13 +10,14 @@ import asyncio
 import importlib.util
 import logging
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -814,18 +815,33 @@ def show_progress() -> None:
 
 @contextmanager
 def stopped_cleanly() -> Iterator[None]:
-    """A run stopped by SIGTERM or SIGINT: one line saying so, exit code 128 + the signal."""
-    from flows.stopping import RunStopped
+    """A run stopped by SIGTERM or SIGINT: one line saying so, exit code 128 + the signal.
+
+    Also when the stop surfaces as another error: the signal interrupts whatever the main thread runs, and
+    code that was interrupted half-way (Prefect's task engine, before it had noted its task run) may raise
+    its own error while it unwinds ("ValueError: Task run is not set"), in place of the stop.
+    """
+    from flows.stopping import RunStopped, stop_requested
 
     try:
         yield
     except RunStopped as stop:
-        click.echo(
-            f"newsmill: error: {stop}; nothing of this run was committed unless its commits had begun "
-            "(the next run finishes those)",
-            err=True,
-        )
-        sys.exit(128 + stop.signum)
+        _report_stop(stop.signum)
+    except (Exception, KeyboardInterrupt):
+        signum = stop_requested()
+        if signum is None:
+            raise
+        _report_stop(signum)
+
+
+def _report_stop(signum: int) -> NoReturn:
+    name = signal.Signals(signum).name
+    click.echo(
+        f"newsmill: error: stopped by {name}; nothing of this run was committed unless its commits had begun "
+        "(the next run finishes those)",
+        err=True,
+    )
+    sys.exit(128 + signum)
 
 
 @contextmanager

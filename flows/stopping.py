@@ -23,6 +23,7 @@ GRACE_SECONDS = 5.0
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 _watched_pipe: int | None = None  # the write end the signals wake the watcher through, while it watches
+_stop_requested: int | None = None  # the first stop signal this process received
 
 
 class RunStopped(KeyboardInterrupt):
@@ -67,7 +68,16 @@ def quiet_while_exiting() -> None:
         signal.signal(signum, _let_the_exit_go_on)
 
 
+def stop_requested() -> int | None:
+    """The first stop signal the process received (its :class:`RunStopped` may since have been replaced by
+    an error raised while the code it interrupted unwound), or None."""
+    return _stop_requested
+
+
 def _raise_stopped(signum: int, frame: object) -> None:
+    global _stop_requested
+    if _stop_requested is None:
+        _stop_requested = signum
     raise RunStopped(signum)
 
 

@@ -141,6 +141,32 @@ def test_stopping_a_signal_while_the_process_exits_prints_no_traceback() -> None
     assert ended.returncode == 0
 
 
+_STOPPED_WHILE_PREFECT_SETS_UP_A_TASK = """
+import os, signal
+from flows import cli, stopping
+stopping.stop_on_signals(grace_seconds=30)
+with cli.stopped_cleanly():
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        signal.pause()
+    except stopping.RunStopped:  # as Prefect's task engine, interrupted before it had noted its task run
+        raise ValueError("Task run is not set")
+"""
+
+
+def test_stopping_a_stop_that_surfaces_as_another_error_still_reports_the_stop() -> None:
+    """Regression (CI, 2026-12-05): SIGTERM during a run exited 1 with "ValueError: Task run is not set"."""
+    ended = subprocess.run(
+        [sys.executable, "-c", _STOPPED_WHILE_PREFECT_SETS_UP_A_TASK],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ended.returncode == 128 + signal.SIGTERM, ended.stderr
+    assert ended.stderr.startswith("newsmill: error: stopped by SIGTERM;"), ended.stderr
+    assert "Traceback" not in ended.stderr
+
+
 def _accounting(output: Path, raw: Path) -> None:
     """Every raw file in exactly one current place; no duplicate key; no detail row without its article."""
     from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES

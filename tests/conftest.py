@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from flows import reaper
 from flows.config import quiet_prefect_environment
 from flows.core.ids import sha256_hex
 from flows.core.intel.analysis import analyse
@@ -121,3 +123,14 @@ def cli_env(prefect_api: str, tmp_path: Path) -> dict[str, str]:
     env["PREFECT_API_URL"] = prefect_api
     env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
     return env
+
+
+def wait_until_gone(processes: set[reaper.Process], seconds: float = 60.0) -> set[reaper.Process]:
+    """Those of ``processes`` still running after ``seconds`` (a liveness bound, polled twice a second)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        left = {process for process in processes if reaper._is_running(process)}
+        if not left:
+            return left
+        time.sleep(0.5)
+    return left

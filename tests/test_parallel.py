@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import builtins
-import contextlib
 import io
 import os
 import signal
 import time
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -25,7 +23,7 @@ from flows.core.models import Article
 from flows.core.nlp.pipeline import load_pipeline
 from flows.core.page.article import to_article
 from flows.core.tables.rows import RunInfo
-from tests.conftest import cp1252_page, latin1_page, raw_document
+from tests.conftest import cp1252_page, latin1_page, raw_document, wait_until_gone
 
 
 def _articles(sample_bytes: bytes) -> list[Article]:
@@ -294,22 +292,11 @@ def test_parallel_a_process_started_by_multiprocessing_stops_its_workers_when_it
     assert left_behind == set()
 
 
-def start_workers_and_wait(model_name: str, pids: Any) -> None:
-    """In a process started by multiprocessing: start the pool's workers, send their pids, wait to be killed."""
+def start_workers_and_wait(model_name: str, ready: Any) -> None:
+    """In a process started by multiprocessing: start the pool's workers, say so, wait to be killed."""
     parallel.start_workers(model_name, 2)
-    pids.send(parallel.worker_pids())
+    ready.send(True)
     time.sleep(600)
-
-
-def _running(pids: Sequence[int]) -> set[int]:
-    import psutil
-
-    running = set()
-    for pid in pids:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                running.add(pid)
-    return running
 
 
 def test_parallel_workers_end_when_the_process_that_started_them_is_killed(ruler_model: str) -> None:
@@ -317,19 +304,17 @@ def test_parallel_workers_end_when_the_process_that_started_them_is_killed(ruler
     workers waiting on their queue for ever."""
     import multiprocessing
 
+    from flows import reaper
+
     context = multiprocessing.get_context("spawn")
     receiving, sending = context.Pipe(duplex=False)
     run = context.Process(target=start_workers_and_wait, args=(ruler_model, sending))
     run.start()
     assert receiving.poll(180), "the workers did not start"
-    pids = receiving.recv()
-    assert len(_running(pids)) == 2
+    workers = reaper.descendants(run.pid) if run.pid else set()
+    assert len(workers) == 2
     run.kill()
     run.join()
-    deadline = time.monotonic() + 60  # a liveness bound, far above the watch's 1-second look
-    while _running(pids) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    left = _running(pids)
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
+    left = wait_until_gone(workers)
+    reaper.kill_all(left)
     assert left == set()

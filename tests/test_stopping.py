@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from flows import reaper, storage
-from tests.conftest import cp1252_page
+from tests.conftest import cp1252_page, wait_until_gone
 
 pytestmark = pytest.mark.e2e
 
@@ -61,16 +61,6 @@ def _wait_for_workers(run: subprocess.Popen[str]) -> set[reaper.Process]:
     return reaper.descendants(run.pid)
 
 
-def _wait_until_gone(processes: set[reaper.Process], seconds: float = 60.0) -> set[reaper.Process]:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        left = {process for process in processes if reaper._is_running(process)}
-        if not left:
-            return left
-        time.sleep(0.5)
-    return left
-
-
 def test_stopping_sigterm_stops_the_run_and_its_children_and_discards_staging(tmp_path: Path) -> None:
     run = _start_run(tmp_path, _raw_folder(tmp_path, 260))
     children = _wait_for_workers(run)
@@ -81,7 +71,7 @@ def test_stopping_sigterm_stops_the_run_and_its_children_and_discards_staging(tm
 
     assert code == 128 + signal.SIGTERM, stderr[-3000:]
     assert "stopped by SIGTERM" in stderr
-    assert _wait_until_gone(children) == set()
+    assert wait_until_gone(children) == set()
     assert not list((tmp_path / "output" / storage.STAGING_DIR).glob("*/articles"))
 
 
@@ -91,7 +81,7 @@ def test_stopping_kill_9_of_the_run_leaves_no_process_behind(tmp_path: Path) -> 
     run.kill()
     run.wait(timeout=30)
 
-    assert _wait_until_gone(children) == set()
+    assert wait_until_gone(children) == set()
 
 
 _HANDLED_BY_ITS_OWN = """

@@ -27,16 +27,18 @@ import stat
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlparse
 
 import polars as pl
 import pyarrow as pa
 from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake import Schema as DeltaSchema
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 
 from flows.core.export import (
@@ -930,6 +932,13 @@ def insert_missing(
     inserted = rows - int(staged_keys.is_in(held.implode()).sum())
     if inserted == 0:
         return CommitResult(table, rows, 0, None)
+    folder = local_folder(target)
+    if folder is not None and target.schema() == DeltaSchema.from_arrow(delta_schema(table)):
+        new_rows = _new_rows(files, key, held.to_arrow())
+        version = append_file(
+            target, folder, Path(files[0]).parent, new_rows, delta_schema(table), properties
+        )
+        return CommitResult(table, rows, inserted, version)
     staged = pads.dataset(files, format="parquet")
     new_rows = staged.scanner(filter=~pc.field(key).isin(held.to_arrow())) if held.len() else staged.scanner()
     write_deltalake(
@@ -940,6 +949,170 @@ def insert_missing(
         commit_properties=properties,
     )
     return CommitResult(table, rows, inserted, target.version())
+
+
+def _new_rows(files: Sequence[str], key: str, held: pa.Array) -> Iterator[pa.Table]:
+    """The staged rows whose ``key`` is not in ``held``, one staged file (one batch of the run) at a time."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    for file in files:
+        rows = pq.read_table(file)
+        yield rows.filter(pc.invert(pc.is_in(rows[key], value_set=held))) if len(held) else rows
+
+
+def local_folder(table: DeltaTable) -> Path | None:
+    """The folder of a table on the local disk; None for a table in an object store."""
+    uri = table.table_uri
+    if not uri.startswith("file://"):
+        return None if "://" in uri else Path(uri)
+    return Path(unquote(urlparse(uri).path))
+
+
+def append_file(
+    target: DeltaTable,
+    folder: Path,
+    scratch: Path,
+    parts: Iterable[pa.Table],
+    schema: pa.Schema,
+    properties: CommitProperties,
+) -> int:
+    """Append ``parts`` (tables with ``schema``'s columns) to the local table ``target`` in ``folder`` as one
+    new Parquet file, in one commit made with ``properties`` on the version ``target`` was read at; the version
+    committed. The file is written in a new folder under ``scratch`` (the run's staging: on the same disk), then
+    moved into the table.
+
+    deltalake's writer holds about six times the Arrow size of what it writes until it has written it all
+    (80 MB for the 13 MB of a 5,000-article run's article rows), so the end-of-run commit grew with the run.
+    Here the parts (the staged batches) are written as they come, gathered into row groups of
+    :data:`ROW_GROUP_BYTES`, and let go: the commit's memory is bounded by that, whatever the run's size.
+    The file is laid out as deltalake writes its own (Arrow large strings and lists, every field nullable,
+    snappy), and its add action carries the statistics deltalake's writer records (:func:`file_statistics`),
+    which readers skip files by.
+
+    A commit that fails (another writer moved the table) removes the file, so nothing but committed files
+    stay in the table's folder; a process killed between the move and the commit leaves an unreferenced file
+    that no reader sees and the next vacuum removes.
+    """
+    import pyarrow.parquet as pq
+    from deltalake.transaction import AddAction
+
+    name = f"part-00000-{uuid.uuid4()}-c000.snappy.parquet"
+    writing = scratch / f".delta-file-{uuid.uuid4().hex}"
+    layout = _file_schema(schema)
+    try:
+        writing.mkdir()
+        with pq.ParquetWriter(writing / name, layout, compression="snappy") as writer:
+            for group in _row_groups(
+                (part.select(layout.names).cast(layout) for part in parts), ROW_GROUP_BYTES
+            ):
+                writer.write_table(group)
+        stats = file_statistics(writing, target.metadata().configuration)
+        shutil.move(writing / name, folder / name)
+    finally:
+        shutil.rmtree(writing, ignore_errors=True)
+    size = (folder / name).stat().st_size
+    added = AddAction(name, size, {}, int(time.time() * 1000), True, stats)
+    try:
+        target.create_write_transaction(
+            [added], mode="append", schema=target.schema(), commit_properties=properties
+        )
+    except CommitFailedError:
+        (folder / name).unlink(missing_ok=True)
+        raise
+    # With no retries the commit is the version after the one read (deltalake's writer would have moved
+    # ``target`` there; a transaction leaves it where it was).
+    return target.version() + 1
+
+
+# Arrow data gathered into one row group of a commit's file (a 5,000-article run's rows of a table: one).
+ROW_GROUP_BYTES = 32 * 2**20
+
+
+def _row_groups(parts: Iterable[pa.Table], size: int) -> Iterator[pa.Table]:
+    """``parts`` gathered into tables of at least ``size`` bytes each, the last one smaller; empty parts left out.
+
+    A row group per staged batch made files 4-15 % larger than deltalake's (each row group has its own
+    dictionaries and pages); one row group for the whole run would hold the run's rows again.
+    """
+    gathered: list[pa.Table] = []
+    for part in parts:
+        if part.num_rows:
+            gathered.append(part)
+        if gathered and sum(table.nbytes for table in gathered) >= size:
+            yield pa.concat_tables(gathered)
+            gathered = []
+    if gathered:
+        yield pa.concat_tables(gathered)
+
+
+STATS_PREFIX_BYTES = 64  # as the Parquet writer under deltalake's writer truncates string statistics
+
+
+def file_statistics(folder: Path, configuration: Mapping[str, str | None]) -> str:
+    """The Delta statistics of the one Parquet file in ``folder`` (JSON: rows, and each column's nulls,
+    minimum and maximum), as deltalake's writer records them for a file it wrote.
+
+    deltalake reads them from the file's footer when it turns a folder of Parquet files into a table; that is
+    done here in ``folder``, outside the table (the only time deltalake computes statistics for a file it did not
+    write: its Python API takes add actions but computes none). Its writer also truncates long
+    strings to their first :data:`STATS_PREFIX_BYTES` bytes, the maximum's last character raised by one so it
+    stays an upper bound (:func:`_truncated_strings`); pyarrow's footer keeps them whole.
+    """
+    from deltalake import convert_to_deltalake
+
+    convert_to_deltalake(str(folder), configuration=dict(configuration))
+    log = folder / "_delta_log" / f"{0:020d}.json"
+    for line in log.read_text(encoding="utf-8").splitlines():
+        action = json.loads(line)
+        if "add" in action:
+            return json.dumps(_truncated_strings(json.loads(action["add"]["stats"])))
+    raise RuntimeError(f"no file statistics in {log}")
+
+
+def _truncated_strings(stats: dict[str, Any]) -> dict[str, Any]:
+    minimum, maximum = stats.get("minValues", {}), stats.get("maxValues", {})
+    for column, value in list(minimum.items()):
+        if isinstance(value, str) and len(value.encode("utf-8")) > STATS_PREFIX_BYTES:
+            minimum[column] = _utf8_prefix(value)
+    for column, value in list(maximum.items()):
+        if isinstance(value, str) and len(value.encode("utf-8")) > STATS_PREFIX_BYTES:
+            raised = _raised_last(_utf8_prefix(value))
+            if raised is None:
+                del maximum[column]  # no bound at all is still a true one: readers then read the file
+            else:
+                maximum[column] = raised
+    return stats
+
+
+def _utf8_prefix(value: str) -> str:
+    """The longest prefix of ``value`` whose UTF-8 encoding fits in :data:`STATS_PREFIX_BYTES` bytes."""
+    return value.encode("utf-8")[:STATS_PREFIX_BYTES].decode("utf-8", errors="ignore")
+
+
+def _raised_last(prefix: str) -> str | None:
+    """``prefix`` with its last character raised by one code point (same UTF-8 length): a string greater than
+    every string that starts with ``prefix``; None when there is none such."""
+    if not prefix:
+        return None
+    last = ord(prefix[-1]) + 1
+    raised = chr(last) if last <= 0x10FFFF and not 0xD800 <= last <= 0xDFFF else None
+    if raised is None or len(raised.encode("utf-8")) != len(prefix[-1].encode("utf-8")):
+        return None
+    return prefix[:-1] + raised
+
+
+def _file_schema(schema: pa.Schema) -> pa.Schema:
+    """How deltalake's writer lays out a table's columns in its Parquet files: large strings and lists, nullable."""
+    return pa.schema([pa.field(field.name, _large(field.type)) for field in schema])
+
+
+def _large(kind: pa.DataType) -> pa.DataType:
+    if pa.types.is_string(kind):
+        return pa.large_string()
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        return pa.large_list(pa.field("element", _large(kind.value_type)))
+    return kind
 
 
 IDENTITIES = "entity_identities"

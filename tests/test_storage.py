@@ -274,10 +274,103 @@ def test_storage_a_commit_on_a_table_another_writer_moved_fails_and_is_done_agai
         storage.insert_missing(
             read_before, files, "entities", "mention_id", 10, CommitProperties(max_commit_retries=0)
         )
+    folder = Path(storage.table_uri(tmp_path, "entities"))
+    assert _data_files(folder) == _files_in_log(folder)  # the failed commit's file is not left in the table
     result = storage.commit_staged(tmp_path, mine, "entities", "mention_id", METADATA)
     assert (result.rows_staged, result.rows_inserted) == (10, 4)
+    assert result.version == DeltaTable(str(folder)).version() == 2
     table = storage.read_table(tmp_path, "entities")
     assert (table.height, table["mention_id"].n_unique()) == (10, 10)
+    assert _data_files(folder) == _files_in_log(folder)
+
+
+def _data_files(folder: Path) -> set[str]:
+    return {path.name for path in folder.glob("*.parquet")}
+
+
+def _files_in_log(folder: Path) -> set[str]:
+    return {Path(uri).name for uri in DeltaTable(str(folder)).file_uris()}
+
+
+def _added_stats(folder: Path) -> list[dict[str, Any]]:
+    """The statistics of every file added to a table, in commit order."""
+    return [
+        json.loads(action["add"]["stats"])
+        for log in sorted((folder / "_delta_log").glob("*.json"))
+        for action in map(json.loads, log.read_text().splitlines())
+        if "add" in action
+    ]
+
+
+def test_storage_a_commit_records_the_file_statistics_deltalake_s_writer_records(
+    tmp_path: Path, run_info: RunInfo, sample_bytes: bytes
+) -> None:
+    """The commits write their own Parquet file (deltalake's writer held the whole run's rows); readers skip
+    files by the statistics in its add action, which must be those deltalake records for the same rows:
+    counts, nulls, minima and maxima, long strings cut to 64 bytes on a character boundary (the maximum's last
+    character raised)."""
+    from deltalake import write_deltalake
+
+    article = to_article(raw_document(sample_bytes, "sample.txt"))
+    assert isinstance(article, Article)
+    one = articles_frame([article], run_info, {})
+    headlines = ["é" * 40, "a" * 63 + "\u2019 and more", "short"]  # cut between, inside, and no cut
+    frame = pl.concat(
+        [one]
+        + [
+            one.with_columns(pl.lit(f"{i:032x}").alias("article_id"), pl.lit(text).alias("headline"))
+            for i, text in enumerate(headlines)
+        ]
+    )
+    staging = _stage(
+        tmp_path / "mine", "r1", {"articles": frame, "entities": entities_frame(_mentions(5), run_info, {})}
+    )
+    for output in (tmp_path / "mine", tmp_path / "deltalake"):
+        storage.ensure_tables(output, METADATA)
+    for table, key in (("articles", "article_id"), ("entities", "mention_id")):
+        storage.commit_staged(tmp_path / "mine", staging, table, key, METADATA)
+        rows = pl.read_parquet(staging / table / "batch-000001.parquet").to_arrow()
+        write_deltalake(
+            storage.table_uri(tmp_path / "deltalake", table),
+            rows.cast(storage.delta_schema(table)),
+            mode="append",
+        )
+        mine, theirs = (
+            _added_stats(Path(storage.table_uri(out, table)))
+            for out in (tmp_path / "mine", tmp_path / "deltalake")
+        )
+        assert mine == theirs
+        assert len(mine) == 1
+        assert storage.read_table(tmp_path / "mine", table).equals(
+            storage.read_table(tmp_path / "deltalake", table)
+        )
+    assert mine[0]["numRecords"] == 5
+
+
+def test_storage_a_string_maximum_cut_short_is_raised_to_stay_an_upper_bound() -> None:
+    assert storage._raised_last("abc") == "abd"
+    assert storage._raised_last("caf\u00e9") == "caf\u00ea"
+    assert storage._raised_last("\U0010ffff") is None  # nothing above the last code point
+    assert storage._raised_last("\u007f") is None  # the next one is two bytes long in UTF-8
+    assert storage._raised_last("\ud7ff") is None  # the next is a surrogate, not a character
+    assert storage._raised_last("") is None
+
+
+def test_storage_a_table_of_an_older_schema_gains_the_new_columns_at_its_next_commit(
+    tmp_path: Path, run_info: RunInfo
+) -> None:
+    """A table written before a column was added takes the rows with deltalake's writer, merging the schema."""
+    from deltalake import write_deltalake
+
+    declared = storage.delta_schema("entities")
+    older = declared.remove(declared.get_field_index("link_method"))
+    write_deltalake(storage.table_uri(tmp_path, "entities"), older.empty_table(), mode="error")
+    staging = _stage(tmp_path, "r1", {"entities": entities_frame(_mentions(4), run_info, {})})
+    result = storage.commit_staged(tmp_path, staging, "entities", "mention_id", METADATA)
+    assert result.rows_inserted == 4
+    table = storage.read_table(tmp_path, "entities")
+    assert "link_method" in table.columns
+    assert table.height == 4
 
 
 def test_storage_commits_keep_the_columns_the_schemas_declare_non_null_not_null(

@@ -70,14 +70,24 @@ def quiet_while_exiting() -> None:
 
 def stop_requested() -> int | None:
     """The first stop signal the process received (its :class:`RunStopped` may since have been replaced by
-    an error raised while the code it interrupted unwound), or None."""
+    an error raised while the code it interrupted unwound), or None.
+
+    Also a signal that another handler took: during a flow run Prefect's own SIGTERM handler raises its
+    ``TerminationSignal`` and sends the signal again to the handler it replaced once the run has unwound;
+    an error raised while unwinding ("ValueError: Task run is not set") ends that before it does. The watcher,
+    woken by every signal whatever handler runs, notes it.
+    """
     return _stop_requested
 
 
-def _raise_stopped(signum: int, frame: object) -> None:
+def _note_stop(signum: int) -> None:
     global _stop_requested
     if _stop_requested is None:
         _stop_requested = signum
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    _note_stop(signum)
     raise RunStopped(signum)
 
 
@@ -92,6 +102,7 @@ def _watch(read_end: int, grace_seconds: float) -> None:
             os.close(read_end)
             return
         if received[0] in STOP_SIGNALS:
+            _note_stop(received[0])
             time.sleep(grace_seconds)  # the main thread's own handling stops the run cleanly before this
             stop_now(received[0])
 

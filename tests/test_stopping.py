@@ -157,6 +157,71 @@ def test_stopping_a_stop_that_surfaces_as_another_error_still_reports_the_stop()
     assert "Traceback" not in ended.stderr
 
 
+_STOPPED_THROUGH_PREFECT_S_HANDLER = """
+import os, signal
+from prefect.exceptions import TerminationSignal
+from flows import cli
+
+def prefect_s_handler(signum, frame):  # what Prefect installs for SIGTERM while a flow runs
+    raise TerminationSignal(signal=signum)
+
+signal.signal(signal.SIGTERM, prefect_s_handler)
+with cli.stopped_cleanly():
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        signal.pause()
+    except TerminationSignal:  # unwinding, the task engine fails before Prefect sends the signal on
+        raise ValueError("Task run is not set")
+"""
+
+
+def test_stopping_a_stop_that_prefect_s_handler_took_still_reports_the_stop() -> None:
+    """Regression (make test, 2026-12-05): during a flow run SIGTERM reaches Prefect's handler, which sends it
+    on to ours only once the run has unwound; an error while unwinding exited 1, not as a stop."""
+    ended = subprocess.run(
+        [sys.executable, "-c", _STOPPED_THROUGH_PREFECT_S_HANDLER],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ended.returncode == 128 + signal.SIGTERM, ended.stderr
+    assert ended.stderr.startswith("newsmill: error: stopped by SIGTERM;"), ended.stderr
+
+
+_SIGNAL_ANOTHER_HANDLER_TAKES = """
+import os, signal, time
+from flows import stopping
+stopping.stop_on_signals(grace_seconds=30)
+signal.signal(signal.SIGTERM, lambda signum, frame: None)  # another handler, as Prefect's during a flow run
+os.kill(os.getpid(), signal.SIGTERM)
+deadline = time.monotonic() + 20
+while stopping.stop_requested() is None and time.monotonic() < deadline:
+    time.sleep(0.01)
+print(stopping.stop_requested())
+"""
+
+
+def test_stopping_a_stop_signal_another_handler_takes_is_still_noted_as_requested() -> None:
+    ended = subprocess.run(
+        [sys.executable, "-c", _SIGNAL_ANOTHER_HANDLER_TAKES], capture_output=True, text=True, timeout=60
+    )
+    assert ended.stdout.strip() == str(int(signal.SIGTERM)), ended.stderr
+
+
+def test_stopping_an_error_not_raised_by_a_stop_is_not_reported_as_one() -> None:
+    from flows import cli
+
+    def fail_while_handling_another_error() -> None:
+        with cli.stopped_cleanly():
+            try:
+                raise KeyError("unrelated")
+            except KeyError:
+                raise ValueError("plain") from None
+
+    with pytest.raises(ValueError, match="plain"):
+        fail_while_handling_another_error()
+
+
 def _accounting(output: Path, raw: Path) -> None:
     """Every raw file in exactly one current place; no duplicate key; no detail row without its article."""
     from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES

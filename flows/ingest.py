@@ -78,6 +78,7 @@ def ingest(
         )
         .with_overrides(dask_workers=dask_workers)
     )
+    storage.free_arrow_memory_at_once()
     run = tasks.prepare_run(settings)
     recovered = tasks.recover_abandoned(settings, run)
     known = tasks.load_known(settings, run)

@@ -347,6 +347,24 @@ def test_storage_a_commit_records_the_file_statistics_deltalake_s_writer_records
     assert mine[0]["numRecords"] == 5
 
 
+def test_storage_pyarrow_gives_freed_memory_back_unless_the_user_chose_its_allocator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pyarrow as pa
+
+    before = pa.default_memory_pool()
+    try:
+        pa.set_memory_pool(pa.mimalloc_memory_pool())
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")
+        storage.free_arrow_memory_at_once()
+        assert pa.default_memory_pool().backend_name == "mimalloc"
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+        storage.free_arrow_memory_at_once()
+        assert pa.default_memory_pool().backend_name == "system"
+    finally:
+        pa.set_memory_pool(before)
+
+
 def test_storage_a_string_maximum_cut_short_is_raised_to_stay_an_upper_bound() -> None:
     assert storage._raised_last("abc") == "abd"
     assert storage._raised_last("caf\u00e9") == "caf\u00ea"

@@ -146,15 +146,14 @@ with cli.stopped_cleanly():
 
 def test_stopping_a_stop_that_surfaces_as_another_error_still_reports_the_stop() -> None:
     """Regression (CI, 2026-12-05): SIGTERM during a run exited 1 with "ValueError: Task run is not set"."""
-    ended = subprocess.run(
-        [sys.executable, "-c", _STOPPED_WHILE_PREFECT_SETS_UP_A_TASK],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    ended = _run_script(_STOPPED_WHILE_PREFECT_SETS_UP_A_TASK)
     assert ended.returncode == 128 + signal.SIGTERM, ended.stderr
     assert ended.stderr.startswith("newsmill: error: stopped by SIGTERM;"), ended.stderr
     assert "Traceback" not in ended.stderr
+
+
+def _run_script(script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
 
 
 _STOPPED_THROUGH_PREFECT_S_HANDLER = """
@@ -178,12 +177,7 @@ with cli.stopped_cleanly():
 def test_stopping_a_stop_that_prefect_s_handler_took_still_reports_the_stop() -> None:
     """Regression (make test, 2026-12-05): during a flow run SIGTERM reaches Prefect's handler, which sends it
     on to ours only once the run has unwound; an error while unwinding exited 1, not as a stop."""
-    ended = subprocess.run(
-        [sys.executable, "-c", _STOPPED_THROUGH_PREFECT_S_HANDLER],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    ended = _run_script(_STOPPED_THROUGH_PREFECT_S_HANDLER)
     assert ended.returncode == 128 + signal.SIGTERM, ended.stderr
     assert ended.stderr.startswith("newsmill: error: stopped by SIGTERM;"), ended.stderr
 
@@ -202,9 +196,7 @@ print(stopping.stop_requested())
 
 
 def test_stopping_a_stop_signal_another_handler_takes_is_still_noted_as_requested() -> None:
-    ended = subprocess.run(
-        [sys.executable, "-c", _SIGNAL_ANOTHER_HANDLER_TAKES], capture_output=True, text=True, timeout=60
-    )
+    ended = _run_script(_SIGNAL_ANOTHER_HANDLER_TAKES)
     assert ended.stdout.strip() == str(int(signal.SIGTERM)), ended.stderr
 
 

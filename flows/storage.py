@@ -188,7 +188,7 @@ def free_arrow_memory_at_once() -> None:
     With mimalloc, the memory pyarrow held while one table's commit read and wrote its rows stayed the
     process's while the next commit, in polars and deltalake (each with an allocator of its own), took more:
     the flow's process peaked in the commits. Over whole runs (RSS sampled every 10 ms): 5,000 articles 884-948
-    -> 800 MB, 10,000 articles 962 -> 849 MB, and the commits took less time (docs/performance.md). An
+    -> 800-841 MB, 10,000 articles 962 -> 849 MB (docs/performance.md). An
     ``ARROW_DEFAULT_MEMORY_POOL`` set in the environment is left as it is.
     """
     if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
@@ -999,7 +999,8 @@ def append_file(
     deltalake's writer holds about six times the Arrow size of what it writes until it has written it all
     (80 MB for the 13 MB of a 5,000-article run's article rows), so the end-of-run commit grew with the run.
     Here the parts (the staged batches) are written as they come, gathered into row groups of
-    :data:`ROW_GROUP_BYTES`, and let go: the commit's memory is bounded by that, whatever the run's size.
+    :data:`ROW_GROUP_BYTES`, and let go: the rows the commit holds are bounded by that (its memory still grows
+    somewhat with the run: the staged keys are read whole; docs/performance.md).
     The file is laid out as deltalake writes its own (Arrow large strings and lists, every field nullable,
     snappy), and its add action carries the statistics deltalake's writer records (:func:`file_statistics`),
     which readers skip files by.

@@ -15,8 +15,10 @@ run that had not begun committing wrote nothing: its folder is removed and its f
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import fnmatch
+import functools
 import hashlib
 import json
 import os
@@ -193,6 +195,32 @@ def free_arrow_memory_at_once() -> None:
     """
     if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         pa.set_memory_pool(pa.system_memory_pool())
+
+
+@functools.cache
+def _c_library_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (macOS, musl)."""
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):
+        return None
+    return trim
+
+
+def return_freed_memory() -> bool:
+    """Hand the memory the C library's ``malloc`` holds freed back to the system (glibc's ``malloc_trim``);
+    False where the C library cannot.
+
+    Called between the end-of-run steps that each take and free tens of megabytes (one table's commit, the
+    identities): ``malloc`` otherwise keeps what one step freed in the arenas of the threads that freed it
+    (polars' and pyarrow's pools), the next step takes more elsewhere, and the process's peak is the sum of
+    the steps, not the largest. 5,000-article runs: peak 874-888 -> 852 MB (docs/performance.md).
+    """
+    trim = _c_library_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
 
 
 def is_remote(output: Location) -> bool:
@@ -811,9 +839,10 @@ def commit_run(
     different raw folders) are rejected as copies in one more commit of the rejects table, so each of those
     files has its place after this run.
     """
-    results = {
-        table: commit_staged(output, staging, table, keys[table], metadata, options) for table in COMMIT_ORDER
-    }
+    results = {}
+    for table in COMMIT_ORDER:
+        results[table] = commit_staged(output, staging, table, keys[table], metadata, options)
+        return_freed_memory()  # each commit frees its rows before the next takes its own
     if stage_lost_copies(output, staging, options):
         again = commit_staged(output, staging, "rejects", keys["rejects"], metadata, options)
         first = results["rejects"]
@@ -999,8 +1028,9 @@ def append_file(
     deltalake's writer holds about six times the Arrow size of what it writes until it has written it all
     (80 MB for the 13 MB of a 5,000-article run's article rows), so the end-of-run commit grew with the run.
     Here the parts (the staged batches) are written as they come, gathered into row groups of
-    :data:`ROW_GROUP_BYTES`, and let go: the rows the commit holds are bounded by that (its memory still grows
-    somewhat with the run: the staged keys are read whole; docs/performance.md).
+    :data:`ROW_GROUP_BYTES` (a staged batch larger than that is a row group of its own), and let go: the rows
+    the commit holds are bounded by that (its memory still grows somewhat with the run: the staged keys are
+    read whole; docs/performance.md).
     The file is laid out as deltalake writes its own (Arrow large strings and lists, every field nullable,
     snappy), and its add action carries the statistics deltalake's writer records (:func:`file_statistics`),
     which readers skip files by.
@@ -1040,15 +1070,17 @@ def append_file(
     return target.version() + 1
 
 
-# Arrow data gathered into one row group of a commit's file (a 5,000-article run's rows of a table: one).
-ROW_GROUP_BYTES = 32 * 2**20
+# Arrow data gathered into one row group of a commit's file. Writing a row group holds about twice its size
+# again (its encoded pages and dictionaries), so this bounds a commit's memory; 10,000 bench articles, against
+# 32 MB: the entities commit +123 -> +68 MB, files 1.1-3.3 % larger (docs/performance.md).
+ROW_GROUP_BYTES = 8 * 2**20
 
 
 def _row_groups(parts: Iterable[pa.Table], size: int) -> Iterator[pa.Table]:
     """``parts`` gathered into tables of at least ``size`` bytes each, the last one smaller; empty parts left out.
 
-    A row group per staged batch made files 4-15 % larger than deltalake's (each row group has its own
-    dictionaries and pages); one row group for the whole run would hold the run's rows again.
+    A row group per staged batch, however small, made files 4-15 % larger than deltalake's (each row group has
+    its own dictionaries and pages); one row group for the whole run would hold the run's rows again.
     """
     gathered: list[pa.Table] = []
     for part in parts:

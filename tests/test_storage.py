@@ -347,6 +347,76 @@ def test_storage_a_commit_records_the_file_statistics_deltalake_s_writer_records
     assert mine[0]["numRecords"] == 5
 
 
+def test_storage_a_commit_larger_than_a_row_group_writes_one_file_of_several_with_deltalake_s_statistics(
+    tmp_path: Path, run_info: RunInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run's rows of a table larger than ROW_GROUP_BYTES go into one file of several row groups (a commit
+    holds one row group at a time); the add action's statistics still cover the whole file, as deltalake's
+    writer records them for the same rows in one row group."""
+    import pyarrow.parquet as pq
+    from deltalake import write_deltalake
+
+    batches = [
+        entities_frame(_mentions(40, article_id=f"{n:032x}"), run_info, {}).with_columns(
+            pl.col("text") + f" {n}" * (n + 1)
+        )
+        for n in range(3)
+    ]
+    staging = storage.staging_dir(tmp_path / "mine", "r1")
+    for number, frame in enumerate(batches, start=1):
+        storage.stage_batch(staging, number, {"entities": frame})
+    monkeypatch.setattr(storage, "ROW_GROUP_BYTES", batches[0].to_arrow().nbytes // 2)
+    for output in (tmp_path / "mine", tmp_path / "deltalake"):
+        storage.ensure_tables(output, METADATA)
+    storage.commit_staged(tmp_path / "mine", staging, "entities", "mention_id", METADATA)
+    write_deltalake(
+        storage.table_uri(tmp_path / "deltalake", "entities"),
+        pl.concat(batches).to_arrow().cast(storage.delta_schema("entities")),
+        mode="append",
+    )
+    folder = Path(storage.table_uri(tmp_path / "mine", "entities"))
+    (written,) = folder.glob("*.parquet")
+    assert pq.ParquetFile(written).metadata.num_row_groups == 3
+    assert _added_stats(folder) == _added_stats(Path(storage.table_uri(tmp_path / "deltalake", "entities")))
+    assert (
+        storage.read_table(tmp_path / "mine", "entities")
+        .sort("mention_id")
+        .equals(storage.read_table(tmp_path / "deltalake", "entities").sort("mention_id"))
+    )
+
+
+def test_storage_row_groups_gather_small_parts_and_keep_every_row_in_order() -> None:
+    import pyarrow as pa
+
+    def part(start: int, rows: int) -> pa.Table:
+        return pa.table({"n": pa.array(range(start, start + rows), type=pa.int64())})  # 8 bytes a row
+
+    parts = [part(0, 10), part(10, 0), part(10, 10), part(20, 30), part(50, 5)]
+    groups = list(storage._row_groups(parts, size=160))
+    assert [group.num_rows for group in groups] == [20, 30, 5]  # 80 + 80 bytes; 240 alone; what is left
+    assert pa.concat_tables(groups)["n"].to_pylist() == list(range(55))
+    assert list(storage._row_groups([part(0, 0)], size=160)) == []
+
+
+def test_storage_freed_memory_is_given_back_where_the_c_library_can(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes
+    import platform
+
+    storage._c_library_trim.cache_clear()
+    assert storage.return_freed_memory() is (platform.libc_ver()[0] == "glibc")
+
+    class NoTrim:
+        def __init__(self, name: object) -> None:
+            pass
+
+    monkeypatch.setattr(ctypes, "CDLL", NoTrim)  # a C library without malloc_trim (macOS, musl)
+    storage._c_library_trim.cache_clear()
+    try:
+        assert storage.return_freed_memory() is False
+    finally:
+        storage._c_library_trim.cache_clear()
+
+
 def test_storage_pyarrow_gives_freed_memory_back_unless_the_user_chose_its_allocator(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

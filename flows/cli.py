@@ -821,33 +821,17 @@ def stopped_cleanly() -> Iterator[None]:
     code that was interrupted half-way (Prefect's task engine, before it had noted its task run) may raise
     its own error while it unwinds ("ValueError: Task run is not set"), in place of the stop.
     """
-    from flows.stopping import RunStopped, stop_requested
+    from flows.stopping import RunStopped, stop_requested, stop_signal_in
 
     try:
         yield
     except RunStopped as stop:
         _report_stop(stop.signum)
     except (Exception, KeyboardInterrupt) as error:
-        signum = stop_requested() or _stop_signal_in(error)
+        signum = stop_requested() or stop_signal_in(error)
         if signum is None:
             raise
         _report_stop(signum)
-
-
-def _stop_signal_in(error: BaseException) -> int | None:
-    """The stop signal of an exception ``error`` was raised while handling (:class:`RunStopped`, or Prefect's
-    ``TerminationSignal`` during a flow run), or None: the error is then not a stop's."""
-    from flows.stopping import STOP_SIGNALS
-
-    seen: set[int] = set()
-    cause: BaseException | None = error
-    while cause is not None and id(cause) not in seen:
-        seen.add(id(cause))
-        signum = getattr(cause, "signum", getattr(cause, "signal", None))
-        if isinstance(signum, int) and signum in STOP_SIGNALS:
-            return signum
-        cause = cause.__cause__ or cause.__context__
-    return None
 
 
 def _report_stop(signum: int) -> NoReturn:

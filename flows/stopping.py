@@ -80,6 +80,20 @@ def stop_requested() -> int | None:
     return _stop_requested
 
 
+def stop_signal_in(error: BaseException) -> int | None:
+    """The stop signal of an exception ``error`` was raised while handling (:class:`RunStopped`, or Prefect's
+    ``TerminationSignal`` during a flow run), or None: the error is then not a stop's."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        signum = getattr(cause, "signum", getattr(cause, "signal", None))
+        if isinstance(signum, int) and signum in STOP_SIGNALS:
+            return signum
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 def _note_stop(signum: int) -> None:
     global _stop_requested
     if _stop_requested is None:

@@ -202,7 +202,7 @@ def _c_library_trim() -> Callable[[int], int] | None:
     """glibc's ``malloc_trim``, or None where the C library has none (macOS, musl)."""
     try:
         trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
-    except (AttributeError, OSError):
+    except (AttributeError, OSError, TypeError):  # no such function; no C library to open by None (Windows)
         return None
     return trim
 
@@ -976,11 +976,10 @@ def insert_missing(
     if inserted == 0:
         return CommitResult(table, rows, 0, None)
     folder = local_folder(target)
-    if folder is not None and target.schema() == DeltaSchema.from_arrow(delta_schema(table)):
+    schema = delta_schema(table)
+    if folder is not None and target.schema() == DeltaSchema.from_arrow(schema):
         new_rows = _new_rows(files, key, held.to_arrow())
-        version = append_file(
-            target, folder, Path(files[0]).parent, new_rows, delta_schema(table), properties
-        )
+        version = append_file(target, folder, Path(files[0]).parent, new_rows, schema, properties)
         return CommitResult(table, rows, inserted, version)
     staged = pads.dataset(files, format="parquet")
     new_rows = staged.scanner(filter=~pc.field(key).isin(held.to_arrow())) if held.len() else staged.scanner()
@@ -1007,9 +1006,9 @@ def _new_rows(files: Sequence[str], key: str, held: pa.Array) -> Iterator[pa.Tab
 def local_folder(table: DeltaTable) -> Path | None:
     """The folder of a table on the local disk; None for a table in an object store."""
     uri = table.table_uri
-    if not uri.startswith("file://"):
-        return None if "://" in uri else Path(uri)
-    return Path(unquote(urlparse(uri).path))
+    if is_remote(uri):
+        return None
+    return Path(unquote(urlparse(uri).path)) if uri.startswith("file://") else Path(uri)
 
 
 def append_file(

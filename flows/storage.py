@@ -211,8 +211,8 @@ def return_freed_memory() -> bool:
     """Hand the memory the C library's ``malloc`` holds freed back to the system (glibc's ``malloc_trim``);
     False where the C library cannot.
 
-    Called between the end-of-run steps that each take and free tens of megabytes (one table's commit, the
-    identities): ``malloc`` otherwise keeps what one step freed in the arenas of the threads that freed it
+    Called by :func:`commit_run` before and after each table's commit and by :func:`refresh_identities`, the
+    end-of-run steps that each take and free tens of megabytes: ``malloc`` otherwise keeps what one step freed in the arenas of the threads that freed it
     (polars' and pyarrow's pools), the next step takes more elsewhere, and the process's peak is the sum of
     the steps, not the largest. 5,000-article runs: peak 874-888 -> 852 MB (docs/performance.md).
     """
@@ -841,8 +841,9 @@ def commit_run(
     """
     results = {}
     for table in COMMIT_ORDER:
+        return_freed_memory()  # what the batches or the commit before freed, before this one takes its own
         results[table] = commit_staged(output, staging, table, keys[table], metadata, options)
-        return_freed_memory()  # each commit frees its rows before the next takes its own
+    return_freed_memory()
     if stage_lost_copies(output, staging, options):
         again = commit_staged(output, staging, "rejects", keys["rejects"], metadata, options)
         first = results["rejects"]
@@ -1082,12 +1083,14 @@ def _row_groups(parts: Iterable[pa.Table], size: int) -> Iterator[pa.Table]:
     its own dictionaries and pages); one row group for the whole run would hold the run's rows again.
     """
     gathered: list[pa.Table] = []
+    gathered_bytes = 0
     for part in parts:
         if part.num_rows:
             gathered.append(part)
-        if gathered and sum(table.nbytes for table in gathered) >= size:
+            gathered_bytes += part.nbytes
+        if gathered and gathered_bytes >= size:
             yield pa.concat_tables(gathered)
-            gathered = []
+            gathered, gathered_bytes = [], 0
     if gathered:
         yield pa.concat_tables(gathered)
 
@@ -1177,17 +1180,20 @@ def refresh_identities(
     new keys inserted, keys no current article names deleted; no commit when nothing changed. A concurrent
     writer makes the commit fail; the rows are then read and computed again."""
     uri = table_uri(output, IDENTITIES)
-    for attempt in range(MAX_COMMIT_ATTEMPTS):
-        entities = _read_columns(output, "article_entities", _ENTITY_ROW_COLUMNS, options)
-        current = read_article_status(output, options=options).filter("is_current").select("article_id")
-        frame = compute(entities.join(current, on="article_id", how="semi"))
-        try:
-            return _merge_identities(uri, frame, metadata, _options(options))
-        except CommitFailedError:
-            if attempt == MAX_COMMIT_ATTEMPTS - 1:
-                raise
-            time.sleep(min(5.0, 0.05 * 2**attempt) * (1 + random.random()))
-    raise AssertionError("unreachable")
+    try:
+        for attempt in range(MAX_COMMIT_ATTEMPTS):
+            entities = _read_columns(output, "article_entities", _ENTITY_ROW_COLUMNS, options)
+            current = read_article_status(output, options=options).filter("is_current").select("article_id")
+            frame = compute(entities.join(current, on="article_id", how="semi"))
+            try:
+                return _merge_identities(uri, frame, metadata, _options(options))
+            except CommitFailedError:
+                if attempt == MAX_COMMIT_ATTEMPTS - 1:
+                    raise
+                time.sleep(min(5.0, 0.05 * 2**attempt) * (1 + random.random()))
+        raise AssertionError("unreachable")
+    finally:
+        return_freed_memory()  # it reads every current article's entity rows
 
 
 def _merge_identities(

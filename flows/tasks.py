@@ -182,7 +182,6 @@ def commit(settings: Settings, run: RunInfo) -> dict[str, storage.CommitResult]:
     that staged nothing writes nothing more (its output may be read-only)."""
     staging = storage.staging_dir(settings.output_dir, run.run_id)
     metadata_ = run_metadata(run)
-    storage.return_freed_memory()  # what the batches freed, before the commits take their own
     storage.ensure_tables(settings.output_dir, metadata_, settings.object_store_options)
     if storage.has_staged(staging):
         storage.mark_committing(staging, metadata_)
@@ -193,7 +192,6 @@ def commit(settings: Settings, run: RunInfo) -> dict[str, storage.CommitResult]:
     results[storage.IDENTITIES] = storage.refresh_identities(
         settings.output_dir, partial(identities_frame, run=run), metadata_, settings.object_store_options
     )
-    storage.return_freed_memory()
     return results
 
 

@@ -16,7 +16,9 @@ Builds N articles derived from the sample (varied so no two are equal) in a temp
    same section texts the flow tags (headline, caption, body), same batch size; timed before the first flow
    run and after each one, and each flow run's ratio taken against the mean of the bare runs on either side
    of it (this machine's speed drifts by tens of percent over minutes); the lowest of these ratios is printed
-   beside their median (R rounds, 3 by default);
+   beside their median (R rounds, 3 by default); and the CPU each side spends per article in all its processes
+   (the flow: this process, its spaCy workers and Prefect's temporary server; bare spaCy: its process and
+   workers), whose ratio the machine's drifting speed moves far less than it moves the throughputs;
 5. the cost per article of each stage, measured in one process over a sample of 300 articles: CPU seconds of
    the process (all its threads: polars runs queries on several), less sensitive to a busy machine than the
    wall time printed beside them;
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -44,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -106,11 +110,47 @@ def bare_spacy(texts_file: str, model: str, batch_size: int, processes: int) -> 
         elif name in nlp.disabled:
             nlp.enable_pipe(name)
     list(nlp.pipe(texts[:50], batch_size=batch_size))  # warm up, as the flow's model is warm
+    cpu_before = own_and_children_cpu_seconds()
     started = time.perf_counter()
     docs = list(nlp.pipe(texts, batch_size=batch_size, n_process=processes))
     elapsed = time.perf_counter() - started
+    cpu = own_and_children_cpu_seconds() - cpu_before  # spaCy joins its workers when the stream ends
     assert len(docs) == len(texts)
-    print(json.dumps({"seconds": elapsed, "components": components}))
+    print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "components": components}))
+
+
+def own_and_children_cpu_seconds() -> float:
+    """CPU seconds (user and system) of this process and of its child processes that ended and were waited for."""
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def process_tree_cpu_seconds() -> dict[int, float]:
+    """CPU seconds (user and system) of this process and of every live process it started, and theirs (the spaCy
+    workers, Prefect's temporary server), by process id; read from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    seconds: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            # the fields after the command name, which may hold spaces and parentheses
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            pid = int(stat.parent.name)
+            parents[pid] = int(fields[1])
+            seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    tree = {os.getpid()}
+    grown = True
+    while grown:
+        found = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= found
+        grown = bool(found)
+    return {pid: seconds[pid] for pid in tree if pid in seconds}
+
+
+def cpu_seconds_since(before: dict[int, float]) -> float:
+    """CPU seconds the process tree spent since ``before`` (:func:`process_tree_cpu_seconds`); a process started
+    since counts in full."""
+    return sum(spent - before.get(pid, 0.0) for pid, spent in process_tree_cpu_seconds().items())
 
 
 def time_bare_spacy(texts: list[str], work: Path, model: str, batch_size: int, processes: int) -> dict:
@@ -130,7 +170,7 @@ def stage_costs(raw: Path, work: Path, settings: Settings) -> dict[str, tuple[fl
     from flows.core.nlp.pipeline import extract_entities, load_pipeline
     from flows.core.sources import KnownSources, parse_files
     from flows.core.tables.intel_rows import intelligence_frames
-    from flows.core.tables.rows import RunInfo, run_metadata
+    from flows.core.tables.rows import RunInfo, articles_frame, entities_frame, run_metadata
     from flows.core.tables.validation import validate_batch
 
     nlp = load_pipeline(settings.model_name)
@@ -139,41 +179,57 @@ def stage_costs(raw: Path, work: Path, settings: Settings) -> dict[str, tuple[fl
     warm = [storage.read_raw(raw, source, settings.max_file_bytes) for source in sources[:20]]
     warm_articles, _ = parse_files(warm, KnownSources())
     validate_batch(batch_tables(nlp, warm_articles, [], run, settings.nlp_batch_size), run)
-    clock: dict[str, tuple[float, float]] = {}
-    last = (time.process_time(), time.perf_counter())
-
-    def timed(name: str) -> None:
-        nonlocal last
-        now = (time.process_time(), time.perf_counter())
-        clock[name] = (now[0] - last[0], now[1] - last[1])
-        last = now
-
-    def restart() -> None:
-        nonlocal last
+    with long_lived_objects_frozen():  # as in the flow's process and its workers
+        clock: dict[str, tuple[float, float]] = {}
         last = (time.process_time(), time.perf_counter())
 
-    restart()
-    read = [storage.read_raw(raw, source, settings.max_file_bytes) for source in sources]
-    timed("read")
-    articles, rejects = parse_files(read, KnownSources())
-    timed("parse")
-    result = extract_entities(nlp, articles, settings.nlp_batch_size)
-    timed("NLP: spaCy NER")
-    found = analyse(articles, result.mentions, result.skipped)
-    intelligence_frames(found, run)
-    timed("NLP: entity intelligence")
-    tables = batch_tables(nlp, articles, rejects, run, settings.nlp_batch_size)
-    restart()
-    valid = validate_batch(tables, run)
-    timed("validate")
-    staging = work / "stage-costs"
-    storage.stage_batch(staging, 1, valid.frames())
-    for table in valid.frames():
-        key = {"articles": "article_id", "rejects": "reject_id", "entities": "mention_id"}.get(table)
-        if key and (staging / table).exists():
-            storage.commit_staged(work / "stage-output", staging, table, key, run_metadata(run))
-    timed("write (stage + commit)")
-    return {name: (cpu / len(sources), wall / len(sources)) for name, (cpu, wall) in clock.items()}
+        def timed(name: str) -> None:
+            nonlocal last
+            now = (time.process_time(), time.perf_counter())
+            clock[name] = (now[0] - last[0], now[1] - last[1])
+            last = now
+
+        def restart() -> None:
+            nonlocal last
+            last = (time.process_time(), time.perf_counter())
+
+        restart()
+        read = [storage.read_raw(raw, source, settings.max_file_bytes) for source in sources]
+        timed("read")
+        articles, rejects = parse_files(read, KnownSources())
+        timed("parse")
+        result = extract_entities(nlp, articles, settings.nlp_batch_size)
+        timed("NLP: spaCy NER")
+        found = analyse(articles, result.mentions, result.skipped, result.sentences)
+        intelligence_frames(found, run)
+        timed("NLP: entity intelligence")
+        articles_frame(articles, run, result.skipped)  # with the story keys and body hash
+        entities_frame(result.mentions, run, found.links)
+        timed("rows: articles, entities")
+        tables = batch_tables(nlp, articles, rejects, run, settings.nlp_batch_size)
+        restart()
+        valid = validate_batch(tables, run)
+        timed("validate")
+        staging = work / "stage-costs"
+        storage.stage_batch(staging, 1, valid.frames())
+        for table in valid.frames():
+            key = {"articles": "article_id", "rejects": "reject_id", "entities": "mention_id"}.get(table)
+            if key and (staging / table).exists():
+                storage.commit_staged(work / "stage-output", staging, table, key, run_metadata(run))
+        timed("write (stage + commit)")
+        return {name: (cpu / len(sources), wall / len(sources)) for name, (cpu, wall) in clock.items()}
+
+
+@contextlib.contextmanager
+def long_lived_objects_frozen() -> Iterator[None]:
+    """Modules and the loaded model left out of the garbage collector's walks, as the flow and its workers leave
+    them, so that a full collection (which would walk the model's objects) does not fall into one stage by chance."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def peak_rss_mb(who: int) -> float:
@@ -283,15 +339,18 @@ def main() -> None:
     # flow run, and each flow run is compared with the two bare runs on either side of it.
     bare_runs = [time_bare()]
     flow_rates: list[float] = []
+    flow_cpu: list[float] = []  # CPU seconds of each flow run, all processes
     rss = RssAtEachBatch()
     logging.getLogger("prefect.flow_runs").addHandler(rss)
     for round_ in range(1, args.rounds + 1):
         if round_ > 1 and settings.processes_for(args.articles) > 1:
             parallel.start_workers(settings.model_name, args.processes)  # outside the timing, as above
         round_output = output if round_ == 1 else work / f"output-{round_}"
+        cpu_before = process_tree_cpu_seconds()
         flow_started = time.perf_counter()
         summary = ingest(raw_dir=str(raw), output_dir=str(round_output), processes=args.processes)
         flow_seconds = time.perf_counter() - flow_started
+        flow_cpu.append(cpu_seconds_since(cpu_before))
         flow_rates.append(args.articles / flow_seconds)
         if round_ == 1:
             logging.getLogger("prefect.flow_runs").removeHandler(rss)
@@ -333,6 +392,9 @@ def main() -> None:
             f"ratio flow / bare spaCy  lowest {min(ratios):.2f}, median {statistics.median(ratios):.2f} "
             f"(each flow run against the bare runs on either side: {', '.join(f'{ratio:.2f}' for ratio in ratios)})"
         )
+        print(
+            cpu_line(flow_cpu, [bare["cpu_seconds"] for bare in bare_runs if bare is not None], args.articles)
+        )
     print(
         f"nothing new (rerun)      {rerun_seconds:.2f} s; an empty run {warm_empty:.2f} s; difference {beyond:+.2f} s"
         f" = {100 * beyond / first_flow_seconds:+.2f} % of the full run ({rerun.files_unchanged} files skipped unread)"
@@ -363,6 +425,17 @@ def main() -> None:
     if args.keep:
         print(f"kept {work}")
     closing.close()
+
+
+def cpu_line(flow_cpu: list[float], bare_cpu: list[float], articles: int) -> str:
+    """The CPU each side spends per article in all its processes, and their ratio: the work beside spaCy, which
+    the machine's drifting speed moves far less than it moves the throughputs."""
+    flow, bare = (1000 * statistics.median(seconds) / articles for seconds in (flow_cpu, bare_cpu))
+    return (
+        f"CPU per article          flow {flow:.2f} ms, bare spaCy {bare:.2f} ms (medians; all processes: the flow's"
+        f" own, its spaCy workers and Prefect's temporary server; nlp.pipe's and its workers); bare / flow"
+        f" {bare / flow:.2f}"
+    )
 
 
 def export_cost(output: Path, to: Path, articles: int) -> str:

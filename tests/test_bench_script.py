@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -49,8 +51,48 @@ def test_bench_stage_costs_time_every_stage_on_the_real_model(tmp_path: Path) ->
         "parse",
         "NLP: spaCy NER",
         "NLP: entity intelligence",
+        "rows: articles, entities",
         "validate",
         "write (stage + commit)",
     ]
     assert all(cpu >= 0 and wall > 0 for cpu, wall in costs.values())
     assert costs["NLP: spaCy NER"][1] > costs["read"][1]
+
+
+# Work a child process does before it says so: CPU seconds it cannot spend less than a few hundredths of.
+_BUSY_CHILD = "sum(range(20_000_000)); print('done', flush=True); import sys; sys.stdin.read()"
+
+
+def test_bench_counts_the_cpu_of_the_processes_a_run_started() -> None:
+    bench = _bench_module()
+    before = bench.process_tree_cpu_seconds()
+    with subprocess.Popen(
+        [sys.executable, "-c", _BUSY_CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as child:
+        assert child.stdout is not None
+        assert child.stdin is not None
+        assert child.stdout.readline().strip() == "done"
+        tree = bench.process_tree_cpu_seconds()
+        spent = bench.cpu_seconds_since(before)
+        child.stdin.close()
+
+    assert os.getpid() in tree
+    assert tree[child.pid] > 0.05
+    assert spent >= tree[child.pid]
+
+
+def test_bench_counts_the_cpu_of_a_child_that_ended() -> None:
+    bench = _bench_module()
+    before = bench.own_and_children_cpu_seconds()
+    subprocess.run([sys.executable, "-c", _BUSY_CHILD], input="", capture_output=True, check=True)
+
+    assert bench.own_and_children_cpu_seconds() - before > 0.05
+
+
+def test_bench_cpu_line_compares_the_median_cpu_per_article() -> None:
+    bench = _bench_module()
+
+    line = bench.cpu_line([2.0, 3.0, 2.5], [2.2, 2.0, 2.4], 100)
+
+    assert "flow 25.00 ms, bare spaCy 22.00 ms" in line
+    assert line.endswith("bare / flow 0.88")

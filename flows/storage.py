@@ -34,7 +34,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlparse
 
 import polars as pl
@@ -83,6 +83,7 @@ COMMIT_ORDER = ("rejects", "removals", "articles", *ARTICLE_DETAIL_TABLES)
 OWNER_FILE = "owner.json"  # in a staging folder: which process stages there
 COMMITTING_FILE = "committing.json"  # in a staging folder: its commits began, with the run's metadata
 MAX_COMMIT_ATTEMPTS = 12
+T = TypeVar("T")
 DEFAULT_RETENTION_HOURS = 168  # Delta's own minimum: shorter retentions must be asked for explicitly
 _IGNORABLE_IN_NEW_OUTPUT = {".gitignore", ".gitkeep", ".DS_Store"}
 _MAINTENANCE_TARGET_BYTES = 128 * 1_048_576  # compaction rewrites small files into files of up to this size
@@ -212,9 +213,9 @@ def return_freed_memory() -> bool:
     False where the C library cannot.
 
     Called by :func:`commit_run` before and after each table's commit and by :func:`refresh_identities`, the
-    end-of-run steps that each take and free tens of megabytes: ``malloc`` otherwise keeps what one step freed in the arenas of the threads that freed it
-    (polars' and pyarrow's pools), the next step takes more elsewhere, and the process's peak is the sum of
-    the steps, not the largest. 5,000-article runs: peak 874-888 -> 852 MB (docs/performance.md).
+    end-of-run steps that each take and free tens of megabytes: ``malloc`` otherwise keeps what one step freed
+    in the arenas of the threads that freed it (polars' and pyarrow's pools), the next step takes more
+    elsewhere, and the process's peak is the sum of the steps, not the largest. 5,000-article runs: peak 874-888 -> 852 MB (docs/performance.md).
     """
     trim = _c_library_trim()
     if trim is None:
@@ -912,14 +913,21 @@ def commit_staged(
         max_commit_retries=0,  # a commit on a table that moved since it was read fails, and is done again here
     )
     uri = table_uri(output, table)
-    for attempt in range(MAX_COMMIT_ATTEMPTS):
+    return retried_on_conflict(
+        lambda: _insert_or_create(uri, files, table, key, rows, properties, _options(options))
+    )
+
+
+def retried_on_conflict(commit: Callable[[], T]) -> T:
+    """``commit()``, done again while it fails because another writer committed first (CommitFailedError),
+    at most :data:`MAX_COMMIT_ATTEMPTS` times, with a growing, jittered pause between attempts; each attempt
+    must read the table's state afresh."""
+    for attempt in range(MAX_COMMIT_ATTEMPTS - 1):
         try:
-            return _insert_or_create(uri, files, table, key, rows, properties, _options(options))
+            return commit()
         except CommitFailedError:
-            if attempt == MAX_COMMIT_ATTEMPTS - 1:
-                raise
             time.sleep(min(5.0, 0.05 * 2**attempt) * (1 + random.random()))
-    raise AssertionError("unreachable")
+    return commit()
 
 
 def _insert_or_create(
@@ -1180,18 +1188,15 @@ def refresh_identities(
     new keys inserted, keys no current article names deleted; no commit when nothing changed. A concurrent
     writer makes the commit fail; the rows are then read and computed again."""
     uri = table_uri(output, IDENTITIES)
+
+    def read_compute_and_merge() -> CommitResult:
+        entities = _read_columns(output, "article_entities", _ENTITY_ROW_COLUMNS, options)
+        current = read_article_status(output, options=options).filter("is_current").select("article_id")
+        frame = compute(entities.join(current, on="article_id", how="semi"))
+        return _merge_identities(uri, frame, metadata, _options(options))
+
     try:
-        for attempt in range(MAX_COMMIT_ATTEMPTS):
-            entities = _read_columns(output, "article_entities", _ENTITY_ROW_COLUMNS, options)
-            current = read_article_status(output, options=options).filter("is_current").select("article_id")
-            frame = compute(entities.join(current, on="article_id", how="semi"))
-            try:
-                return _merge_identities(uri, frame, metadata, _options(options))
-            except CommitFailedError:
-                if attempt == MAX_COMMIT_ATTEMPTS - 1:
-                    raise
-                time.sleep(min(5.0, 0.05 * 2**attempt) * (1 + random.random()))
-        raise AssertionError("unreachable")
+        return retried_on_conflict(read_compute_and_merge)
     finally:
         return_freed_memory()  # it reads every current article's entity rows
 

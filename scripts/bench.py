@@ -139,11 +139,8 @@ def process_tree_cpu_seconds() -> dict[int, float]:
             parents[pid] = int(fields[1])
             seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks
     tree = {os.getpid()}
-    grown = True
-    while grown:
-        found = {pid for pid, parent in parents.items() if parent in tree} - tree
+    while found := {pid for pid, parent in parents.items() if parent in tree} - tree:
         tree |= found
-        grown = bool(found)
     return {pid: seconds[pid] for pid in tree if pid in seconds}
 
 

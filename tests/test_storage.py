@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 import pytest
 from deltalake import DeltaTable
+from deltalake.exceptions import CommitFailedError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -718,3 +719,36 @@ def test_storage_a_run_that_staged_nothing_writes_nothing_to_the_output(
 
     assert all(result.version is None for result in results.values())
     assert listing() == before
+
+
+def _commit_failing(times: int) -> tuple[list[int], Any]:
+    calls: list[int] = []
+
+    def commit() -> str:
+        calls.append(len(calls))
+        if len(calls) <= times:
+            raise CommitFailedError("another writer committed first")
+        return "committed"
+
+    return calls, commit
+
+
+def test_a_commit_that_lost_a_race_is_done_again_until_it_lands(monkeypatch: pytest.MonkeyPatch) -> None:
+    pauses: list[float] = []
+    monkeypatch.setattr(storage.time, "sleep", pauses.append)
+    calls, commit = _commit_failing(2)
+
+    assert storage.retried_on_conflict(commit) == "committed"
+    assert len(calls) == 3
+    assert len(pauses) == 2
+    assert 0.05 <= pauses[0] <= 0.1  # each pause doubles, jittered by up to twice itself
+    assert 0.1 <= pauses[1] <= 0.2
+
+
+def test_a_commit_that_keeps_losing_fails_after_the_last_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(storage.time, "sleep", lambda _seconds: None)
+    calls, commit = _commit_failing(storage.MAX_COMMIT_ATTEMPTS)
+
+    with pytest.raises(CommitFailedError):
+        storage.retried_on_conflict(commit)
+    assert len(calls) == storage.MAX_COMMIT_ATTEMPTS

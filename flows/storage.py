@@ -215,7 +215,8 @@ def return_freed_memory() -> bool:
     Called by :func:`commit_run` before and after each table's commit and by :func:`refresh_identities`, the
     end-of-run steps that each take and free tens of megabytes: ``malloc`` otherwise keeps what one step freed
     in the arenas of the threads that freed it (polars' and pyarrow's pools), the next step takes more
-    elsewhere, and the process's peak is the sum of the steps, not the largest. 5,000-article runs: peak 874-888 -> 852 MB (docs/performance.md).
+    elsewhere, and the process's peak is the sum of the steps, not the largest. 5,000-article runs: peak
+    874-888 -> 852 MB (docs/performance.md).
     """
     trim = _c_library_trim()
     if trim is None:

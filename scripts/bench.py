@@ -221,8 +221,9 @@ def stage_costs(raw: Path, work: Path, settings: Settings) -> dict[str, tuple[fl
 def long_lived_objects_frozen() -> Iterator[None]:
     """Modules and the loaded model left out of the garbage collector's walks, as the flow and its workers leave
     them, so that a full collection (which would walk the model's objects) does not fall into one stage by chance."""
-    gc.collect()
-    gc.freeze()
+    from flows.ingest import freeze_long_lived_objects
+
+    freeze_long_lived_objects()
     try:
         yield
     finally:

@@ -185,16 +185,19 @@ def model_meta(model_name: str) -> dict[str, Any] | None:
 
 
 def free_arrow_memory_at_once() -> None:
-    """Make pyarrow take its memory from the C library's ``malloc``, which gives large blocks back to the system
-    as soon as they are freed, instead of its bundled mimalloc, which keeps them for its threads to reuse.
+    """Make pyarrow's Python API take its memory from the C library's ``malloc``, which gives large blocks back
+    to the system as soon as they are freed, instead of its bundled mimalloc, which keeps them for its threads
+    to reuse.
 
     With mimalloc, the memory pyarrow held while one table's commit read and wrote its rows stayed the
     process's while the next commit, in polars and deltalake (each with an allocator of its own), took more:
     the flow's process peaked in the commits. Over whole runs (RSS sampled every 10 ms): 5,000 articles 884-948
     -> 800-841 MB, 10,000 articles 962 -> 849 MB (docs/performance.md). An
-    ``ARROW_DEFAULT_MEMORY_POOL`` set in the environment is left as it is.
+    ``ARROW_DEFAULT_MEMORY_POOL`` set in the environment is left as it is. This covers what pyarrow's Python
+    functions allocate; the buffers of Arrow's C++ code (the Parquet reader's and writer's) come from the pool
+    the ``flows`` package chose when it was imported (its docstring), or mimalloc when pyarrow came first.
     """
-    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL", "system") in ("", "system"):
         pa.set_memory_pool(pa.system_memory_pool())
 
 
@@ -606,6 +609,20 @@ def _read_columns(
     ).select(columns)
 
 
+def _scan_columns(output: Location, table: str, columns: list[str], options: StorageOptions) -> pl.LazyFrame:
+    """Some text columns of a table's latest version as a scan (read when collected, each time from that same
+    version); a missing table, or a column it lacks (a table written by an older newsmill), reads as nulls."""
+    try:
+        scan = pl.scan_delta(_table(output, table, options))  # this version, however often it is collected
+    except TableNotFoundError:
+        return pl.LazyFrame(schema=dict.fromkeys(columns, pl.Utf8()))
+    present = scan.collect_schema().names()
+    return scan.select(
+        pl.col(column) if column in present else pl.lit(None, dtype=pl.Utf8()).alias(column)
+        for column in columns
+    )
+
+
 # --- output folder and staging ----------------------------------------------------------------------------
 
 
@@ -967,22 +984,25 @@ def insert_missing(
     when another writer committed since ``target`` was read, as a MERGE over the whole table would, and never
     lands on a table state whose keys were not checked.
 
-    Only the table's key column is read, as a stream, and only the keys the run staged are kept, so memory
-    grows with the run, not with the table. (deltalake's MERGE reads whole rows of the table: inserting
-    1,200 articles' 55,000 mentions into a table of 2.3 million took about 900 MB, and the merged schema lost
-    the tables' NOT NULL declarations.)
+    Only the table's key column is read, as a stream, and only the keys whose hash the run staged are kept:
+    the staged keys are held as 64-bit hashes (a 10,000-article run's 459,000 mention ids: 4 MB, against
+    33 MB as text), and a hash that two keys share only makes a candidate that the exact comparison of the
+    staged rows with the table's candidates leaves out. So memory grows slowly with the run, not with the
+    table. (deltalake's MERGE reads whole rows of the table: inserting 1,200 articles' 55,000 mentions into a
+    table of 2.3 million took about 900 MB, and the merged schema lost the tables' NOT NULL declarations.)
     """
     import pyarrow.compute as pc
     import pyarrow.dataset as pads
 
-    staged_keys = pl.scan_parquet(files).select(key).collect()[key]
+    staged_hashes = pl.scan_parquet(files).select(pl.col(key).hash()).collect(engine="streaming")[key]
     held = (
         pl.scan_delta(target)
         .select(key)
-        .filter(pl.col(key).is_in(staged_keys.implode()))
+        .filter(pl.col(key).hash().is_in(staged_hashes.implode()))
         .collect(engine="streaming")[key]
     )
-    inserted = rows - int(staged_keys.is_in(held.implode()).sum())
+    del staged_hashes
+    inserted = rows - _count_held(files, key, held)
     if inserted == 0:
         return CommitResult(table, rows, 0, None)
     folder = local_folder(target)
@@ -1001,6 +1021,14 @@ def insert_missing(
         commit_properties=properties,
     )
     return CommitResult(table, rows, inserted, target.version())
+
+
+def _count_held(files: list[str], key: str, held: pl.Series) -> int:
+    """How many staged rows have a key in ``held`` (none when it is empty: the table holds no staged key)."""
+    if held.is_empty():
+        return 0
+    found = pl.scan_parquet(files).filter(pl.col(key).is_in(held.implode())).select(pl.len())
+    return int(found.collect(engine="streaming").item())
 
 
 def _new_rows(files: Sequence[str], key: str, held: pa.Array) -> Iterator[pa.Table]:
@@ -1180,20 +1208,23 @@ _ENTITY_ROW_COLUMNS = ["article_id", "entity_key", "canonical_name", "label"]
 
 def refresh_identities(
     output: Location,
-    compute: Callable[[pl.DataFrame], pl.DataFrame],
+    compute: Callable[[pl.LazyFrame], pl.DataFrame],
     metadata: Mapping[str, str],
     options: StorageOptions = None,
 ) -> CommitResult:
     """Bring the ``entity_identities`` table (created by :func:`ensure_tables`) to ``compute`` of the current
     articles' article_entities rows (article_id, entity_key, canonical_name, label), in one merge commit: changed rows updated,
     new keys inserted, keys no current article names deleted; no commit when nothing changed. A concurrent
-    writer makes the commit fail; the rows are then read and computed again."""
+    writer makes the commit fail; the rows are then read and computed again.
+
+    ``compute`` is given the rows as a scan of the table, not read: it grows with the whole output, and
+    ``compute`` reads it in streaming passes (:func:`flows.core.intel.identities.cross_article_identities`)."""
     uri = table_uri(output, IDENTITIES)
 
     def read_compute_and_merge() -> CommitResult:
-        entities = _read_columns(output, "article_entities", _ENTITY_ROW_COLUMNS, options)
         current = read_article_status(output, options=options).filter("is_current").select("article_id")
-        frame = compute(entities.join(current, on="article_id", how="semi"))
+        entities = _scan_columns(output, "article_entities", _ENTITY_ROW_COLUMNS, options)
+        frame = compute(entities.join(current.lazy(), on="article_id", how="semi"))
         return _merge_identities(uri, frame, metadata, _options(options))
 
     try:

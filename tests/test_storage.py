@@ -229,6 +229,25 @@ def test_storage_recommit_of_same_rows_adds_no_version(tmp_path: Path, run_info:
     assert storage.read_table(tmp_path, "entities").height == 8
 
 
+def test_storage_keys_that_share_a_hash_are_still_told_apart_by_the_commit(
+    tmp_path: Path, run_info: RunInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commit looks for the staged keys in the table by their hashes; a hash two keys share only makes a
+    candidate, so with every key's hash the same the right rows are still inserted."""
+    first = {"entities": entities_frame(_mentions(6), run_info, {})}
+    storage.commit_staged(tmp_path, _stage(tmp_path, "r1", first), "entities", "mention_id", METADATA)
+
+    def same_hash(expression: pl.Expr, *args: object, **kwargs: object) -> pl.Expr:
+        return pl.lit(7, dtype=pl.UInt64).alias(expression.meta.output_name())
+
+    monkeypatch.setattr(pl.Expr, "hash", same_hash)
+    more = {"entities": entities_frame(_mentions(10), run_info, {})}
+    grown = storage.commit_staged(tmp_path, _stage(tmp_path, "r2", more), "entities", "mention_id", METADATA)
+    assert (grown.rows_staged, grown.rows_inserted) == (10, 4)
+    table = storage.read_table(tmp_path, "entities")
+    assert (table.height, table["mention_id"].n_unique()) == (10, 10)
+
+
 def _commit_in_child(output: str, staging: str, ready: Any) -> None:
     ready.wait()  # every child has started and imported deltalake: they commit at the same moment
     storage.commit_staged(Path(output), Path(staging), "entities", "mention_id", METADATA)
@@ -434,6 +453,28 @@ def test_storage_pyarrow_gives_freed_memory_back_unless_the_user_chose_its_alloc
         assert pa.default_memory_pool().backend_name == "system"
     finally:
         pa.set_memory_pool(before)
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "system"), ("mimalloc", "mimalloc")])
+def test_importing_newsmill_before_pyarrow_gives_arrows_own_code_the_c_librarys_malloc_unless_the_user_chose(
+    chosen: str | None, expected: str
+) -> None:
+    # Arrow's C++ default pool (the Parquet reader's and writer's buffers) is fixed when pyarrow is first
+    # imported, so only a fresh interpreter shows it.
+    import subprocess
+    import sys
+
+    environment = {name: value for name, value in os.environ.items() if name != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen is not None:
+        environment["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    backend = subprocess.run(
+        [sys.executable, "-c", "import flows, pyarrow; print(pyarrow.default_memory_pool().backend_name)"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert backend == expected
 
 
 def test_storage_a_string_maximum_cut_short_is_raised_to_stay_an_upper_bound() -> None:

@@ -41,9 +41,14 @@ IDENTITY_COLUMNS = ("entity_key", "identity_key", "identity_name", "label", "rul
 _KEYS = ("entity_key", "identity_key")
 
 
-def cross_article_identities(rows: pl.DataFrame) -> pl.DataFrame:
+def cross_article_identities(rows: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Every distinct entity_key of the rows (:data:`ENTITY_COLUMNS`) with its identity
-    (:data:`IDENTITY_COLUMNS`), sorted by entity_key."""
+    (:data:`IDENTITY_COLUMNS`), sorted by entity_key.
+
+    The rows may be lazy (a scan of the ``article_entities`` table): they are then read in streaming passes
+    that keep one row per key, one per article and a pair of integers per row, never the rows' text.
+    """
+    rows = rows.lazy()
     names = key_names(rows)
     named = {key: (name, label) for key, name, label in names.iter_rows()}
     moves = identity_rules(named, surnames=False)
@@ -72,20 +77,19 @@ def cross_article_identities(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def key_names(rows: pl.DataFrame) -> pl.DataFrame:
+def key_names(rows: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """One (entity_key, canonical_name, label) per key: the name and label most rows give it, ties to the
     smallest in code-point order (so the choice never depends on the rows' order)."""
+    counted = rows.lazy().group_by("entity_key", "canonical_name", "label").len().collect(engine="streaming")
     return (
-        rows.group_by("entity_key", "canonical_name", "label")
-        .len()
-        .sort(["entity_key", "len", "canonical_name", "label"], descending=[False, True, False, False])
+        counted.sort(["entity_key", "len", "canonical_name", "label"], descending=[False, True, False, False])
         .unique("entity_key", keep="first", maintain_order=True)
         .select("entity_key", "canonical_name", "label")
     )
 
 
 def _surnames_on_evidence(
-    rows: pl.DataFrame,
+    rows: pl.LazyFrame,
     names: Mapping[str, tuple[str, str]],
     moves: Mapping[str, tuple[str, IdentityRule]],
 ) -> dict[str, tuple[str, IdentityRule]]:
@@ -101,19 +105,11 @@ def _surnames_on_evidence(
         schema={"surname": pl.UInt32, "full": pl.UInt32},
         orient="row",
     )
-    index = pl.DataFrame({"entity_key": keys, "key": pl.Series(range(len(keys)), dtype=pl.UInt32)})
-    moved = [number[key] for key in moves]
-    articles = (
-        rows.select(pl.col("article_id").rank("dense").alias("article"), "entity_key")
-        .join(index, on="entity_key")
-        .select(
-            "article",
-            "key",
-            # the ORG rules applied: "Apple Computer" in one article is "Apple" in another
-            pl.col("key")
-            .replace(moved, [number[target] for target, _rule in moves.values()])
-            .alias("context"),
-        )
+    articles = _numbered_mentions(rows, keys).with_columns(
+        # the ORG rules applied: "Apple Computer" in one article is "Apple" in another
+        pl.col("key")
+        .replace([number[key] for key in moves], [number[target] for target, _rule in moves.values()])
+        .alias("context")
     )
 
     def contexts(wanted: pl.Series, as_name: str) -> pl.DataFrame:
@@ -141,6 +137,23 @@ def _surnames_on_evidence(
         .filter(pl.col("len") == 1)
     )
     return {keys[surname]: (keys[full], IdentityRule.SURNAME) for surname, full, _n in supported.iter_rows()}
+
+
+def _numbered_mentions(rows: pl.LazyFrame, keys: list[str]) -> pl.DataFrame:
+    """(article, key): each row's article and entity_key as numbers (articles in order of their ids, keys as
+    ``keys`` lists them), the only form in which every row is held at once."""
+    index = pl.LazyFrame({"entity_key": keys, "key": pl.Series(range(len(keys)), dtype=pl.UInt32)})
+    article_ids = rows.select("article_id").unique().collect(engine="streaming")["article_id"].sort()
+    numbered = pl.LazyFrame(
+        {"article_id": article_ids, "article": pl.Series(range(len(article_ids)), dtype=pl.UInt32)}
+    )
+    return (
+        rows.select("article_id", "entity_key")
+        .join(numbered, on="article_id")
+        .join(index, on="entity_key")
+        .select("article", "key")
+        .collect(engine="streaming")
+    )
 
 
 def _follow(key: str, moves: Mapping[str, tuple[str, IdentityRule]]) -> tuple[str, IdentityRule]:

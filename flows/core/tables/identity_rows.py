@@ -11,9 +11,9 @@ from flows.core.tables.validation import SchemaContractError
 from schemas.tables import EntityIdentities
 
 
-def identities_frame(rows: pl.DataFrame, run: RunInfo) -> pl.DataFrame:
+def identities_frame(rows: pl.DataFrame | pl.LazyFrame, run: RunInfo) -> pl.DataFrame:
     """The identity of every entity_key of these article_entities rows (article_id, entity_key,
-    canonical_name, label), with the run's provenance, validated.
+    canonical_name, label; lazy: a scan of the table), with the run's provenance, validated.
 
     Raises:
         SchemaContractError: the identities break the table's contract (a bug: they come from valid rows).

@@ -32,6 +32,7 @@ from flows.config import (
 LOGGING_CONFIG = Path(__file__).with_name("prefect-logging.yml")
 FLOW_NAME = "newsmill-ingest"
 EXIT_KNOWN_ERROR = 2
+DEFAULTS = Settings()  # what --help states as each option's default
 
 
 class KnownProblem(click.ClickException):
@@ -123,10 +124,14 @@ def main(ctx: click.Context, debug: bool) -> None:
 @main.command()
 @source_options
 @click.option(
-    "--files-per-batch", type=click.IntRange(1), help="Raw files read and processed together [default: 500]."
+    "--files-per-batch",
+    type=click.IntRange(1),
+    help=f"Raw files read and processed together [default: {DEFAULTS.files_per_batch}].",
 )
 @click.option(
-    "--max-file-mb", type=click.FloatRange(min=0.001), help="Larger files are rejected [default: 5]."
+    "--max-file-mb",
+    type=click.FloatRange(min=0.001),
+    help=f"Larger files are rejected [default: {DEFAULTS.max_file_bytes / 1_048_576:g}].",
 )
 @click.option(
     "--processes",

@@ -63,6 +63,7 @@ from flows.core.revisions import (
     with_owners,
 )
 from flows.core.sources import KnownSources, RetryPolicy, elsewhere, lost_copies, retry_reject
+from flows.core.stories import StoryIndex
 from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES, ArticleStatus
 from schemas.vocabulary import SCHEMA_VERSION
 
@@ -487,9 +488,11 @@ def load_known_sources(
     types = {"story_keys": pl.List(pl.Int64()), "ingested_at": pl.Datetime("us", "UTC")}
     recorded = with_owners(_read_columns(output, "articles", story_columns, options, types=types), found)
     ordered = recorded.filter(pl.col("body_sha256").is_not_null()).sort("ingested_at", "article_id")
-    for source, path, article_id, sha, story_id, keys, _ in ordered.iter_rows():
-        theirs = raw_source is not None and source is not None and source != raw_source
-        known.stories.add(article_id, elsewhere(source, path) if theirs else path, sha, keys, story_id)
+    paths = [
+        elsewhere(source, path) if raw_source is not None and source not in (None, raw_source) else path
+        for source, path in ordered.select(*FILE_KEY).iter_rows()
+    ]
+    known.stories = StoryIndex.from_records(ordered.with_columns(pl.Series("path", paths, pl.Utf8)))
     return known
 
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from flows.cli import main, redact_password, server_environment
+from flows.config import Settings
 from tests.conftest import REPO
 
 
@@ -23,6 +24,13 @@ def test_cli_every_command_has_help(command: list[str]) -> None:
     assert result.exit_code == 0
     assert "Usage:" in result.output
     assert len(result.output.splitlines()) > 3
+
+
+def test_cli_help_states_the_defaults_a_run_uses() -> None:
+    result = CliRunner().invoke(main, ["run", "--help"], terminal_width=200)
+    defaults = Settings()
+    assert f"together [default: {defaults.files_per_batch}]" in result.output
+    assert f"rejected [default: {defaults.max_file_bytes // 1_048_576}]" in result.output
 
 
 def test_cli_readme_documents_every_command_and_option() -> None:

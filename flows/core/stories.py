@@ -143,20 +143,49 @@ def estimated_similarity(first: np.ndarray, second: np.ndarray) -> float:
     return float(np.mean(first == second))
 
 
+# Keys recorded since the arrays were last rebuilt are held in a dict up to this many (2,048 articles' worth).
+RECENT_KEYS_LIMIT = 65_536
+
+
 @dataclass(slots=True)
 class StoryIndex:
-    """The bodies and story keys recorded so far (earlier runs, then this run's articles in order)."""
+    """The bodies and story keys recorded so far (earlier runs, then this run's articles in order).
+
+    Each band key is held once, with the story that first recorded it. The keys live in two numpy arrays
+    (sorted keys, and the number of each key's story in the order the stories were first seen: 12 bytes a key),
+    not in a dict (about 100 bytes a key: 32 keys an article, so 30 MB for 10,000 articles); the keys of the
+    latest articles wait in a small dict until :data:`RECENT_KEYS_LIMIT` of them are merged into the arrays.
+    """
 
     first_body: dict[str, tuple[str, str]] = field(default_factory=dict)  # body_sha256 -> (article_id, path)
-    story_of_key: dict[int, str] = field(default_factory=dict)  # band key -> story_id
     story_order: dict[str, int] = field(default_factory=dict)  # story_id -> when it was first seen
+    story_ids: list[str] = field(default_factory=list)  # story_id by when it was first seen
+    keys: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # sorted band keys
+    key_stories: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))  # their story's number
+    recent: dict[int, int] = field(default_factory=dict)  # band keys not yet in the arrays -> story number
+    recent_limit: int = RECENT_KEYS_LIMIT
 
-    def add(self, article_id: str, path: str, sha: str, keys: Sequence[int], story_id: str) -> None:
-        """Record an article: the first with its body keeps it, the first story with a key keeps the key."""
-        self.first_body.setdefault(sha, (article_id, path))
-        self.story_order.setdefault(story_id, len(self.story_order))
-        for key in keys:
-            self.story_of_key.setdefault(key, story_id)
+    @classmethod
+    def from_records(cls, records: pl.DataFrame) -> StoryIndex:
+        """An index of recorded articles, in the order given: columns ``article_id``, ``path``,
+        ``body_sha256``, ``story_id`` and ``story_keys`` (what :meth:`add` takes, one row per article)."""
+        index = cls()
+        for sha, article_id, path in records.select("body_sha256", "article_id", "path").iter_rows():
+            index.first_body.setdefault(sha, (article_id, path))
+        stories = records.select("story_id").unique(maintain_order=True).to_series()
+        index.story_ids = stories.to_list()
+        index.story_order = {story: number for number, story in enumerate(index.story_ids)}
+        numbered = records.select(
+            pl.col("story_keys").alias("key"),
+            pl.col("story_id").replace_strict(
+                stories, pl.Series(range(stories.len())), return_dtype=pl.Int32
+            ),
+        )
+        held = numbered.explode("key").drop_nulls("key").unique("key", keep="first", maintain_order=True)
+        held = held.sort("key")
+        index.keys = np.asarray(held.get_column("key").to_numpy(), dtype=np.int64)
+        index.key_stories = np.asarray(held.get_column("story_id").to_numpy(), dtype=np.int32)
+        return index
 
     def place(self, article_id: str, path: str, sha: str, keys: Sequence[int]) -> tuple[str | None, str]:
         """``(duplicate_of, story_id)`` for a new article, which is then recorded.
@@ -164,24 +193,81 @@ class StoryIndex:
         A body first seen in another file makes a duplicate of that file's article (the previous version of
         the same file is a revision, not a copy). The story is the earliest one sharing a band key.
         """
+        wanted = [int(key) for key in keys]
+        placed = self._place(
+            article_id, path, sha, wanted, self._held_in_arrays(np.asarray(wanted, np.int64))
+        )
+        self._merge_recent_when_full()
+        return placed
+
+    def place_batch(
+        self, article_ids: Sequence[str], paths: Sequence[str], shas: Sequence[str], keys: pl.Series
+    ) -> list[tuple[str | None, str]]:
+        """:meth:`place` for each article of a batch in order (``keys``: a list of band keys per article), the
+        recorded keys looked up for the whole batch at once."""
+        lengths = keys.list.len().fill_null(0).to_list()
+        flat = keys.list.explode().drop_nulls().cast(pl.Int64).to_numpy()
+        held, flat_keys = self._held_in_arrays(flat), flat.tolist()
+        placed, start = [], 0
+        for article_id, path, sha, length in zip(article_ids, paths, shas, lengths, strict=True):
+            end = start + length
+            placed.append(self._place(article_id, path, sha, flat_keys[start:end], held[start:end]))
+            start = end
+        self._merge_recent_when_full()
+        return placed
+
+    def _place(
+        self, article_id: str, path: str, sha: str, keys: list[int], in_arrays: list[int]
+    ) -> tuple[str | None, str]:
+        """Place one article whose keys' stories in the arrays are known (-1: not there)."""
         first = self.first_body.get(sha)
         duplicate_of = first[0] if first is not None and first[1] != path else None
-        stories = {self.story_of_key[key] for key in keys if key in self.story_of_key}
-        story_id = min(stories, key=self.story_order.__getitem__) if stories else article_id
-        self.add(article_id, path, sha, keys, story_id)
+        recent = self.recent
+        held = [n if n >= 0 else recent.get(key, -1) for key, n in zip(keys, in_arrays, strict=True)]
+        stories = [n for n in held if n >= 0]
+        story_id = self.story_ids[min(stories)] if stories else article_id
+        self.first_body.setdefault(sha, (article_id, path))
+        number = self.story_order.setdefault(story_id, len(self.story_order))
+        if number == len(self.story_ids):
+            self.story_ids.append(story_id)
+        if len(stories) < len(held):  # keys no story holds yet: this article's story takes them
+            recent.update(dict.fromkeys([key for key, n in zip(keys, held, strict=True) if n < 0], number))
         return duplicate_of, story_id
+
+    def _held_in_arrays(self, keys: np.ndarray) -> list[int]:
+        """The number of the story holding each key in the arrays, -1 for a key not there."""
+        stories = np.full(len(keys), -1, np.int32)
+        if len(self.keys) and len(keys):
+            order = np.argsort(keys)  # looked up in order: the search walks the arrays once, not at random
+            at = np.searchsorted(self.keys, keys[order]).clip(max=len(self.keys) - 1)
+            found = self.keys[at] == keys[order]
+            stories[order[found]] = self.key_stories[at[found]]
+        return stories.tolist()
+
+    def _merge_recent_when_full(self) -> None:
+        """Move the recent keys into the sorted arrays once there are :attr:`recent_limit` of them (inserted
+        where they belong: a copy of the arrays, not a sort of them)."""
+        if len(self.recent) < self.recent_limit:
+            return
+        recent_keys = np.fromiter(self.recent.keys(), np.int64, len(self.recent))
+        recent_stories = np.fromiter(self.recent.values(), np.int32, len(self.recent))
+        order = np.argsort(recent_keys)
+        at = np.searchsorted(self.keys, recent_keys[order])
+        self.keys = np.insert(self.keys, at, recent_keys[order])
+        self.key_stories = np.insert(self.key_stories, at, recent_stories[order])
+        self.recent = {}
 
 
 def assign_stories(articles: pl.DataFrame, index: StoryIndex) -> pl.DataFrame:
     """Fill ``duplicate_of`` and ``story_id`` of a batch's articles, in order, recording each in ``index``."""
     if articles.height == 0:
         return articles
-    placed = [
-        index.place(article_id, path, sha, keys)
-        for article_id, path, sha, keys in articles.select(
-            "article_id", "source_path", "body_sha256", "story_keys"
-        ).iter_rows()
-    ]
+    placed = index.place_batch(
+        articles.get_column("article_id").to_list(),
+        articles.get_column("source_path").to_list(),
+        articles.get_column("body_sha256").to_list(),
+        articles.get_column("story_keys"),
+    )
     return articles.with_columns(
         pl.Series("duplicate_of", [duplicate for duplicate, _ in placed], dtype=pl.Utf8),
         pl.Series("story_id", [story for _, story in placed], dtype=pl.Utf8),

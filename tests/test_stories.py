@@ -120,12 +120,7 @@ def test_stories_index_in_arrays_answers_as_one_dict_would(
         answers = []
         for start in range(0, len(rest), batch):
             part = records([(*row[:3], None, row[3]) for row in rest[start : start + batch]])
-            answers += index.place_batch(
-                part["article_id"].to_list(),
-                part["path"].to_list(),
-                part["body_sha256"].to_list(),
-                part["story_keys"],
-            )
+            answers += index.place_batch(part.drop("story_id"))
     assert answers == [(duplicate_of, story) for *_, duplicate_of, story in rest]
     assert len(index.keys) + len(index.recent) == len(expected.story_of_key)
 
@@ -146,14 +141,12 @@ def records(rows: list[tuple[str, str, str, str | None, list[int]]]) -> pl.DataF
 
 
 def test_stories_index_read_back_keeps_each_key_with_the_story_that_recorded_it_first() -> None:
-    earlier = pl.DataFrame(
-        {
-            "article_id": ["a1", "b1", "c1"],
-            "path": ["a.txt", "b.txt", "c.txt"],
-            "body_sha256": ["sha-a", "sha-b", "sha-c"],
-            "story_id": ["a1", "b1", "a1"],  # c1 shared key 1 with a1 and key 2 with b1: a1's story
-            "story_keys": [[1], [2], [2, 1]],
-        }
+    earlier = records(
+        [
+            ("a1", "a.txt", "sha-a", "a1", [1]),
+            ("b1", "b.txt", "sha-b", "b1", [2]),
+            ("c1", "c.txt", "sha-c", "a1", [2, 1]),  # shared key 1 with a1 and key 2 with b1: a1's story
+        ]
     )
     index = StoryIndex.from_records(earlier)
     assert index.place("d1", "d.txt", "sha-d", [2]) == (None, "b1")

@@ -145,6 +145,7 @@ def estimated_similarity(first: np.ndarray, second: np.ndarray) -> float:
 
 # Keys recorded since the arrays were last rebuilt are held in a dict up to this many (2,048 articles' worth).
 RECENT_KEYS_LIMIT = 65_536
+_KEY_LISTS = {"story_keys": pl.List(pl.Int64())}
 
 
 @dataclass(slots=True)
@@ -159,7 +160,7 @@ class StoryIndex:
     """
 
     first_body: dict[str, tuple[str, str]] = field(default_factory=dict)  # body_sha256 -> (article_id, path)
-    story_order: dict[str, int] = field(default_factory=dict)  # story_id -> when it was first seen
+    story_order: dict[str, int] = field(default_factory=dict)  # story_id -> its number (story_ids' inverse)
     story_ids: list[str] = field(default_factory=list)  # story_id by when it was first seen
     keys: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # sorted band keys
     key_stories: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))  # their story's number
@@ -194,24 +195,24 @@ class StoryIndex:
         A body first seen in another file makes a duplicate of that file's article (the previous version of
         the same file is a revision, not a copy). The story is the earliest one sharing a band key.
         """
-        wanted = [int(key) for key in keys]
-        placed = self._place(
-            article_id, path, sha, wanted, self._held_in_arrays(np.asarray(wanted, np.int64))
-        )
-        self._merge_recent_when_full()
-        return placed
+        article = {
+            "article_id": [article_id],
+            "path": [path],
+            "body_sha256": [sha],
+            "story_keys": [list(keys)],
+        }
+        return self.place_batch(pl.DataFrame(article, schema_overrides=_KEY_LISTS))[0]
 
-    def place_batch(
-        self, article_ids: Sequence[str], paths: Sequence[str], shas: Sequence[str], keys: pl.Series
-    ) -> list[tuple[str | None, str]]:
-        """:meth:`place` for each article of a batch in order (``keys``: a list of band keys per article), the
-        recorded keys looked up for the whole batch at once."""
-        keys = keys.list.drop_nulls()
+    def place_batch(self, articles: pl.DataFrame) -> list[tuple[str | None, str]]:
+        """:meth:`place` for each article of a batch in order (the columns :meth:`from_records` reads, but
+        ``story_id``), the recorded keys looked up for the whole batch at once."""
+        keys = articles.get_column("story_keys").list.drop_nulls()
         lengths = keys.list.len().fill_null(0).to_list()
         flat = keys.explode().drop_nulls().cast(pl.Int64).to_numpy()  # an empty list explodes to one null
         held, flat_keys = self._held_in_arrays(flat), flat.tolist()
         placed, start = [], 0
-        for article_id, path, sha, length in zip(article_ids, paths, shas, lengths, strict=True):
+        rows = articles.select("article_id", "path", "body_sha256").iter_rows()
+        for (article_id, path, sha), length in zip(rows, lengths, strict=True):
             end = start + length
             placed.append(self._place(article_id, path, sha, flat_keys[start:end], held[start:end]))
             start = end
@@ -265,10 +266,7 @@ def assign_stories(articles: pl.DataFrame, index: StoryIndex) -> pl.DataFrame:
     if articles.height == 0:
         return articles
     placed = index.place_batch(
-        articles.get_column("article_id").to_list(),
-        articles.get_column("source_path").to_list(),
-        articles.get_column("body_sha256").to_list(),
-        articles.get_column("story_keys"),
+        articles.select("article_id", pl.col("source_path").alias("path"), "body_sha256", "story_keys")
     )
     return articles.with_columns(
         pl.Series("duplicate_of", [duplicate for duplicate, _ in placed], dtype=pl.Utf8),

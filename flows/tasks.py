@@ -158,7 +158,7 @@ def revise(settings: Settings, tables: BatchTables, known: KnownSources) -> Batc
     copies at the first article with their body, and place each article in its story."""
     articles = tables.articles
     paths = articles["source_path"].to_list()
-    earlier = [known.latest[path][0] for path in paths if path in known.latest]
+    earlier = known.latest_articles(paths)
     if earlier:
         columns = ["source_path", "article_id", "version", *REVISED_FIELDS]
         previous = storage.read_articles(settings.output_dir, earlier, columns, settings.object_store_options)

@@ -20,7 +20,7 @@ import spacy
 
 from flows import storage, tasks
 from flows.config import Settings
-from flows.core.revisions import Removal, apply_revisions, article_status, removed_files
+from flows.core.revisions import LATEST_SCHEMA, Removal, apply_revisions, article_status, removed_files
 from flows.core.tables.rows import BatchTables, RunInfo
 from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES, VIEW_KEYS
 
@@ -119,7 +119,11 @@ def test_revisions_changed_fields_name_what_differs_from_the_previous_version() 
 
 
 def test_revisions_removed_files_are_those_gone_and_in_scope_and_not_removed_already() -> None:
-    latest = {"a.txt": ("a1", False), "b.txt": ("b1", True), "c.json": ("c1", False), "d.txt": ("d1", False)}
+    latest = pl.DataFrame(
+        [("a.txt", "a1", False), ("b.txt", "b1", True), ("c.json", "c1", False), ("d.txt", "d1", False)],
+        schema=LATEST_SCHEMA,
+        orient="row",
+    )
     gone = removed_files(latest, {"d.txt"}, lambda path: path.endswith(".txt"))
     assert gone == [Removal("a.txt", "a1")]
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import polars as pl
+
 from flows.core.ids import article_id_for
 from flows.core.models import Article, Reject, RejectReason, SourceFile, Stage
+from flows.core.revisions import LATEST_SCHEMA
 from flows.core.sources import KnownSources, parse_files, triage
 from tests.conftest import SAMPLE, raw_document
 
@@ -27,6 +30,29 @@ def test_sources_has_version_is_by_path_and_content() -> None:
     assert not known.has_version("a.txt", "e" * 64)
     assert not known.has_version("b.txt", "f" * 64)
     assert len(known) == 1
+
+
+def test_sources_a_path_keeps_each_of_its_versions_once() -> None:
+    known = KnownSources()
+    for size, mtime in ((10, 100), (12, 200), (10, 100)):  # the first version recorded again
+        known.add("a.txt", f"{size:064x}", size, mtime, is_article=True)
+    assert len(known) == 2
+    assert known.unchanged(SourceFile("a.txt", 10, 100))
+    assert known.unchanged(SourceFile("a.txt", 12, 200))
+    assert known.has_version("a.txt", f"{12:064x}")
+
+
+def test_sources_latest_articles_are_those_of_the_paths_asked_for() -> None:
+    known = KnownSources(
+        latest=pl.DataFrame(
+            [("a.txt", "a2", False), ("b.txt", "b1", True), ("c.txt", "c1", False)],
+            schema=LATEST_SCHEMA,
+            orient="row",
+        )
+    )
+    assert sorted(known.latest_articles(["c.txt", "new.txt", "a.txt"])) == ["a2", "c1"]
+    assert known.latest_articles([]) == []
+    assert KnownSources().latest_articles(["a.txt"]) == []
 
 
 def test_sources_only_articles_register_their_content_for_copies() -> None:

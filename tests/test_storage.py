@@ -663,7 +663,7 @@ def test_storage_a_table_from_an_older_newsmill_gains_the_new_columns(
     table = storage.read_table(tmp_path, "articles").sort("source_path")
     assert table["version"].to_list() == [1, None]  # new.txt, old.txt: the old row has no stored version
     known = storage.load_known_sources(tmp_path)
-    assert set(known.latest) == {"old.txt", "new.txt"}
+    assert set(known.latest["source_path"]) == {"old.txt", "new.txt"}
     status = article_status(
         table.select("article_id", "raw_source", "source_path", "version", "ingested_at"),
         pl.DataFrame(schema={"article_id": pl.Utf8, "removed_at": pl.Datetime("us", "UTC")}),
@@ -691,7 +691,7 @@ def test_storage_rows_from_before_raw_folders_belong_to_the_folder_that_records_
     for folder in ("/raw", "/elsewhere"):  # nobody has claimed the old rows yet: any folder's, as before
         known = storage.load_known_sources(tmp_path, raw_source=folder)
         assert known.unchanged(recorded)
-        assert known.latest == {"old.txt": (old.article_id, False)}
+        assert known.latest.rows() == [("old.txt", old.article_id, False)]
 
     edited = to_article(raw_document(sample_bytes + b"\nOne more line.\n", "old.txt"))
     assert isinstance(edited, Article)
@@ -700,10 +700,10 @@ def test_storage_rows_from_before_raw_folders_belong_to_the_folder_that_records_
     storage.commit_staged(tmp_path, staging, "articles", "article_id", METADATA)
 
     mine = storage.load_known_sources(tmp_path, raw_source=later.raw_source)
-    assert mine.latest == {"old.txt": (edited.article_id, False)}
+    assert mine.latest.rows() == [("old.txt", edited.article_id, False)]
     assert mine.unchanged(recorded)  # the old version is this folder's too
     other = storage.load_known_sources(tmp_path, raw_source="/elsewhere")
-    assert other.latest == {}  # so a run on another folder records no removal of it
+    assert other.latest.is_empty()  # so a run on another folder records no removal of it
     assert not other.unchanged(recorded)
     status = storage.read_article_status(tmp_path)
     assert status.select("article_id", "raw_source", "is_current").sort("is_current").rows() == [

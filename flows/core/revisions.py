@@ -10,7 +10,7 @@ every reader at every version gets exactly one current article per file still in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -39,6 +39,8 @@ REVISED_FIELDS = (
 STATUS_INPUT_COLUMNS = ("article_id", "raw_source", "source_path", "version", "ingested_at")
 FILE_KEY = ("raw_source", "source_path")  # a raw file: its raw folder and its path in it
 _LATEST_ORDER = ("version", "ingested_at", "article_id")
+# Each path's latest article (:func:`latest_versions`).
+LATEST_SCHEMA = pl.Schema({"source_path": pl.Utf8(), "article_id": pl.Utf8(), "removed": pl.Boolean()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,16 +108,17 @@ def article_status(articles: pl.DataFrame, removals: pl.DataFrame) -> pl.DataFra
 
 def latest_versions(
     articles: pl.DataFrame, removals: pl.DataFrame, raw_source: str | None = None
-) -> dict[str, tuple[str, bool]]:
+) -> pl.DataFrame:
     """Per source path of the raw folder ``raw_source`` (None: every folder), its latest article and whether
-    its file was removed: ``{path: (article_id, removed)}``."""
+    its file was removed: a frame of :data:`LATEST_SCHEMA` (``source_path``, ``article_id``, ``removed``),
+    one row per path.
+
+    A frame, not a dict: a run holds it from its start to its end, for every file the output records (about
+    110 bytes a file as Arrow strings, against 300 as a dict of Python strings and tuples)."""
     latest = of_source(_ranked(articles, removals).filter("_latest"), raw_source)
-    return {
-        path: (article_id, removed_at is not None)
-        for path, article_id, removed_at in latest.select(
-            "source_path", "article_id", "removed_at"
-        ).iter_rows()
-    }
+    return latest.select(
+        "source_path", "article_id", pl.col("removed_at").is_not_null().alias("removed")
+    ).cast(LATEST_SCHEMA)
 
 
 def _ranked(articles: pl.DataFrame, removals: pl.DataFrame) -> pl.DataFrame:
@@ -157,16 +160,17 @@ def of_source(frame: pl.DataFrame, raw_source: str | None) -> pl.DataFrame:
     return frame.filter(pl.col("raw_source").is_null() | (pl.col("raw_source") == raw_source))
 
 
-def removed_files(
-    latest: Mapping[str, tuple[str, bool]], seen: set[str], in_scope: Callable[[str], bool]
-) -> list[Removal]:
-    """Files recorded as articles (``{path: (article_id, removed)}``) that are no longer in the raw folder.
+def removed_files(latest: pl.DataFrame, seen: set[str], in_scope: Callable[[str], bool]) -> list[Removal]:
+    """Files recorded as articles (:func:`latest_versions`) that are no longer in the raw folder.
 
     A file already recorded as removed is not removed again; ``in_scope`` leaves out paths this run would
     not have looked at (e.g. outside its ``--include`` globs).
     """
+    gone = latest.filter(
+        ~pl.col("removed") & ~pl.col("source_path").is_in(pl.Series(list(seen), dtype=pl.Utf8).implode())
+    )
     return [
         Removal(path, article_id)
-        for path, (article_id, removed) in latest.items()
-        if not removed and path not in seen and in_scope(path)
+        for path, article_id in gone.select("source_path", "article_id").iter_rows()
+        if in_scope(path)
     ]

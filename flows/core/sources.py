@@ -6,6 +6,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import polars as pl
+
 from flows.core.models import (
     Article,
     RawDocument,
@@ -16,6 +18,7 @@ from flows.core.models import (
     SourceFile,
     Stage,
 )
+from flows.core.revisions import LATEST_SCHEMA
 from flows.core.stories import StoryIndex
 
 # Rejects whose cause can go away without the file changing: retried when it did (see retry_reject).
@@ -55,20 +58,24 @@ class KnownSources:
     content of every article (of any raw folder), to catch copies.
 
     ``retry`` holds the paths whose latest record is a reject worth another try (:func:`retry_reject`):
-    they are read again even when unchanged.
+    they are read again even when unchanged. A run holds all of this for every file the output records, so
+    the versions of a path are a tuple (a path seldom has more than one; a set of one took 216 bytes) and
+    each path's latest article is a frame (:func:`~flows.core.revisions.latest_versions`).
     """
 
-    by_path: dict[str, set[tuple[str | None, int, int]]] = field(default_factory=dict)
+    by_path: dict[str, tuple[tuple[str | None, int, int], ...]] = field(default_factory=dict)
     path_by_sha: dict[str, str] = field(default_factory=dict)
     retry: set[str] = field(default_factory=set)
     # per path recorded as an article: its latest article id, and whether its file was found missing
-    latest: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    latest: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LATEST_SCHEMA))
     stories: StoryIndex = field(default_factory=StoryIndex)  # bodies and story keys of the articles
 
     def add(self, path: str, sha256: str | None, size: int, mtime_ns: int, *, is_article: bool) -> None:
         """Record one file version of this run's raw folder; an article also registers its content, to catch
         copies of it."""
-        self.by_path.setdefault(path, set()).add((sha256, size, mtime_ns))
+        versions = self.by_path.get(path, ())
+        if (sha256, size, mtime_ns) not in versions:
+            self.by_path[path] = (*versions, (sha256, size, mtime_ns))
         if is_article and sha256 is not None:
             self.path_by_sha.setdefault(sha256, path)
 
@@ -76,6 +83,11 @@ class KnownSources:
         """Register the content of an article taken from another raw folder: a copy of it here is a duplicate
         (the file itself is not this folder's: it is never unchanged, nor removed, here)."""
         self.path_by_sha.setdefault(sha256, elsewhere(raw_source, path))
+
+    def latest_articles(self, paths: Iterable[str]) -> list[str]:
+        """The latest article ids recorded for those of ``paths`` that have one."""
+        wanted = pl.Series(list(paths), dtype=pl.Utf8)
+        return self.latest.filter(pl.col("source_path").is_in(wanted.implode()))["article_id"].to_list()
 
     def unchanged(self, source: SourceFile) -> bool:
         """True when this path was recorded with the same size and modification time: no need to read it."""

@@ -1,11 +1,14 @@
 # newsmill: every target sets itself up (virtual env from the lock file, the spaCy model) on first use.
-# run, server and serve use .venv-run (the runtime packages only); the other targets .venv (with the dev group).
+# run, server and serve use .venv-run (the runtime packages and mypyc); the other targets .venv (with the dev group).
 #   make run    ingest raw/ into output/ (recorded on the `make server` server when it is up, else on a
 #               temporary local Prefect server; nothing to start first)
 #   make server a local Prefect server with its UI on http://127.0.0.1:4200 (state in .prefect/)
 #   make serve  ingest every 60 s against that server (runs and their reports show in the UI)
-#   make test   lint, type-check and the whole test suite (end-to-end with the real model); what CI runs
+#   make test   lint, type-check and the whole test suite (end-to-end with the real model) against the compiled
+#               modules, then the tests that are not end-to-end again as pure Python; what CI runs
 #   make test-fast  lint, type-check and the tests that are not end-to-end (no Prefect run)
+#   make compile    the core's busiest modules compiled with mypyc (flows/compiled.py); run, test, bench and
+#               the evaluations do it first, again whenever a core source changed
 #   make bench  throughput of the whole flow against bare spaCy on the same texts (BENCH_ARTICLES=5000;
 #               BENCH_ARGS="--no-baseline" for peak memory only)
 #   make eval   field-extraction quality on ../shared/corpus/pages, in-sample and cross-validated by publisher
@@ -32,7 +35,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export UV_PYTHON ?= $(shell command -v python3.11 || command -v $(PYTHON))
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: setup run server serve test test-fast lint typecheck pytest pytest-fast bench train eval eval-ner eval-intel eval-places clean
+.PHONY: setup compile run server serve test test-fast lint typecheck pytest pytest-fast pytest-pure bench train eval eval-ner eval-intel eval-places clean
 
 setup: $(STAMP)
 
@@ -45,21 +48,30 @@ $(STAMP): $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --quiet --compile-bytecode
 	touch $@
 
-# The runtime environment: no test, lint or type-checking packages.
+# The runtime environment: no test or lint packages; mypyc to compile with (the build group).
 $(RUN_STAMP): $(UV) uv.lock pyproject.toml
-	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(RUN_VENV) $(UV) sync --frozen --quiet --no-dev --compile-bytecode
+	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(RUN_VENV) $(UV) sync --frozen --quiet --no-dev --group build --compile-bytecode
 	touch $@
 
+# mypyc reads the types of the runtime packages, so it runs in .venv-run. Without a C compiler the script says
+# so and newsmill runs as Python.
+COMPILED := flows/.compiled.json
+CORE_SOURCES := $(shell find flows/core schemas -name '*.py') flows/compiled.py scripts/compile.py
+$(COMPILED): $(RUN_STAMP) $(CORE_SOURCES)
+	$(RUN_BIN)/python scripts/compile.py
+
+compile: $(COMPILED)
+
 # With PREFECT_API_URL unset, a run goes to the `make server` server when it answers (so it shows in its UI).
-run: $(RUN_STAMP)
+run: $(RUN_STAMP) $(COMPILED)
 	@if [ -z "$$PREFECT_API_URL" ] && $(RUN_BIN)/python -c "import urllib.request as u; u.urlopen('$(LOCAL_API)/health', timeout=2)" 2>/dev/null; then \
 	  echo "recording the run on the server at $(LOCAL_API)"; export PREFECT_API_URL=$(LOCAL_API); fi; \
 	$(RUN_BIN)/newsmill run
 
-server: $(RUN_STAMP)
+server: $(RUN_STAMP) $(COMPILED)
 	$(RUN_BIN)/newsmill server
 
-serve: $(RUN_STAMP)
+serve: $(RUN_STAMP) $(COMPILED)
 	$(RUN_BIN)/newsmill serve --interval 60
 
 lint: $(STAMP)
@@ -69,34 +81,39 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict flows schemas
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(COMPILED)
 	$(BIN)/python -m pytest
 
-test: lint typecheck pytest
+# The same sources as Python: what runs where nothing was compiled.
+pytest-pure: $(STAMP)
+	NEWSMILL_PURE_PYTHON=1 $(BIN)/python -m pytest -m "not e2e"
 
-pytest-fast: $(STAMP)
+test: lint typecheck pytest pytest-pure
+
+pytest-fast: $(STAMP) $(COMPILED)
 	$(BIN)/python -m pytest -m "not e2e"
 
 test-fast: lint typecheck pytest-fast
 
 BENCH_ARTICLES ?= 5000
-bench: $(STAMP)
+bench: $(STAMP) $(COMPILED)
 	$(BIN)/python scripts/bench.py --articles $(BENCH_ARTICLES) $(BENCH_ARGS)
 
-train: $(STAMP)
+train: $(STAMP) $(COMPILED)
 	$(BIN)/python scripts/train.py
 
-eval: $(STAMP)
+eval: $(STAMP) $(COMPILED)
 	$(BIN)/python scripts/eval.py
 
-eval-ner: $(STAMP)
+eval-ner: $(STAMP) $(COMPILED)
 	$(BIN)/python scripts/eval_ner.py
 
-eval-intel: $(STAMP)
+eval-intel: $(STAMP) $(COMPILED)
 	$(BIN)/python scripts/eval_intel.py
 
-eval-places: $(STAMP)
+eval-places: $(STAMP) $(COMPILED)
 	$(BIN)/python scripts/eval_places.py
 
 clean:
 	rm -rf $(VENV) $(RUN_VENV) $(TOOLS) .prefect .mypy_cache .ruff_cache .pytest_cache
+	$(PYTHON) scripts/compile.py --clean

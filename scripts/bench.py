@@ -372,6 +372,7 @@ def main() -> None:
     beyond = rerun_seconds - warm_empty  # may be slightly negative: both are mostly Prefect's per-run cost
 
     print(f"articles                 {args.articles} ({summary.articles_written} written)")
+    print(f"compiled modules         {compiled_line()}")
     print(
         f"fixed start-up           {startup_done - started:.1f} s (imports {imported - started:.1f} s, "
         f"model load {loaded - imported:.1f} s, validation and language loads {loaded_more - loaded:.1f} s, "
@@ -431,6 +432,17 @@ def main() -> None:
     if args.keep:
         print(f"kept {work}")
     closing.close()
+
+
+def compiled_line() -> str:
+    """Whether this process runs the core's busiest modules compiled (the spaCy workers decide the same way)."""
+    from flows.compiled import COMPILED_MODULES, compiled_in_use
+
+    imported = [name for name in COMPILED_MODULES if name in sys.modules]
+    used = compiled_in_use()
+    if not used:
+        return f"none: pure Python ({len(imported)} of the {len(COMPILED_MODULES)} imported from source; make compile)"
+    return f"{len(used)} of the {len(imported)} imported are mypyc's build (flows/compiled.py)"
 
 
 def cpu_line(flow_cpu: list[float], bare_cpu: list[float], articles: int) -> str:

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import ClassVar, Final
+from typing import Final
 
 import numpy as np
 
@@ -50,7 +50,9 @@ _SENTENCE_END_RE: Final = re.compile(r"[.!?](?:\s|$)")
 class SpeakerModel(LinearModel):
     """A logistic regression over standardised :data:`FEATURES`: the probability that a candidate spoke."""
 
-    KIND: ClassVar[str] = "logistic-regression over candidate speakers (flows/core/intel/speakers.py)"
+    def kind(self) -> str:
+        """What the model file says it holds."""
+        return "logistic-regression over candidate speakers (flows/core/intel/speakers.py)"
 
 
 @cache

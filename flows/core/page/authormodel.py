@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -91,9 +91,9 @@ class AuthorModel(LinearModel):
     """A logistic regression over standardised :data:`FEATURES`; ``rules_first`` (1 or 0) keeps the rules'
     byline whenever they find one."""
 
-    KIND: ClassVar[str] = (
-        "logistic-regression choosing the byline among candidates (flows/core/page/authormodel.py)"
-    )
+    def kind(self) -> str:
+        """What the model file says it holds."""
+        return "logistic-regression choosing the byline among candidates (flows/core/page/authormodel.py)"
 
     rules_first: float = 1.0
 

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -124,9 +124,11 @@ class BlockModel(LinearModel):
     """A logistic regression over standardised :data:`FEATURES`: a block the rules keep stays at ``drop_below``
     or above; a block they leave out comes in at ``add_from`` or above (over 1: never)."""
 
-    KIND: ClassVar[str] = (
-        "logistic-regression over block features and the rules' decisions (flows/core/page/blockmodel.py)"
-    )
+    def kind(self) -> str:
+        """What the model file says it holds."""
+        return (
+            "logistic-regression over block features and the rules' decisions (flows/core/page/blockmodel.py)"
+        )
 
     drop_below: float
     add_from: float

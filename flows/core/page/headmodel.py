@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -79,9 +78,9 @@ FEATURES = (
 class HeadlineModel(LinearModel):
     """A logistic regression over standardised :data:`FEATURES`; the highest-scoring candidate is the headline."""
 
-    KIND: ClassVar[str] = (
-        "pairwise logistic-regression ranking headline candidates (flows/core/page/headmodel.py)"
-    )
+    def kind(self) -> str:
+        """What the model file says it holds."""
+        return "pairwise logistic-regression ranking headline candidates (flows/core/page/headmodel.py)"
 
     def scores(self, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Each row's logit (a candidate's features): higher is more headline-like."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -18,13 +18,16 @@ import numpy.typing as npt
 class LinearModel:
     """Weights over standardised features: ``((x - mean) / scale) @ coef + intercept``."""
 
-    KIND: ClassVar[str] = "logistic-regression"
-
     features: tuple[str, ...]
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     coef: tuple[float, ...]
     intercept: float
+
+    def kind(self) -> str:
+        """What the model file says it holds (a method, not a class constant: mypyc compiles this class, and
+        takes a constant on a dataclass for a field)."""
+        return "logistic-regression"
 
     def logits(self, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Each row's logit (a row: one item's features in :attr:`features` order)."""
@@ -40,7 +43,7 @@ class LinearModel:
     def to_json(self) -> str:
         """The model as JSON text (stable: the same model gives the same bytes)."""
         data = {
-            "kind": self.KIND,
+            "kind": self.kind(),
             "features": list(self.features),
             "mean": [round(v, 6) for v in self.mean],
             "scale": [round(v, 6) for v in self.scale],

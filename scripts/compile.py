@@ -39,7 +39,8 @@ def remove_build() -> None:
     MANIFEST.unlink(missing_ok=True)
     # every extension under flows/, not only those of the modules listed now: one left from a longer list
     # would be imported, and would look for a shared library that is gone
-    for extension in [*(REPO / "flows").rglob(f"*{SUFFIX}"), *REPO.glob(f"*__mypyc{SUFFIX}")]:
+    # (any Python's: ``make clean`` runs this with the system's python3, whose suffix may differ)
+    for extension in [*(REPO / "flows").rglob("*.so"), *REPO.glob("*__mypyc*.so")]:
         extension.unlink()
 
 

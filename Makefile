@@ -56,6 +56,7 @@ $(RUN_STAMP): $(UV) uv.lock pyproject.toml
 # mypyc reads the types of the runtime packages, so it runs in .venv-run. Without a C compiler the script says
 # so and newsmill runs as Python.
 COMPILED := flows/.compiled.json
+# flows/core and schemas: what a build reads (flows.compiled.INPUT_FOLDERS, which its manifest hashes)
 CORE_SOURCES := $(shell find flows/core schemas -name '*.py') flows/compiled.py scripts/compile.py
 $(COMPILED): $(RUN_STAMP) $(CORE_SOURCES)
 	$(RUN_BIN)/python scripts/compile.py

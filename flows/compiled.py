@@ -63,9 +63,10 @@ COMPILED_MODULES = (
 )
 
 
-def source_path(module: str) -> Path:
-    """The source file of one of newsmill's modules."""
-    return PACKAGE_ROOT.joinpath(*module.split(".")).with_suffix(".py")
+def source_path(module: str, root: Path = PACKAGE_ROOT) -> Path:
+    """The source file of one of newsmill's modules, under ``root`` (a copy of the repository, or ``Path()``
+    for the path relative to it); its extension is the same path with the extension suffix."""
+    return root.joinpath(*module.split(".")).with_suffix(".py")
 
 
 def inputs_digest(root: Path = PACKAGE_ROOT) -> str:

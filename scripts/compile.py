@@ -56,11 +56,11 @@ def compile_modules() -> bool:
         (work / "mypy.ini").write_text(
             MYPY_INI.format(version=f"{sys.version_info.major}.{sys.version_info.minor}")
         )
-        sources = [str(Path(*module.split(".")).with_suffix(".py")) for module in COMPILED_MODULES]
+        sources = [str(source_path(module, Path())) for module in COMPILED_MODULES]
         done = subprocess.run(
             [sys.executable, "-m", "mypyc", *sources], cwd=work, capture_output=True, text=True, check=False
         )
-        built = [work.joinpath(*module.split(".")).with_suffix(SUFFIX) for module in COMPILED_MODULES]
+        built = [source_path(module, work).with_suffix(SUFFIX) for module in COMPILED_MODULES]
         shared = list(work.glob(f"*__mypyc{SUFFIX}"))
         if done.returncode != 0 or not all(path.exists() for path in built) or len(shared) != 1:
             print(

@@ -27,6 +27,7 @@ from typing import Any
 
 import polars as pl
 
+from flows import heap
 from flows.config import Settings
 from flows.core.batch import batch_tables, combine, processing_error
 from flows.core.intel.places import gazetteer, us_local
@@ -318,9 +319,11 @@ def _prepare_worker(model_name: str) -> None:
 
     Then they are frozen out of the garbage collector (over half a million objects): every collection
     Python starts while tagging would otherwise walk them. Measured over 300 bench articles, one process:
-    collections 0.51 -> 0.09 ms of CPU per article (docs/performance.md).
+    collections 0.51 -> 0.09 ms of CPU per article (docs/performance.md). And ``malloc`` keeps what spaCy
+    frees for its next batch (:func:`heap.keep_freed_memory_for_reuse`).
     """
     exit_when_orphaned(os.getppid())
+    heap.keep_freed_memory_for_reuse()
     load_pipeline(model_name)
     gazetteer()
     us_local()

@@ -15,10 +15,8 @@ run that had not begun committing wrote nothing: its folder is removed and its f
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import fnmatch
-import functools
 import hashlib
 import json
 import os
@@ -43,6 +41,7 @@ from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake import Schema as DeltaSchema
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 
+from flows import heap
 from flows.core.export import (
     MANIFEST_NAME,
     Manifest,
@@ -200,33 +199,6 @@ def free_arrow_memory_at_once() -> None:
     """
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL", "system") in ("", "system"):
         pa.set_memory_pool(pa.system_memory_pool())
-
-
-@functools.cache
-def _c_library_trim() -> Callable[[int], int] | None:
-    """glibc's ``malloc_trim``, or None where the C library has none (macOS, musl)."""
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
-    except (AttributeError, OSError, TypeError):  # no such function; no C library to open by None (Windows)
-        return None
-    return trim
-
-
-def return_freed_memory() -> bool:
-    """Hand the memory the C library's ``malloc`` holds freed back to the system (glibc's ``malloc_trim``);
-    False where the C library cannot.
-
-    Called by :func:`commit_run` before and after each table's commit and by :func:`refresh_identities`, the
-    end-of-run steps that each take and free tens of megabytes: ``malloc`` otherwise keeps what one step freed
-    in the arenas of the threads that freed it (polars' and pyarrow's pools), the next step takes more
-    elsewhere, and the process's peak is the sum of the steps, not the largest. 5,000-article runs: peak
-    874-888 -> 852 MB (docs/performance.md).
-    """
-    trim = _c_library_trim()
-    if trim is None:
-        return False
-    trim(0)
-    return True
 
 
 def is_remote(output: Location) -> bool:
@@ -863,9 +835,9 @@ def commit_run(
     """
     results = {}
     for table in COMMIT_ORDER:
-        return_freed_memory()  # what the batches or the commit before freed, before this one takes its own
+        heap.return_freed_memory()  # what the batches or the commit before freed, before this one takes its own
         results[table] = commit_staged(output, staging, table, keys[table], metadata, options)
-    return_freed_memory()
+    heap.return_freed_memory()
     if stage_lost_copies(output, staging, options):
         again = commit_staged(output, staging, "rejects", keys["rejects"], metadata, options)
         first = results["rejects"]
@@ -1233,7 +1205,7 @@ def refresh_identities(
     try:
         return retried_on_conflict(read_compute_and_merge)
     finally:
-        return_freed_memory()  # it reads every current article's entity rows
+        heap.return_freed_memory()  # it reads every current article's entity rows
 
 
 def _merge_identities(

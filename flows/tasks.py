@@ -16,7 +16,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run, task_run
 
-from flows import changes, parallel, storage
+from flows import changes, heap, parallel, storage
 from flows.changes import model_identity, pipeline_version
 from flows.config import Settings
 from flows.core.batch import batch_tables
@@ -132,6 +132,7 @@ def build_tables(
         return parallel.tables_in_pool(
             settings.model_name, processes, articles, rejects, run, settings.nlp_batch_size
         )
+    heap.keep_freed_memory_for_reuse()  # spaCy runs in this process (a small run, or a Dask worker)
     return batch_tables(load_pipeline(settings.model_name), articles, rejects, run, settings.nlp_batch_size)
 
 

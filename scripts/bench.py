@@ -18,10 +18,13 @@ Builds N articles derived from the sample (varied so no two are equal) in a temp
    of it (this machine's speed drifts by tens of percent over minutes); the lowest of these ratios is printed
    beside their median (R rounds, 3 by default); and the CPU each side spends per article in all its processes
    (the flow: this process, its spaCy workers and Prefect's temporary server; bare spaCy: its process and
-   workers), whose ratio the machine's drifting speed moves far less than it moves the throughputs;
-5. the cost per article of each stage, measured in one process over a sample of 300 articles: CPU seconds of
-   the process (all its threads: polars runs queries on several), less sensitive to a busy machine than the
-   wall time printed beside them;
+   workers), whose ratio the machine's drifting speed moves far less than it moves the throughputs, and the
+   kernel's share of it (system CPU); then bare spaCy once more with ``malloc`` told what the flow's spaCy
+   workers tell theirs (``flows.heap.keep_freed_memory_for_reuse``), so the work beside spaCy can be read like
+   for like;
+5. the cost per article of each stage, measured in one process over a sample of 300 articles (its ``malloc``
+   told the same, as the workers' is): CPU seconds of the process (all its threads: polars runs queries on
+   several), less sensitive to a busy machine than the wall time printed beside them;
 6. a run with nothing new in a fresh process, as a scheduled run or ``make run`` pays it: ``newsmill run`` over
    the ingested folder, wall time from process start to exit (no Prefect server configured: it starts none), twice.
 
@@ -93,11 +96,18 @@ def section_texts(raw: Path) -> list[str]:
     return texts
 
 
-def bare_spacy(texts_file: str, model: str, batch_size: int, processes: int) -> None:
-    """In a fresh process (so its workers fork from a process that never used deltalake): time nlp.pipe."""
+def bare_spacy(
+    texts_file: str, model: str, batch_size: int, processes: int, keep_freed: bool = False
+) -> None:
+    """In a fresh process (so its workers fork from a process that never used deltalake): time nlp.pipe; with
+    ``keep_freed``, after telling ``malloc`` what the flow's spaCy workers tell it (its workers fork with it)."""
     import spacy
 
+    from flows import heap
     from flows.core.nlp.pipeline import load_pipeline
+
+    if keep_freed:
+        heap.keep_freed_memory_for_reuse()
 
     texts = json.loads(Path(texts_file).read_text(encoding="utf-8"))
     components = [
@@ -110,24 +120,32 @@ def bare_spacy(texts_file: str, model: str, batch_size: int, processes: int) -> 
         elif name in nlp.disabled:
             nlp.enable_pipe(name)
     list(nlp.pipe(texts[:50], batch_size=batch_size))  # warm up, as the flow's model is warm
-    cpu_before = own_and_children_cpu_seconds()
+    cpu_before, system_before = own_and_children_cpu_seconds(), own_and_children_cpu_seconds(system_only=True)
     started = time.perf_counter()
     docs = list(nlp.pipe(texts, batch_size=batch_size, n_process=processes))
     elapsed = time.perf_counter() - started
     cpu = own_and_children_cpu_seconds() - cpu_before  # spaCy joins its workers when the stream ends
+    system = own_and_children_cpu_seconds(system_only=True) - system_before
     assert len(docs) == len(texts)
-    print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "components": components}))
+    print(
+        json.dumps(
+            {"seconds": elapsed, "cpu_seconds": cpu, "system_seconds": system, "components": components}
+        )
+    )
 
 
-def own_and_children_cpu_seconds() -> float:
-    """CPU seconds (user and system) of this process and of its child processes that ended and were waited for."""
+def own_and_children_cpu_seconds(*, system_only: bool = False) -> float:
+    """CPU seconds (user and system; with ``system_only``, the kernel's work for them alone) of this process and
+    of its child processes that ended and were waited for."""
     own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    system = own.ru_stime + children.ru_stime
+    return system if system_only else own.ru_utime + children.ru_utime + system
 
 
-def process_tree_cpu_seconds() -> dict[int, float]:
-    """CPU seconds (user and system) of this process and of every live process it started, and theirs (the spaCy
-    workers, Prefect's temporary server), by process id; read from /proc."""
+def process_tree_cpu_seconds(*, system_only: bool = False) -> dict[int, float]:
+    """CPU seconds (user and system; with ``system_only``, the kernel's work for them alone) of this process and
+    of every live process it started, and theirs (the spaCy workers, Prefect's temporary server), by process
+    id; read from /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
     parents: dict[int, int] = {}
     seconds: dict[int, float] = {}
@@ -137,23 +155,27 @@ def process_tree_cpu_seconds() -> dict[int, float]:
             fields = stat.read_text().rsplit(")", 1)[1].split()
             pid = int(stat.parent.name)
             parents[pid] = int(fields[1])
-            seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks
+            seconds[pid] = (int(fields[12]) + (0 if system_only else int(fields[11]))) / ticks
     tree = {os.getpid()}
     while found := {pid for pid, parent in parents.items() if parent in tree} - tree:
         tree |= found
     return {pid: seconds[pid] for pid in tree if pid in seconds}
 
 
-def cpu_seconds_since(before: dict[int, float]) -> float:
-    """CPU seconds the process tree spent since ``before`` (:func:`process_tree_cpu_seconds`); a process started
-    since counts in full."""
-    return sum(spent - before.get(pid, 0.0) for pid, spent in process_tree_cpu_seconds().items())
+def cpu_seconds_since(before: dict[int, float], *, system_only: bool = False) -> float:
+    """CPU seconds the process tree spent since ``before`` (:func:`process_tree_cpu_seconds`, with the same
+    ``system_only``); a process started since counts in full."""
+    now = process_tree_cpu_seconds(system_only=system_only)
+    return sum(spent - before.get(pid, 0.0) for pid, spent in now.items())
 
 
-def time_bare_spacy(texts: list[str], work: Path, model: str, batch_size: int, processes: int) -> dict:
+def time_bare_spacy(
+    texts: list[str], work: Path, model: str, batch_size: int, processes: int, keep_freed: bool = False
+) -> dict:
     texts_file = work / "texts.json"
     texts_file.write_text(json.dumps(texts), encoding="utf-8")
     command = [sys.executable, __file__, "--bare", str(texts_file), "--processes", str(processes)]
+    command += ["--bare-keep-freed"] if keep_freed else []
     result = subprocess.run(command, capture_output=True, text=True, check=True, cwd=REPO)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -161,7 +183,7 @@ def time_bare_spacy(texts: list[str], work: Path, model: str, batch_size: int, p
 def stage_costs(raw: Path, work: Path, settings: Settings) -> dict[str, tuple[float, float]]:
     """Seconds per article of each stage (CPU of this process, all its threads; and wall), one process, over a
     sample of the corpus (all warm: the model, the tables' layouts and pandera's checks were used once)."""
-    from flows import storage
+    from flows import heap, storage
     from flows.core.batch import batch_tables
     from flows.core.intel.analysis import analyse
     from flows.core.nlp.pipeline import extract_entities, load_pipeline
@@ -170,6 +192,7 @@ def stage_costs(raw: Path, work: Path, settings: Settings) -> dict[str, tuple[fl
     from flows.core.tables.rows import RunInfo, articles_frame, entities_frame, run_metadata
     from flows.core.tables.validation import validate_batch
 
+    heap.keep_freed_memory_for_reuse()  # as the flow's spaCy workers
     nlp = load_pipeline(settings.model_name)
     run = RunInfo("bench", datetime.now(UTC), "bench", "m", "0", "0", "bench")
     sources = list(storage.iter_raw_files(raw, ()))[:STAGE_SAMPLE]
@@ -275,10 +298,13 @@ def main() -> None:
         "--no-op-only", action="store_true", help="only a fresh process's run with nothing new"
     )
     parser.add_argument("--bare", help=argparse.SUPPRESS)
+    parser.add_argument("--bare-keep-freed", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     settings = Settings.from_env()
     if args.bare:
-        bare_spacy(args.bare, settings.model_name, settings.nlp_batch_size, args.processes)
+        bare_spacy(
+            args.bare, settings.model_name, settings.nlp_batch_size, args.processes, args.bare_keep_freed
+        )
         return
     if args.no_op_only:
         work = Path(tempfile.mkdtemp(prefix="newsmill-bench-"))
@@ -328,23 +354,26 @@ def main() -> None:
 
     texts = section_texts(raw) if not args.no_baseline else []
 
-    def time_bare() -> dict | None:
+    def time_bare(keep_freed: bool = False) -> dict | None:
         if not texts:
             return None
-        return time_bare_spacy(texts, work, settings.model_name, settings.nlp_batch_size, args.processes)
+        return time_bare_spacy(
+            texts, work, settings.model_name, settings.nlp_batch_size, args.processes, keep_freed
+        )
 
     # This machine's speed drifts by tens of percent over minutes: bare spaCy is timed before and after each
     # flow run, and each flow run is compared with the two bare runs on either side of it.
     bare_runs = [time_bare()]
     flow_rates: list[float] = []
     flow_cpu: list[float] = []  # CPU seconds of each flow run, all processes
+    flow_system: list[float] = []  # of which the kernel's
     rss = RssAtEachBatch()
     logging.getLogger("prefect.flow_runs").addHandler(rss)
     for round_ in range(1, args.rounds + 1):
         if round_ > 1 and settings.processes_for(args.articles) > 1:
             parallel.start_workers(settings.model_name, args.processes)  # outside the timing, as above
         round_output = output if round_ == 1 else work / f"output-{round_}"
-        cpu_before = process_tree_cpu_seconds()
+        cpu_before, system_before = process_tree_cpu_seconds(), process_tree_cpu_seconds(system_only=True)
         flow_started = time.perf_counter()
         # settle_seconds=0: the corpus was written seconds ago, in full; with the default a run that starts soon
         # after (--no-baseline) skips the files younger than 10 s as still being written, and measures less work
@@ -357,6 +386,7 @@ def main() -> None:
                 f"the flow wrote {summary.articles_written} of {args.articles} articles: not a full run"
             )
         flow_cpu.append(cpu_seconds_since(cpu_before))
+        flow_system.append(cpu_seconds_since(system_before, system_only=True))
         flow_rates.append(args.articles / flow_seconds)
         if round_ == 1:
             logging.getLogger("prefect.flow_runs").removeHandler(rss)
@@ -365,6 +395,9 @@ def main() -> None:
             first_flow_seconds = flow_seconds
         parallel.close_pools()
         bare_runs.append(time_bare())
+    # The flow's spaCy workers keep what malloc frees for their next batch (flows/heap.py); bare spaCy as a user
+    # runs it does not. One bare run told the same, so the work beside spaCy can be read like for like.
+    bare_keeping_freed = time_bare(keep_freed=True)
 
     rerun_started = time.perf_counter()
     rerun = ingest(raw_dir=str(raw), output_dir=str(output), processes=args.processes, settle_seconds=0)
@@ -399,9 +432,14 @@ def main() -> None:
             f"ratio flow / bare spaCy  lowest {min(ratios):.2f}, median {statistics.median(ratios):.2f} "
             f"(each flow run against the bare runs on either side: {', '.join(f'{ratio:.2f}' for ratio in ratios)})"
         )
-        print(
-            cpu_line(flow_cpu, [bare["cpu_seconds"] for bare in bare_runs if bare is not None], args.articles)
-        )
+        bare_cpu = [bare["cpu_seconds"] for bare in bare_runs if bare is not None]
+        bare_system = [bare["system_seconds"] for bare in bare_runs if bare is not None]
+        print(cpu_line(flow_cpu, bare_cpu, args.articles))
+        print(system_cpu_line(flow_system, bare_system, args.articles))
+        if bare_keeping_freed is not None:
+            print(
+                like_for_like_line(bare_keeping_freed, measured[-1], statistics.median(ratios), args.articles)
+            )
     print(
         f"nothing new (rerun)      {rerun_seconds:.2f} s; an empty run {warm_empty:.2f} s; difference {beyond:+.2f} s"
         f" = {100 * beyond / first_flow_seconds:+.2f} % of the full run ({rerun.files_unchanged} files skipped unread)"
@@ -453,6 +491,24 @@ def cpu_line(flow_cpu: list[float], bare_cpu: list[float], articles: int) -> str
         f"CPU per article          flow {flow:.2f} ms, bare spaCy {bare:.2f} ms (medians; all processes: the flow's"
         f" own, its spaCy workers and Prefect's temporary server; nlp.pipe's and its workers); bare / flow"
         f" {bare / flow:.2f}"
+    )
+
+
+def system_cpu_line(flow_system: list[float], bare_system: list[float], articles: int) -> str:
+    """Of that CPU, what the kernel spent for each side (mostly zeroing the pages malloc maps anew)."""
+    flow, bare = (1000 * statistics.median(seconds) / articles for seconds in (flow_system, bare_system))
+    return f"  of which system CPU     flow {flow:.2f} ms, bare spaCy {bare:.2f} ms per article (medians)"
+
+
+def like_for_like_line(bare: dict, last_bare_rate: float, median_ratio: float, articles: int) -> str:
+    """Bare spaCy once more, its malloc told what the flow's workers tell theirs: its speed beside the bare
+    run just before it, and the median ratio the flow would show against it (the work beside spaCy alone)."""
+    rate = articles / bare["seconds"]
+    return (
+        f"bare spaCy, malloc kept   {rate:.1f} articles/s (one run, last; the plain bare run before it "
+        f"{last_bare_rate:.1f}: {rate / last_bare_rate:.2f}), CPU {1000 * bare['cpu_seconds'] / articles:.2f} ms per "
+        f"article, system {1000 * bare['system_seconds'] / articles:.2f}; median ratio against it about "
+        f"{median_ratio * last_bare_rate / rate:.2f}"
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -63,22 +65,44 @@ def test_bench_stage_costs_time_every_stage_on_the_real_model(tmp_path: Path) ->
 _BUSY_CHILD = "sum(range(20_000_000)); print('done', flush=True); import sys; sys.stdin.read()"
 
 
-def test_bench_counts_the_cpu_of_the_processes_a_run_started() -> None:
-    bench = _bench_module()
-    before = bench.process_tree_cpu_seconds()
+@contextlib.contextmanager
+def child_done_and_waiting(code: str) -> Iterator[subprocess.Popen[str]]:
+    """A child process running ``code``, once it said 'done'; it ends when the block does."""
     with subprocess.Popen(
-        [sys.executable, "-c", _BUSY_CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     ) as child:
         assert child.stdout is not None
         assert child.stdin is not None
         assert child.stdout.readline().strip() == "done"
+        yield child
+        child.stdin.close()
+
+
+def test_bench_counts_the_cpu_of_the_processes_a_run_started() -> None:
+    bench = _bench_module()
+    before = bench.process_tree_cpu_seconds()
+    with child_done_and_waiting(_BUSY_CHILD) as child:
         tree = bench.process_tree_cpu_seconds()
         spent = bench.cpu_seconds_since(before)
-        child.stdin.close()
 
     assert os.getpid() in tree
     assert tree[child.pid] > 0.05
     assert spent >= tree[child.pid]
+
+
+# Work the kernel does for a child: 64 MB written 20 times, each time in pages mapped anew.
+_FAULTING_CHILD = "for _ in range(20): block = b'x' * (64 << 20); del block\nprint('done', flush=True)\n" + (
+    "import sys; sys.stdin.read()"
+)
+
+
+def test_bench_tells_the_kernels_share_of_a_processs_cpu() -> None:
+    bench = _bench_module()
+    with child_done_and_waiting(_FAULTING_CHILD) as child:
+        system = bench.process_tree_cpu_seconds(system_only=True)[child.pid]
+        both = bench.process_tree_cpu_seconds()[child.pid]
+
+    assert 0.02 < system <= both
 
 
 def test_bench_counts_the_cpu_of_a_child_that_ended() -> None:
@@ -96,3 +120,16 @@ def test_bench_cpu_line_compares_the_median_cpu_per_article() -> None:
 
     assert "flow 25.00 ms, bare spaCy 22.00 ms" in line
     assert line.endswith("bare / flow 0.88")
+
+
+def test_bench_compares_the_flow_with_bare_spacy_told_to_keep_freed_memory_too() -> None:
+    bench = _bench_module()
+    bare = {"seconds": 50.0, "cpu_seconds": 2.4, "system_seconds": 0.1}
+
+    line = bench.like_for_like_line(bare, last_bare_rate=80.0, median_ratio=0.96, articles=4000)
+
+    assert "80.0 articles/s (one run, last; the plain bare run before it 80.0: 1.00)" in line
+    assert "CPU 0.60 ms per article, system 0.03" in line
+    assert line.endswith("median ratio against it about 0.96")
+    slower = bench.like_for_like_line({**bare, "seconds": 40.0}, 80.0, 0.96, 4000)  # 100 articles/s
+    assert slower.endswith("median ratio against it about 0.77")

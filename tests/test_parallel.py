@@ -24,6 +24,7 @@ from flows.core.nlp.pipeline import load_pipeline
 from flows.core.page.article import to_article
 from flows.core.tables.rows import RunInfo
 from tests.conftest import cp1252_page, latin1_page, raw_document, wait_until_gone
+from tests.test_heap import ON_GLIBC, PAGES_PER_BATCH, page_faults_over_ten_batches
 
 
 def _articles(sample_bytes: bytes) -> list[Article]:
@@ -262,6 +263,16 @@ def test_parallel_a_worker_keeps_its_model_and_gazetteer_out_of_garbage_collecti
     pool = parallel.nlp_pool(DEFAULT_MODEL, 1)
     frozen = pool.submit(_frozen_objects).result(timeout=300)
     assert frozen > 100_000  # the spaCy pipeline, the gazetteer and the US towns
+
+
+@pytest.mark.skipif(not ON_GLIBC, reason="glibc's malloc only")
+def test_parallel_a_worker_keeps_what_it_frees_for_its_next_batch(ruler_model: str) -> None:
+    pool = parallel.nlp_pool(ruler_model, 1)
+    try:
+        _, rest = pool.submit(page_faults_over_ten_batches).result(timeout=120)
+    finally:
+        parallel.replace_pool(ruler_model, 1)
+    assert rest < PAGES_PER_BATCH * 0.1  # mapped once, not for every batch (tests/test_heap.py)
 
 
 # --- a run in a process of its own, as Prefect's runner starts each served run ---------------------------

@@ -418,25 +418,6 @@ def test_storage_row_groups_gather_small_parts_and_keep_every_row_in_order() -> 
     assert list(storage._row_groups([part(0, 0)], size=160)) == []
 
 
-def test_storage_freed_memory_is_given_back_where_the_c_library_can(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ctypes
-    import platform
-
-    storage._c_library_trim.cache_clear()
-    assert storage.return_freed_memory() is (platform.libc_ver()[0] == "glibc")
-
-    class NoTrim:
-        def __init__(self, name: object) -> None:
-            pass
-
-    monkeypatch.setattr(ctypes, "CDLL", NoTrim)  # a C library without malloc_trim (macOS, musl)
-    storage._c_library_trim.cache_clear()
-    try:
-        assert storage.return_freed_memory() is False
-    finally:
-        storage._c_library_trim.cache_clear()
-
-
 def test_storage_pyarrow_gives_freed_memory_back_unless_the_user_chose_its_allocator(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -27,11 +27,11 @@ def return_freed_memory() -> bool:
     """Hand the memory the C library's ``malloc`` holds freed back to the system (glibc's ``malloc_trim``);
     False where the C library cannot.
 
-    Called by :func:`storage.commit_run` before and after each table's commit and by :func:`storage.refresh_identities`, the
-    end-of-run steps that each take and free tens of megabytes: ``malloc`` otherwise keeps what one step freed
-    in the arenas of the threads that freed it (polars' and pyarrow's pools), the next step takes more
-    elsewhere, and the process's peak is the sum of the steps, not the largest. 5,000-article runs: peak
-    874-888 -> 852 MB (docs/performance.md).
+    Called by :func:`storage.commit_run` before and after each table's commit and by
+    :func:`storage.refresh_identities`, the end-of-run steps that each take and free tens of megabytes:
+    ``malloc`` otherwise keeps what one step freed in the arenas of the threads that freed it (polars' and
+    pyarrow's pools), the next step takes more elsewhere, and the process's peak is the sum of the steps, not
+    the largest. 5,000-article runs: peak 874-888 -> 852 MB (docs/performance.md).
     """
     trim = _c_library_function("malloc_trim")
     if trim is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import time
 from collections.abc import Iterator, Sequence
@@ -134,3 +135,27 @@ def wait_until_gone(processes: set[reaper.Process], seconds: float = 60.0) -> se
             return left
         time.sleep(0.5)
     return left
+
+
+# --- glibc's malloc: page faults of repeated batches (tests/test_heap.py, tests/test_parallel.py) ---
+
+ON_GLIBC = platform.libc_ver()[0] == "glibc"
+
+BLOCKS_PER_BATCH = 96  # 1 MiB each: more than glibc gives back once free, however it adjusted its thresholds
+PAGES_PER_BATCH = BLOCKS_PER_BATCH * (1 << 20) // 4096
+
+
+def page_faults_over_ten_batches() -> tuple[int, int]:
+    """Ten rounds of what a spaCy batch does to the heap, in this process: :data:`BLOCKS_PER_BATCH` arrays of
+    1 MiB taken, written and freed. The page faults of the first round, and of the nine after it."""
+    import resource
+
+    import numpy as np
+
+    faults = []
+    for _ in range(10):
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        blocks = [np.ones(1 << 17) for _ in range(BLOCKS_PER_BATCH)]
+        del blocks
+        faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+    return faults[0], sum(faults[1:])

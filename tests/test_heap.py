@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -11,33 +10,12 @@ from pathlib import Path
 import pytest
 
 from flows import heap
-
-ON_GLIBC = platform.libc_ver()[0] == "glibc"
-
-BLOCKS_PER_BATCH = 96  # 1 MiB each: more than glibc gives back once free, however it adjusted its thresholds
-PAGES_PER_BATCH = BLOCKS_PER_BATCH * (1 << 20) // 4096
-
-
-def page_faults_over_ten_batches() -> tuple[int, int]:
-    """Ten rounds of what a spaCy batch does to the heap, in this process: :data:`BLOCKS_PER_BATCH` arrays of
-    1 MiB taken, written and freed. The page faults of the first round, and of the nine after it."""
-    import resource
-
-    import numpy as np
-
-    faults = []
-    for _ in range(10):
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-        blocks = [np.ones(1 << 17) for _ in range(BLOCKS_PER_BATCH)]
-        del blocks
-        faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
-    return faults[0], sum(faults[1:])
-
+from tests.conftest import ON_GLIBC, PAGES_PER_BATCH
 
 _IN_A_FRESH_PROCESS = """
 import sys
 from flows import heap
-from tests.test_heap import page_faults_over_ten_batches
+from tests.conftest import page_faults_over_ten_batches
 if sys.argv[1] == "keep":
     assert heap.keep_freed_memory_for_reuse()
 print(*page_faults_over_ten_batches())

@@ -23,8 +23,15 @@ from flows.core.models import Article
 from flows.core.nlp.pipeline import load_pipeline
 from flows.core.page.article import to_article
 from flows.core.tables.rows import RunInfo
-from tests.conftest import cp1252_page, latin1_page, raw_document, wait_until_gone
-from tests.test_heap import ON_GLIBC, PAGES_PER_BATCH, page_faults_over_ten_batches
+from tests.conftest import (
+    ON_GLIBC,
+    PAGES_PER_BATCH,
+    cp1252_page,
+    latin1_page,
+    page_faults_over_ten_batches,
+    raw_document,
+    wait_until_gone,
+)
 
 
 def _articles(sample_bytes: bytes) -> list[Article]:

@@ -54,6 +54,21 @@ def test_a_first_size_above_the_batch_size_is_capped() -> None:
     assert [len(batch) for batch in chunked(range(30), 10, first=50)] == [10, 10, 10]
 
 
+@pytest.mark.parametrize("workers", [1, 2, 4])
+def test_a_run_of_a_thousand_files_reaches_full_size_batches_so_larger_runs_hold_no_larger_batch(
+    workers: int,
+) -> None:
+    # The batches' memory is set by the largest batch held (docs/performance.md, "Batches of 300 files"):
+    # a 10,000-file run must not hold larger batches than a 1,000-file run does.
+    settings = Settings()
+    first = ingest.first_batch_size(settings, workers)
+
+    small, large = (batch_sizes(files, settings.files_per_batch, first) for files in (1_000, 10_000))
+
+    assert max(large) == settings.files_per_batch
+    assert max(small) >= 0.9 * settings.files_per_batch
+
+
 def test_no_items_no_batches() -> None:
     assert list(chunked([], 1_000, first=96)) == []
 

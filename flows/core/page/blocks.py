@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import re
+import sys
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -540,8 +541,11 @@ def classify_blocks(blocks: Sequence[str]) -> list[BlockClass]:
 
 @lru_cache(maxsize=BLOCK_CACHE_SIZE)
 def _block_words(block: str) -> tuple[str, ...]:
-    """:func:`lower_words` of a block, kept: pages of one site share many blocks."""
-    return tuple(lower_words(block))
+    """:func:`lower_words` of a block, kept: pages of one site share many blocks.
+
+    The words are interned, so the cache holds each distinct word once, not once per block it occurs in
+    ("the" thousands of times): 9.6 -> 2.6 MB once 10,000 bench pages are parsed (docs/performance.md)."""
+    return tuple(map(sys.intern, lower_words(block)))
 
 
 @lru_cache(maxsize=BLOCK_CACHE_SIZE)

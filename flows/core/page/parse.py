@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -792,8 +793,9 @@ def _content_words(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=BLOCK_CACHE_SIZE)
 def _block_content_words(block: str) -> frozenset[str]:
-    """:func:`_content_words` of one block (asked about each headline candidate several times)."""
-    return _content_words(block)
+    """:func:`_content_words` of one block (asked about each headline candidate several times); the words
+    interned, so the cache holds each distinct word once (as :func:`~flows.core.page.blocks._block_words`)."""
+    return frozenset(map(sys.intern, _content_words(block)))
 
 
 def _overlap(block: str, lead: frozenset[str]) -> float:

@@ -272,3 +272,13 @@ def test_blocks_comment_marks_are_recognised(block: str) -> None:
 )
 def test_blocks_comment_mark_test_finds_what_its_pattern_finds(block: str) -> None:
     assert is_comment_mark(block) is (COMMENT_MARK.match(block) is not None)
+
+
+def test_the_cached_words_of_blocks_hold_each_distinct_word_once() -> None:
+    # Pages repeat words across thousands of cached blocks; each word is one object (docs/performance.md).
+    first = blocks._block_words("The minister said the talks would go on.")
+    second = blocks._block_words("Talks: THE minister spoke again.")
+
+    assert first[0] == first[3] == second[1] == "the"
+    assert first[0] is first[3] is second[1]
+    assert first[1] is second[2]  # "minister"

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flows.core.page import parse
 from flows.core.page.blocks import classify_blocks
 from flows.core.page.parse import (
     clean_headline,
@@ -608,3 +609,13 @@ def test_parse_split_caption_needs_the_bracket_of_a_bracketed_credit() -> None:
         "Jane Doe",
     )
     assert split_caption("Crowds gather outside the court Jane Doe/Reuters") is None
+
+
+def test_the_cached_content_words_of_headline_candidates_hold_each_distinct_word_once() -> None:
+    first = parse._block_content_words("Ministers gather in Geneva for talks")
+    second = parse._block_content_words("Geneva talks resume after a pause")
+
+    shared = {word: word for word in first}
+
+    assert {"geneva", "talks"} <= first & second
+    assert all(word is shared[word] for word in second if word in shared)

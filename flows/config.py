@@ -46,9 +46,8 @@ class Settings:
     output_dir: Path | str = Path("output")
     model_name: str = DEFAULT_MODEL
     # At most two batches are held at once, so the largest batch sets the batches' memory; at 300 files a
-    # 1,000-file run reaches full-size batches too, so no larger run holds a larger batch (10,000 articles:
-    # 747 MB with batches of 1,000 files, 699 with 300; 1,000 articles 635), for about 0.27 ms of CPU per
-    # article (docs/performance.md, "Batches of 300 files").
+    # 1,000-file run reaches full-size batches too, so no larger run holds a larger batch. What it saves and
+    # what each batch's fixed cost takes: docs/performance.md, "Batches of 300 files".
     files_per_batch: int = 300
     nlp_batch_size: int = 64
     max_file_bytes: int = 5 * 1_048_576

@@ -27,6 +27,7 @@ from flows.config import (
     SettingsError,
     prefect_server_configured,
     quiet_prefect_environment,
+    temporary_server_environment,
 )
 
 LOGGING_CONFIG = Path(__file__).with_name("prefect-logging.yml")
@@ -745,13 +746,16 @@ def start_temporary_server() -> threading.Thread | None:
 
     The server is a subprocess that takes seconds to start (its imports and database); started here, it
     comes up while this process imports the flow and loads the spaCy model, instead of after. The flow's
-    client finds it running (Prefect keeps one temporary server per process).
+    client finds it running (Prefect keeps one temporary server per process). It starts with
+    :func:`temporary_server_environment`'s defaults (the subprocess inherits this process's environment).
     """
     from prefect.settings import get_current_settings
 
     settings = get_current_settings()
     if settings.api.url or not settings.server.ephemeral.enabled:
         return None
+    for name, value in temporary_server_environment().items():
+        os.environ.setdefault(name, value)
     # Imported here, not in the thread: the flow's client imports it anyway, and an import in the thread
     # would hold the interpreter's import lock against this thread's imports instead of overlapping them.
     from prefect.server.api.server import SubprocessASGIServer

@@ -234,6 +234,21 @@ def quiet_prefect_environment(logging_config: Path) -> dict[str, str]:
     }
 
 
+TASK_RUNS_RECORDED_TOGETHER = 100  # Prefect's default is 1: each task-run event written on its own
+
+
+def temporary_server_environment() -> dict[str, str]:
+    """Environment defaults for Prefect's temporary server (the one a run starts when no server is configured).
+
+    Its task-run recorder writes task runs from their events as they come, one database transaction per
+    event (Prefect's default); told to write up to :data:`TASK_RUNS_RECORDED_TOGETHER` at a time, it writes
+    what arrived every few seconds (its flush interval, 5 s) and what is left when the server stops, and
+    spends about half the server's CPU per task run (docs/performance.md). Nobody watches a temporary server
+    live, so nothing is lost by the delay; a server the user starts keeps Prefect's defaults.
+    """
+    return {"PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": str(TASK_RUNS_RECORDED_TOGETHER)}
+
+
 def prefect_server_configured(environ: Mapping[str, str] | None = None) -> bool:
     """True when runs go to a Prefect server: PREFECT_API_URL in the environment or in the active Prefect
     profile (``prefect config set``), read without importing Prefect (whose import alone costs seconds)."""

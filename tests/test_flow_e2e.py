@@ -5,9 +5,12 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import polars as pl
@@ -170,6 +173,20 @@ def test_flow_cli_runs_with_no_server_and_no_noise(raw_folder: Path, tmp_path: P
     assert manifest.tables["articles"].rows == 3
     for noise in ("Traceback", "telemetry", "ERROR", "Starting temporary server"):
         assert noise not in stdout + stderr
+    # The temporary server writes task runs a hundred at a time: the last ones when it stops, at the end
+    recorded = _recorded_task_runs(tmp_path / "prefect-home" / "prefect.db")
+    assert {state for _, state in recorded} == {"COMPLETED"}
+    setup = ["prepare run", "finish abandoned runs", "load what earlier runs recorded", "find new raw files"]
+    batch = ["read and parse batch 1", "build tables 1", "validate and stage batch 1"]
+    end = ["commit tables", "publish Parquet export", "compact and vacuum tables"]
+    assert sorted(name for name, _ in recorded) == sorted(setup + batch + end)
+
+
+def _recorded_task_runs(database: Path) -> list[tuple[str, str]]:
+    """The task runs a Prefect server's SQLite database holds: (task name or run name, state type)."""
+    with closing(sqlite3.connect(database)) as connection:
+        rows = connection.execute("select name, state_type from task_run").fetchall()
+    return [(re.sub(r"-[0-9a-f]{3}$", "", name), state) for name, state in rows]  # Prefect's "-a1b" suffix
 
 
 def test_flow_failed_run_says_why_and_leaves_tables_as_they_were(

@@ -242,9 +242,10 @@ def temporary_server_environment() -> dict[str, str]:
 
     Its task-run recorder writes task runs from their events as they come, one database transaction per
     event (Prefect's default); told to write up to :data:`TASK_RUNS_RECORDED_TOGETHER` at a time, it writes
-    what arrived every few seconds (its flush interval, 5 s) and what is left when the server stops, and
-    spends about half the server's CPU per task run (docs/performance.md). Nobody watches a temporary server
-    live, so nothing is lost by the delay; a server the user starts keeps Prefect's defaults.
+    what arrived every few seconds (its flush interval, 5 s) and what is left when the server stops, and the
+    server spends less than half the CPU per task run it spent (docs/performance.md). A temporary server has
+    no UI to show task runs as they change, so the delay costs nothing; a server the user starts keeps
+    Prefect's defaults.
     """
     return {"PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": str(TASK_RUNS_RECORDED_TOGETHER)}
 

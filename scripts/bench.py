@@ -12,7 +12,8 @@ Builds N articles derived from the sample (varied so no two are equal) in a temp
    compaction check), R times (each into a fresh output folder, its workers started before the timing), and
    the first run's peak memory (this process, and the largest worker);
 3. a run with nothing new (the same raw folder again): its time beyond the warm empty run;
-4. bare spaCy in a fresh process: the same model with the same components, ``nlp.pipe(n_process=P)`` over the
+4. bare spaCy in a fresh process: the same model with the same components, multiplying its matrices as the
+   flow's does (numpy's BLAS where blis has no kernel for the CPU), ``nlp.pipe(n_process=P)`` over the
    same section texts the flow tags (headline, caption, body), same batch size; timed before the first flow
    run and after each one, and each flow run's ratio taken against the mean of the bare runs on either side
    of it (this machine's speed drifts by tens of percent over minutes); the lowest of these ratios is printed
@@ -21,7 +22,8 @@ Builds N articles derived from the sample (varied so no two are equal) in a temp
    workers), whose ratio the machine's drifting speed moves far less than it moves the throughputs, and the
    kernel's share of it (system CPU); then bare spaCy once more with ``malloc`` told what the flow's spaCy
    workers tell theirs (``flows.heap.keep_freed_memory_for_reuse``), so the work beside spaCy can be read like
-   for like;
+   for like; and once as ``spacy.load`` alone loads the model (thinc's blis), for what the flow's choice of
+   matrix library buys against spaCy as a user runs it;
 5. the cost per article of each stage, measured in one process over a sample of 300 articles (its ``malloc``
    told the same, as the workers' is): CPU seconds of the process (all its threads: polars runs queries on
    several), less sensitive to a busy machine than the wall time printed beside them;
@@ -97,13 +99,23 @@ def section_texts(raw: Path) -> list[str]:
 
 
 def bare_spacy(
-    texts_file: str, model: str, batch_size: int, processes: int, keep_freed: bool = False
+    texts_file: str,
+    model: str,
+    batch_size: int,
+    processes: int,
+    keep_freed: bool = False,
+    stock_ops: bool = False,
 ) -> None:
     """In a fresh process (so its workers fork from a process that never used deltalake): time nlp.pipe; with
-    ``keep_freed``, after telling ``malloc`` what the flow's spaCy workers tell it (its workers fork with it)."""
+    ``keep_freed``, after telling ``malloc`` what the flow's spaCy workers tell it (its workers fork with it).
+
+    The model multiplies its matrices as the flow's does (:func:`flows.core.nlp.matrices.fastest_matrix_ops`:
+    numpy's BLAS where blis has no kernel for this CPU), so both sides compute the same products at the same
+    cost; with ``stock_ops``, with thinc's default (blis), as ``spacy.load`` alone would."""
     import spacy
 
     from flows import heap
+    from flows.core.nlp.matrices import fastest_matrix_ops
     from flows.core.nlp.pipeline import load_pipeline
 
     if keep_freed:
@@ -113,7 +125,8 @@ def bare_spacy(
     components = [
         name for name in load_pipeline(model).pipe_names if name in spacy.load(model).component_names
     ]
-    nlp = spacy.load(model)
+    with contextlib.nullcontext() if stock_ops else fastest_matrix_ops():
+        nlp = spacy.load(model)
     for name in nlp.component_names:
         if name not in components:
             nlp.remove_pipe(name)
@@ -170,12 +183,19 @@ def cpu_seconds_since(before: dict[int, float], *, system_only: bool = False) ->
 
 
 def time_bare_spacy(
-    texts: list[str], work: Path, model: str, batch_size: int, processes: int, keep_freed: bool = False
+    texts: list[str],
+    work: Path,
+    model: str,
+    batch_size: int,
+    processes: int,
+    keep_freed: bool = False,
+    stock_ops: bool = False,
 ) -> dict:
     texts_file = work / "texts.json"
     texts_file.write_text(json.dumps(texts), encoding="utf-8")
     command = [sys.executable, __file__, "--bare", str(texts_file), "--processes", str(processes)]
     command += ["--bare-keep-freed"] if keep_freed else []
+    command += ["--bare-stock-ops"] if stock_ops else []
     result = subprocess.run(command, capture_output=True, text=True, check=True, cwd=REPO)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -299,11 +319,17 @@ def main() -> None:
     )
     parser.add_argument("--bare", help=argparse.SUPPRESS)
     parser.add_argument("--bare-keep-freed", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--bare-stock-ops", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     settings = Settings.from_env()
     if args.bare:
         bare_spacy(
-            args.bare, settings.model_name, settings.nlp_batch_size, args.processes, args.bare_keep_freed
+            args.bare,
+            settings.model_name,
+            settings.nlp_batch_size,
+            args.processes,
+            args.bare_keep_freed,
+            args.bare_stock_ops,
         )
         return
     if args.no_op_only:
@@ -354,11 +380,11 @@ def main() -> None:
 
     texts = section_texts(raw) if not args.no_baseline else []
 
-    def time_bare(keep_freed: bool = False) -> dict | None:
+    def time_bare(keep_freed: bool = False, stock_ops: bool = False) -> dict | None:
         if not texts:
             return None
         return time_bare_spacy(
-            texts, work, settings.model_name, settings.nlp_batch_size, args.processes, keep_freed
+            texts, work, settings.model_name, settings.nlp_batch_size, args.processes, keep_freed, stock_ops
         )
 
     # This machine's speed drifts by tens of percent over minutes: bare spaCy is timed before and after each
@@ -398,6 +424,9 @@ def main() -> None:
     # The flow's spaCy workers keep what malloc frees for their next batch (flows/heap.py); bare spaCy as a user
     # runs it does not. One bare run told the same, so the work beside spaCy can be read like for like.
     bare_keeping_freed = time_bare(keep_freed=True)
+    # Bare spaCy multiplies as the flow does (numpy's BLAS where blis has no kernel for this CPU). One run as
+    # spaCy loads a model on its own, so what that choice buys a user shows beside the ratio.
+    bare_stock = time_bare(stock_ops=True)
 
     rerun_started = time.perf_counter()
     rerun = ingest(raw_dir=str(raw), output_dir=str(output), processes=args.processes, settle_seconds=0)
@@ -440,6 +469,8 @@ def main() -> None:
             print(
                 like_for_like_line(bare_keeping_freed, measured[-1], statistics.median(ratios), args.articles)
             )
+        if bare_stock is not None:
+            print(stock_ops_line(bare_stock, measured[-1], statistics.median(ratios), args.articles))
     print(
         f"nothing new (rerun)      {rerun_seconds:.2f} s; an empty run {warm_empty:.2f} s; difference {beyond:+.2f} s"
         f" = {100 * beyond / first_flow_seconds:+.2f} % of the full run ({rerun.files_unchanged} files skipped unread)"
@@ -508,6 +539,21 @@ def like_for_like_line(bare: dict, last_bare_rate: float, median_ratio: float, a
         f"bare spaCy, malloc kept   {rate:.1f} articles/s (one run, last; the plain bare run before it "
         f"{last_bare_rate:.1f}: {rate / last_bare_rate:.2f}), CPU {1000 * bare['cpu_seconds'] / articles:.2f} ms per "
         f"article, system {1000 * bare['system_seconds'] / articles:.2f}; median ratio against it about "
+        f"{median_ratio * last_bare_rate / rate:.2f}"
+    )
+
+
+def stock_ops_line(bare: dict, last_bare_rate: float, median_ratio: float, articles: int) -> str:
+    """Bare spaCy as ``spacy.load`` alone loads the model (thinc's blis, whatever kernel it has for this CPU):
+    its speed beside the last plain bare run, and the flow's median ratio against it."""
+    from flows.core.nlp.matrices import blis_kernel
+
+    rate = articles / bare["seconds"]
+    kernel = blis_kernel()
+    return (
+        f"bare spaCy, thinc's blis  {rate:.1f} articles/s (one run, last; blis's kernel here {kernel!r}; "
+        f"the plain bare run {last_bare_rate:.1f}: {rate / last_bare_rate:.2f}), CPU "
+        f"{1000 * bare['cpu_seconds'] / articles:.2f} ms per article; median ratio against it about "
         f"{median_ratio * last_bare_rate / rate:.2f}"
     )
 

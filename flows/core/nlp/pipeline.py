@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from flows.core.models import Article, EntityMention, NlpResult, Section, SectionSentences
+from flows.core.nlp.matrices import fastest_matrix_ops
 from flows.core.nlp.ner_rules import VALUE_LABELS, is_credit, is_junk, ner_view, refine_span
 
 SENTENCE_COMPONENTS = ("senter", "parser", "sentencizer")
@@ -48,7 +49,8 @@ class ModelInfo:
 def load_pipeline(model_name: str) -> Language:
     """Load an installed spaCy pipeline once per process, keeping only what entities and sentences need."""
     try:
-        nlp = spacy.load(model_name)
+        with fastest_matrix_ops():
+            nlp = spacy.load(model_name)
     except OSError as error:
         raise ModelNotFoundError(
             f"spaCy pipeline {model_name!r} is not installed; install it as a package "

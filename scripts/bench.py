@@ -17,7 +17,9 @@ Builds N articles derived from the sample (varied so no two are equal) in a temp
    same section texts the flow tags (headline, caption, body), same batch size; timed before the first flow
    run and after each one, and each flow run's ratio taken against the mean of the bare runs on either side
    of it (this machine's speed drifts by tens of percent over minutes); the lowest of these ratios is printed
-   beside their median (R rounds, 3 by default); and the CPU each side spends per article in all its processes
+   beside their median (R rounds, 3 by default); the same pairing of bare spaCy with itself (each bare run
+   between two others against them), which shows how far the machine's drift alone moves such a ratio in
+   this bench; and the CPU each side spends per article in all its processes
    (the flow: this process, its spaCy workers and Prefect's temporary server; bare spaCy: its process and
    workers), whose ratio the machine's drifting speed moves far less than it moves the throughputs, and the
    kernel's share of it (system CPU); then bare spaCy once more with ``malloc`` told what the flow's spaCy
@@ -453,24 +455,40 @@ def main() -> None:
             f"the flow runs: {', '.join(f'{rate:.1f}' for rate in measured)}; {len(texts)} texts, components "
             f"{'+'.join(bare_runs[0]['components'])}, n_process={args.processes})"
         )
-        ratios = [
-            flow / statistics.mean([before, after])
-            for flow, before, after in zip(flow_rates, measured, measured[1:], strict=False)
-        ]
+        ratios = flow_against_bare(flow_rates, measured)
         print(
             f"ratio flow / bare spaCy  lowest {min(ratios):.2f}, median {statistics.median(ratios):.2f} "
             f"(each flow run against the bare runs on either side: {', '.join(f'{ratio:.2f}' for ratio in ratios)})"
         )
+        if len(measured) >= 3:
+            print(bare_against_bare_line(measured))
         bare_cpu = [bare["cpu_seconds"] for bare in bare_runs if bare is not None]
         bare_system = [bare["system_seconds"] for bare in bare_runs if bare is not None]
         print(cpu_line(flow_cpu, bare_cpu, args.articles))
         print(system_cpu_line(flow_system, bare_system, args.articles))
         if bare_keeping_freed is not None:
             print(
-                like_for_like_line(bare_keeping_freed, measured[-1], statistics.median(ratios), args.articles)
+                extra_bare_line(
+                    "bare spaCy, malloc kept",
+                    bare_keeping_freed,
+                    measured[-1],
+                    statistics.median(ratios),
+                    args.articles,
+                )
             )
         if bare_stock is not None:
-            print(stock_ops_line(bare_stock, measured[-1], statistics.median(ratios), args.articles))
+            from flows.core.nlp.matrices import blis_kernel
+
+            print(
+                extra_bare_line(
+                    "bare spaCy, thinc's blis",
+                    bare_stock,
+                    measured[-1],
+                    statistics.median(ratios),
+                    args.articles,
+                    note=f"blis's kernel here {blis_kernel()!r}",
+                )
+            )
     print(
         f"nothing new (rerun)      {rerun_seconds:.2f} s; an empty run {warm_empty:.2f} s; difference {beyond:+.2f} s"
         f" = {100 * beyond / first_flow_seconds:+.2f} % of the full run ({rerun.files_unchanged} files skipped unread)"
@@ -518,10 +536,13 @@ def cpu_line(flow_cpu: list[float], bare_cpu: list[float], articles: int) -> str
     """The CPU each side spends per article in all its processes, and their ratio: the work beside spaCy, which
     the machine's drifting speed moves far less than it moves the throughputs."""
     flow, bare = (1000 * statistics.median(seconds) / articles for seconds in (flow_cpu, bare_cpu))
+    flow_runs, bare_runs = (
+        ", ".join(f"{1000 * run / articles:.1f}" for run in seconds) for seconds in (flow_cpu, bare_cpu)
+    )
     return (
         f"CPU per article          flow {flow:.2f} ms, bare spaCy {bare:.2f} ms (medians; all processes: the flow's"
         f" own, its spaCy workers and Prefect's temporary server; nlp.pipe's and its workers); bare / flow"
-        f" {bare / flow:.2f}"
+        f" {bare / flow:.2f}; each run: flow {flow_runs}; bare {bare_runs}"
     )
 
 
@@ -531,29 +552,47 @@ def system_cpu_line(flow_system: list[float], bare_system: list[float], articles
     return f"  of which system CPU     flow {flow:.2f} ms, bare spaCy {bare:.2f} ms per article (medians)"
 
 
-def like_for_like_line(bare: dict, last_bare_rate: float, median_ratio: float, articles: int) -> str:
-    """Bare spaCy once more, its malloc told what the flow's workers tell theirs: its speed beside the bare
-    run just before it, and the median ratio the flow would show against it (the work beside spaCy alone)."""
-    rate = articles / bare["seconds"]
+def flow_against_bare(flow_rates: list[float], bare_rates: list[float]) -> list[float]:
+    """Each flow run's speed over the mean speed of the bare runs on either side of it (flow run i ran between
+    bare runs i and i + 1), so a drift of the machine's speed across the pair cancels."""
+    return [
+        flow / statistics.mean([before, after])
+        for flow, before, after in zip(flow_rates, bare_rates, bare_rates[1:], strict=False)
+    ]
+
+
+def bare_against_bare(bare_rates: list[float]) -> list[float]:
+    """The same pairing with bare spaCy on both sides: each bare run but the first and the last over the mean
+    of the bare runs on either side of it. The same work each time, so every ratio would be 1.00 on a steady
+    machine; how far they stray is how far this machine's drift alone moves a pairwise ratio in this bench
+    (a little further than it moves the flow's: these neighbours are one flow run further apart)."""
+    return [
+        rate / statistics.mean([before, after])
+        for before, rate, after in zip(bare_rates, bare_rates[1:], bare_rates[2:], strict=False)
+    ]
+
+
+def bare_against_bare_line(bare_rates: list[float]) -> str:
+    ratios = bare_against_bare(bare_rates)
+    spread = max(bare_rates) / min(bare_rates) - 1
     return (
-        f"bare spaCy, malloc kept   {rate:.1f} articles/s (one run, last; the plain bare run before it "
-        f"{last_bare_rate:.1f}: {rate / last_bare_rate:.2f}), CPU {1000 * bare['cpu_seconds'] / articles:.2f} ms per "
-        f"article, system {1000 * bare['system_seconds'] / articles:.2f}; median ratio against it about "
-        f"{median_ratio * last_bare_rate / rate:.2f}"
+        f"ratio bare / bare spaCy  lowest {min(ratios):.2f}, median {statistics.median(ratios):.2f} (each bare run"
+        f" between two others against them: {', '.join(f'{ratio:.2f}' for ratio in ratios)}; fastest bare run"
+        f" {100 * spread:.0f} % faster than the slowest): the machine's drift alone, read as the flow's ratio is"
     )
 
 
-def stock_ops_line(bare: dict, last_bare_rate: float, median_ratio: float, articles: int) -> str:
-    """Bare spaCy as ``spacy.load`` alone loads the model (thinc's blis, whatever kernel it has for this CPU):
-    its speed beside the last plain bare run, and the flow's median ratio against it."""
-    from flows.core.nlp.matrices import blis_kernel
-
+def extra_bare_line(
+    title: str, bare: dict, last_bare_rate: float, median_ratio: float, articles: int, note: str = ""
+) -> str:
+    """One more bare spaCy run after the others, set up differently (``title``): its speed beside the last
+    plain bare run, its CPU per article, and the median ratio the flow would show against it."""
     rate = articles / bare["seconds"]
-    kernel = blis_kernel()
     return (
-        f"bare spaCy, thinc's blis  {rate:.1f} articles/s (one run, last; blis's kernel here {kernel!r}; "
-        f"the plain bare run {last_bare_rate:.1f}: {rate / last_bare_rate:.2f}), CPU "
-        f"{1000 * bare['cpu_seconds'] / articles:.2f} ms per article; median ratio against it about "
+        f"{title:<25}{rate:.1f} articles/s (one run, after the others{'; ' + note if note else ''}; the last "
+        f"plain bare run {last_bare_rate:.1f}: {rate / last_bare_rate:.2f}), CPU "
+        f"{1000 * bare['cpu_seconds'] / articles:.2f} ms per article, system "
+        f"{1000 * bare['system_seconds'] / articles:.2f}; median ratio against it about "
         f"{median_ratio * last_bare_rate / rate:.2f}"
     )
 

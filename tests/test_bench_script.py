@@ -119,17 +119,48 @@ def test_bench_cpu_line_compares_the_median_cpu_per_article() -> None:
     line = bench.cpu_line([2.0, 3.0, 2.5], [2.2, 2.0, 2.4], 100)
 
     assert "flow 25.00 ms, bare spaCy 22.00 ms" in line
-    assert line.endswith("bare / flow 0.88")
+    assert line.endswith("bare / flow 0.88; each run: flow 20.0, 30.0, 25.0; bare 22.0, 20.0, 24.0")
 
 
-def test_bench_compares_the_flow_with_bare_spacy_told_to_keep_freed_memory_too() -> None:
+def test_bench_compares_the_flow_with_one_more_bare_run_set_up_otherwise() -> None:
     bench = _bench_module()
     bare = {"seconds": 50.0, "cpu_seconds": 2.4, "system_seconds": 0.1}
 
-    line = bench.like_for_like_line(bare, last_bare_rate=80.0, median_ratio=0.96, articles=4000)
+    line = bench.extra_bare_line(
+        "bare spaCy, malloc kept", bare, last_bare_rate=80.0, median_ratio=0.96, articles=4000
+    )
 
-    assert "80.0 articles/s (one run, last; the plain bare run before it 80.0: 1.00)" in line
-    assert "CPU 0.60 ms per article, system 0.03" in line
+    assert line.startswith(
+        "bare spaCy, malloc kept  80.0 articles/s (one run, after the others; the last plain"
+    )
+    assert "bare run 80.0: 1.00), CPU 0.60 ms per article, system 0.03" in line
     assert line.endswith("median ratio against it about 0.96")
-    slower = bench.like_for_like_line({**bare, "seconds": 40.0}, 80.0, 0.96, 4000)  # 100 articles/s
+    # 100 articles/s
+    slower = bench.extra_bare_line("x", {**bare, "seconds": 40.0}, 80.0, 0.96, 4000, note="n")
+    assert "(one run, after the others; n; the last" in slower
     assert slower.endswith("median ratio against it about 0.77")
+
+
+def test_bench_pairs_each_flow_run_with_the_bare_runs_on_either_side() -> None:
+    bench = _bench_module()
+
+    # flow runs between bare runs 100 | 95 | 110 | 90: the first against (100 + 80) / 2, ...
+    ratios = bench.flow_against_bare([95.0, 110.0, 90.0], [100.0, 80.0, 120.0, 100.0])
+
+    assert [round(ratio, 3) for ratio in ratios] == [1.056, 1.1, 0.818]
+
+
+def test_bench_pairs_bare_spacy_with_itself_as_it_pairs_the_flow() -> None:
+    bench = _bench_module()
+
+    steady = bench.bare_against_bare([80.0, 80.0, 80.0, 80.0])
+    # 80 between 100 and 120; 120 between 80 and 100
+    drifting = bench.bare_against_bare([100.0, 80.0, 120.0, 100.0])
+
+    assert steady == [1.0, 1.0]
+    assert [round(ratio, 3) for ratio in drifting] == [0.727, 1.333]
+    line = bench.bare_against_bare_line([100.0, 80.0, 120.0, 100.0])
+    assert line.startswith(
+        "ratio bare / bare spaCy  lowest 0.73, median 1.03 (each bare run between two others"
+    )
+    assert "0.73, 1.33; fastest bare run 50 % faster than the slowest)" in line

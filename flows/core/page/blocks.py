@@ -544,7 +544,7 @@ def _block_words(block: str) -> tuple[str, ...]:
     """:func:`lower_words` of a block, kept: pages of one site share many blocks.
 
     The words are interned, so the cache holds each distinct word once, not once per block it occurs in
-    ("the" thousands of times): 9.6 -> 2.5 MB once 10,000 bench pages are parsed (docs/performance.md)."""
+    ("the" thousands of times; what that saves is in docs/performance.md, session 24)."""
     return tuple(map(sys.intern, lower_words(block)))
 
 

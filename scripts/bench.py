@@ -573,6 +573,7 @@ def bare_against_bare(bare_rates: list[float]) -> list[float]:
 
 
 def bare_against_bare_line(bare_rates: list[float]) -> str:
+    """:func:`bare_against_bare` printed as the flow's ratios are, with how much the bare runs spread."""
     ratios = bare_against_bare(bare_rates)
     spread = max(bare_rates) / min(bare_rates) - 1
     return (

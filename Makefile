@@ -44,14 +44,26 @@ $(UV): requirements-tools.txt
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-tools.txt
 	touch $@
 
+# spaCy and thinc from their locked source distributions, built without Cython's profiling hooks (over half of
+# spaCy's CPU; the build variables in pyproject.toml, flows/core/nlp/hooks.py), where a C++ compiler is found:
+# about six minutes once per machine, then uv's cache holds the wheels. Without a compiler, their wheels from the
+# registry. uv does not check how an installed package was built, so a sync first removes the two: an
+# environment that holds the other build gets this one (from the cache, in well under a second).
+CXX_FOUND := $(shell command -v c++ || command -v g++)
+SPACY_BUILD := $(if $(CXX_FOUND),--no-binary-package spacy --no-binary-package thinc)
+define sync_environment
+	@$(if $(CXX_FOUND),,echo "no C++ compiler: spaCy and thinc from their wheels, with Cython's profiling hooks (slower)")
+	if [ -x $(1)/bin/python ]; then $(UV) pip uninstall --quiet --python $(1)/bin/python spacy thinc; fi
+	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(1) $(UV) sync --frozen --quiet --compile-bytecode $(SPACY_BUILD) $(2)
+	touch $(1)/.synced
+endef
+
 $(STAMP): $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --quiet --compile-bytecode
-	touch $@
+	$(call sync_environment,$(VENV))
 
 # The runtime environment: no test or lint packages; mypyc to compile with (the build group).
 $(RUN_STAMP): $(UV) uv.lock pyproject.toml
-	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(RUN_VENV) $(UV) sync --frozen --quiet --no-dev --group build --compile-bytecode
-	touch $@
+	$(call sync_environment,$(RUN_VENV),--no-dev --group build)
 
 # mypyc reads the types of the runtime packages, so it runs in .venv-run. Without a C compiler the script says
 # so and newsmill runs as Python.

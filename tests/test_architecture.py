@@ -40,7 +40,7 @@ CORE_PACKAGES = frozenset(
         "pyarrow",  # Arrow arrays only (the tables' list columns); no pyarrow.fs, dataset or parquet
         "pycountry",
         "spacy",
-        "thinc",  # spaCy's models: which ops they multiply with (flows/core/nlp/matrices.py)
+        "thinc",  # spaCy's models: which ops they multiply with (flows/core/nlp/matrices.py), how it was built (hooks.py)
         "threadpoolctl",  # and on how many threads numpy's BLAS does it
         "trafilatura",
         "zipcodes",

@@ -122,6 +122,14 @@ def test_bench_cpu_line_compares_the_median_cpu_per_article() -> None:
     assert line.endswith("bare / flow 0.88; each run: flow 20.0, 30.0, 25.0; bare 22.0, 20.0, 24.0")
 
 
+def test_bench_says_how_spacy_and_thinc_were_built() -> None:
+    bench = _bench_module()
+
+    assert bench.hooks_line([]).startswith("without Cython's profiling hooks")
+    assert bench.hooks_line(["spacy", "thinc"]).startswith("with Cython's profiling hooks in spacy and thinc")
+    assert "in thinc (their wheels)" in bench.hooks_line(["thinc"])
+
+
 def test_bench_compares_the_flow_with_one_more_bare_run_set_up_otherwise() -> None:
     bench = _bench_module()
     bare = {"seconds": 50.0, "cpu_seconds": 2.4, "system_seconds": 0.1}

@@ -49,11 +49,12 @@ $(UV): requirements-tools.txt
 # about six minutes once per machine, then uv's cache holds the wheels. Without a compiler, their wheels from the
 # registry. uv does not check how an installed package was built, so a sync first removes the two: an
 # environment that holds the other build gets this one (from the cache, in well under a second).
-CXX_FOUND := $(shell (command -v c++ || command -v g++) >/dev/null && $(UV_PYTHON) -c \
+# CAN_BUILD: a C++ compiler and Python's headers (what tests/test_hooks.py asks too).
+CAN_BUILD := $(shell (command -v c++ || command -v g++) >/dev/null && $(UV_PYTHON) -c \
   "import os, sysconfig; print(os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')) or '')")
-SPACY_BUILD := $(if $(CXX_FOUND),--no-binary-package spacy --no-binary-package thinc)
+SPACY_BUILD := $(if $(CAN_BUILD),--no-binary-package spacy --no-binary-package thinc)
 define sync_environment
-	@$(if $(CXX_FOUND),,echo "no C++ compiler or no Python headers: spaCy and thinc from their wheels, with Cython's profiling hooks (slower)")
+	@$(if $(CAN_BUILD),,echo "no C++ compiler or no Python headers: spaCy and thinc from their wheels, with Cython's profiling hooks (slower)")
 	if [ -x $(1)/bin/python ]; then $(UV) pip uninstall --quiet --python $(1)/bin/python spacy thinc; fi
 	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(1) $(UV) sync --frozen --quiet --compile-bytecode $(SPACY_BUILD) $(2)
 	touch $(1)/.synced

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 import sysconfig
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,22 +13,22 @@ import pytest
 from flows.core.nlp.hooks import packages_with_profiling_hooks, reports_cython_calls
 
 
-def _function_from(filename: str) -> object:
+def _function_from(filename: str) -> Callable[[], int]:
     """A function whose code says it comes from ``filename``, as a Cython function built with the hooks tells a
     profiler its ``.pyx`` source."""
-    namespace: dict[str, object] = {}
+    namespace: dict[str, Callable[[], int]] = {}
     exec(compile("def probe():\n    return 1\n", filename, "exec"), namespace)
     return namespace["probe"]
 
 
 def test_hooks_a_call_reported_from_a_pyx_source_is_one_built_with_them() -> None:
     probe = _function_from("spacy/tokenizer.pyx")
-    assert reports_cython_calls(lambda: probe())  # type: ignore[operator]
+    assert reports_cython_calls(probe)
 
 
 def test_hooks_python_calls_and_calls_into_c_are_not_reported_as_cython() -> None:
     probe = _function_from("flows/core/page/parse.py")
-    assert not reports_cython_calls(lambda: (probe(), sorted([3, 1, 2])))  # type: ignore[operator]
+    assert not reports_cython_calls(lambda: (probe(), sorted([3, 1, 2])))
 
 
 def test_hooks_the_profiler_set_before_is_set_again() -> None:

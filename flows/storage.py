@@ -28,6 +28,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -79,7 +80,13 @@ TABLE_NAMES = tuple(TABLES)
 # Articles before their detail rows: a reader never sees a detail row without its article. A run killed after
 # committing articles leaves its staging folder marked as committing; the next run finishes those commits
 # (recover_staging) before its own, so no article stays without its details.
-COMMIT_ORDER = ("rejects", "removals", "articles", *ARTICLE_DETAIL_TABLES)
+COMMITS_BEFORE_DETAILS = ("rejects", "removals", "articles")
+COMMIT_ORDER = (*COMMITS_BEFORE_DETAILS, *ARTICLE_DETAIL_TABLES)
+# The detail tables' commits run this many at a time once the articles are in: each is mostly pyarrow, polars
+# and deltalake reading, encoding and writing Parquet, which run without the interpreter's lock, and one at a
+# time they left a core idle for the last second or more of a run (docs/performance.md, session 29). Each
+# commit holds at most a row group of ROW_GROUP_BYTES, so two at once stay well within the batches' memory.
+DETAIL_COMMITS_AT_ONCE = 2
 OWNER_FILE = "owner.json"  # in a staging folder: which process stages there
 COMMITTING_FILE = "committing.json"  # in a staging folder: its commits began, with the run's metadata
 MAX_COMMIT_ATTEMPTS = 12
@@ -827,18 +834,26 @@ def commit_run(
     metadata: Mapping[str, str],
     options: StorageOptions = None,
 ) -> dict[str, CommitResult]:
-    """Commit every table a run staged, one commit each in :data:`COMMIT_ORDER` (by ``keys``, each table's key).
+    """Commit every table a run staged, one commit each (by ``keys``, each table's key): those of
+    :data:`COMMITS_BEFORE_DETAILS` in turn, then the article detail tables :data:`DETAIL_COMMITS_AT_ONCE` at a
+    time. The results are in :data:`COMMIT_ORDER`.
 
     Then the staged articles that another run committed first from another file with the same bytes (runs on
     different raw folders) are rejected as copies in one more commit of the rejects table, so each of those
-    files has its place after this run.
+    files has its place after this run. They are looked for while the detail tables commit.
     """
-    results = {}
-    for table in COMMIT_ORDER:
+
+    def commit(table: str) -> CommitResult:
         heap.return_freed_memory()  # what the batches or the commit before freed, before this one takes its own
-        results[table] = commit_staged(output, staging, table, keys[table], metadata, options)
+        return commit_staged(output, staging, table, keys[table], metadata, options)
+
+    results = {table: commit(table) for table in COMMITS_BEFORE_DETAILS}
+    with ThreadPoolExecutor(DETAIL_COMMITS_AT_ONCE, thread_name_prefix="newsmill-commit") as pool:
+        details = {table: pool.submit(commit, table) for table in ARTICLE_DETAIL_TABLES}
+        copies_found = stage_lost_copies(output, staging, options)
+        results |= {table: done.result() for table, done in details.items()}
     heap.return_freed_memory()
-    if stage_lost_copies(output, staging, options):
+    if copies_found:
         again = commit_staged(output, staging, "rejects", keys["rejects"], metadata, options)
         first = results["rejects"]
         results["rejects"] = CommitResult(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -580,6 +581,59 @@ def _dead_owner(staging: Path, output: Path) -> None:
 def test_storage_articles_are_committed_before_their_details() -> None:
     order = list(storage.COMMIT_ORDER)
     assert all(order.index("articles") < order.index(table) for table in ARTICLE_DETAIL_TABLES)
+
+
+class _CommitLog:
+    """Stands in for :func:`storage.commit_staged`: records when each table's commit starts and ends, and holds
+    the commits of ``together`` until as many run at once (a timeout if they never do)."""
+
+    def __init__(self, together: tuple[str, ...] = (), failing: str | None = None) -> None:
+        self.events: list[tuple[str, str]] = []
+        self.together = together
+        self.meeting = threading.Barrier(len(together), timeout=10) if together else None
+        self.failing = failing
+
+    def __call__(self, output: Path, staging: Path, table: str, *_: Any) -> storage.CommitResult:
+        self.events.append(("start", table))
+        if self.meeting is not None and table in self.together:
+            self.meeting.wait()
+        if table == self.failing:
+            raise OSError(f"[Errno 28] No space left on device: {table}")
+        self.events.append(("end", table))
+        return storage.CommitResult(table, 1, 1, 0)
+
+    def position(self, step: str, table: str) -> int:
+        return self.events.index((step, table))
+
+
+def test_storage_run_commits_its_detail_tables_at_once_and_only_after_its_articles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first_two = ARTICLE_DETAIL_TABLES[: storage.DETAIL_COMMITS_AT_ONCE]
+    # one detail commit at a time would time out at the barrier, waiting for the other
+    commits = _CommitLog(together=first_two)
+    monkeypatch.setattr(storage, "commit_staged", commits)
+
+    results = storage.commit_run(tmp_path, storage.staging_dir(tmp_path, "run"), TABLE_KEYS, METADATA)
+
+    assert list(results) == list(storage.COMMIT_ORDER)
+    assert commits.position("end", "rejects") < commits.position("start", "removals")
+    assert commits.position("end", "removals") < commits.position("start", "articles")
+    articles_done = commits.position("end", "articles")
+    assert all(commits.position("start", table) > articles_done for table in ARTICLE_DETAIL_TABLES)
+
+
+def test_storage_run_whose_detail_commit_fails_finishes_the_others_before_it_raises(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commits = _CommitLog(failing="places")
+    monkeypatch.setattr(storage, "commit_staged", commits)
+
+    with pytest.raises(OSError, match="No space left"):
+        storage.commit_run(tmp_path, storage.staging_dir(tmp_path, "run"), TABLE_KEYS, METADATA)
+
+    others = [table for table in ARTICLE_DETAIL_TABLES if table != "places"]
+    assert all(("end", table) in commits.events for table in others)
 
 
 def test_storage_run_killed_while_committing_is_finished_by_the_next_run(

@@ -49,9 +49,8 @@ $(UV): requirements-tools.txt
 # about six minutes once per machine, then uv's cache holds the wheels. Without a compiler, their wheels from the
 # registry. uv does not check how an installed package was built, so a sync first removes the two: an
 # environment that holds the other build gets this one (from the cache, in well under a second).
-# CAN_BUILD: a C++ compiler and Python's headers (what tests/test_hooks.py asks too).
-CAN_BUILD := $(shell (command -v c++ || command -v g++) >/dev/null && $(UV_PYTHON) -c \
-  "import os, sysconfig; print(os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')) or '')")
+# CAN_BUILD: a C++ compiler and Python's headers (scripts/can_build.py, which tests/test_hooks.py asks too).
+CAN_BUILD := $(shell $(UV_PYTHON) scripts/can_build.py)
 SPACY_BUILD := $(if $(CAN_BUILD),--no-binary-package spacy --no-binary-package thinc)
 define sync_environment
 	@$(if $(CAN_BUILD),,echo "no C++ compiler or no Python headers: spaCy and thinc from their wheels, with Cython's profiling hooks (slower)")

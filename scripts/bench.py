@@ -538,7 +538,7 @@ def compiled_line() -> str:
 def hooks_line(hooked: list[str]) -> str:
     """How spaCy and thinc were built, which sets spaCy's speed on both sides of the ratio alike."""
     if not hooked:
-        return "without Cython's profiling hooks (from their sources: make setup found a C++ compiler)"
+        return "without Cython's profiling hooks (from their sources: make found a C++ compiler and Python's headers)"
     return (
         f"with Cython's profiling hooks in {' and '.join(hooked)} (their wheels): spaCy takes over twice the CPU"
         " it takes built from its sources (flows/core/nlp/hooks.py)"

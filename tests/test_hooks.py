@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
+import importlib.util
 import sys
-import sysconfig
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from flows.core.nlp.hooks import packages_with_profiling_hooks, reports_cython_calls
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _function_from(filename: str) -> Callable[[], int]:
@@ -44,9 +45,13 @@ def test_hooks_the_profiler_set_before_is_set_again() -> None:
 
 
 def _setup_builds_from_source() -> bool:
-    """What the Makefile asks before it builds spaCy and thinc: a C++ compiler and Python's headers."""
-    compiler = shutil.which("c++") or shutil.which("g++")
-    return compiler is not None and (Path(sysconfig.get_paths()["include"]) / "Python.h").exists()
+    """What the Makefile asks before it builds spaCy and thinc (scripts/can_build.py)."""
+    spec = importlib.util.spec_from_file_location("can_build", REPO / "scripts" / "can_build.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return bool(module.can_build())
 
 
 @pytest.mark.skipif(

@@ -199,11 +199,13 @@ def freeze_long_lived_objects() -> None:
     garbage collections; :func:`stage_batches` unfreezes them when it ends.
 
     Each full collection otherwise walks all of them, once per batch (:func:`release_finished_batch`) and
-    whenever Python starts one itself. A collection first, so no garbage is frozen with them: about 0.2 s
-    in a process with the pipeline loaded, so :func:`stage_batches` calls this once the first batch is
-    with the workers, not while they wait for it.
+    whenever Python starts one itself. Only the young generations are collected first: a full collection
+    walks every object of the process (about 0.3 s with the pipeline loaded) and holds the interpreter's lock
+    all that time, so the thread that hands the first batch to the workers could not run and both workers
+    waited it out. The few thousand unreachable objects the oldest generation may hold (what loading left)
+    are frozen with the rest until the run ends.
     """
-    gc.collect()
+    gc.collect(generation=1)
     gc.freeze()
 
 
@@ -251,7 +253,9 @@ def batch_sizes(total: int, size: int, first: int | None = None) -> list[int]:
     tagging it, so a batch a few times larger than the one before is parsed before the workers run out of
     work; large batches then spread the fixed cost of each batch (its Prefect tasks, one validation per
     table). The last batch is validated and staged after the workers have tagged everything, with nothing
-    left for them to do, so it is a short one too.
+    left for them to do, so it is a short one too. The batches between are full, but for the last full one
+    and what is left over, which share their files equally: a short batch just before a larger one left the
+    workers idle while the flow parsed the larger one.
     """
     head: list[int] = []
     tail: list[int] = []
@@ -263,5 +267,18 @@ def batch_sizes(total: int, size: int, first: int | None = None) -> list[int]:
                 end.append(taken)
                 left -= taken
         step *= BATCH_GROWTH
-    middle = [size] * (left // size) + ([left % size] if left % size else [])
+    full, rest = divmod(left, size)
+    middle = [size] * full
+    if rest and middle:
+        middle[-1:] = even_split(size + rest, 2)
+    elif rest:
+        middle = [rest]
     return [*head, *middle, *reversed(tail)]
+
+
+def even_split(total: int, parts: int) -> list[int]:
+    """``total`` cut into ``parts`` sizes that differ by at most one, the larger first."""
+    if parts <= 0:
+        return []
+    whole_share, extra = divmod(total, parts)
+    return [whole_share + 1] * extra + [whole_share] * (parts - extra)

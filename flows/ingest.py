@@ -269,16 +269,9 @@ def batch_sizes(total: int, size: int, first: int | None = None) -> list[int]:
         step *= BATCH_GROWTH
     full, rest = divmod(left, size)
     middle = [size] * full
-    if rest and middle:
-        middle[-1:] = even_split(size + rest, 2)
+    if rest and middle:  # the last full batch and what is left over, in two halves
+        shared = size + rest
+        middle[-1:] = [shared - shared // 2, shared // 2]
     elif rest:
-        middle = [rest]
+        middle.append(rest)
     return [*head, *middle, *reversed(tail)]
-
-
-def even_split(total: int, parts: int) -> list[int]:
-    """``total`` cut into ``parts`` sizes that differ by at most one, the larger first."""
-    if parts <= 0:
-        return []
-    whole_share, extra = divmod(total, parts)
-    return [whole_share + 1] * extra + [whole_share] * (parts - extra)

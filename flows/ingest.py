@@ -165,7 +165,7 @@ def stage_batches(
                     ),
                 )
             )
-            if number == 1:  # once the workers have the first batch, not while they wait for it
+            if number == 1:  # after the first batch is submitted: its chunks leave from Prefect's task thread
                 freeze_long_lived_objects()
             while len(in_flight) >= batches_in_flight(settings):
                 finish_oldest()

@@ -13,6 +13,7 @@ starts each run in a process of its own, so there the pool lives for one run.
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import multiprocessing.util
@@ -160,10 +161,17 @@ def tables_in_pool(
             lost.extend(processing_error(article, Stage.TAG, error) for article in chunk)
         else:
             parts.append(part)
-    empty = batch_tables(load_pipeline(model_name), [], [], run, batch_size)
+    empty = no_articles_tables(model_name, run, batch_size)
     # A chunk's rejects are its articles that failed to be tagged or analysed (processing_error).
     found_rejects = pl.concat([rejects_frame([*rejects, *lost], run), *(part.rejects for part in parts)])
     return combine(parts, found_rejects, empty)
+
+
+@functools.lru_cache(maxsize=1)
+def no_articles_tables(model_name: str, run: RunInfo, batch_size: int) -> BatchTables:
+    """Every table with its columns and no rows, which gives a batch's tables their columns: made once per
+    run (about 5 ms each time: eight empty frames), not once per batch. Frames are never changed in place."""
+    return batch_tables(load_pipeline(model_name), [], [], run, batch_size)
 
 
 class WorkerLostError(RuntimeError):

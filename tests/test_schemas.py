@@ -309,6 +309,16 @@ def test_schemas_one_pass_fails_what_pandera_fails(
         model.validate(checked, lazy=True)
 
 
+def test_schemas_one_pass_decides_every_frame_anew_though_its_checks_are_made_once(
+    article: Article, run_info: RunInfo
+) -> None:
+    model, frame = frames_to_check(_intel_tables(article, run_info))["amounts"]
+    negative = frame.with_columns(pl.lit(-1.0).cast(frame["value"].dtype).alias("value"))
+    assert passing_tables({"amounts": (model, frame)}) == {"amounts"}
+    assert passing_tables({"amounts": (model, negative)}) == set()  # same model, same types
+    assert passing_tables({"amounts": (model, frame)}) == {"amounts"}
+
+
 def test_schemas_one_pass_leaves_duplicates_and_other_types_to_pandera(
     article: Article, run_info: RunInfo
 ) -> None:

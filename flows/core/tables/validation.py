@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import cast
 
 import pandera.backends.polars.builtin_checks  # registers the built-in checks' polars functions
@@ -95,11 +96,24 @@ def passing_tables(checked: Mapping[str, tuple[type[pa.DataFrameModel], pl.DataF
     for name, (model, frame) in checked.items():
         try:
             queries = _verdicts(model, frame)
-            if queries is not None and all(all(query.collect().row(0)) for query in queries):
+            # polars' in-memory engine: its streaming engine (polars 2's default) costs more to start than
+            # these one-row queries over a batch's few hundred rows take to run
+            if queries is not None and all(
+                all(query.collect(engine="in-memory").row(0)) for query in queries
+            ):
                 passed.add(name)
         except Exception:  # a check that raises: pandera decides, and reports it
             continue
     return passed
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A model's checks on frames whose columns have one set of types: the expressions that decide them, made
+    without the frame's rows (each named ``check_<n>``), and the checks that need the frame itself."""
+
+    expressions: tuple[pl.Expr, ...]
+    frame_checks: tuple[tuple[Check, str], ...]
 
 
 def _verdicts(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> list[pl.LazyFrame] | None:
@@ -111,21 +125,44 @@ def _verdicts(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> list[pl.La
     schema = _schema(model)
     if set(frame.columns) != set(schema.columns) or schema.unique or schema.ordered or schema.dtype:
         return None
-    rows, types = frame.lazy(), frame.schema  # a frame's schema is built anew on each access
-    expressions: list[pl.Expr] = []
+    plan = _plan(model, tuple(frame.schema.items()))  # a frame's schema is built anew on each access
+    if plan is None:
+        return None
+    rows = frame.lazy()
+    expressions = list(plan.expressions)
     queries: list[pl.LazyFrame] = []
+    for check, key in plan.frame_checks:
+        output = check._check_fn(PolarsData(rows, key), **check._check_kwargs)
+        if isinstance(output, bool):
+            expressions.append(pl.lit(output).alias(f"check_{len(expressions)}"))
+        elif isinstance(output, pl.LazyFrame):
+            queries.append(output.select(_passes([pl.all()], check.ignore_na)))
+        else:
+            return None
+    return [rows.select(expressions), *queries]
+
+
+@lru_cache(maxsize=64)
+def _plan(model: type[pa.DataFrameModel], types: tuple[tuple[str, pl.DataType], ...]) -> _Plan | None:
+    """The checks of ``model`` on a frame with these column types (name and type of each, in the frame's order),
+    made once per model and types (about 330 expressions over a batch's tables, whose making cost 10-18 ms a
+    batch); None when pandera must decide such a frame."""
+    schema, of = _schema(model), dict(types)
+    expressions: list[pl.Expr] = []
     for name, column in schema.columns.items():
         if column.regex or column.default is not None or column.dtype is None:
             return None
-        if not column.dtype.check(types[name], PolarsData(rows.select(name), name)):
+        # pandera's polars types compare the types alone (the data container is for coercion)
+        if not column.dtype.check(of[name]):
             return None
         if not column.nullable:
             present = pl.col(name).is_not_null()
-            if types[name].is_float():
+            if of[name].is_float():
                 present &= pl.col(name).is_not_nan()
             expressions.append(present.all())
         if column.unique:
             expressions.append(pl.col(name).is_duplicated().any().not_())
+    frame_checks: list[tuple[Check, str]] = []
     for check, key in [
         *((check, name) for name, column in schema.columns.items() for check in column.checks),
         *((check, "*") for check in schema.checks),
@@ -133,18 +170,12 @@ def _verdicts(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> list[pl.La
         if check.element_wise or check.groupby is not None or check._check_fn is None:
             return None
         recorded = _selected(check, key)
-        if recorded is not None:
-            expressions.append(_passes(recorded, check.ignore_na))
-            continue
-        output = check._check_fn(PolarsData(rows, key), **check._check_kwargs)
-        if isinstance(output, bool):
-            expressions.append(pl.lit(output))
-        elif isinstance(output, pl.LazyFrame):
-            queries.append(output.select(_passes([pl.all()], check.ignore_na)))
+        if recorded is None:
+            frame_checks.append((check, key))
         else:
-            return None
-    named = [expression.alias(f"check_{number}") for number, expression in enumerate(expressions)]
-    return [rows.select(named), *queries]
+            expressions.append(_passes(recorded, check.ignore_na))
+    named = (expression.alias(f"check_{number}") for number, expression in enumerate(expressions))
+    return _Plan(tuple(named), tuple(frame_checks))
 
 
 def _passes(outputs: list[pl.Expr], ignore_na: bool) -> pl.Expr:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -20,22 +23,41 @@ from flows.core.summary import RunSummary, failure_markdown, figures_table, repo
 FIGURES_KEY = "newsmill-run-figures"
 REPORT_KEY = "newsmill-run-report"
 PROGRESS_KEY = "newsmill-run-progress"
+# After the first batch the progress bar moves at most this often, and once more at the end. Each move is a call
+# to Prefect's API that the flow waits for: about 26 ms of CPU between the flow's process and Prefect's server,
+# made once per batch of 300 files before (docs/performance.md, session 31).
+PROGRESS_SECONDS = 5.0
 
 
-def start_progress(total_files: int) -> UUID | None:
+@dataclass(slots=True)
+class ProgressBar:
+    """The run's progress bar in the UI (a Prefect progress artifact), and when it last moved."""
+
+    artifact: UUID
+    moved_at: float = -math.inf  # time.monotonic() when it last moved; never yet: the first batch moves it
+
+
+def start_progress(total_files: int) -> ProgressBar | None:
     """A progress bar for the run: raw files processed out of ``total_files``."""
     artifact = create_progress_artifact(
         progress=0.0 if total_files else 100.0,
         key=PROGRESS_KEY,
         description=f"New or changed raw files processed (of {total_files}).",
     )
-    return artifact if isinstance(artifact, UUID) else None
+    return ProgressBar(artifact) if isinstance(artifact, UUID) else None
 
 
-def advance_progress(artifact: UUID | None, done: int, total: int) -> None:
-    """Move the progress bar to ``done`` of ``total`` files."""
-    if artifact is not None and total:
-        update_progress_artifact(artifact_id=artifact, progress=100.0 * done / total)
+def advance_progress(bar: ProgressBar | None, done: int, total: int, now: float | None = None) -> None:
+    """Move the progress bar to ``done`` of ``total`` files: the first time (the first batch is short, so it moves
+    early), then once :data:`PROGRESS_SECONDS` have passed since it last moved, and when all are done (``now``:
+    ``time.monotonic()`` unless given)."""
+    if bar is None or not total:
+        return
+    now = time.monotonic() if now is None else now
+    if done < total and now - bar.moved_at < PROGRESS_SECONDS:
+        return
+    update_progress_artifact(artifact_id=bar.artifact, progress=100.0 * done / total)
+    bar.moved_at = now
 
 
 def run_name() -> str:

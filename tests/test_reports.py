@@ -1,12 +1,38 @@
-"""Specification of what a run tells the Prefect UI beyond its tables: warnings about its schedule."""
+"""Specification of what a run tells the Prefect UI beyond its tables: its progress, warnings about its schedule."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 
-from flows.reports import schedule_warning
+from flows import reports
+from flows.reports import PROGRESS_SECONDS, ProgressBar, advance_progress, schedule_warning
+
+
+def test_reports_progress_moves_at_the_first_batch_then_at_most_every_few_seconds_and_at_the_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    moves: list[float] = []
+    monkeypatch.setattr(
+        reports, "update_progress_artifact", lambda artifact_id, progress: moves.append(progress)
+    )
+    bar = ProgressBar(uuid4())
+    advance_progress(bar, 10, 100, now=100.0)
+    advance_progress(bar, 20, 100, now=100.0 + PROGRESS_SECONDS / 2)
+    advance_progress(bar, 30, 100, now=100.0 + PROGRESS_SECONDS)
+    advance_progress(bar, 40, 100, now=100.0 + PROGRESS_SECONDS * 1.5)
+    advance_progress(bar, 100, 100, now=100.0 + PROGRESS_SECONDS * 1.6)
+    assert moves == [10.0, 30.0, 100.0]
+
+
+def test_reports_progress_of_a_run_without_a_bar_or_files_calls_nobody(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reports, "update_progress_artifact", lambda **moved: pytest.fail(f"moved: {moved}"))
+    advance_progress(None, 5, 10)
+    advance_progress(ProgressBar(uuid4(), moved_at=0.0), 0, 0)
 
 
 @pytest.mark.parametrize(

@@ -150,7 +150,7 @@ def stage_batches(
         tally.add_batch(tables.frames())
         release_finished_batch()
         files_done += files
-        reports.advance_progress(bar, files_done, total_files)
+        reports.advance_progress(bar, files_done)
         progress(f"batch {number}/{len(batches)}: {files} files, {tables.articles.height} articles")
 
     try:

@@ -31,9 +31,11 @@ PROGRESS_SECONDS = 5.0
 
 @dataclass(slots=True)
 class ProgressBar:
-    """The run's progress bar in the UI (a Prefect progress artifact), and when it last moved."""
+    """The run's progress bar in the UI (a Prefect progress artifact): the files it counts, and when it last
+    moved."""
 
     artifact: UUID
+    total: int
     moved_at: float = -math.inf  # time.monotonic() when it last moved; never yet: the first batch moves it
 
 
@@ -44,19 +46,19 @@ def start_progress(total_files: int) -> ProgressBar | None:
         key=PROGRESS_KEY,
         description=f"New or changed raw files processed (of {total_files}).",
     )
-    return ProgressBar(artifact) if isinstance(artifact, UUID) else None
+    return ProgressBar(artifact, total_files) if isinstance(artifact, UUID) else None
 
 
-def advance_progress(bar: ProgressBar | None, done: int, total: int, now: float | None = None) -> None:
-    """Move the progress bar to ``done`` of ``total`` files: the first time (the first batch is short, so it moves
+def advance_progress(bar: ProgressBar | None, done: int, now: float | None = None) -> None:
+    """Move the progress bar to ``done`` of its files: the first time (the first batch is short, so it moves
     early), then once :data:`PROGRESS_SECONDS` have passed since it last moved, and when all are done (``now``:
     ``time.monotonic()`` unless given)."""
-    if bar is None or not total:
+    if bar is None or not bar.total:
         return
     now = time.monotonic() if now is None else now
-    if done < total and now - bar.moved_at < PROGRESS_SECONDS:
+    if done < bar.total and now - bar.moved_at < PROGRESS_SECONDS:
         return
-    update_progress_artifact(artifact_id=bar.artifact, progress=100.0 * done / total)
+    update_progress_artifact(artifact_id=bar.artifact, progress=100.0 * done / bar.total)
     bar.moved_at = now
 
 

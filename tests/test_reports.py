@@ -18,12 +18,12 @@ def test_reports_progress_moves_at_the_first_batch_then_at_most_every_few_second
     monkeypatch.setattr(
         reports, "update_progress_artifact", lambda artifact_id, progress: moves.append(progress)
     )
-    bar = ProgressBar(uuid4())
-    advance_progress(bar, 10, 100, now=100.0)
-    advance_progress(bar, 20, 100, now=100.0 + PROGRESS_SECONDS / 2)
-    advance_progress(bar, 30, 100, now=100.0 + PROGRESS_SECONDS)
-    advance_progress(bar, 40, 100, now=100.0 + PROGRESS_SECONDS * 1.5)
-    advance_progress(bar, 100, 100, now=100.0 + PROGRESS_SECONDS * 1.6)
+    bar = ProgressBar(uuid4(), total=100)
+    advance_progress(bar, 10, now=100.0)
+    advance_progress(bar, 20, now=100.0 + PROGRESS_SECONDS / 2)
+    advance_progress(bar, 30, now=100.0 + PROGRESS_SECONDS)
+    advance_progress(bar, 40, now=100.0 + PROGRESS_SECONDS * 1.5)
+    advance_progress(bar, 100, now=100.0 + PROGRESS_SECONDS * 1.6)
     assert moves == [10.0, 30.0, 100.0]
 
 
@@ -31,8 +31,8 @@ def test_reports_progress_of_a_run_without_a_bar_or_files_calls_nobody(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(reports, "update_progress_artifact", lambda **moved: pytest.fail(f"moved: {moved}"))
-    advance_progress(None, 5, 10)
-    advance_progress(ProgressBar(uuid4(), moved_at=0.0), 0, 0)
+    advance_progress(None, 5)
+    advance_progress(ProgressBar(uuid4(), total=0), 0)
 
 
 @pytest.mark.parametrize(

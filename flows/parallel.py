@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from itertools import accumulate, pairwise
 from typing import Any
 
 import polars as pl
@@ -36,7 +37,11 @@ from flows.core.models import Article, Reject, Stage
 from flows.core.nlp.pipeline import load_pipeline
 from flows.core.tables.rows import BatchTables, RunInfo, rejects_frame
 
-ARTICLES_PER_CHUNK = 24  # small enough to keep every worker busy to the end of a batch
+ARTICLES_PER_CHUNK = 24  # the chunks of a short batch (a run's first and last): every worker busy to its end
+# The chunks of a longer batch: each chunk costs a worker about 10 ms whatever its size (its eight frames, spaCy's
+# last short batch), 0.2 ms per article in chunks of 24 (docs/performance.md). The next batch's chunks wait
+# behind them, so no worker runs out of work before the run's last batch.
+MAX_ARTICLES_PER_CHUNK = 48
 # A chunk's time budget (seconds): far above what a chunk takes, short of a tokenizer stuck for good.
 CHUNK_SECONDS = 600.0
 ORPHAN_CHECK_SECONDS = 1.0  # how often a worker looks whether the process that started it is still there
@@ -147,10 +152,8 @@ def tables_in_pool(
     sent again without that counting as its try (:func:`_tagged`).
     """
     budget = CHUNK_SECONDS if chunk_seconds is None else chunk_seconds
-    chunks = [
-        list(articles[start : start + ARTICLES_PER_CHUNK])
-        for start in range(0, len(articles), ARTICLES_PER_CHUNK)
-    ]
+    ends = list(accumulate(chunk_sizes(len(articles), processes), initial=0))
+    chunks = [list(articles[start:end]) for start, end in pairwise(ends)]
     submitted = [_submit(model_name, processes, chunk, run, batch_size) for chunk in chunks]
     parts: list[BatchTables] = []
     lost: list[Reject] = []
@@ -165,6 +168,20 @@ def tables_in_pool(
     # A chunk's rejects are its articles that failed to be tagged or analysed (processing_error).
     found_rejects = pl.concat([rejects_frame([*rejects, *lost], run), *(part.rejects for part in parts)])
     return combine(parts, found_rejects, empty)
+
+
+def chunk_sizes(articles: int, processes: int) -> list[int]:
+    """How many articles each chunk of a batch of ``articles`` takes, in order: two chunks or more for each
+    of the ``processes`` workers where chunks of :data:`ARTICLES_PER_CHUNK` allow it (so a short batch keeps
+    every worker busy to its end), else as few as chunks of :data:`MAX_ARTICLES_PER_CHUNK` allow; the sizes
+    differ by one at most."""
+    if articles <= 0:
+        return []
+    fewest = -(-articles // MAX_ARTICLES_PER_CHUNK)
+    enough = min(-(-articles // ARTICLES_PER_CHUNK), 2 * processes)
+    count = max(fewest, enough)
+    size, larger = divmod(articles, count)
+    return [size + 1] * larger + [size] * (count - larger)
 
 
 @functools.lru_cache(maxsize=1)

@@ -272,6 +272,7 @@ def test_faults_a_hung_worker_is_replaced_and_its_article_retried_once_then_reje
     monkeypatch.setenv("NEWSMILL_SETTLE_SECONDS", "0")
     monkeypatch.setenv("NEWSMILL_POOL_MIN_FILES", "0")  # a pool of workers even for these few files
     monkeypatch.setattr(parallel, "ARTICLES_PER_CHUNK", 1)
+    monkeypatch.setattr(parallel, "MAX_ARTICLES_PER_CHUNK", 1)
     monkeypatch.setattr(parallel, "CHUNK_SECONDS", 90.0)  # far above a one-article chunk, even under load
     monkeypatch.setattr(parallel, "_chunk_tables", tag_chunk_or_hang)
     parallel.close_pools()

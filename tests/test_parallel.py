@@ -23,6 +23,7 @@ from flows.core.models import Article
 from flows.core.nlp.pipeline import load_pipeline
 from flows.core.page.article import to_article
 from flows.core.tables.rows import RunInfo
+from flows.ingest import first_batch_size
 from tests.conftest import (
     ON_GLIBC,
     PAGES_PER_BATCH,
@@ -51,6 +52,7 @@ def test_parallel_pool_rows_equal_one_process_rows(
 ) -> None:
     articles = _articles(sample_bytes)
     monkeypatch.setattr(parallel, "ARTICLES_PER_CHUNK", 1)  # one chunk per article: spread over both workers
+    monkeypatch.setattr(parallel, "MAX_ARTICLES_PER_CHUNK", 1)
     parallel.start_workers(DEFAULT_MODEL, 2)  # returns once both workers have loaded the model
     assert len(parallel.nlp_pool(DEFAULT_MODEL, 2)._processes) == 2
     answers = [parallel.nlp_pool(DEFAULT_MODEL, 2).submit(_gazetteer_is_built) for _ in range(8)]
@@ -64,6 +66,21 @@ def test_parallel_pool_rows_equal_one_process_rows(
     pool = parallel.nlp_pool(DEFAULT_MODEL, 2)
     assert pool._mp_context.get_start_method() == "spawn"  # never fork after deltalake was used
     parallel.close_pools()
+
+
+def test_parallel_a_short_batch_gives_each_worker_two_chunks_and_a_long_one_fewer_larger_chunks() -> None:
+    first = first_batch_size(Settings(), processes=2)  # the run's short first (and last) batch
+    assert parallel.chunk_sizes(first, 2) == [24, 24, 24, 24]
+    assert parallel.chunk_sizes(288, 2) == [48] * 6
+    assert parallel.chunk_sizes(300, 2) == [43] * 6 + [42]  # not six of 48 and one of 12
+    assert parallel.chunk_sizes(30, 2) == [15, 15]
+    assert parallel.chunk_sizes(5, 2) == [5]
+    assert parallel.chunk_sizes(0, 2) == []
+    for articles in range(1, 1_000):
+        sizes = parallel.chunk_sizes(articles, 2)
+        assert sum(sizes) == articles
+        assert max(sizes) - min(sizes) <= 1
+        assert max(sizes) <= parallel.MAX_ARTICLES_PER_CHUNK
 
 
 def test_parallel_small_runs_stay_in_process_and_large_ones_use_every_core() -> None:
@@ -110,6 +127,7 @@ def test_parallel_a_killed_worker_is_replaced_and_its_articles_tagged(
 ) -> None:
     articles = _articles(sample_bytes)
     monkeypatch.setattr(parallel, "ARTICLES_PER_CHUNK", 1)
+    monkeypatch.setattr(parallel, "MAX_ARTICLES_PER_CHUNK", 1)
     parallel.start_workers(DEFAULT_MODEL, 2)
     victim = parallel.worker_pids()[0]
     os.kill(victim, signal.SIGKILL)
@@ -199,6 +217,7 @@ def test_parallel_chunks_beside_a_hung_one_are_sent_again_without_losing_their_t
     hangs = tmp_path / "hangs.log"
     monkeypatch.setenv(HANG_LOG, str(hangs))
     monkeypatch.setattr(parallel, "ARTICLES_PER_CHUNK", 1)
+    monkeypatch.setattr(parallel, "MAX_ARTICLES_PER_CHUNK", 1)
     monkeypatch.setattr(parallel, "_chunk_tables", tag_hang_or_wait)
     sample, cp1252, latin1 = _articles(sample_bytes)
     hung = replace(sample, source_path="hang-here.txt")

@@ -92,14 +92,14 @@ def test_failures_a_parser_exception_on_one_file_is_a_reject_and_the_rest_go_on(
 ) -> None:
     from flows.core import sources
 
-    real = sources.to_article
+    real = sources.parse_file
 
     def fails_on_bad(raw: object) -> object:
         if getattr(getattr(raw, "source", None), "path", "") == "bad.txt":
             raise RecursionError("maximum recursion depth exceeded")
         return real(raw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sources, "to_article", fails_on_bad)
+    monkeypatch.setattr(sources, "parse_file", fails_on_bad)
     read = [raw_document(cp1252_page(), "good.txt"), raw_document(latin1_page(), "bad.txt")]
     articles, rejects = parse_files(read, KnownSources())
 

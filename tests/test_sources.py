@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from flows.core.ids import article_id_for
 from flows.core.models import Article, Reject, RejectReason, SourceFile, Stage
@@ -101,6 +102,28 @@ def test_sources_parse_files_a_copy_in_the_same_batch_is_a_duplicate() -> None:
     )
     assert [a.source_path for a in articles] == ["a.txt"]
     assert [(r.source_path, r.reason) for r in rejects] == [("b.txt", RejectReason.DUPLICATE_CONTENT)]
+
+
+def test_sources_parse_files_a_copy_of_a_file_that_failed_is_not_its_duplicate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pages are parsed, then languages detected, for the whole batch; a file still becomes a duplicate only of
+    a copy before it that became an article."""
+    from flows.core.page import article
+
+    def fails(parsed: object) -> object:
+        raise ValueError("no language")
+
+    monkeypatch.setattr(article, "with_language", fails)
+    articles, rejects = parse_files(
+        [raw_document(PAGE, "a.txt"), raw_document(PAGE, "b.txt")], KnownSources()
+    )
+    assert articles == []
+    assert [(r.source_path, r.stage, r.reason) for r in rejects] == [
+        ("a.txt", Stage.PARSE, RejectReason.PROCESSING_ERROR),
+        ("b.txt", Stage.PARSE, RejectReason.PROCESSING_ERROR),
+    ]
+    assert "ValueError: no language" in rejects[0].detail
 
 
 def test_sources_parse_files_keeps_read_rejects_and_order() -> None:

@@ -6,8 +6,10 @@ This is the whole per-file decision, pure: size and content checks, decoding (wi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flows.core.ids import article_id_for
-from flows.core.models import Article, RawDocument, Reject, RejectReason, SourceFile, Stage
+from flows.core.models import Article, ParsedPage, RawDocument, Reject, RejectReason, SourceFile, Stage
 from flows.core.page import language
 from flows.core.page.blocks import block_word_count
 from flows.core.page.decode import decode_text, describe_binary
@@ -29,6 +31,22 @@ _NO_HTML_TEXT = (
 
 def to_article(raw: RawDocument) -> Article | Reject:
     """Turn one raw file into an article, or a reject with a reason a person can act on."""
+    parsed = parse_file(raw)
+    return parsed if isinstance(parsed, Reject) else with_language(parsed)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """A raw file whose page has a body: an article once its body's language is known (:func:`with_language`)."""
+
+    raw: RawDocument
+    encoding: str  # the encoding it was decoded with
+    page: ParsedPage
+    body: str
+
+
+def parse_file(raw: RawDocument) -> ParsedFile | Reject:
+    """The first half of :func:`to_article`: the file checked, decoded and parsed, or a reject."""
     problem = _content_problem(raw)
     if problem is not None:
         return problem
@@ -43,8 +61,7 @@ def to_article(raw: RawDocument) -> Article | Reject:
         )
     html = is_html(raw.source.path, decoded.text)
     page = parse_html(decoded.text) if html else parse_page(decoded.text)
-    body = page.body
-    if body is None:
+    if page.body is None:
         return make_reject(
             raw.source,
             raw.sha256,
@@ -52,16 +69,22 @@ def to_article(raw: RawDocument) -> Article | Reject:
             RejectReason.NO_ARTICLE_TEXT,
             _NO_HTML_TEXT if html else _NO_PLAIN_TEXT,
         )
+    return ParsedFile(raw, decoded.encoding, page, page.body)
+
+
+def with_language(parsed: ParsedFile) -> Article:
+    """The second half of :func:`to_article`: the parsed file's article, with its body's language."""
+    raw, page = parsed.raw, parsed.page
     return Article(
         article_id=article_id_for(raw.sha256),
         source_path=raw.source.path,
         source_sha256=raw.sha256,
         source_size_bytes=raw.source.size_bytes,
         source_mtime_ns=raw.source.mtime_ns,
-        source_encoding=decoded.encoding,
+        source_encoding=parsed.encoding,
         page=page,
         word_count=sum(map(block_word_count, page.paragraphs)),  # count_words(body), each paragraph's kept
-        language=detect_language(body),
+        language=detect_language(parsed.body),
     )
 
 

@@ -198,9 +198,8 @@ def extract_articles(raws: Sequence[RawDocument]) -> list[Article | Reject]:
     """:func:`flows.core.page.article.to_article` for each file, in order, with any exception it raises on a
     file turned into that file's ``processing_error`` reject.
 
-    In two passes: every page parsed, then every body's language detected. Done file by file, each step pushed
-    the other's code and tables out of the processor's caches: about 0.08 ms more per article, an eighth of the
-    two (docs/performance.md).
+    In two passes: every page parsed, then every body's language detected. Done file by file, the two took about
+    0.08 ms more per article, an eighth more (most likely the processor's caches; docs/performance.md).
     """
     from flows.core.page.article import ParsedFile, with_language
 

@@ -136,9 +136,10 @@ def analyse(
         article.article_id: [m for m in by_article.get(article.article_id, []) if m.label not in VALUE_LABELS]
         for article in read
     }
-    # Each extractor runs over every article before the next extractor starts. Run one article at a time,
-    # each extractor pushed the others' code and tables out of the processor's caches, and the five took about
-    # a quarter more CPU (docs/performance.md). The records come out in the same order either way.
+    # Each extractor runs over every article before the next extractor starts: run one article at a time, the
+    # five took about a quarter more CPU than each over the articles alone (most likely the processor's caches,
+    # each extractor's code and tables pushed out by the others; docs/performance.md). The records come out in
+    # the same order either way.
     resolved = [with_own_identities(named[a.article_id], resolve_entities(named[a.article_id])) for a in read]
     article_links = [
         {m.key: link for m, link in zip(named[a.article_id], resolution.links, strict=True)}

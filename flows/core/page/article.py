@@ -42,7 +42,7 @@ class ParsedFile:
     raw: RawDocument
     encoding: str  # the encoding it was decoded with
     page: ParsedPage
-    body: str
+    body: str  # the page's body, which a parsed file always has
 
 
 def parse_file(raw: RawDocument) -> ParsedFile | Reject:

@@ -165,18 +165,21 @@ def parse_files(
     """Turn a batch of files just read into articles and rejects; files already recorded are left out.
 
     Each new article is added to ``known`` at once, so a later copy of it in the same run is a duplicate.
-    The files that what earlier batches and runs recorded does not settle are parsed first, all together
-    (:func:`extract_articles`); each file is then triaged again in turn, against the articles found before it.
+    Each file is triaged against what earlier runs and batches recorded, the files left are parsed all together
+    (:func:`extract_articles`), then each of those is triaged again in turn, against the articles found before
+    it in this batch. Triage only finds more copies as a batch goes on, so this decides as one pass did; a copy
+    of an earlier file of the batch is parsed for nothing.
     """
-    fresh = [item for item in read if isinstance(item, RawDocument) and triage(item, known) is item]
-    extracted = {id(raw): outcome for raw, outcome in zip(fresh, extract_articles(fresh), strict=True)}
+    first = [triage(item, known) if isinstance(item, RawDocument) else item for item in read]
+    parsed = iter(extract_articles([item for item in first if isinstance(item, RawDocument)]))
     articles: list[Article] = []
     rejects: list[Reject] = []
-    for item in read:
-        decided = triage(item, known) if isinstance(item, RawDocument) else item
-        if isinstance(decided, RawDocument):  # settled by no earlier file here either: parsed above
-            found = extracted.get(id(decided))
-            outcome: Article | Reject | None = found if found is not None else extract_articles([decided])[0]
+    for decided in first:
+        outcome: Article | Reject | None
+        if isinstance(decided, RawDocument):  # parsed above: kept unless an earlier file here is its original
+            extracted = next(parsed)
+            again = triage(decided, known)
+            outcome = extracted if isinstance(again, RawDocument) else again
         else:
             outcome = decided
         if isinstance(outcome, Article):

@@ -132,18 +132,15 @@ def analyse(
     for mention in mentions:
         by_article.setdefault(mention.article_id, []).append(mention)
     read = [article for article in articles if article.article_id not in skipped]
-    named = {
-        article.article_id: [m for m in by_article.get(article.article_id, []) if m.label not in VALUE_LABELS]
-        for article in read
-    }
+    owns = [[m for m in by_article.get(a.article_id, []) if m.label not in VALUE_LABELS] for a in read]
     # Each extractor runs over every article before the next extractor starts: run one article at a time, the
     # five took about a quarter more CPU than each over the articles alone (most likely the processor's caches,
     # each extractor's code and tables pushed out by the others; docs/performance.md). The records come out in
     # the same order either way.
-    resolved = [with_own_identities(named[a.article_id], resolve_entities(named[a.article_id])) for a in read]
+    resolved = [with_own_identities(own, resolve_entities(own)) for own in owns]
     article_links = [
-        {m.key: link for m, link in zip(named[a.article_id], resolution.links, strict=True)}
-        for a, resolution in zip(read, resolved, strict=True)
+        {m.key: link for m, link in zip(own, resolution.links, strict=True)}
+        for own, resolution in zip(owns, resolved, strict=True)
     ]
     links: dict[MentionKey, MentionLink] = {}
     for own_links in article_links:
@@ -160,8 +157,8 @@ def analyse(
     ]
     quotes = [
         quote
-        for a, own_links in zip(read, article_links, strict=True)
-        for quote in quotes_of(a, named[a.article_id], own_links)
+        for a, own, own_links in zip(read, owns, article_links, strict=True)
+        for quote in quotes_of(a, own, own_links)
     ]
     amounts = [
         SectionAmount(a.article_id, section, amount)
@@ -169,10 +166,10 @@ def analyse(
         for section, text in a.section_texts().items()
         for amount in extract_amounts(text)
     ]
+    days = [published_day(a) for a in read]
     dates = [
         SectionDate(a.article_id, section, mention, published)
-        for a in read
-        for published in [published_day(a)]
+        for a, published in zip(read, days, strict=True)
         for section, text in a.section_texts().items()
         for mention in resolve_dates(text, published, sentences=starts.get((a.article_id, section)))
     ]
